@@ -1,0 +1,92 @@
+"""The one typed object that flows through the pipeline: an :class:`Article`.
+
+Readers create it (``source``, ``fmt``, ``raw``, maybe ``fields``); each stage fills in more
+and declares what it needs and adds (see :mod:`newsweave.pipeline`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+#: formats a reader hands to the pipeline
+FORMATS = ("text", "html", "record")
+
+
+def normalise_raw(raw: str) -> str:
+    """The form of raw content that the document id hashes: NFC, no BOM, ``\\n`` line ends,
+    no trailing spaces on a line, no blank lines at either end."""
+    raw = unicodedata.normalize("NFC", raw.lstrip("\ufeff"))
+    raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(line.rstrip() for line in raw.split("\n")).strip("\n")
+
+
+def content_id(raw: str) -> str:
+    """Stable document id: the first 16 hex digits of SHA-256 over the normalised raw content."""
+    return hashlib.sha256(normalise_raw(raw).encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(slots=True)
+class Line:
+    """One logical line of a scraped text and what the cleaner made of it."""
+
+    text: str
+    index: int  # position among the document's logical lines
+    label: str = "body"  # body | subhead | title | byline | dateinfo | breadcrumb | furniture | dateline
+    reason: str | None = None  # why it was dropped or moved to metadata
+    kept: str | None = None  # the part kept when a piece was cut (embed tail, dateline)
+    prose: bool = False  # reads as article prose (set by the cleaner)
+
+    @property
+    def dropped(self) -> bool:
+        return self.label not in ("body", "subhead")
+
+    @property
+    def content(self) -> str:
+        """What the body keeps of this line."""
+        return self.text if self.kept is None else self.kept
+
+
+@dataclass(slots=True)
+class Removal:
+    """Text that cleaning took out of the body, and why."""
+
+    text: str
+    reason: str
+    line: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "reason": self.reason, "line": self.line}
+
+
+@dataclass(slots=True)
+class Article:
+    """One article on its way from raw input to a stored document."""
+
+    source: str  # file path relative to the ingest root, URL, or ``<path>#<id>`` for a dump row
+    fmt: str  # one of FORMATS
+    raw: str  # raw content as decoded text (a dump row: its JSON)
+    doc_id: str = ""
+    encoding: str | None = None  # what the bytes were decoded from
+    url: str | None = None
+    # filled by the stages
+    lines: list[Line] = field(default_factory=list)
+    outlet: str | None = None
+    outlet_evidence: str | None = None  # how the outlet was found
+    title: str | None = None
+    byline: str | None = None
+    published: str | None = None
+    updated: str | None = None
+    dateline: str | None = None
+    text: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)  # other fields of a dump row, HTML metadata
+    removed: list[Removal] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.fmt not in FORMATS:
+            raise ValueError(f"unknown format {self.fmt!r}; expected one of {FORMATS}")
+        if not self.doc_id:
+            self.doc_id = content_id(self.raw)

@@ -1,0 +1,286 @@
+"""The ``newsweave`` command line.
+
+Exit status: 0 all went well; 1 some input failed (or a record asked for is not there);
+2 usage error (bad option, bad --db URL, unreadable settings file).
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import json
+import re
+import sys
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import __version__
+from .errors import ConfigError, InputError, NotFoundError
+from .export.records import records
+from .export.writers import WRITERS
+from .ingest.run import DEFAULT_MAX_BYTES, Ingest, human_size
+from .store import Store, open_store
+from .store.db import DEFAULT_DB, ENV_DB
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+app = typer.Typer(
+    name="newsweave",
+    help="Turn news articles from many outlets into one source-attributed record of what happened.",
+    epilog="Exit status: 0 ok; 1 some input failed or a record was not found; 2 usage error.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fails_cleanly(fn: F) -> F:
+    """Typed errors become one line on stderr and the documented exit status."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ConfigError as exc:
+            err.print(f"[red]error:[/] {exc}", highlight=False)
+            raise typer.Exit(EXIT_USAGE) from exc
+        except NotFoundError as exc:
+            err.print(f"[red]error:[/] {exc}", highlight=False)
+            raise typer.Exit(EXIT_FAILED) from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
+class State:
+    def __init__(self, db: str | None):
+        self.db = db
+        self._store: Store | None = None
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = open_store(self.db)
+        return self._store
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"newsweave {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    db: str = typer.Option(None, "--db", envvar=ENV_DB, metavar="URL", show_default=False,
+                           help=f"SQLAlchemy database URL [default: {DEFAULT_DB}, a file in the working folder; "
+                                "PostgreSQL: postgresql+psycopg://user@host/db]"),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+) -> None:
+    ctx.obj = State(db)
+
+
+def _store(ctx: typer.Context) -> Store:
+    return ctx.obj.store
+
+
+def parse_size(text: str) -> int:
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmg]?i?b?)?\s*", text, re.I)
+    if not m:
+        raise typer.BadParameter(f"{text!r} is not a size; write e.g. 5MB, 500KB or 1048576")
+    unit = (m[2] or "").lower().rstrip("b").rstrip("i")
+    return int(float(m[1]) * {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[unit])
+
+
+def _progress(silent: bool) -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=err, transient=True, disable=silent)
+
+
+def _say_problem(e: InputError) -> None:
+    colour = "yellow" if e.kind == "skipped" else "red"
+    label = "skipped" if e.kind == "skipped" else "failed"
+    err.print(f"[{colour}]{label}:[/] {e.describe()}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+@_fails_cleanly
+def ingest(
+    ctx: typer.Context,
+    paths: list[str] = typer.Argument(..., metavar="PATH...", help="Files or folders (read recursively); - reads JSONL from stdin."),
+    max_size: str = typer.Option(human_size(DEFAULT_MAX_BYTES).replace(" ", ""), "--max-size", help="Largest file read."),
+    silent: bool = typer.Option(False, "--silent", help="No progress bar."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Read articles (text, HTML, JSONL/JSON, CSV/TSV), clean them and store them.
+
+    Every problem is one line on stderr naming the file (and row) and why; the rest of the batch
+    goes on. Content already stored is recognised by its hash and left as it is.
+    """
+    limit = parse_size(max_size)
+    store = _store(ctx)
+    runner = Ingest(store, max_bytes=limit, on_problem=_say_problem)
+    items = runner.plan(paths)
+    with _progress(silent) as bar:
+        task = bar.add_task("ingesting", total=len(items))
+        summary = runner.run(items, advance=lambda: bar.advance(task))
+    if as_json:
+        out.print_json(json.dumps(summary.as_dict()))
+    else:
+        t = Table(title="ingest", show_header=False, box=None)
+        t.add_row("files read", str(summary.files))
+        t.add_row("documents added", str(len(summary.added)))
+        t.add_row("already stored", str(summary.unchanged))
+        t.add_row("failed", f"[red]{len(summary.failed)}[/]" if summary.failed else "0")
+        t.add_row("skipped (not a format newsweave reads)", str(len(summary.skipped)))
+        t.add_row("documents in the database", str(store.count_documents()))
+        out.print(t)
+    raise typer.Exit(EXIT_OK if summary.ok else EXIT_FAILED)
+
+
+class ExportFormat(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+@app.command()
+@_fails_cleanly
+def export(
+    ctx: typer.Context,
+    fmt: ExportFormat = typer.Option(ExportFormat.jsonl, "--format", help="jsonl (newsweave records v1) or csv."),
+    output: str = typer.Option("-", "--output", "-o", metavar="FILE", help="File to write; - is stdout."),
+    kind: list[str] = typer.Option(None, "--kind", help="Only records of this kind (repeatable): document."),
+) -> None:
+    """Write every stored record as newsweave records v1 (see SCHEMA.md)."""
+    store = _store(ctx)
+    writer = WRITERS[fmt.value]
+    if output == "-":
+        n = writer(records(store, kind or None), sys.stdout)
+    else:
+        try:
+            with open(output, "w", encoding="utf-8", newline="") as fh:
+                n = writer(records(store, kind or None), fh)
+        except OSError as exc:
+            raise ConfigError(f"--output {output}: cannot write it ({exc.strerror})") from exc
+        err.print(f"wrote {n} records to {output}", highlight=False)
+
+
+DOC_COLUMNS = ("doc_id", "outlet", "published", "dateline", "title", "source")
+
+
+def _emit_rows(rows: list[dict[str, Any]], columns: tuple[str, ...], as_json: bool, as_csv: bool, title: str) -> None:
+    if as_json:
+        out.print_json(json.dumps(rows, ensure_ascii=False))
+    elif as_csv:
+        w = csv.DictWriter(sys.stdout, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    else:
+        t = Table(title=title)
+        for c in columns:
+            t.add_column(c, overflow="fold", max_width=60 if c == "title" else None)
+        for r in rows:
+            t.add_row(*[str(r.get(c) if r.get(c) is not None else "") for c in columns])
+        out.print(t)
+
+
+@app.command()
+@_fails_cleanly
+def docs(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="JSON instead of a table."),
+    as_csv: bool = typer.Option(False, "--csv", help="CSV instead of a table."),
+    limit: int = typer.Option(0, "--limit", help="At most this many (0: all)."),
+) -> None:
+    """List stored documents."""
+    rows = list(_store(ctx).iter_documents(columns=DOC_COLUMNS))
+    rows = rows[:limit] if limit else rows
+    _emit_rows(rows, DOC_COLUMNS, as_json, as_csv, f"{len(rows)} documents")
+
+
+@app.command()
+@_fails_cleanly
+def doc(
+    ctx: typer.Context,
+    ident: str = typer.Argument(..., metavar="ID", help="doc_id, a unique prefix of it, or the source."),
+    removed: bool = typer.Option(False, "--removed", help="Also show what cleaning dropped, and why."),
+    as_json: bool = typer.Option(False, "--json", help="JSON instead of text."),
+) -> None:
+    """One document: its metadata and clean text."""
+    row = _store(ctx).get_document(ident)
+    fields = ("doc_id", "source", "outlet", "outlet_evidence", "title", "byline", "published", "updated",
+              "dateline", "url")
+    if as_json:
+        data = {f: row[f] for f in fields} | {"text": row["text"], "warnings": row["warnings"]}
+        if removed:
+            data["removed"] = row["removed"]
+        out.print_json(json.dumps(data, ensure_ascii=False))
+        return
+    t = Table(show_header=False, box=None)
+    for f in fields:
+        t.add_row(f"[bold]{f}[/]", str(row[f]) if row[f] is not None else "[dim]-[/]")
+    out.print(t)
+    for w in row["warnings"] or []:
+        out.print(f"[yellow]note:[/] {w}", highlight=False)
+    out.print()
+    out.print(row["text"], highlight=False, markup=False)
+    if removed:
+        out.print()
+        rt = Table(title=f"removed by cleaning ({len(row['removed'] or [])})")
+        rt.add_column("line", justify="right")
+        rt.add_column("reason")
+        rt.add_column("text", overflow="fold")
+        for r in row["removed"] or []:
+            rt.add_row(str(r.get("line", "")), r["reason"], r["text"])
+        out.print(rt)
+
+
+@app.command()
+@_fails_cleanly
+def reprocess(
+    ctx: typer.Context,
+    silent: bool = typer.Option(False, "--silent", help="No progress bar."),
+) -> None:
+    """Re-run every stage on the stored raw content (after an upgrade or a data-file change)."""
+    store = _store(ctx)
+    runner = Ingest(store, on_problem=_say_problem)
+    with _progress(silent) as bar:
+        task = bar.add_task("reprocessing", total=store.count_documents())
+        updated = runner.reprocess(advance=lambda: bar.advance(task))
+    failed = runner.summary.failed
+    out.print(f"reprocessed {updated} documents; {len(failed)} failed and kept what they had", highlight=False)
+    raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)
+
+
+PROBLEM_COLUMNS = ("kind", "source", "row", "reason", "times", "last_seen")
+
+
+@app.command()
+@_fails_cleanly
+def problems(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="JSON instead of a table."),
+    as_csv: bool = typer.Option(False, "--csv", help="CSV instead of a table."),
+) -> None:
+    """List the inputs that failed or were skipped, as recorded in the database."""
+    rows = _store(ctx).problems_list()
+    _emit_rows(rows, PROBLEM_COLUMNS, as_json, as_csv, f"{len(rows)} problem inputs")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+"""Typed exceptions. Each carries the reason a person can act on."""
+
+from __future__ import annotations
+
+
+class NewsweaveError(Exception):
+    """Base class: every error newsweave raises on purpose."""
+
+
+class InputError(NewsweaveError):
+    """One input (a file, or a row of a dump) that cannot be ingested.
+
+    ``kind`` is ``"failed"`` for input that is broken and ``"skipped"`` for input that is
+    fine but of a type newsweave does not read (an image, a PDF).
+    """
+
+    def __init__(self, source: str, reason: str, *, row: int | None = None, kind: str = "failed"):
+        self.source = source
+        self.reason = reason
+        self.row = row
+        self.kind = kind
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        where = self.source if self.row is None else f"{self.source} (row {self.row})"
+        return f"{where}: {self.reason}"
+
+
+class SkippedInput(InputError):
+    """Input of a kind newsweave does not read; reported, not counted as a failure."""
+
+    def __init__(self, source: str, reason: str, *, row: int | None = None):
+        super().__init__(source, reason, row=row, kind="skipped")
+
+
+class StageError(NewsweaveError):
+    """A pipeline stage failed on one article."""
+
+    def __init__(self, stage: str, source: str, reason: str):
+        self.stage, self.source, self.reason = stage, source, reason
+        super().__init__(f"{source}: {stage}: {reason}")
+
+
+class ConfigError(NewsweaveError):
+    """Bad settings: a database URL that cannot be used, an unreadable data file."""
+
+
+class NotFoundError(NewsweaveError):
+    """A record asked for by id that is not in the database."""

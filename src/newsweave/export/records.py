@@ -1,0 +1,39 @@
+"""Stored rows -> newsweave records v1. Every field SCHEMA.md lists is present (null or [] when
+unknown); extra fields follow them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from ..store import Store
+
+#: the fields SCHEMA.md requires, per kind, in its order
+SCHEMA_FIELDS: dict[str, tuple[str, ...]] = {
+    "document": ("doc_id", "source", "outlet", "title", "byline", "published", "updated", "dateline", "text"),
+}
+
+
+def document_record(row: dict[str, Any]) -> dict[str, Any]:
+    rec: dict[str, Any] = {"kind": "document"}
+    rec.update({f: row.get(f) for f in SCHEMA_FIELDS["document"]})
+    rec["text"] = rec["text"] or ""
+    rec["url"] = row.get("url")
+    return rec
+
+
+def documents(store: Store) -> Iterator[dict[str, Any]]:
+    for row in store.iter_documents():
+        yield document_record(row)
+
+
+#: kind -> producer of its records, in export order
+EXPORTERS: dict[str, Callable[[Store], Iterator[dict[str, Any]]]] = {
+    "document": documents,
+}
+
+
+def records(store: Store, kinds: list[str] | None = None) -> Iterator[dict[str, Any]]:
+    for kind, produce in EXPORTERS.items():
+        if kinds is None or kind in kinds:
+            yield from produce(store)

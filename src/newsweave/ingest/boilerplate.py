@@ -1,0 +1,51 @@
+"""Stage ``boilerplate``: lines an outlet prints on many of its pages (a standard sign-off, a
+promotion) are furniture even when no pattern knows them.
+
+A kept line of fewer than 25 words that already appears in at least ``MIN_OTHER_DOCS`` other
+stored articles of the same outlet is dropped. Counts come from the store, so the first articles
+of an outlet keep such lines; ``newsweave reprocess`` re-judges them once more articles are in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+
+from ..article import Article, Removal
+
+MIN_OTHER_DOCS = 2
+MAX_WORDS = 25
+
+#: (outlet, line hashes, doc_id to leave out) -> {hash: number of other documents holding it}
+Lookup = Callable[[str, list[str], str], dict[str, int]]
+
+
+def line_key(text: str) -> str | None:
+    """The key a line is counted under across articles (None for lines too short to judge)."""
+    norm = re.sub(r"\W+", " ", text.lower()).strip()
+    if len(norm.split()) < 2:
+        return None
+    return hashlib.sha1(norm.encode("utf-8")).hexdigest()[:16]
+
+
+def boilerplate(article: Article, lookup: Lookup | None) -> Article:
+    if lookup is None or not article.outlet:
+        return article
+    keyed = [(ln, line_key(ln.content)) for ln in article.lines if not ln.dropped]
+    keyed = [(ln, k) for ln, k in keyed if k and len(ln.content.split()) < MAX_WORDS]
+    if not keyed:
+        return article
+    counts = lookup(article.outlet, [k for _, k in keyed], article.doc_id)
+    for ln, k in keyed:
+        n = counts.get(k, 0)
+        if n >= MIN_OTHER_DOCS:
+            ln.label, ln.reason = "furniture", f"printed on {n} other {article.outlet} pages"
+            article.removed.append(Removal(ln.content, ln.reason, ln.index))
+    return article
+
+
+def assemble(article: Article) -> Article:
+    """Stage ``assemble``: the body text, one paragraph per kept line."""
+    article.text = "\n\n".join(ln.content.strip() for ln in article.lines if not ln.dropped and ln.content.strip())
+    return article

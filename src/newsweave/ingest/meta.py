@@ -1,0 +1,177 @@
+"""Stage ``metadata``: title, outlet, byline, publication and update times, dateline place.
+
+What a format states outright (a dump's fields, a page's meta tags) wins; the gaps are filled from
+the lines the cleaner labelled (headline, byline, date lines) and from the text itself.
+
+Outlet evidence, strongest first: the dump's field or the page's site name; the headline's
+suffix ("... | IANS"); the URL's host in the outlet table; a wire credit in the byline or
+dateline ("By PTI", "LUCKNOW (Reuters) -"); the subject of the page's self-promotion ("X is
+India's fastest growing ..."); the article's references to itself ("speaking to X (XYZ)" with
+"XYZ" used again, or a known outlet); the copyright holder when the outlet table knows it.
+A name the outlet table knows is written in the table's form.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from urllib.parse import urlparse
+
+from ..article import Article, Line, Removal
+from ..resources import Furniture, OutletTable
+from .clean import byline_name
+from .dates import to_iso
+
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_PW = r"[A-Z][A-Za-z.'’-]*[A-Za-z]"
+DATELINE = re.compile(
+    rf"^(?P<place>{_PW}(?:[ -]{_PW}){{0,3}})"
+    rf"(?:\s*,\s*(?P<region>{_PW}(?: {_PW}){{0,2}}))?"
+    rf"(?:\s*,?\s*(?P<date>{_MONTH}\s+\d{{1,2}}(?:,?\s*\d{{4}})?|\d{{1,2}}\s+{_MONTH}(?:,?\s*\d{{4}})?))?"
+    rf"\s*(?:\((?P<agency>[A-Za-z][\w .&-]{{1,30}})\))?"
+    rf"\s*(?P<sep>:|—|–|--?)\s+(?=\S)"
+)
+_SUFFIX = re.compile(r"^(?P<title>.*\S)\s+(?P<sep>\||–|—|-|::|»)\s+(?P<suffix>[^|–—»]{2,60})$")
+_ACRONYM = re.compile(r"^[A-Z][A-Z&.-]{1,7}$")
+_SELF_REF = re.compile(
+    r"\b(?:told|speaking to|speaking with|said to|in an interview (?:to|with)|according to)\s+"
+    r"(?P<name>(?:The\s+)?[A-Z][\w.&’'-]*(?:\s+(?:of\s+)?[A-Z][\w.&’'-]*){0,4})"
+    r"(?:\s*\((?P<abbr>[A-Z]{2,6})\))?"
+)
+_PROMO_SUBJECT = re.compile(r"^\s*(?P<name>.{2,60}?)\s+(?:is|are)\s+", re.I)
+_COPYRIGHT = re.compile(
+    r"(?:©|\(c\)|copyright)\s*(?:©|copyright)?\s*(?:\d{4}(?:\s*-\s*\d{4})?)?\s*,?\s*(?P<holder>[^.,|©]{2,60}?)"
+    r"\s*(?:\d{4})?\s*(?:[.,|]|all rights|$)", re.I)
+_COMPANY = re.compile(r"\b(ltd|limited|pvt|private|inc|llc|llp|corp|corporation|group|plc)\b\.?", re.I)
+
+
+def _title_case(s: str) -> str:
+    """Names printed in capitals ("SHIKHA SALARIA", "NEW DELHI") in their usual case."""
+    if s.upper() != s:
+        return s
+    return " ".join("-".join(p.capitalize() for p in w.split("-")) for w in s.split())
+
+
+def split_title(title: str, table: OutletTable) -> tuple[str, str | None]:
+    """``"Headline | IANS"`` -> ``("Headline", "IANS")``; a dash-separated suffix counts only
+    when the outlet table knows it or it is an acronym."""
+    m = _SUFFIX.match(title.strip())
+    if not m:
+        return title.strip(), None
+    suffix = m["suffix"].strip()
+    known = table.lookup(suffix)
+    if m["sep"] in ("|", "::", "»") and len(suffix.split()) <= 6 or known or _ACRONYM.match(suffix):
+        head = m["title"]
+        head = re.split(r"\s\|\s", head)[0]  # "Headline | Section | Outlet"
+        return head.strip(), suffix
+    return title.strip(), None
+
+
+def metadata(article: Article, table: OutletTable, rules: Furniture) -> Article:
+    candidates: list[tuple[str, str]] = []  # (name, evidence), strongest first
+    if article.outlet:
+        candidates.append((article.outlet, article.outlet_evidence or "stated"))
+    lines = article.lines
+    title_line = next((ln for ln in lines if ln.label == "title"), None)
+    if not article.title and title_line is not None:
+        article.title = title_line.text
+    if article.title:
+        article.title, suffix = split_title(article.title, table)
+        if suffix:
+            candidates.append((suffix, "headline suffix"))
+    host = urlparse(article.url).hostname if article.url else article.meta.get("hostname")
+    by_host = table.by_host(host)
+    if by_host:
+        candidates.append((by_host.name, f"web host {host}"))
+    _read_byline(article, lines, table, candidates)
+    _read_dates(article, lines)
+    _read_dateline(article, rules, candidates)
+    candidates += _self_evidence(article, table)
+    if candidates:
+        name, evidence = candidates[0]
+        known = table.lookup(name)
+        article.outlet = known.name if known else name
+        article.outlet_evidence = evidence
+    return article
+
+
+def _read_byline(article: Article, lines: list[Line], table: OutletTable, candidates: list) -> None:
+    if not article.byline:
+        line = next((ln for ln in lines if ln.label == "byline"), None)
+        article.byline = byline_name(line.text) if line else None
+    if article.byline:
+        article.byline = _title_case(article.byline.strip())
+        if table.lookup(article.byline):
+            candidates.append((article.byline, "wire credit in the byline"))
+
+
+def _read_dates(article: Article, lines: list[Line]) -> None:
+    for ln in lines:
+        if ln.label != "dateinfo":
+            continue
+        value = to_iso(ln.text)
+        if value is None:
+            article.warnings.append(f"could not read the date line {ln.text!r}")
+            continue
+        if re.search(r"updated|modified", ln.text, re.I):
+            article.updated = article.updated or value
+        else:
+            article.published = article.published or value
+    if not article.published and article.updated:
+        article.published = article.updated
+        article.warnings.append("no publication time stated; the last-updated time stands in for it")
+
+
+def _read_dateline(article: Article, rules: Furniture, candidates: list) -> None:
+    """The dateline opens the body's first paragraph: the first prose line after the headline,
+    byline and date lines (else the first prose line)."""
+    kept = [ln for ln in article.lines if not ln.dropped and ln.prose]
+    head = [ln.index for ln in article.lines if ln.label in ("title", "byline", "dateinfo", "breadcrumb")]
+    after = [ln for ln in kept if head and ln.index > max(head)]
+    tried: list[Line] = []
+    for line in after[:1] + kept[:1]:
+        if all(line is not t for t in tried):
+            tried.append(line)
+            if _take_dateline(article, line, rules, candidates):
+                return
+
+
+def _take_dateline(article: Article, line: Line, rules: Furniture, candidates: list) -> bool:
+    m = DATELINE.match(line.content)
+    if not m:
+        return False
+    place, sep = m["place"], m["sep"]
+    first_word = re.split(r"[ -]", place)[0].lower()
+    if first_word in rules.not_places or (sep != ":" and not (place.isupper() or m["date"] or m["agency"])):
+        return False
+    if not article.dateline:
+        article.dateline = _title_case(place)
+    line.kept = line.content[m.end():]
+    article.removed.append(Removal(m.group(0).strip(), "dateline", line.index))
+    if m["agency"]:
+        candidates.append((m["agency"].strip(), "wire credit in the dateline"))
+    return True
+
+
+def _self_evidence(article: Article, table: OutletTable) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for ln in article.lines:
+        if ln.reason == "self-promotion":
+            m = _PROMO_SUBJECT.match(ln.text)
+            if m and len(m["name"].split()) <= 6:
+                found.append((m["name"].strip(), "the page's self-promotion"))
+    body = " ".join(ln.content for ln in article.lines if not ln.dropped)
+    refs = Counter()
+    for m in _SELF_REF.finditer(body):
+        name, abbr = m["name"].strip(), m["abbr"]
+        if abbr and re.search(rf"\b(?:told|to|with)\s+{re.escape(abbr)}\b", body[m.end():]):
+            refs[name] += 2
+        elif table.lookup(name):
+            refs[name] += 1
+    found += [(name, "the article's references to itself") for name, _ in refs.most_common()]
+    for ln in article.lines:
+        if ln.reason == "copyright line":
+            m = _COPYRIGHT.search(ln.text)
+            if m and table.lookup(m["holder"].strip()) and not _COMPANY.search(m["holder"]):
+                found.append((m["holder"].strip(), "copyright line"))
+    return found

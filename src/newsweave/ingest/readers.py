@@ -1,0 +1,138 @@
+"""Readers: one input file's bytes in, :class:`~newsweave.article.Article` objects (or one
+:class:`~newsweave.errors.InputError` per bad file or row) out."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ..article import Article
+from ..errors import InputError
+from .decode import CSV_EXT, HTML_EXT, JSON_EXT, JSONL_EXT, TEXT_EXT, check_type, decode
+from .fields import FIELD_NAMES, pick
+from .sources import InputFile
+
+HTML_SNIFF = re.compile(r"^\s*(<!doctype html|<html\b|<head\b|<body\b|<\?xml[^>]*>\s*<html)", re.I)
+JSON_CONTAINERS = ("articles", "data", "items", "records", "docs", "documents", "results")
+
+
+def read_input(f: InputFile, data: bytes) -> Iterator[Article | InputError]:
+    """The articles in one file (or standard input, read as JSONL)."""
+    suffix = "" if f.source == "stdin" else Path(f.source).suffix.lower()
+    check_type(data, f.source, suffix)
+    decoded = decode(data, f.source)
+    text, enc = decoded.text, decoded.encoding
+    kind = _kind(suffix, text, f.source)
+    if kind == "html":
+        yield Article(f.source, "html", text, encoding=enc)
+    elif kind == "text":
+        yield Article(f.source, "text", text, encoding=enc)
+    elif kind == "jsonl":
+        yield from _jsonl(f.source, text, enc)
+    elif kind == "json":
+        yield from _json(f.source, text, enc)
+    else:
+        yield from _csv(f.source, text, enc, delimiter="\t" if suffix == ".tsv" else None)
+
+
+def _kind(suffix: str, text: str, source: str) -> str:
+    if source == "stdin" or suffix in JSONL_EXT:
+        return "jsonl"
+    if suffix in JSON_EXT:
+        return "json"
+    if suffix in CSV_EXT:
+        return "csv"
+    if suffix in HTML_EXT or HTML_SNIFF.match(text[:2000]):
+        return "html"
+    if suffix not in TEXT_EXT:  # an unknown extension: look at the content
+        first = next((ln for ln in text.splitlines() if ln.strip()), "")
+        if first.lstrip().startswith("{"):
+            try:
+                if isinstance(json.loads(first), dict):
+                    return "jsonl"
+            except ValueError:
+                pass
+    return "text"
+
+
+def row_article(source: str, row: Any, rownum: int, encoding: str | None) -> Article:
+    """One dump row as an article: ``source`` becomes ``<path>#<id>`` (else the row number)."""
+    if not isinstance(row, dict):
+        raise InputError(source, f"not a JSON object but {type(row).__name__}; each row must be an object", row=rownum)
+    text, _ = pick(row, "text")
+    if not text:
+        names = ", ".join(FIELD_NAMES["text"][:5])
+        raise InputError(source, f"no text: the row has none of the fields {names}, ... or it is empty", row=rownum)
+    rid, _ = pick(row, "id")
+    clean = {str(k): v for k, v in row.items() if k is not None}
+    if None in row:  # a CSV row with more cells than the header has names
+        clean["_extra_cells"] = row[None]
+    raw = json.dumps(clean, ensure_ascii=False, sort_keys=True)
+    return Article(f"{source}#{rid or rownum}", "record", raw, encoding=encoding)
+
+
+def _rows(source: str, rows: Iterator[tuple[int, Any]], enc: str) -> Iterator[Article | InputError]:
+    for n, row in rows:
+        try:
+            yield row_article(source, row, n, enc)
+        except InputError as err:
+            yield err
+
+
+def _jsonl(source: str, text: str, enc: str) -> Iterator[Article | InputError]:
+    def parsed() -> Iterator[tuple[int, Any]]:
+        for n, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                yield n, json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield n, InputError(source, f"not JSON: {exc.msg} at column {exc.colno}", row=n)
+
+    for n, row in parsed():
+        if isinstance(row, InputError):
+            yield row
+        else:
+            yield from _rows(source, iter([(n, row)]), enc)
+
+
+def _json(source: str, text: str, enc: str) -> Iterator[Article | InputError]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        # a .json file may well be JSON Lines
+        if exc.msg == "Extra data":
+            yield from _jsonl(source, text, enc)
+            return
+        raise InputError(source, f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+    if isinstance(data, dict):
+        inner = next((data[k] for k in JSON_CONTAINERS if isinstance(data.get(k), list)), None)
+        data = inner if inner is not None else [data]
+    if not isinstance(data, list):
+        raise InputError(source, "JSON holds neither an article object nor a list of them")
+    yield from _rows(source, enumerate(data, 1), enc)
+
+
+def _csv(source: str, text: str, enc: str, delimiter: str | None) -> Iterator[Article | InputError]:
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    if delimiter is None:
+        try:
+            delimiter = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|").delimiter
+        except csv.Error:
+            delimiter = ","
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = reader.fieldnames or []
+    if not any(str(h).lower().strip() in FIELD_NAMES["text"] for h in header):
+        shown = ", ".join(header[:8]) or "nothing"
+        raise InputError(source, f"no text column: the header has {shown}; name the article column text, body or content")
+    n = 0
+    try:
+        for n, row in enumerate(reader, 1):
+            yield from _rows(source, iter([(n, row)]), enc)
+    except csv.Error as exc:
+        yield InputError(source, f"broken CSV after this row, the rest of the file is not read: {exc}", row=n + 1)

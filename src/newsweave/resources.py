@@ -1,0 +1,178 @@
+"""Data files that drive newsweave (furniture patterns, outlets, time zones, stop words).
+
+Each is shipped in ``newsweave/data`` and can be extended by a user file named on the command
+line or in an environment variable; a user file adds to the shipped one, it does not replace it.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from .errors import ConfigError
+
+ENV_FURNITURE = "NEWSWEAVE_FURNITURE"
+ENV_OUTLETS = "NEWSWEAVE_OUTLETS"
+
+
+def _shipped(name: str) -> str:
+    return resources.files("newsweave").joinpath("data", name).read_text(encoding="utf-8")
+
+
+def _user_file(env: str) -> str | None:
+    path = os.environ.get(env)
+    if not path:
+        return None
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{env}={path}: cannot read it ({exc.strerror}); fix the path or unset {env}") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class LineRule:
+    label: str
+    reason: str
+    pattern: re.Pattern[str]
+    max_words: int | None = None
+    ends_zone: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Furniture:
+    lines: tuple[LineRule, ...]
+    tails: tuple[LineRule, ...]
+    prefixes: tuple[LineRule, ...]
+    not_places: frozenset[str] = frozenset()  # capitalised words that open a paragraph but are no dateline
+
+
+def _rules(entries: list[dict], where: str, flags: int) -> list[LineRule]:
+    out = []
+    for n, e in enumerate(entries, 1):
+        try:
+            out.append(
+                LineRule(
+                    label=e.get("label", "furniture"),
+                    reason=e["reason"],
+                    pattern=re.compile(e["pattern"], flags),
+                    max_words=e.get("max_words"),
+                    ends_zone=bool(e.get("ends_zone", False)),
+                )
+            )
+        except (KeyError, re.error) as exc:
+            raise ConfigError(f"{where}: rule {n}: {exc!r}; each rule needs `reason` and a valid `pattern`") from exc
+    return out
+
+
+@lru_cache(maxsize=4)
+def furniture(user_text: str | None = None) -> Furniture:
+    """The line rules: shipped ones first, then the user's."""
+    lines: list[LineRule] = []
+    tails: list[LineRule] = []
+    prefixes: list[LineRule] = []
+    not_places: set[str] = set()
+    for where, text in (("furniture.toml", _shipped("furniture.toml")), (ENV_FURNITURE, user_text)):
+        if not text:
+            continue
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{where}: not valid TOML: {exc}") from exc
+        lines += _rules(data.get("line", []), where, re.IGNORECASE)
+        tails += _rules(data.get("tail", []), where, 0)
+        prefixes += _rules(data.get("prefix", []), where, re.IGNORECASE)
+        not_places |= {w.lower() for w in data.get("dateline", {}).get("not_places", [])}
+    return Furniture(tuple(lines), tuple(tails), tuple(prefixes), frozenset(not_places))
+
+
+def load_furniture() -> Furniture:
+    return furniture(_user_file(ENV_FURNITURE))
+
+
+@dataclass(frozen=True, slots=True)
+class Outlet:
+    name: str
+    aliases: tuple[str, ...]
+    hosts: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OutletTable:
+    outlets: tuple[Outlet, ...]
+
+    @property
+    def by_form(self) -> dict[str, Outlet]:
+        return _forms(self)
+
+    def lookup(self, name: str | None) -> Outlet | None:
+        """The outlet a written form stands for (case-insensitive, "The" optional)."""
+        if not name:
+            return None
+        return self.by_form.get(_form(name))
+
+    def by_host(self, host: str | None) -> Outlet | None:
+        if not host:
+            return None
+        host = host.lower().split(":")[0]
+        for o in self.outlets:
+            for h in o.hosts:
+                if host == h or host.endswith("." + h):
+                    return o
+        return None
+
+
+def _form(name: str) -> str:
+    name = re.sub(r"\s+", " ", name.strip().lower())
+    return re.sub(r"^the ", "", name)
+
+
+@lru_cache(maxsize=4)
+def _forms(table: OutletTable) -> dict[str, Outlet]:
+    forms: dict[str, Outlet] = {}
+    for o in table.outlets:
+        for f in (o.name, *o.aliases):
+            forms.setdefault(_form(f), o)
+    return forms
+
+
+@lru_cache(maxsize=4)
+def outlets(user_text: str | None = None) -> OutletTable:
+    rows: list[Outlet] = []
+    for where, text in (("outlets.tsv", _shipped("outlets.tsv")), (ENV_OUTLETS, user_text)):
+        if not text:
+            continue
+        body = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+        for n, rec in enumerate(csv.reader(body, delimiter="\t"), 1):
+            if n == 1 and rec and rec[0] == "name":
+                continue
+            if not rec or not rec[0].strip():
+                raise ConfigError(f"{where}: row {n}: the first column (name) is empty")
+            rec += [""] * (3 - len(rec))
+            split = lambda s: tuple(x.strip() for x in s.split("|") if x.strip())  # noqa: E731
+            rows.append(Outlet(rec[0].strip(), split(rec[1]), tuple(h.lower() for h in split(rec[2]))))
+    return OutletTable(tuple(rows))
+
+
+def load_outlets() -> OutletTable:
+    return outlets(_user_file(ENV_OUTLETS))
+
+
+@lru_cache(maxsize=1)
+def timezones() -> tuple[str, dict[str, str]]:
+    data = tomllib.loads(_shipped("timezones.toml"))
+    return data["default"], {k.upper(): v for k, v in data["abbreviations"].items()}
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    words = []
+    for line in _shipped("stopwords.txt").splitlines():
+        if not line.startswith("#"):
+            words += line.split()
+    return frozenset(words)

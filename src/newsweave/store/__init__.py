@@ -1,0 +1,5 @@
+"""Stage 4: storage. SQLAlchemy 2 Core over SQLite (default, WAL) or PostgreSQL (by URL)."""
+
+from .db import Store, open_store
+
+__all__ = ["Store", "open_store"]

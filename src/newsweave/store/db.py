@@ -1,0 +1,199 @@
+"""The store: open a database by SQLAlchemy URL, migrate it, and read and write documents.
+
+Writes are upserts keyed on the content hash (``doc_id``): storing an article that is already
+there changes nothing. Each article is written in a savepoint inside the caller's transaction, so
+one bad row rolls back alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, create_engine, delete, event, func, insert, select, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
+
+from ..article import Article
+from ..errors import ConfigError, InputError, NotFoundError
+from ..ingest.boilerplate import line_key
+from .migrations import migrate
+from .schema import reflect
+
+DEFAULT_DB = "sqlite:///newsweave.db"
+ENV_DB = "NEWSWEAVE_DB"
+
+#: document columns the pipeline derives (``reprocess`` rewrites these, never raw or doc_id)
+DERIVED = ("url", "outlet", "outlet_evidence", "title", "byline", "published", "updated", "dateline",
+           "text", "meta", "removed", "warnings")
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def open_store(url: str | None = None) -> Store:
+    """Open (creating and migrating as needed) the database at ``url``: the argument, else
+    ``$NEWSWEAVE_DB``, else ``sqlite:///newsweave.db`` in the working folder."""
+    url = url or os.environ.get(ENV_DB) or DEFAULT_DB
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigError(f"--db {url!r} is not a database URL; use e.g. sqlite:///newsweave.db "
+                          "or postgresql+psycopg://user@host/dbname") from exc
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        folder = Path(parsed.database).expanduser().resolve().parent
+        if not folder.is_dir():
+            raise ConfigError(f"--db {url}: the folder {folder} does not exist; create it first")
+    try:
+        engine = create_engine(url)
+    except (NoSuchModuleError, ImportError) as exc:
+        raise ConfigError(f"--db {url}: no driver for this database ({exc}); for PostgreSQL "
+                          "install newsweave[postgres]") from exc
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    try:
+        with engine.begin() as conn:
+            migrate(conn)
+    except OperationalError as exc:
+        raise ConfigError(f"--db {url}: cannot open the database: {exc.orig}") from exc
+    return Store(engine)
+
+
+class Store:
+    def __init__(self, engine):
+        self.engine = engine
+        t = reflect(engine)
+        self.documents, self.problems, self.outlet_lines = t["documents"], t["ingest_problems"], t["outlet_lines"]
+        self.migrations = t["schema_migrations"]
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def _insert(self, table):
+        if self.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            return pg_insert(table)
+        if self.dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            return sqlite_insert(table)
+        return insert(table)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        with self.engine.begin() as conn:
+            yield conn
+
+    # -- documents -----------------------------------------------------------------------------
+    def add_document(self, conn: Connection, a: Article) -> bool:
+        """Store a processed article; False (and nothing changed) when its doc_id is stored."""
+        stamp = now()
+        row = {"doc_id": a.doc_id, "source": a.source, "fmt": a.fmt, "encoding": a.encoding, "raw": a.raw,
+               "ingested_at": stamp, "processed_at": stamp, **_derived(a)}
+        with conn.begin_nested():
+            stmt = self._insert(self.documents).values(**row).on_conflict_do_nothing(index_elements=["doc_id"])
+            added = conn.execute(stmt).rowcount == 1
+            if added:
+                self._record_lines(conn, a)
+                conn.execute(delete(self.problems).where(self.problems.c.source == a.source))
+        return added
+
+    def update_document(self, conn: Connection, a: Article) -> None:
+        """Rewrite what the pipeline derives (raw content and doc_id stay)."""
+        with conn.begin_nested():
+            conn.execute(update(self.documents).where(self.documents.c.doc_id == a.doc_id)
+                         .values(processed_at=now(), **_derived(a)))
+            conn.execute(delete(self.outlet_lines).where(self.outlet_lines.c.doc_id == a.doc_id))
+            self._record_lines(conn, a)
+
+    def _record_lines(self, conn: Connection, a: Article) -> None:
+        if not a.outlet:
+            return
+        keys = {k for k in (line_key(ln.content) for ln in a.lines) if k}
+        if keys:
+            conn.execute(insert(self.outlet_lines), [{"outlet": a.outlet, "line_key": k, "doc_id": a.doc_id} for k in keys])
+
+    def repeated_lines(self, conn: Connection, outlet: str, keys: list[str], doc_id: str) -> dict[str, int]:
+        """How many other documents of ``outlet`` hold each line key."""
+        t = self.outlet_lines
+        rows = conn.execute(
+            select(t.c.line_key, func.count()).where(t.c.outlet == outlet, t.c.line_key.in_(keys), t.c.doc_id != doc_id)
+            .group_by(t.c.line_key))
+        return {k: n for k, n in rows}
+
+    def has_document(self, conn: Connection, doc_id: str) -> bool:
+        return conn.scalar(select(func.count()).where(self.documents.c.doc_id == doc_id)) > 0
+
+    def count_documents(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.scalar(select(func.count()).select_from(self.documents))
+
+    def iter_documents(self, *, columns: tuple[str, ...] | None = None) -> Iterator[dict[str, Any]]:
+        t = self.documents
+        cols = [t.c[c] for c in columns] if columns else [t]
+        with self.engine.connect() as conn:
+            for row in conn.execute(select(*cols).order_by(t.c.published.is_(None), t.c.published, t.c.source)):
+                yield dict(row._mapping)
+
+    def get_document(self, ident: str) -> dict[str, Any]:
+        """A document by doc_id, a unique doc_id prefix, or its source."""
+        t = self.documents
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t).where(t.c.doc_id == ident)).all()
+            rows = rows or conn.execute(select(t).where(t.c.source == ident)).all()
+            rows = rows or conn.execute(select(t).where(t.c.doc_id.startswith(ident, autoescape=True)).limit(2)).all()
+        if not rows:
+            raise NotFoundError(f"no document {ident!r}; `newsweave docs` lists them")
+        if len(rows) > 1:
+            raise NotFoundError(f"{ident!r} matches more than one document; give more of the id")
+        return dict(rows[0]._mapping)
+
+    # -- problems ------------------------------------------------------------------------------
+    def record_problem(self, conn: Connection, err: InputError) -> None:
+        """Record (or count again) a problem input; the same problem twice is one row."""
+        key = hashlib.sha256(f"{err.source}\x00{err.row}\x00{err.reason}".encode()).hexdigest()[:32]
+        stamp = now()
+        with conn.begin_nested():
+            stmt = self._insert(self.problems).values(
+                problem_id=key, source=err.source, row=err.row, kind=err.kind, reason=err.reason,
+                first_seen=stamp, last_seen=stamp, times=1)
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["problem_id"],
+                set_={"last_seen": stamp, "times": self.problems.c.times + 1})
+            conn.execute(stmt)
+
+    def problems_list(self) -> list[dict[str, Any]]:
+        t = self.problems
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(select(t).order_by(t.c.source, t.c.row))]
+
+    def schema_version(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.scalar(select(func.max(self.migrations.c.version))) or 0
+
+
+def _derived(a: Article) -> dict[str, Any]:
+    return {"url": a.url, "outlet": a.outlet, "outlet_evidence": a.outlet_evidence, "title": a.title,
+            "byline": a.byline, "published": a.published, "updated": a.updated, "dateline": a.dateline,
+            "text": a.text, "meta": a.meta or {}, "removed": [r.as_dict() for r in a.removed],
+            "warnings": a.warnings}
+
+
+__all__ = ["Store", "open_store", "DEFAULT_DB", "ENV_DB", "SQLAlchemyError"]

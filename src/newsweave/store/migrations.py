@@ -1,0 +1,107 @@
+"""Numbered schema migrations, each recorded in ``schema_migrations`` when applied.
+
+A migration builds its own table definitions (frozen at that version), so later changes to the
+live schema in :mod:`.schema` never alter what an old migration does. Add a migration by appending
+to ``MIGRATIONS``; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+from sqlalchemy import (JSON, Column, Connection, ForeignKey, Index, Integer, MetaData, PrimaryKeyConstraint,
+                        String, Table, Text, insert, inspect, select)
+
+
+def _v1_documents(conn: Connection) -> None:
+    md = MetaData()
+    Table(
+        "documents", md,
+        Column("doc_id", String(32), primary_key=True),
+        Column("source", Text, nullable=False),
+        Column("fmt", String(16), nullable=False),
+        Column("encoding", String(40)),
+        Column("raw", Text, nullable=False),
+        Column("url", Text),
+        Column("outlet", Text),
+        Column("outlet_evidence", Text),
+        Column("title", Text),
+        Column("byline", Text),
+        Column("published", String(40)),
+        Column("updated", String(40)),
+        Column("dateline", Text),
+        Column("text", Text, nullable=False),
+        Column("meta", JSON),
+        Column("removed", JSON),
+        Column("warnings", JSON),
+        Column("ingested_at", String(40), nullable=False),
+        Column("processed_at", String(40), nullable=False),
+        Index("ix_documents_outlet", "outlet"),
+        Index("ix_documents_published", "published"),
+    )
+    Table(
+        "ingest_problems", md,
+        Column("problem_id", String(32), primary_key=True),  # hash of source, row and reason
+        Column("source", Text, nullable=False),
+        Column("row", Integer),
+        Column("kind", String(16), nullable=False),  # failed | skipped
+        Column("reason", Text, nullable=False),
+        Column("first_seen", String(40), nullable=False),
+        Column("last_seen", String(40), nullable=False),
+        Column("times", Integer, nullable=False),
+        Index("ix_ingest_problems_source", "source"),
+    )
+    Table(
+        "outlet_lines", md,
+        Column("outlet", Text, nullable=False),
+        Column("line_key", String(16), nullable=False),
+        Column("doc_id", String(32), ForeignKey("documents.doc_id", ondelete="CASCADE"), nullable=False),
+        PrimaryKeyConstraint("outlet", "line_key", "doc_id"),
+    )
+    md.create_all(conn)
+
+
+#: (version, name, function) in order
+MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
+    (1, "documents, ingest problems, outlet lines", _v1_documents),
+]
+
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+_md = MetaData()
+schema_migrations = Table(
+    "schema_migrations", _md,
+    Column("version", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("applied_at", String(40), nullable=False),
+)
+
+
+def applied(conn: Connection) -> set[int]:
+    if not inspect(conn).has_table("schema_migrations"):
+        return set()
+    return set(conn.scalars(select(schema_migrations.c.version)))
+
+
+def migrate(conn: Connection) -> list[int]:
+    """Apply every migration not yet recorded; returns the versions applied. Each runs in a
+    savepoint with its record, so a failed migration leaves nothing half-done."""
+    _md.create_all(conn, tables=[schema_migrations])
+    done = applied(conn)
+    newer = sorted(v for v in done if v > SCHEMA_VERSION)
+    if newer:
+        from ..errors import ConfigError
+
+        raise ConfigError(f"the database has schema version {newer[-1]}, newer than this newsweave "
+                          f"({SCHEMA_VERSION}); upgrade newsweave")
+    ran = []
+    for version, name, fn in MIGRATIONS:
+        if version in done:
+            continue
+        with conn.begin_nested():
+            fn(conn)
+            conn.execute(insert(schema_migrations).values(
+                version=version, name=name, applied_at=datetime.now(timezone.utc).isoformat(timespec="seconds")))
+        ran.append(version)
+    return ran

@@ -1,0 +1,13 @@
+"""The live schema, reflected from the database the migrations built."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, MetaData, Table
+
+TABLES = ("documents", "ingest_problems", "outlet_lines", "schema_migrations")
+
+
+def reflect(engine: Engine) -> dict[str, Table]:
+    md = MetaData()
+    md.reflect(engine, only=list(TABLES))
+    return {name: md.tables[name] for name in TABLES}
