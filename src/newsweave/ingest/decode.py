@@ -66,9 +66,9 @@ def check_type(data: bytes, source: str, suffix: str) -> None:
     """Raise :class:`SkippedInput` for a file of a kind newsweave does not read."""
     for magic, offset, what in MAGIC:
         if data[offset : offset + len(magic)] == magic:
-            raise SkippedInput(source, f"skipped: {what}; newsweave reads {READS}")
+            raise SkippedInput(source, f"{what}; newsweave reads {READS}")
     if suffix in SKIP_EXTENSIONS:
-        raise SkippedInput(source, f"skipped: {SKIP_EXTENSIONS[suffix]}; newsweave reads {READS}")
+        raise SkippedInput(source, f"{SKIP_EXTENSIONS[suffix]}; newsweave reads {READS}")
 
 
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),

@@ -34,7 +34,7 @@ DATELINE = re.compile(
 _SUFFIX = re.compile(r"^(?P<title>.*\S)\s+(?P<sep>\||–|—|-|::|»)\s+(?P<suffix>[^|–—»]{2,60})$")
 _ACRONYM = re.compile(r"^[A-Z][A-Z&.-]{1,7}$")
 _SELF_REF = re.compile(
-    r"\b(?:told|speaking to|speaking with|said to|in an interview (?:to|with)|according to)\s+"
+    r"\b(?i:told|speaking to|speaking with|said to|in an interview (?:to|with)|according to)\s+"
     r"(?P<name>(?:The\s+)?[A-Z][\w.&’'-]*(?:\s+(?:of\s+)?[A-Z][\w.&’'-]*){0,4})"
     r"(?:\s*\((?P<abbr>[A-Z]{2,6})\))?"
 )

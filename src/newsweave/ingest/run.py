@@ -58,9 +58,11 @@ class Ingest:
         assert self._conn is not None
         return self.store.repeated_lines(self._conn, outlet, keys, doc_id)
 
-    @staticmethod
-    def plan(paths: list[str]) -> list[InputFile | InputError]:
-        return list(iter_inputs(paths))
+    def plan(self, paths: list[str]) -> list[InputFile | InputError]:
+        """The inputs below ``paths``, leaving out the database's own files."""
+        own = self.store.own_files()
+        return [i for i in iter_inputs(paths)
+                if not (isinstance(i, InputFile) and own and i.source != "stdin" and i.path.resolve() in own)]
 
     def run(self, items: Iterable[InputFile | InputError], advance: Callable[[], None] = lambda: None) -> Summary:
         for item in items:

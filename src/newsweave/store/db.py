@@ -85,6 +85,14 @@ class Store:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    def own_files(self) -> set[Path]:
+        """The database's own files (an SQLite file and its journal), never read as input."""
+        db = self.engine.url.database
+        if self.dialect != "sqlite" or not db or db == ":memory:":
+            return set()
+        base = Path(db).expanduser().resolve()
+        return {base, *(base.with_name(base.name + s) for s in ("-wal", "-shm", "-journal"))}
+
     def _insert(self, table):
         if self.dialect == "postgresql":
             from sqlalchemy.dialects.postgresql import insert as pg_insert

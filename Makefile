@@ -1,0 +1,37 @@
+# newsweave: two commands on a fresh machine with Python 3.11 (see README):
+#   make demo   create .venv, install newsweave, ingest the sample corpus, list what it found
+#   make test   create .venv, install newsweave with its test tools, run every test
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+DEMO_DB ?= demo.db
+
+.PHONY: demo test test-fast install clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(BIN)/newsweave --db sqlite:///$(DEMO_DB) ingest examples/sample
+	$(BIN)/newsweave --db sqlite:///$(DEMO_DB) docs
+	$(BIN)/newsweave --db sqlite:///$(DEMO_DB) export --format jsonl --output $(DEMO_DB:.db=.jsonl)
+
+# every test, slow ones included (CI runs this)
+test: install
+	$(BIN)/python -m pytest -m "slow or not slow"
+
+# the fast suite, for development
+test-fast: install
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) *.egg-info src/*.egg-info .pytest_cache $(DEMO_DB)* demo.jsonl

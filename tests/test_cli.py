@@ -1,0 +1,113 @@
+"""The command line: exit codes, output formats, documentation."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from typer.testing import CliRunner
+
+from newsweave.cli import app
+
+from conftest import ROOT, write
+
+BODY = "The state unit chief resigned from the party on Friday, citing differences with the leadership."
+
+
+def test_cli_ingest_exit_0_and_summary_json(cli, tmp_path):
+    write(tmp_path / "a.txt", f"A Headline About A Resignation | SWS\n\n{BODY}")
+    res = cli("ingest", "--silent", "--json", str(tmp_path))
+    assert res.exit_code == 0, res.output
+    summary = json.loads(res.stdout)
+    assert summary["added"] == 1 and summary["failed"] == []
+
+
+def test_cli_ingest_exit_1_when_something_failed(cli, tmp_path):
+    write(tmp_path / "a.txt", BODY)
+    write(tmp_path / "b.txt", "")
+    res = cli("ingest", "--silent", str(tmp_path))
+    assert res.exit_code == 1
+    assert "failed: b.txt: empty file" in res.stderr
+
+
+def test_cli_skipped_only_is_exit_0(cli, tmp_path):
+    write(tmp_path / "a.txt", BODY)
+    write(tmp_path / "p.pdf", b"%PDF-1.4")
+    res = cli("ingest", "--silent", str(tmp_path))
+    assert res.exit_code == 0 and "skipped: p.pdf: a PDF document" in res.stderr
+
+
+def test_cli_usage_errors_exit_2(tmp_path):
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest"]).exit_code == 2
+    assert runner.invoke(app, ["--db", "not a url", "docs"]).exit_code == 2
+    assert runner.invoke(app, ["--db", f"sqlite:///{tmp_path}/no/such/dir/x.db", "docs"]).exit_code == 2
+    assert runner.invoke(app, ["--db", f"sqlite:///{tmp_path}/x.db", "ingest", "--max-size", "lots", "x"]).exit_code == 2
+    assert runner.invoke(app, ["--db", f"sqlite:///{tmp_path}/x.db", "export", "--format", "xml"]).exit_code == 2
+
+
+def test_cli_max_size(cli, tmp_path):
+    write(tmp_path / "a.txt", BODY * 20)
+    res = cli("ingest", "--silent", "--max-size", "1KB", str(tmp_path))
+    assert res.exit_code == 1 and "too large" in res.stderr and "--max-size" in res.stderr
+
+
+def test_cli_stdin_jsonl(cli):
+    res = cli("ingest", "--silent", "-", input=json.dumps({"id": "r1", "text": BODY}) + "\n")
+    assert res.exit_code == 0, res.output
+    assert [r["source"] for r in cli.records()] == ["stdin#r1"]
+
+
+def test_cli_docs_doc_and_removed(cli, tmp_path):
+    write(tmp_path / "a.txt", f"A Headline About A Resignation | SWS\n\nPATNA: {BODY}\n\nMost Popular\n\nOther news")
+    cli("ingest", "--silent", str(tmp_path))
+    rows = json.loads(cli("docs", "--json").stdout)
+    assert rows[0]["outlet"] == "SWS" and rows[0]["dateline"] == "Patna"
+    assert cli("docs", "--csv").stdout.startswith("doc_id,outlet,published,dateline,title,source")
+    table = cli("docs").stdout
+    assert "doc_id" in table and "SWS" in table
+    one = json.loads(cli("doc", rows[0]["doc_id"][:8], "--json", "--removed").stdout)
+    assert {r["reason"] for r in one["removed"]} >= {"headline", "dateline", "end-of-article list heading"}
+    shown = cli("doc", "a.txt", "--removed").stdout
+    assert "end-of-article list heading" in shown and "resigned from the party" in shown
+    missing = cli("doc", "nosuchid")
+    assert missing.exit_code == 1 and "no document" in missing.stderr
+
+
+def test_cli_export_csv_and_file(cli, tmp_path):
+    write(tmp_path / "in" / "a.txt", BODY)
+    cli("ingest", "--silent", str(tmp_path / "in"))
+    out = tmp_path / "r.csv"
+    assert cli("export", "--format", "csv", "--output", str(out)).exit_code == 0
+    header = out.read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith("kind,doc_id,source,outlet,title,byline,published,updated,dateline,text")
+
+
+def test_cli_reprocess_keeps_ids(cli, tmp_path):
+    write(tmp_path / "a.txt", BODY)
+    cli("ingest", "--silent", str(tmp_path))
+    before = cli.records()
+    res = cli("reprocess", "--silent")
+    assert res.exit_code == 0 and "reprocessed 1 documents" in res.stdout
+    assert cli.records() == before
+
+
+def test_cli_problems_listed(cli, tmp_path):
+    write(tmp_path / "a.txt", "")
+    cli("ingest", "--silent", str(tmp_path))
+    rows = json.loads(cli("problems", "--json").stdout)
+    assert rows[0]["source"] == "a.txt" and rows[0]["reason"] == "empty file"
+
+
+def test_cli_every_command_documented_in_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = [c.name or c.callback.__name__ for c in app.registered_commands]
+    assert commands
+    for name in commands:
+        assert re.search(rf"`newsweave[^`]*\b{name}\b", readme), f"command {name} is not in the README"
+
+
+def test_cli_exit_codes_documented():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for code in ("0", "1", "2"):
+        assert re.search(rf"\|\s*{code}\s*\|", readme), f"exit status {code} is not in the README table"

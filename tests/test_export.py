@@ -1,0 +1,58 @@
+"""Export: newsweave records v1 as SCHEMA.md lists them."""
+
+from __future__ import annotations
+
+import re
+
+from newsweave.export.records import SCHEMA_FIELDS
+
+from conftest import write
+
+BODY = "The state unit chief resigned from the party on Friday, citing differences with the leadership."
+
+TYPES = {"str": str, "int": int, "[str]": list, "[obj]": list}
+
+
+def schema_tables(schema_md: str) -> dict[str, dict[str, str]]:
+    """{kind: {field: type}} from SCHEMA.md's tables."""
+    kinds: dict[str, dict[str, str]] = {}
+    current = None
+    for line in schema_md.splitlines():
+        m = re.match(r"^## (\w+) ", line)
+        if m:
+            current = kinds.setdefault(m[1], {})
+            continue
+        row = re.match(r"^\|\s*([\w, ]+?)\s*\|\s*([^|]+?)\s*\|", line)
+        if current is not None and row and row[1] not in ("field",) and not row[1].startswith("-"):
+            for name in row[1].split(","):
+                current[name.strip()] = row[2]
+    return kinds
+
+
+def test_export_documents_match_schema_md(cli, shared, tmp_path):
+    tables = schema_tables((shared / "eval" / "SCHEMA.md").read_text(encoding="utf-8"))
+    assert set(tables["document"]) == set(SCHEMA_FIELDS["document"])
+    write(tmp_path / "a.txt", f"A Headline About A Resignation | SWS\n\n{BODY}")
+    write(tmp_path / "b.jsonl", '{"text": "' + BODY + ' B."}\n')
+    cli("ingest", "--silent", str(tmp_path))
+    recs = cli.records()
+    assert len(recs) == 2
+    for rec in recs:
+        assert rec["kind"] == "document"
+        for field, typ in tables["document"].items():
+            assert field in rec, field
+            value = rec[field]
+            if "or null" in typ:
+                assert value is None or isinstance(value, str), field
+            else:
+                assert isinstance(value, TYPES[typ.split()[0]]), field
+
+
+def test_export_doc_id_stable_across_databases(cli, tmp_path, tmp_path_factory):
+    from conftest import Cli
+
+    write(tmp_path / "a.txt", BODY)
+    cli("ingest", "--silent", str(tmp_path))
+    other = Cli(f"sqlite:///{tmp_path_factory.mktemp('db2') / 'o.db'}")
+    other("ingest", "--silent", str(tmp_path))
+    assert cli.records()[0]["doc_id"] == other.records()[0]["doc_id"]

@@ -1,0 +1,87 @@
+"""Metadata: title, outlet, byline, times, dateline."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsweave.ingest.dates import to_iso
+from newsweave.ingest.meta import split_title
+from newsweave.resources import load_outlets
+
+BODY = "The state unit chief resigned from the party on Friday, citing differences with the leadership."
+
+
+def test_meta_title_suffix_gives_outlet(process):
+    a = process(f"date 2026-03-14 Party Leader Resigns Over Differences | SWS\n\nPatna, Mar 14: {BODY}")
+    assert a.title == "Party Leader Resigns Over Differences"
+    assert a.outlet == "SWS" and a.outlet_evidence == "headline suffix"
+    assert a.published == "2026-03-14"
+    assert a.dateline == "Patna"
+    assert a.text.startswith("The state unit chief")
+
+
+@pytest.mark.parametrize("opening, place", [
+    ("NEW DELHI: ", "New Delhi"),
+    ("Lucknow, Jan 24: ", "Lucknow"),
+    ("LUCKNOW (Reuters) - ", "Lucknow"),
+    ("Jaipur, Rajasthan: ", "Jaipur"),
+    ("Mumbai, 24 January 2026: ", "Mumbai"),
+])
+def test_meta_dateline_shapes(process, opening, place):
+    a = process(f"Some Headline About The Party\n\n{opening}{BODY}")
+    assert a.dateline == place
+    assert a.text.startswith("The state unit chief")
+
+
+@pytest.mark.parametrize("opening", ["Update: ", "Meanwhile: ", "Rahul Verma — "])
+def test_meta_no_false_dateline(process, opening):
+    a = process(f"Some Headline About The Party\n\n{opening}{BODY}")
+    assert a.dateline is None
+    assert a.text.startswith(opening.strip()[:4])
+
+
+def test_meta_dateline_agency_is_outlet_evidence(process):
+    a = process(f"Some Headline About The Party\n\nLUCKNOW (Reuters) - {BODY}")
+    assert a.outlet == "Reuters"
+
+
+def test_meta_byline_all_caps_and_updated_only(process):
+    a = process(f"Some Headline About The Party\n\nBy: MEERA DAS\nLast Updated: March 15, 2026 09:12:03 IST\n\n{BODY}")
+    assert a.byline == "Meera Das"
+    assert a.updated == "2026-03-15T09:12:03+05:30"
+    assert a.published == a.updated
+    assert any("stands in" in w for w in a.warnings)
+
+
+def test_meta_outlet_from_self_promotion_and_self_reference(process):
+    promo = process(f"Headline Of The Day Here\n\n{BODY}\n\nThe Morning Courier is India’s leading news daily.")
+    assert promo.outlet == "The Morning Courier"
+    ref = process(f"Headline Of The Day Here\n\n{BODY} Speaking to The Evening Lantern (TEL), an aide confirmed it. "
+                  "A second aide told TEL the same.")
+    assert ref.outlet == "The Evening Lantern"
+
+
+def test_meta_outlet_table_canonical_form(process):
+    a = process(f"Headline Of The Day Here - Times of India\n\n{BODY}")
+    assert a.outlet == "The Times of India"
+    assert a.title == "Headline Of The Day Here"
+
+
+def test_meta_split_title_keeps_hyphenated_words():
+    table = load_outlets()
+    assert split_title("X Quits Congress, May Join ASP-KR", table) == ("X Quits Congress, May Join ASP-KR", None)
+    assert split_title("Budget passed - a long night", table) == ("Budget passed - a long night", None)
+    assert split_title("Budget passed | Politics | IANS", table) == ("Budget passed", "IANS")
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("Last Updated: January 25, 2026 01:57:51 IST", "2026-01-25T01:57:51+05:30"),
+    ("Published: 24 Jan 2026, 10:32 AM IST", "2026-01-24T10:32:00+05:30"),
+    ("2026-01-24", "2026-01-24"),
+    ("2026-01-24T10:00:00Z", "2026-01-24T10:00:00+00:00"),
+    ("Updated: 14/03/2026 09:12", "2026-03-14T09:12:00+05:30"),
+    ("March 14, 2026", "2026-03-14"),
+    ("no date here", None),
+])
+def test_meta_dates_to_iso(text, iso):
+    assert to_iso(text) == iso

@@ -1,0 +1,142 @@
+"""Readers: text, HTML, JSONL/JSON, CSV/TSV, stdin; encodings and mojibake."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from newsweave.errors import InputError, SkippedInput
+from newsweave.ingest.decode import decode
+from newsweave.ingest.readers import read_input
+from newsweave.ingest.sources import InputFile, iter_inputs
+
+from conftest import write
+
+BODY = "The state unit chief resigned from the party on Friday, citing differences with the leadership."
+
+HTML = """<!DOCTYPE html><html><head><title>Leader Resigns From Party - The Courier</title>
+<meta property="og:site_name" content="The Courier">
+<meta property="article:published_time" content="2026-03-14T18:05:00+05:30">
+<meta name="author" content="Meera Das">
+<meta property="og:url" content="https://courier.example/politics/leader-resigns">
+</head><body><nav><a href="/">Home</a> <a href="/politics">Politics</a></nav>
+<article><h1>Leader Resigns From Party</h1>
+<p>PATNA: The state unit chief resigned from the party on Friday, citing differences with the leadership.</p>
+<p>He said he would announce his next step after consulting his supporters over the coming week.</p>
+<p>Party leaders in the capital said they had tried to persuade him to stay but had failed to do so.</p>
+</article><aside><h3>Related stories</h3><ul><li><a href="/x">Another story</a></li></ul></aside>
+<footer>© 2026 Courier Media. All rights reserved.</footer></body></html>"""
+
+
+def read(path: Path, root: Path | None = None):
+    root = root or path.parent
+    return list(read_input(InputFile(path, path.relative_to(root).as_posix()), path.read_bytes()))
+
+
+def test_readers_plain_text(tmp_path):
+    [a] = read(write(tmp_path / "a.txt", BODY))
+    assert a.fmt == "text" and a.source == "a.txt" and a.raw == BODY and len(a.doc_id) == 16
+
+
+def test_readers_html_through_trafilatura(tmp_path, pipeline):
+    [a] = read(write(tmp_path / "page.html", HTML))
+    a = pipeline(a)
+    assert a.title == "Leader Resigns From Party"
+    assert a.outlet == "The Courier"
+    assert a.byline == "Meera Das"
+    assert a.published == "2026-03-14T18:05:00+05:30"
+    assert a.dateline == "Patna"
+    assert "consulting his supporters" in a.text
+    assert "Another story" not in a.text and "All rights reserved" not in a.text
+    assert a.url == "https://courier.example/politics/leader-resigns"
+
+
+def test_readers_html_sniffed_without_extension(tmp_path):
+    [a] = read(write(tmp_path / "saved_page", HTML))
+    assert a.fmt == "html"
+
+
+def test_readers_jsonl_rows_named_by_id_or_row(tmp_path, pipeline):
+    rows = [{"id": "x1", "headline": "T1", "body": BODY, "published": "2026-03-14T10:00:00+05:30",
+             "newspaper_name": "The Courier", "url": "https://courier.example/a", "section": "politics"},
+            {"content": BODY + " More.", "source": {"id": "c", "name": "Daily Lamp"}}]
+    p = write(tmp_path / "d" / "dump.jsonl", "\n".join(json.dumps(r) for r in rows) + "\n\n")
+    a, b = read(p, tmp_path)
+    assert a.source == "d/dump.jsonl#x1" and b.source == "d/dump.jsonl#2"
+    a = pipeline(a)
+    assert (a.title, a.outlet, a.published, a.url) == ("T1", "The Courier", "2026-03-14T10:00:00+05:30",
+                                                       "https://courier.example/a")
+    assert a.meta == {"section": "politics"}
+    assert pipeline(b).outlet == "Daily Lamp"
+
+
+def test_readers_json_array_and_container(tmp_path):
+    arr = read(write(tmp_path / "a.json", json.dumps([{"text": BODY}, {"text": BODY + " 2"}])))
+    box = read(write(tmp_path / "b.json", json.dumps({"articles": [{"text": BODY}]})))
+    assert [x.source for x in arr] == ["a.json#1", "a.json#2"] and len(box) == 1
+
+
+def test_readers_csv_and_tsv(tmp_path, pipeline):
+    c = read(write(tmp_path / "a.csv", f'id,title,text,date,extra\n7,Hello,"{BODY}",2026-03-14,x\n'))
+    t = read(write(tmp_path / "b.tsv", f"title\tarticle\nHi\t{BODY}\n"))
+    assert c[0].source == "a.csv#7" and t[0].source == "b.tsv#1"
+    a = pipeline(c[0])
+    assert a.published == "2026-03-14" and a.meta == {"extra": "x"}
+
+
+def test_readers_row_problems_named_with_row(tmp_path):
+    out = read(write(tmp_path / "d.jsonl", f'{{"text": "{BODY}"}}\n{{oops\n{{"title": "x"}}\n[1]\n'))
+    assert not isinstance(out[0], InputError)
+    errs = [(e.row, e.reason.split(":")[0]) for e in out[1:]]
+    assert errs == [(2, "not JSON"), (3, "no text"), (4, "not a JSON object but list; each row must be an object")]
+
+
+def test_readers_stdin_is_jsonl():
+    [a] = list(read_input(InputFile(Path("-"), "stdin"), json.dumps({"id": 5, "text": BODY}).encode()))
+    assert a.source == "stdin#5"
+
+
+@pytest.mark.parametrize("data, enc", [
+    ("Café owners said the minister’s plan was late.".encode("cp1252"), "cp1252"),
+    ("\ufeffThe minister’s plan.".encode("utf-8"), "utf-8-sig"),
+    ("The minister’s plan was late.".encode("utf-16"), "utf-16"),
+])
+def test_decode_encodings(data, enc):
+    d = decode(data, "x.txt")
+    assert "minister’s plan" in d.text and not d.text.startswith("\ufeff")
+
+
+def test_readers_mojibake_repaired(process):
+    broken = "The minister said he wonâ€™t quit. â€œWe stay,â€\x9d he told reporters in Patna on Tuesday."
+    a = process(broken)
+    assert "won’t quit" in a.text and "“We stay,”" in a.text
+
+
+@pytest.mark.parametrize("name, data", [("x.pdf", b"%PDF-1.7 ..."), ("x.bin", b"\x89PNG\r\n\x1a\nabc"),
+                                        ("x.docx", b"PK\x03\x04abc"), ("photo.jpg", b"not really")])
+def test_readers_unsupported_types_skipped(tmp_path, name, data):
+    with pytest.raises(SkippedInput):
+        read(write(tmp_path / name, data))
+
+
+def test_sources_walk_recursive_sorted_hidden_skipped(tmp_path):
+    write(tmp_path / "b" / "2.txt", BODY)
+    write(tmp_path / "a.txt", BODY)
+    write(tmp_path / ".hidden" / "x.txt", BODY)
+    write(tmp_path / ".x.txt", BODY)
+    got = [i.source for i in iter_inputs([str(tmp_path)])]
+    assert got == ["a.txt", "b/2.txt"]
+
+
+def test_sources_loops_and_missing(tmp_path):
+    (tmp_path / "l1").symlink_to(tmp_path / "l2")
+    (tmp_path / "l2").symlink_to(tmp_path / "l1")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "up").symlink_to(tmp_path)
+    (tmp_path / "dangling.txt").symlink_to(tmp_path / "nowhere")
+    got = {i.source: i.reason for i in iter_inputs([str(tmp_path), str(tmp_path / "nope.txt")]) if isinstance(i, InputError)}
+    assert "loop" in got["l1"] and "loop" in got["l2"] and "loop" in got["sub/up"]
+    assert "broken symbolic link" in got["dangling.txt"]
+    assert got[str(tmp_path / "nope.txt")] == "no such file or directory"

@@ -1,0 +1,81 @@
+"""Storage: migrations recorded, upserts keyed on the content hash, problems recorded once."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from newsweave.article import Article, content_id
+from newsweave.errors import InputError
+from newsweave.store import open_store
+from newsweave.store.migrations import SCHEMA_VERSION
+
+BODY = "The state unit chief resigned from the party on Friday, citing differences with the leadership."
+
+
+def test_store_migrations_recorded_and_idempotent(db_url):
+    s = open_store(db_url)
+    assert s.schema_version() == SCHEMA_VERSION
+    s2 = open_store(db_url)  # a second open applies nothing
+    with s2.engine.connect() as c:
+        assert c.execute(text("select count(*) from schema_migrations")).scalar() == SCHEMA_VERSION
+
+
+def test_store_sqlite_uses_wal(store):
+    with store.engine.connect() as c:
+        assert c.execute(text("pragma journal_mode")).scalar() == "wal"
+
+
+def test_store_doc_id_is_hash_of_normalised_raw():
+    assert content_id("a\r\nb  \n") == content_id("\ufeffa\nb\n")
+    assert content_id("a") != content_id("b")
+
+
+def test_store_same_content_is_a_no_op(store, pipeline):
+    a = pipeline(Article("a.txt", "text", BODY))
+    with store.transaction() as conn:
+        assert store.add_document(conn, a) is True
+    b = pipeline(Article("elsewhere/b.txt", "text", BODY + "\n"))
+    with store.transaction() as conn:
+        assert store.add_document(conn, b) is False
+    assert store.count_documents() == 1
+    assert store.get_document(a.doc_id)["source"] == "a.txt"
+
+
+def test_store_get_by_prefix_or_source(store, pipeline):
+    a = pipeline(Article("a.txt", "text", BODY))
+    with store.transaction() as conn:
+        store.add_document(conn, a)
+    assert store.get_document(a.doc_id[:6])["doc_id"] == a.doc_id
+    assert store.get_document("a.txt")["doc_id"] == a.doc_id
+
+
+def test_store_problem_recorded_once_and_counted(store):
+    err = InputError("x.txt", "empty file")
+    for _ in range(3):
+        with store.transaction() as conn:
+            store.record_problem(conn, err)
+    [row] = store.problems_list()
+    assert (row["source"], row["reason"], row["times"], row["kind"]) == ("x.txt", "empty file", 3, "failed")
+
+
+def test_store_problem_cleared_when_source_ingests(store, pipeline):
+    with store.transaction() as conn:
+        store.record_problem(conn, InputError("a.txt", "empty file"))
+    with store.transaction() as conn:
+        store.add_document(conn, pipeline(Article("a.txt", "text", BODY)))
+    assert store.problems_list() == []
+
+
+def test_store_boilerplate_lines_across_an_outlets_articles(db_url, cli, tmp_path):
+    sign = "Follow the Lamp for the latest from the assembly"
+    for i in range(4):
+        (tmp_path / f"{i}.txt").write_text(
+            f"Headline number {i} about the party | Daily Lamp\n\n"
+            f"The minister number {i} resigned from the party on Friday, citing differences with the leadership.\n\n"
+            f"{sign}\n", encoding="utf-8")
+    assert cli("ingest", "--silent", str(tmp_path)).exit_code == 0
+    texts = {r["source"]: r["text"] for r in cli.records()}
+    assert sign in texts["0.txt"] and sign in texts["1.txt"]  # not yet known as boilerplate
+    assert sign not in texts["2.txt"] and sign not in texts["3.txt"]
+    assert cli("reprocess", "--silent").exit_code == 0
+    assert all(sign not in t for t in (r["text"] for r in cli.records()))
