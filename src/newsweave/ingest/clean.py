@@ -161,32 +161,63 @@ def _norm(text: str) -> str:
     return re.sub(r"\W+", " ", text.lower()).strip()
 
 
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+DATE_IN_LINE = re.compile(rf"\b(\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})", re.I)
+_CONNECTORS = {"of", "the", "and", "&", "for", "de", "la"}
+
+
+def name_like(text: str, max_words: int = 6) -> bool:
+    """A short run of capitalised words ("North India Chronicle", "SWS")."""
+    words = text.split()
+    return 0 < len(words) <= max_words and words[0][:1].isupper() and all(
+        w[:1].isupper() or w.lower() in _CONNECTORS for w in words) and not text.rstrip().endswith(TERMINAL)
+
+
 def _by_position(article: Article) -> None:
     body = [ln for ln in article.lines if ln.label == "body"]
     prose = [ln.index for ln in body if ln.prose]
     if not prose:
         return
     first, last = prose[0], prose[-1]
-    known_title = _norm(article.title) if article.title else None
-    title_found = False
+    _head(article, [ln for ln in body if ln.index < first])
     for ln in body:
+        if ln.index <= first or ln.label != "body":
+            continue
         words = len(_WORD.findall(ln.content))
-        if ln.index < first:
-            if known_title is not None:
-                if _norm(ln.content) == known_title or (known_title and known_title in _norm(ln.content)):
-                    ln.label, ln.reason = "title", "headline repeated in the body"
-                elif words <= 3:
-                    ln.label, ln.reason = "furniture", "navigation text in the page head"
-            elif not title_found and words >= 3 and not ln.content.rstrip().endswith("."):
-                ln.label, ln.reason = "title", "headline"
-                title_found = True
-            elif words <= 3:
-                ln.label, ln.reason = "furniture", "navigation text in the page head"
-        elif ln.index > last:
+        if ln.index > last:
             if not ln.prose and words <= 6:
                 ln.label, ln.reason = "furniture", "short line after the article's end"
         elif not ln.prose and words <= 14 and not ln.content.rstrip().endswith("."):
             ln.label = "subhead"
+
+
+def _head(article: Article, head: list[Line]) -> None:
+    """The lines above the first prose paragraph: masthead, headline, credit and date lines,
+    navigation."""
+    known_title = _norm(article.title) if article.title else None
+    page_top = min((ln.index for ln in article.lines), default=0)
+    rest: list[Line] = []
+    for ln in head:
+        text = ln.content
+        words = len(_WORD.findall(text))
+        if known_title and (_norm(text) == known_title or known_title in _norm(text)):
+            ln.label, ln.reason = "title", "headline repeated in the body"
+        elif words <= 16 and not ln.prose and DATE_IN_LINE.search(text) and to_iso(text[DATE_IN_LINE.search(text).start():]):
+            ln.label, ln.reason = "dateinfo", "publication date line"
+        elif re.fullmatch(r"[A-Z][A-Z&]{1,6}", text.strip()):
+            ln.label, ln.reason = "byline", "wire credit"
+        else:
+            rest.append(ln)
+    longer = [ln for ln in rest if len(_WORD.findall(ln.content)) >= 3 and not ln.content.rstrip().endswith(".")]
+    if longer and longer[0].index == page_top and name_like(longer[0].content, 5) and len(longer) > 1:
+        longer[0].label, longer[0].reason = "furniture", "masthead"
+        longer = longer[1:]
+    if known_title is None and longer:
+        title = max(longer, key=lambda ln: len(_WORD.findall(ln.content)))
+        title.label, title.reason = "title", "headline"
+    for ln in rest:
+        if ln.label == "body" and len(_WORD.findall(ln.content)) <= 3:
+            ln.label, ln.reason = "furniture", "navigation text in the page head"
 
 
 def _dedupe(article: Article) -> None:

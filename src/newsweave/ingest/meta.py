@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 
 from ..article import Article, Line, Removal
 from ..resources import Furniture, OutletTable
-from .clean import byline_name
+from .clean import DATE_IN_LINE, byline_name, name_like
 from .dates import to_iso
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
@@ -42,12 +42,15 @@ _PROMO_SUBJECT = re.compile(r"^\s*(?P<name>.{2,60}?)\s+(?:is|are)\s+", re.I)
 _COPYRIGHT = re.compile(
     r"(?:©|\(c\)|copyright)\s*(?:©|copyright)?\s*(?:\d{4}(?:\s*-\s*\d{4})?)?\s*,?\s*(?P<holder>[^.,|©]{2,60}?)"
     r"\s*(?:\d{4})?\s*(?:[.,|]|all rights|$)", re.I)
+_DISCLAIMER = re.compile(r"\b(?:edited|published|produced) by (?P<name>.{2,60}?) (?:staff|desk|team)\b", re.I)
+_LABEL_WORDS = re.compile(r"^(last\s+)?(updated|published|posted|first published|modified|date|dated|on|at)\b", re.I)
 _COMPANY = re.compile(r"\b(ltd|limited|pvt|private|inc|llc|llp|corp|corporation|group|plc)\b\.?", re.I)
 
 
-def _title_case(s: str) -> str:
-    """Names printed in capitals ("SHIKHA SALARIA", "NEW DELHI") in their usual case."""
-    if s.upper() != s:
+def _title_case(s: str, keep_acronym: bool = False) -> str:
+    """Names printed in capitals ("SHIKHA SALARIA", "NEW DELHI") in their usual case; with
+    ``keep_acronym`` a lone short word ("PTI", "IANS") stays."""
+    if s.upper() != s or (keep_acronym and len(s.split()) == 1 and len(s) <= 5):
         return s
     return " ".join("-".join(p.capitalize() for p in w.split("-")) for w in s.split())
 
@@ -83,16 +86,43 @@ def metadata(article: Article, table: OutletTable, rules: Furniture) -> Article:
     by_host = table.by_host(host)
     if by_host:
         candidates.append((by_host.name, f"web host {host}"))
+    masthead = next((ln.text.strip() for ln in lines if ln.reason == "masthead"), None)
+    credits = _read_dates(article, lines)
+    if masthead and _form(masthead) in {_form(c) for c in credits} | _self_mentions(article):
+        candidates.append((masthead, "masthead, named again in the page"))
+    elif not article.byline and credits and not table.lookup(credits[0]):
+        article.byline = credits[0]
     _read_byline(article, lines, table, candidates)
-    _read_dates(article, lines)
     _read_dateline(article, rules, candidates)
-    candidates += _self_evidence(article, table)
+    candidates += _self_evidence(article, table, masthead)
+    if masthead:
+        candidates.append((masthead, "masthead"))
     if candidates:
         name, evidence = candidates[0]
         known = table.lookup(name)
         article.outlet = known.name if known else name
         article.outlet_evidence = evidence
+        # the same outlet under another name on the same page ("Samachar Wire Service" / "| SWS")
+        also = [c for c, ev in candidates[1:] if ev == "headline suffix" and _form(c) != _form(name)]
+        if also:
+            article.meta["outlet_also_written"] = also
     return article
+
+
+def _form(name: str) -> str:
+    return re.sub(r"^the ", "", re.sub(r"\s+", " ", name.strip().lower()))
+
+
+def _self_mentions(article: Article) -> set[str]:
+    """Names the page gives itself: in a syndication disclaimer, or as whom sources spoke to."""
+    found = set()
+    for ln in article.lines:
+        m = _DISCLAIMER.search(ln.text)
+        if m:
+            found.add(_form(m["name"]))
+    body = " ".join(ln.content for ln in article.lines if not ln.dropped)
+    found |= {_form(m["name"]) for m in _SELF_REF.finditer(body)}
+    return found
 
 
 def _read_byline(article: Article, lines: list[Line], table: OutletTable, candidates: list) -> None:
@@ -100,16 +130,26 @@ def _read_byline(article: Article, lines: list[Line], table: OutletTable, candid
         line = next((ln for ln in lines if ln.label == "byline"), None)
         article.byline = byline_name(line.text) if line else None
     if article.byline:
-        article.byline = _title_case(article.byline.strip())
+        article.byline = _title_case(article.byline.strip(), keep_acronym=True)
         if table.lookup(article.byline):
             candidates.append((article.byline, "wire credit in the byline"))
 
 
-def _read_dates(article: Article, lines: list[Line]) -> None:
+def _read_dates(article: Article, lines: list[Line]) -> list[str]:
+    """Publication and update times from the date lines; returns the names credited on them
+    ("Metro Political Desk | Mar 14, 2026, 8:40 PM IST")."""
+    credits = []
     for ln in lines:
         if ln.label != "dateinfo":
             continue
-        value = to_iso(ln.text)
+        text = ln.text
+        m = DATE_IN_LINE.search(text)
+        if m and m.start() > 0:
+            credit = text[: m.start()].strip(" |,-–—•·:")
+            if credit and name_like(credit) and not _LABEL_WORDS.match(credit):
+                credits.append(credit)
+                text = text[m.start():]
+        value = to_iso(text)
         if value is None:
             article.warnings.append(f"could not read the date line {ln.text!r}")
             continue
@@ -120,6 +160,7 @@ def _read_dates(article: Article, lines: list[Line]) -> None:
     if not article.published and article.updated:
         article.published = article.updated
         article.warnings.append("no publication time stated; the last-updated time stands in for it")
+    return credits
 
 
 def _read_dateline(article: Article, rules: Furniture, candidates: list) -> None:
@@ -153,7 +194,7 @@ def _take_dateline(article: Article, line: Line, rules: Furniture, candidates: l
     return True
 
 
-def _self_evidence(article: Article, table: OutletTable) -> list[tuple[str, str]]:
+def _self_evidence(article: Article, table: OutletTable, masthead: str | None) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     for ln in article.lines:
         if ln.reason == "self-promotion":
@@ -166,7 +207,7 @@ def _self_evidence(article: Article, table: OutletTable) -> list[tuple[str, str]
         name, abbr = m["name"].strip(), m["abbr"]
         if abbr and re.search(rf"\b(?:told|to|with)\s+{re.escape(abbr)}\b", body[m.end():]):
             refs[name] += 2
-        elif table.lookup(name):
+        elif table.lookup(name) or (masthead and _form(name) == _form(masthead)):
             refs[name] += 1
     found += [(name, "the article's references to itself") for name, _ in refs.most_common()]
     for ln in article.lines:
