@@ -189,7 +189,8 @@ def _emit_rows(rows: list[dict[str, Any]], columns: tuple[str, ...], as_json: bo
     else:
         t = Table(title=title)
         for c in columns:
-            t.add_column(c, overflow="fold", max_width=60 if c == "title" else None)
+            t.add_column(c, overflow="fold", no_wrap=c in ("doc_id", "published", "kind", "row", "times"),
+                         ratio=3 if c in ("title", "reason") else None)
         for r in rows:
             t.add_row(*[str(r.get(c) if r.get(c) is not None else "") for c in columns])
         out.print(t)
