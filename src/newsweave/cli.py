@@ -207,7 +207,12 @@ def docs(
     """List stored documents."""
     rows = list(_store(ctx).iter_documents(columns=DOC_COLUMNS))
     rows = rows[:limit] if limit else rows
-    _emit_rows(rows, DOC_COLUMNS, as_json, as_csv, f"{len(rows)} documents")
+    if as_json or as_csv:
+        _emit_rows(rows, DOC_COLUMNS, as_json, as_csv, "")
+        return
+    # for people: a short id (any unique prefix works with `newsweave doc`), minutes not seconds
+    short = [r | {"doc_id": r["doc_id"][:10], "published": (r["published"] or "")[:16].replace("T", " ")} for r in rows]
+    _emit_rows(short, ("doc_id", "outlet", "published", "dateline", "title"), False, False, f"{len(rows)} documents")
 
 
 @app.command()
