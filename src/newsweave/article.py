@@ -84,6 +84,10 @@ class Article:
     meta: dict[str, Any] = field(default_factory=dict)  # other fields of a dump row, HTML metadata
     removed: list[Removal] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # filled by the NLP and linking stages
+    doc: Any = None  # the spaCy Doc of ``text`` (not stored)
+    mentions: list[Any] = field(default_factory=list)  # link.coref.Mention
+    clusters: list[Any] = field(default_factory=list)  # link.coref.Cluster
 
     def __post_init__(self) -> None:
         if self.fmt not in FORMATS:

@@ -269,6 +269,67 @@ def reprocess(
     raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)
 
 
+ENTITY_TYPES = ("PERSON", "PARTY", "ORG", "PLACE", "MEDIA")
+
+
+@app.command()
+@_fails_cleanly
+def entities(
+    ctx: typer.Context,
+    etype: str = typer.Option(None, "--type", help=f"Only this type: {', '.join(ENTITY_TYPES)}."),
+    as_json: bool = typer.Option(False, "--json", help="JSON instead of a table."),
+    as_csv: bool = typer.Option(False, "--csv", help="CSV instead of a table."),
+) -> None:
+    """List the people, parties, organisations, places and outlets found, one row per real thing."""
+    if etype and etype.upper() not in ENTITY_TYPES:
+        raise typer.BadParameter(f"{etype!r}: use one of {', '.join(ENTITY_TYPES)}", param_hint="--type")
+    rows = list(_store(ctx).iter_entities(etype.upper() if etype else None))
+    if as_json or as_csv:
+        _emit_rows(rows, ("entity_id", "type", "name", "aliases", "kb_id", "doc_ids"), as_json, as_csv, "")
+        return
+    short = [r | {"aliases": ", ".join(r["aliases"][:6]), "docs": len(r["doc_ids"])} for r in rows]
+    _emit_rows(short, ("type", "name", "aliases", "docs", "kb_id"), False, False, f"{len(rows)} entities")
+
+
+@app.command()
+@_fails_cleanly
+def entity(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="A name or alias (any case), or an entity_id."),
+    as_json: bool = typer.Option(False, "--json", help="JSON instead of text."),
+) -> None:
+    """One entity: its names and every mention, with the sentence and the document."""
+    from .link.names import fold
+
+    store = _store(ctx)
+    wanted = fold(name)
+    hits = [r for r in store.iter_entities()
+            if r["entity_id"] == name or wanted in {fold(n) for n in [r["name"], *r["aliases"]]}]
+    if not hits:
+        raise NotFoundError(f"no entity named {name!r}; `newsweave entities` lists them")
+    out_rows = [h | {"mentions": store.entity_mentions(h["entity_id"])} for h in hits]
+    if as_json:
+        out.print_json(json.dumps(out_rows, ensure_ascii=False))
+        return
+    for h in out_rows:
+        out.print(f"[bold]{h['name']}[/] ({h['type']}; {h['kb_id'] or 'not in the knowledge base'}) "
+                  f"[dim]{h['entity_id']}[/]", highlight=False)
+        if h["aliases"]:
+            out.print(f"  also: {', '.join(h['aliases'])}", highlight=False)
+        out.print(f"  in {len(h['doc_ids'])} documents, {len(h['mentions'])} mentions", highlight=False)
+        for m in h["mentions"]:
+            out.print(f"  [cyan]{m['outlet'] or m['source']}[/] {m['doc_id'][:10]}: ", end="", highlight=False)
+            out.print(_marked(m), highlight=False)
+
+
+def _marked(m: dict[str, Any]) -> str:
+    """The sentence with the mention in bold (markup-safe)."""
+    from rich.markup import escape
+
+    sent, i, j = m["sentence"], m["in_sentence"], m["in_sentence"] + len(m["text"])
+    return escape(sent[:i]) + "[bold]" + escape(sent[i:j]) + "[/]" + escape(sent[j:])
+
+
 PROBLEM_COLUMNS = ("kind", "source", "row", "reason", "times", "last_seen")
 
 

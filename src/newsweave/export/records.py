@@ -11,6 +11,7 @@ from ..store import Store
 #: the fields SCHEMA.md requires, per kind, in its order
 SCHEMA_FIELDS: dict[str, tuple[str, ...]] = {
     "document": ("doc_id", "source", "outlet", "title", "byline", "published", "updated", "dateline", "text"),
+    "entity": ("entity_id", "type", "name", "aliases", "kb_id", "doc_ids"),
 }
 
 
@@ -27,9 +28,15 @@ def documents(store: Store) -> Iterator[dict[str, Any]]:
         yield document_record(row)
 
 
+def entities(store: Store) -> Iterator[dict[str, Any]]:
+    for row in store.iter_entities():
+        yield {"kind": "entity", **{f: row[f] for f in SCHEMA_FIELDS["entity"]}}
+
+
 #: kind -> producer of its records, in export order
 EXPORTERS: dict[str, Callable[[Store], Iterator[dict[str, Any]]]] = {
     "document": documents,
+    "entity": entities,
 }
 
 

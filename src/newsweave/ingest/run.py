@@ -1,6 +1,10 @@
 """Run a batch: paths in, articles through the pipeline, documents stored, every problem
-reported and recorded. One file is one transaction: a crash loses at most the file in hand, and a
-re-run completes the batch (stored articles are recognised by their content hash and skipped)."""
+reported and recorded, then entities resolved across all stored documents.
+
+Articles go through the pipeline in batches of ``BATCH`` (spaCy works best on batches); each batch
+is one transaction, each article a savepoint inside it. A crash loses at most the batch in hand,
+and a re-run completes the work: stored articles are recognised by their content hash and skipped.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +16,15 @@ from sqlalchemy import Connection
 
 from ..article import Article
 from ..errors import InputError, StageError
+from ..link.kb import kb_from_env
+from ..link.resolve import DocCluster, resolve
 from ..pipeline import Pipeline, build_pipeline
 from ..store import Store
 from .readers import read_input
 from .sources import InputFile, iter_inputs
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+BATCH = 32
 
 
 @dataclass(slots=True)
@@ -27,6 +34,7 @@ class Summary:
     unchanged: int = 0  # already stored
     failed: list[InputError] = field(default_factory=list)
     skipped: list[InputError] = field(default_factory=list)
+    entities: int = 0
 
     @property
     def ok(self) -> bool:
@@ -34,7 +42,7 @@ class Summary:
 
     def as_dict(self) -> dict:
         return {
-            "files": self.files, "added": len(self.added), "unchanged": self.unchanged,
+            "files": self.files, "added": len(self.added), "unchanged": self.unchanged, "entities": self.entities,
             "failed": [{"source": e.source, "row": e.row, "reason": e.reason} for e in self.failed],
             "skipped": [{"source": e.source, "reason": e.reason} for e in self.skipped],
         }
@@ -45,18 +53,26 @@ def human_size(n: int) -> str:
 
 
 class Ingest:
-    def __init__(self, store: Store, *, max_bytes: int = DEFAULT_MAX_BYTES,
+    def __init__(self, store: Store, *, max_bytes: int = DEFAULT_MAX_BYTES, nlp: bool = True,
                  on_problem: Callable[[InputError], None] | None = None):
         self.store = store
         self.max_bytes = max_bytes
         self.on_problem = on_problem or (lambda err: None)
         self._conn: Connection | None = None
-        self.pipeline: Pipeline = build_pipeline(self._repeated)
+        self.pipeline: Pipeline = build_pipeline(self._repeated, nlp=nlp)
         self.summary = Summary()
+        self._buffer: list[Article] = []
+        self._pending: dict[tuple[str, str], set[str]] = {}  # lines of this batch's articles, not yet stored
 
     def _repeated(self, outlet: str, keys: list[str], doc_id: str) -> dict[str, int]:
+        """How many other articles of ``outlet`` print each line: stored ones and this batch's."""
         assert self._conn is not None
-        return self.store.repeated_lines(self._conn, outlet, keys, doc_id)
+        counts = self.store.repeated_lines(self._conn, outlet, keys, doc_id)
+        for k in keys:
+            docs = self._pending.setdefault((outlet, k), set())
+            counts[k] = counts.get(k, 0) + len(docs - {doc_id})
+            docs.add(doc_id)
+        return counts
 
     def plan(self, paths: list[str]) -> list[InputFile | InputError]:
         """The inputs below ``paths``, leaving out the database's own files."""
@@ -66,23 +82,27 @@ class Ingest:
 
     def run(self, items: Iterable[InputFile | InputError], advance: Callable[[], None] = lambda: None) -> Summary:
         for item in items:
-            with self.store.transaction() as conn:
-                self._conn = conn
-                if isinstance(item, InputError):
-                    self._problem(item)
-                else:
-                    self.summary.files += 1
-                    self._file(item)
-                self._conn = None
+            if isinstance(item, InputError):
+                self._problem_now(item)
+            else:
+                self.summary.files += 1
+                self._file(item)
             advance()
+        self._flush()
+        self.summary.entities = self.resolve_entities()
         return self.summary
 
-    def _problem(self, err: InputError) -> None:
-        assert self._conn is not None
+    # -- problems ------------------------------------------------------------------------------
+    def _problem(self, conn: Connection, err: InputError) -> None:
         (self.summary.skipped if err.kind == "skipped" else self.summary.failed).append(err)
-        self.store.record_problem(self._conn, err)
+        self.store.record_problem(conn, err)
         self.on_problem(err)
 
+    def _problem_now(self, err: InputError) -> None:
+        with self.store.transaction() as conn:
+            self._problem(conn, err)
+
+    # -- reading -------------------------------------------------------------------------------
     def _read(self, f: InputFile) -> bytes:
         limit = f"the limit is {human_size(self.max_bytes)}; raise it with --max-size"
         if f.source == "stdin":
@@ -102,48 +122,70 @@ class Ingest:
         try:
             for item in read_input(f, self._read(f)):
                 if isinstance(item, InputError):
-                    self._problem(item)
+                    self._problem_now(item)
                 else:
-                    self._article(item)
+                    self._buffer.append(item)
+                    if len(self._buffer) >= BATCH:
+                        self._flush()
         except InputError as err:
-            self._problem(err)
+            self._problem_now(err)
 
-    def _process(self, article: Article) -> Article | None:
-        """The pipeline on one article; a failure is reported and recorded, never raised."""
-        try:
-            return self.pipeline(article)
-        except InputError as err:
-            self._problem(err)
-        except StageError as err:
-            self._problem(InputError(article.source, f"{err.stage}: {err.reason}"))
-        return None
+    # -- processing ----------------------------------------------------------------------------
+    def _flush(self) -> None:
+        batch, self._buffer = self._buffer, []
+        if not batch:
+            return
+        self._pending = {}
+        with self.store.transaction() as conn:
+            self._conn = conn
+            fresh, seen = [], set()
+            for a in batch:
+                if a.doc_id in seen or self.store.has_document(conn, a.doc_id):
+                    self.summary.unchanged += 1
+                else:
+                    seen.add(a.doc_id)
+                    fresh.append(a)
+            for result in self.pipeline.process(fresh):
+                if isinstance(result, Article):
+                    if self.store.add_document(conn, result):
+                        self.summary.added.append(result.doc_id)
+                    else:
+                        self.summary.unchanged += 1
+                else:
+                    self._problem(conn, _as_input_error(result))
+            self._conn = None
 
-    def _article(self, article: Article) -> None:
-        assert self._conn is not None
-        if self.store.has_document(self._conn, article.doc_id):
-            self.summary.unchanged += 1
-            return
-        done = self._process(article)
-        if done is None:
-            return
-        if self.store.add_document(self._conn, done):
-            self.summary.added.append(done.doc_id)
-        else:
-            self.summary.unchanged += 1
+    def resolve_entities(self) -> int:
+        """Resolve every stored document's clusters into entities; returns how many."""
+        with self.store.transaction() as conn:
+            rows = self.store.doc_clusters(conn)
+            clusters = [DocCluster(r["doc_id"], r["cluster"], r["type"], r["kb_id"], r["forms"]) for r in rows]
+            entities = resolve(clusters, kb_from_env())
+            self.store.replace_entities(conn, entities)
+        return len(entities)
 
     def reprocess(self, advance: Callable[[], None] = lambda: None) -> int:
         """Re-run every stage on every stored document's raw content. A document whose re-run
         fails keeps what it had (the failure is reported). Returns how many were updated."""
         updated = 0
         rows = list(self.store.iter_documents(columns=("doc_id", "source", "fmt", "raw", "encoding")))
-        for row in rows:
+        for start in range(0, len(rows), BATCH):
+            self._pending = {}
             with self.store.transaction() as conn:
                 self._conn = conn
-                article = Article(row["source"], row["fmt"], row["raw"], doc_id=row["doc_id"], encoding=row["encoding"])
-                done = self._process(article)
-                if done is not None:
-                    self.store.update_document(conn, done)
-                    updated += 1
+                batch = [Article(r["source"], r["fmt"], r["raw"], doc_id=r["doc_id"], encoding=r["encoding"])
+                         for r in rows[start:start + BATCH]]
+                for result in self.pipeline.process(batch):
+                    if isinstance(result, Article):
+                        self.store.update_document(conn, result)
+                        updated += 1
+                    else:
+                        self._problem(conn, _as_input_error(result))
+                    advance()
                 self._conn = None
-            advance()
+        self.summary.entities = self.resolve_entities()
         return updated
+
+
+def _as_input_error(err: InputError | StageError) -> InputError:
+    return err if isinstance(err, InputError) else InputError(err.source, f"{err.stage}: {err.reason}")

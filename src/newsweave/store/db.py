@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, create_engine, delete, event, func, insert, select, update
+from sqlalchemy import Connection, bindparam, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 
@@ -80,6 +80,7 @@ class Store:
         t = reflect(engine)
         self.documents, self.problems, self.outlet_lines = t["documents"], t["ingest_problems"], t["outlet_lines"]
         self.migrations = t["schema_migrations"]
+        self.mentions, self.clusters, self.entities = t["mentions"], t["clusters"], t["entities"]
 
     @property
     def dialect(self) -> str:
@@ -120,6 +121,7 @@ class Store:
             added = conn.execute(stmt).rowcount == 1
             if added:
                 self._record_lines(conn, a)
+                self._record_entities(conn, a)
                 conn.execute(delete(self.problems).where(self.problems.c.source == a.source))
         return added
 
@@ -130,6 +132,71 @@ class Store:
                          .values(processed_at=now(), **_derived(a)))
             conn.execute(delete(self.outlet_lines).where(self.outlet_lines.c.doc_id == a.doc_id))
             self._record_lines(conn, a)
+            conn.execute(delete(self.mentions).where(self.mentions.c.doc_id == a.doc_id))
+            conn.execute(delete(self.clusters).where(self.clusters.c.doc_id == a.doc_id))
+            self._record_entities(conn, a)
+
+    def _record_entities(self, conn: Connection, a: Article) -> None:
+        if a.mentions:
+            conn.execute(insert(self.mentions), [
+                {"doc_id": a.doc_id, "n": n, "start": m.start, "end": m.end, "text": m.text, "type": m.type,
+                 "kb_id": m.kb_id, "cluster": m.cluster, "sent_start": m.sent_start, "sent_end": m.sent_end}
+                for n, m in enumerate(a.mentions)])
+        if a.clusters:
+            conn.execute(insert(self.clusters), [
+                {"doc_id": a.doc_id, "cluster": c.index, "type": c.type, "kb_id": c.kb_id, "name": c.name,
+                 "forms": dict(c.forms)} for c in a.clusters])
+
+    # -- entities ------------------------------------------------------------------------------
+    def doc_clusters(self, conn: Connection) -> list[dict[str, Any]]:
+        t = self.clusters
+        return [dict(r._mapping) for r in conn.execute(select(t).order_by(t.c.doc_id, t.c.cluster))]
+
+    def replace_entities(self, conn: Connection, entities: list[Any]) -> None:
+        """Store the resolved entities (all of them, replacing the previous resolution)."""
+        with conn.begin_nested():
+            conn.execute(delete(self.entities))
+            conn.execute(update(self.clusters).values(entity_id=None))
+            if not entities:
+                return
+            conn.execute(insert(self.entities), [
+                {"entity_id": e.entity_id, "type": e.type, "name": e.name, "aliases": e.aliases, "kb_id": e.kb_id,
+                 "doc_count": len(e.doc_ids)} for e in entities])
+            t = self.clusters
+            conn.execute(update(t).where(t.c.doc_id == bindparam("b_doc"), t.c.cluster == bindparam("b_cluster"))
+                         .values(entity_id=bindparam("b_entity")),
+                         [{"b_doc": m.doc_id, "b_cluster": m.cluster, "b_entity": e.entity_id}
+                          for e in entities for m in e.members])
+
+    def iter_entities(self, etype: str | None = None) -> Iterator[dict[str, Any]]:
+        t, c = self.entities, self.clusters
+        with self.engine.connect() as conn:
+            q = select(t).order_by(t.c.type, t.c.doc_count.desc(), t.c.name)
+            if etype:
+                q = q.where(t.c.type == etype)
+            docs: dict[str, list[str]] = {}
+            for eid, did in conn.execute(select(c.c.entity_id, c.c.doc_id).where(c.c.entity_id.is_not(None)).distinct()):
+                docs.setdefault(eid, []).append(did)
+            for row in conn.execute(q):
+                yield dict(row._mapping) | {"doc_ids": sorted(docs.get(row.entity_id, []))}
+
+    def entity_mentions(self, entity_id: str) -> list[dict[str, Any]]:
+        """Every mention of an entity with its sentence and document."""
+        m, c, d = self.mentions, self.clusters, self.documents
+        q = (select(m.c.doc_id, m.c.start, m.c.end, m.c.text, m.c.sent_start, m.c.sent_end, d.c.text.label("doc_text"),
+                    d.c.source, d.c.outlet)
+             .join(c, (c.c.doc_id == m.c.doc_id) & (c.c.cluster == m.c.cluster))
+             .join(d, d.c.doc_id == m.c.doc_id)
+             .where(c.c.entity_id == entity_id).order_by(d.c.published, m.c.doc_id, m.c.start))
+        with self.engine.connect() as conn:
+            out = []
+            for r in conn.execute(q):
+                raw = r.doc_text[r.sent_start:r.sent_end]
+                lead = len(raw) - len(raw.lstrip())
+                out.append({"doc_id": r.doc_id, "source": r.source, "outlet": r.outlet, "text": r.text,
+                            "start": r.start, "end": r.end, "sentence": raw.strip(),
+                            "in_sentence": r.start - r.sent_start - lead})
+            return out
 
     def _record_lines(self, conn: Connection, a: Article) -> None:
         if not a.outlet:

@@ -62,9 +62,52 @@ def _v1_documents(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _v2_entities(conn: Connection) -> None:
+    md = MetaData()
+    Table("documents", md, autoload_with=conn)  # the foreign keys' target
+    Table(
+        "mentions", md,
+        Column("doc_id", String(32), ForeignKey("documents.doc_id", ondelete="CASCADE"), nullable=False),
+        Column("n", Integer, nullable=False),
+        Column("start", Integer, nullable=False),
+        Column("end", Integer, nullable=False),
+        Column("text", Text, nullable=False),
+        Column("type", String(16), nullable=False),
+        Column("kb_id", Text),
+        Column("cluster", Integer, nullable=False),
+        Column("sent_start", Integer, nullable=False),
+        Column("sent_end", Integer, nullable=False),
+        PrimaryKeyConstraint("doc_id", "n"),
+    )
+    Table(
+        "clusters", md,
+        Column("doc_id", String(32), ForeignKey("documents.doc_id", ondelete="CASCADE"), nullable=False),
+        Column("cluster", Integer, nullable=False),
+        Column("type", String(16), nullable=False),
+        Column("kb_id", Text),
+        Column("name", Text, nullable=False),
+        Column("forms", JSON, nullable=False),
+        Column("entity_id", String(32)),
+        PrimaryKeyConstraint("doc_id", "cluster"),
+        Index("ix_clusters_entity", "entity_id"),
+    )
+    Table(
+        "entities", md,
+        Column("entity_id", String(32), primary_key=True),
+        Column("type", String(16), nullable=False),
+        Column("name", Text, nullable=False),
+        Column("aliases", JSON, nullable=False),
+        Column("kb_id", Text),
+        Column("doc_count", Integer, nullable=False),
+        Index("ix_entities_type", "type"),
+    )
+    md.create_all(conn, tables=[md.tables[n] for n in ("mentions", "clusters", "entities")])
+
+
 #: (version, name, function) in order
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "documents, ingest problems, outlet lines", _v1_documents),
+    (2, "mentions, per-document clusters, entities", _v2_entities),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

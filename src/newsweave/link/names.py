@@ -1,0 +1,85 @@
+"""Person names: a transliteration-aware key, and when two written names may be one person.
+
+The key folds the usual variation of romanised South Asian names (``data/names.toml``): vowel
+length (ee/i, oo/u, aa/a), aspiration (kh/k, dh/d, bh/b, sh/s), v/w, ph/f, q/k, z/j, doubled
+letters, spacing inside compound names, common short forms (Md/Mohd). Keys are compared exactly;
+near-equal keys are compared with rapidfuzz, and callers add context (same party, same story)
+before they merge on a near match. No pair of particular names is listed anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+from rapidfuzz.fuzz import ratio
+
+
+def fold(text: str) -> str:
+    """Lower case, no diacritics, straight apostrophes: the form matching compares."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return text.replace("’", "'").replace("‘", "'").lower()
+
+
+@lru_cache(maxsize=1)
+def _rules() -> tuple[tuple[tuple[re.Pattern[str], str], ...], dict[str, str]]:
+    data = tomllib.loads(resources.files("newsweave").joinpath("data", "names.toml").read_text(encoding="utf-8"))
+    rules = tuple((re.compile(a), b) for a, b in data["rule"])
+    return rules, dict(data.get("expand", {}))
+
+
+def part_key(part: str) -> str:
+    """The key of one name part ("Naseemuddin" -> "nasimudin")."""
+    rules, expand = _rules()
+    s = re.sub(r"[^a-z]", "", fold(part))
+    s = expand.get(s, s)
+    for pat, rep in rules:
+        s = pat.sub(rep, s)
+    return re.sub(r"(.)\1+", r"\1", s)
+
+
+def name_key(name: str) -> str:
+    """The key of a whole name, spaces removed ("Chandra Shekhar Aazad" == "Chandrashekhar Azad")."""
+    rules, expand = _rules()
+    parts = [expand.get(p, p) for p in re.sub(r"[^a-z ]", " ", fold(name)).split()]
+    s = "".join(parts)
+    for pat, rep in rules:
+        s = pat.sub(rep, s)
+    return re.sub(r"(.)\1+", r"\1", s)
+
+
+def skeleton(key: str) -> str:
+    """Consonants only: what survives vowel variation (Mohammad / Muhammed)."""
+    return re.sub(r"[aeiou]", "", key)
+
+
+def _vowel_variants(ka: str, kb: str) -> bool:
+    """Same letters but for at most two vowels written differently (Mohammad / Muhammed);
+    a letter added or dropped (Shah / Sahu) is another name."""
+    if len(ka) != len(kb) or len(skeleton(ka)) < 3:
+        return False
+    diff = [(x, y) for x, y in zip(ka, kb) if x != y]
+    return len(diff) <= 2 and all(x in "aeiou" and y in "aeiou" for x, y in diff)
+
+
+def same_name(a: str, b: str) -> bool:
+    """The two written names are one name up to transliteration."""
+    ka, kb = name_key(a), name_key(b)
+    return bool(ka) and (ka == kb or _vowel_variants(ka, kb))
+
+
+def near_name(a: str, b: str, threshold: float = 88.0) -> bool:
+    """Close enough to be one person *when the context agrees* (same party, same story): the
+    first parts must match closely too, so that Sonia and Rahul Gandhi never meet here."""
+    pa, pb = a.split(), b.split()
+    if not pa or not pb:
+        return False
+    if same_name(a, b):
+        return True
+    if ratio(part_key(pa[0]), part_key(pb[0])) < 80:
+        return False
+    return ratio(name_key(a), name_key(b)) >= threshold

