@@ -66,10 +66,12 @@ class Cli:
     def __call__(self, *args: str, input: str | None = None):
         return self.runner.invoke(app, ["--db", self.db_url, *args], input=input)
 
-    def records(self, *extra: str) -> list[dict]:
+    def records(self, *extra: str, kind: str | None = "document") -> list[dict]:
+        """Exported records of one kind (None: every kind)."""
         res = self("export", "--format", "jsonl", "--output", "-", *extra)
         assert res.exit_code == 0, res.output
-        return [json.loads(line) for line in res.stdout.splitlines() if line.strip()]
+        recs = [json.loads(line) for line in res.stdout.splitlines() if line.strip()]
+        return [r for r in recs if kind is None or r["kind"] == kind]
 
 
 @pytest.fixture
