@@ -148,10 +148,10 @@ def load_kb(overlay: str | None = None) -> KB:
         for row in _rows(files.get("offices.tsv", ""), f"{where}/offices.tsv"):
             for form in [row["name"], *_split(row.get("forms", ""))]:
                 kb.titles[fold(form).strip(". ")] = Title(form, row.get("kind") or "office")
-        by_name = {}
-        for e in kb.entries.values():
-            if e.type == "PLACE":
-                by_name.setdefault(fold(e.name), e)
+        by_name: dict[str, Entry] = {}
+        for e in sorted((e for e in kb.entries.values() if e.type == "PLACE"), key=lambda e: -e.population):
+            for f in e.forms:
+                by_name.setdefault(fold(f), e)
         for row in _rows(files.get("place_aliases.tsv", ""), f"{where}/place_aliases.tsv"):
             e = by_name.get(fold(row["name"]))
             if e is None:

@@ -92,8 +92,9 @@ class Entities:
                 span = doc[start:end]
                 if matcher is self.by_norm and not span.text[:1].isupper():
                     continue  # "congress" in lower case is not the party
-                if entry.type == "PLACE" and not (all(t.pos_ == "PROPN" for t in span) or _in_ents(doc, start, end)):
-                    continue  # a place name that is an ordinary word here
+                if (entry.type == "PLACE" and matcher is self.by_norm
+                        and not (all(t.pos_ == "PROPN" for t in span) or _in_ents(doc, start, end))):
+                    continue  # a place name that is an ordinary word here ("Punch"); acronyms are case-exact
                 spans.append(Span(doc, start, end, label=entry.type, kb_id=entry.id))
         return filter_spans(spans)
 

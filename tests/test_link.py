@@ -1,0 +1,113 @@
+"""Entities: within-document coreference and cross-document resolution."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from newsweave.article import Article
+from newsweave.link.kb import KB, Entry
+from newsweave.link.resolve import DocCluster, resolve
+
+
+def people(article: Article) -> dict[str, set[str]]:
+    return {c.name: set(c.forms) for c in article.clusters if c.type == "PERSON"}
+
+
+@pytest.fixture
+def linked(pipeline):
+    def run(text: str, source: str = "t.txt", outlet: str | None = None) -> Article:
+        a = Article(source, "text", text)
+        a = pipeline(a)
+        return a
+    return run
+
+
+def test_link_gandhis_stay_three_people(linked):
+    a = linked("Congress leaders Sonia Gandhi, Rahul Gandhi and Priyanka Gandhi Vadra met party workers in "
+               "the city on Monday. Later, Rahul Gandhi said the party would fight the polls alone. "
+               "Priyanka Gandhi addressed a rally in the evening, while Sonia Gandhi stayed in the capital.")
+    names = people(a)
+    gandhis = [n for n in names if "Gandhi" in n]
+    assert len(gandhis) == 3, names
+    priyanka = next(n for n in gandhis if n.startswith("Priyanka"))
+    assert {"Priyanka Gandhi", "Priyanka Gandhi Vadra"} <= names[priyanka]
+
+
+def test_link_two_people_one_surname(linked):
+    a = linked("Ramesh Yadav, a former minister, joined the party on Friday. His cousin Suresh Yadav, "
+               "a sitting MLA, stayed away from the event, and later told reporters he had not been invited.")
+    names = people(a)
+    assert "Ramesh Yadav" in names and "Suresh Yadav" in names
+
+
+def test_link_surname_and_variant_join_the_full_name(linked):
+    a = linked("Former minister Rajneesh Kumar Mishra quit the Lok Vikas Party on Saturday along with his "
+               "supporters. Mishra said he had been ignored for years by the leadership of the party. "
+               "Speaking to reporters later, Rajnish Kumar Mishra said he would decide his next step soon.")
+    names = people(a)
+    [(name, forms)] = [(n, f) for n, f in names.items() if "Mishra" in n]
+    assert {"Mishra", "Rajnish Kumar Mishra", "Rajneesh Kumar Mishra"} <= forms
+
+
+def test_link_defined_abbreviation_and_unknown_party(linked):
+    a = linked("Three MLAs left the Lok Vikas Party (LVP) on Monday. The LVP said it would replace them "
+               "before the by-elections, and LVP workers protested outside the office.")
+    [party] = [c for c in a.clusters if c.type == "PARTY"]
+    assert party.name == "Lok Vikas Party" and party.forms["LVP"] >= 2
+
+
+def test_link_titles_stripped_and_outlet_entity(linked):
+    a = linked("Speaking in the capital, Union minister Ravi Shankar Prasad Sinha said the bill would pass. "
+               "Sinha added that the government had the numbers in both houses of Parliament.",
+               source="a.txt")
+    names = people(a)
+    assert "Ravi Shankar Prasad Sinha" in names and not any(n.startswith("Union") for n in names)
+
+
+def _kb() -> KB:
+    kb = KB()
+    kb.add(Entry("party:x", "PARTY", "Example Party", ["Example Party", "EP"]))
+    return kb
+
+
+def dc(doc: str, i: int, typ: str, forms: dict[str, int], kb_id: str | None = None) -> DocCluster:
+    return DocCluster(doc, i, typ, kb_id, dict(Counter(forms)))
+
+
+def test_resolve_variants_across_documents_with_context():
+    clusters = [
+        dc("d1", 0, "PERSON", {"Rajneesh Kumar": 2, "Kumar": 1}),
+        dc("d1", 1, "PARTY", {"Example Party": 1}, "party:x"),
+        dc("d2", 0, "PERSON", {"Rajnish Kumar": 1}),
+        dc("d2", 1, "PARTY", {"EP": 1}, "party:x"),
+        dc("d3", 0, "PERSON", {"Kumar": 3}),
+        dc("d3", 1, "PARTY", {"EP": 1}, "party:x"),
+    ]
+    ents = resolve(clusters, _kb())
+    persons = [e for e in ents if e.type == "PERSON"]
+    assert len(persons) == 1
+    p = persons[0]
+    assert p.name == "Rajneesh Kumar" and set(p.aliases) == {"Rajnish Kumar", "Kumar"}
+    assert p.doc_ids == ["d1", "d2", "d3"] and p.kb_id is None
+    [party] = [e for e in ents if e.type == "PARTY"]
+    assert party.name == "Example Party" and party.kb_id == "party:x"
+
+
+def test_resolve_never_merges_two_people_of_one_document():
+    clusters = [
+        dc("d1", 0, "PERSON", {"Ramesh Yadav": 1}),
+        dc("d1", 1, "PERSON", {"Ramesh Yaadav": 1}),  # the text kept them apart
+        dc("d2", 0, "PERSON", {"Suresh Yadav": 1}),
+    ]
+    ents = resolve(clusters, _kb())
+    assert len([e for e in ents if e.type == "PERSON"]) == 3 - 1 or len(ents) == 3
+    assert not any({"Ramesh Yadav", "Suresh Yadav"} <= {e.name, *e.aliases} for e in ents)
+
+
+def test_resolve_entity_ids_stable():
+    clusters = [dc("d1", 0, "PERSON", {"Asha Verma": 1}), dc("d2", 0, "PERSON", {"Asha Verma": 2})]
+    a = resolve(clusters, _kb())
+    b = resolve(list(reversed(clusters)), _kb())
+    assert [e.entity_id for e in a] == [e.entity_id for e in b]
