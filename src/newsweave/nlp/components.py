@@ -30,7 +30,7 @@ from ..link.names import fold
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 LINKED = {"PERSON", "PARTY", "ORG", "PLACE", "MEDIA"}
-NAME_LABELS = {"PERSON", "ORG"}
+NAME_LABELS = {"PERSON", "ORG", "PARTY"}
 CONNECTORS = {"of", "the", "and", "for", "&", "-"}
 
 
@@ -50,6 +50,17 @@ class Paragraphs:
 @Language.factory("newsweave_entities")
 def make_entities(nlp: Language, name: str) -> "Entities":
     return Entities(nlp, kb_from_env())
+
+
+def _common_words(nlp: Language) -> frozenset[str]:
+    """English words the model's lemmatizer knows as nouns, verbs, adjectives or adverbs."""
+    if "lemmatizer" not in nlp.pipe_names:
+        return frozenset()
+    lookups = nlp.get_pipe("lemmatizer").lookups
+    if not lookups.has_table("lemma_index"):
+        return frozenset()
+    index = lookups.get_table("lemma_index")
+    return frozenset(w for pos in ("noun", "verb", "adj", "adv") for w in index.get(pos, []))
 
 
 def _acronym(form: str) -> bool:
@@ -81,6 +92,7 @@ class Entities:
                 self.entries[key] = ids
                 matcher.add(key, [pdoc])
         self.titles = kb.titles
+        self.common = _common_words(nlp)
 
     # -- the ruler ---------------------------------------------------------------------------
     def _kb_spans(self, doc: Doc) -> list[Span]:
@@ -138,6 +150,8 @@ class Entities:
             return None
         if label not in LINKED:
             return Span(doc, start, end, label=ent.label_)
+        titled = self._title_len(doc, start, 1, (start, end)) > 0 or (
+            start > 0 and self._title_len(doc, start - 1, -1, (max(0, start - 4), start)) > 0)
         start, end = self._strip_titles(doc, start, end)
         if start >= end:
             return None
@@ -145,9 +159,16 @@ class Entities:
             start, end = self._complete_name(doc, start, end)
         text = doc[start:end].text
         if not any(t.pos_ == "PROPN" for t in doc[start:end]) and not any(c.isupper() for c in text[1:]):
-            return None  # "Cites", "Assembly": a capitalised word, not a name
-        if label == "ORG" and doc[end - 1].lower_ in self.kb.party_words:
-            label = "PARTY"
+            return None  # "Cites": a capitalised word, not a name
+        if end - start == 1 and not text.isupper() and (doc[start].lower_ in self.common or _lower_elsewhere(doc, doc[start].lower_)):
+            return None  # "Assembly", "Indiscipline": an English word at the head of a sentence
+        last = doc[end - 1].lower_
+        if end - start >= 2 and last in self.kb.party_words:
+            label = "PARTY"  # "Praja Ekta Dal", whatever the model called it
+        elif label == "PERSON" and last in self.kb.org_words:
+            label = "ORG"  # "Bihar Assembly"
+        elif label == "ORG" and titled and end - start >= 2 and last not in self.kb.org_words:
+            label = "PERSON"  # "MLA Sawai Ram Khinchi": a title stands before people
         return Span(doc, start, end, label=label)
 
     def _title_len(self, doc: Doc, i: int, step: int, limit: int) -> int:
@@ -218,6 +239,11 @@ class Entities:
                 out = [s for s in out if s not in same]
                 out.append(Span(doc, span.start, span.end, label=ent.label_, kb_id=ent.kb_id_ or f"={ent.text}"))
         return out
+
+
+def _lower_elsewhere(doc: Doc, lower: str) -> bool:
+    """The word is written in lower case somewhere in the document: a common word, not a name."""
+    return any(t.text == lower for t in doc)
 
 
 def _in_ents(doc: Doc, start: int, end: int) -> bool:
