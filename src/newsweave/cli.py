@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import functools
 import json
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -86,8 +87,14 @@ def main_options(
     db: str = typer.Option(None, "--db", envvar=ENV_DB, metavar="URL", show_default=False,
                            help=f"SQLAlchemy database URL [default: {DEFAULT_DB}, a file in the working folder; "
                                 "PostgreSQL: postgresql+psycopg://user@host/db]"),
+    kb: str = typer.Option(None, "--kb", envvar="NEWSWEAVE_KB", metavar="PATH", show_default=False,
+                           help="A folder of knowledge-base files (parties.tsv, people.tsv, ...) added to the shipped ones."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
 ) -> None:
+    if kb:
+        if not Path(kb).is_dir():
+            raise typer.BadParameter(f"{kb} is not a folder; it should hold parties.tsv, people.tsv, ...", param_hint="--kb")
+        os.environ["NEWSWEAVE_KB"] = kb
     ctx.obj = State(db)
 
 

@@ -32,6 +32,7 @@ def _rules() -> tuple[tuple[tuple[re.Pattern[str], str], ...], dict[str, str]]:
     return rules, dict(data.get("expand", {}))
 
 
+@lru_cache(maxsize=65536)
 def part_key(part: str) -> str:
     """The key of one name part ("Naseemuddin" -> "nasimudin")."""
     rules, expand = _rules()
@@ -42,6 +43,7 @@ def part_key(part: str) -> str:
     return re.sub(r"(.)\1+", r"\1", s)
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """The key of a whole name, spaces removed ("Chandra Shekhar Aazad" == "Chandrashekhar Azad")."""
     rules, expand = _rules()

@@ -121,6 +121,9 @@ def resolve(clusters: list[DocCluster], kb: KB) -> list[Entity]:
 
 
 def _join_near(clusters: list[DocCluster], full: list[int], u: _Union, ctx) -> None:
+    docs: dict[int, set[str]] = defaultdict(set)  # group root -> documents naming it in full
+    for i in full:
+        docs[u.find(i)].add(clusters[i].doc_id)
     by_surname: dict[str, list[int]] = defaultdict(list)
     for i in full:
         by_surname[part_key(clusters[i].name.split()[-1])].append(i)
@@ -128,28 +131,30 @@ def _join_near(clusters: list[DocCluster], full: list[int], u: _Union, ctx) -> N
         for x in range(len(members)):
             for y in range(x + 1, len(members)):
                 a, b = members[x], members[y]
-                if u.find(a) == u.find(b):
+                ra, rb = u.find(a), u.find(b)
+                if ra == rb:
                     continue
                 ca, cb = clusters[a], clusters[b]
-                if ca.kb_id and cb.kb_id:
-                    continue
-                docs_a = {clusters[i].doc_id for i in full if u.find(i) == u.find(a)}
-                docs_b = {clusters[i].doc_id for i in full if u.find(i) == u.find(b)}
-                if docs_a & docs_b:
-                    continue  # kept apart inside a document: two people
+                if (ca.kb_id and cb.kb_id) or docs[ra] & docs[rb]:
+                    continue  # two entries, or kept apart inside a document: two people
                 if same_name(ca.name, cb.name) or (near_name(ca.name, cb.name) and len(ctx[ca.doc_id] & ctx[cb.doc_id]) >= 2):
                     u.union(a, b)
+                    root = u.find(a)
+                    docs[root] = docs.pop(ra, set()) | docs.pop(rb, set())
 
 
 def _join_single_words(clusters: list[DocCluster], people: list[int], full: list[int], u: _Union, ctx) -> None:
+    by_part: dict[str, list[int]] = defaultdict(list)
+    for j in full:
+        parts = clusters[j].name.split()
+        for key in {part_key(parts[0]), part_key(parts[-1])}:
+            by_part[key].append(j)
     for i in people:
         c = clusters[i]
         if len(c.name.split()) != 1 or c.kb_id:
             continue
-        key = part_key(c.name)
-        cands = {u.find(j) for j in full
-                 if key in (part_key(clusters[j].name.split()[0]), part_key(clusters[j].name.split()[-1]))
-                 and (clusters[j].doc_id == c.doc_id or ctx[clusters[j].doc_id] & ctx[c.doc_id])}
+        cands = {u.find(j) for j in by_part.get(part_key(c.name), ())
+                 if clusters[j].doc_id == c.doc_id or ctx[clusters[j].doc_id] & ctx[c.doc_id]}
         if len(cands) == 1:
             u.union(i, cands.pop())
 
