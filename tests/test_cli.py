@@ -111,3 +111,19 @@ def test_cli_exit_codes_documented():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for code in ("0", "1", "2"):
         assert re.search(rf"\|\s*{code}\s*\|", readme), f"exit status {code} is not in the README table"
+
+
+def test_cli_entities_and_entity(cli, tmp_path):
+    write(tmp_path / "a.txt", "Party Chief Quits | SWS\n\nPATNA: Former minister Rajneesh Kumar Mishra quit the "
+          "Lok Vikas Party (LVP) on Saturday. Mishra said the LVP had ignored him for years.")
+    assert cli("ingest", "--silent", str(tmp_path)).exit_code == 0
+    ents = json.loads(cli("entities", "--json").stdout)
+    person = next(e for e in ents if e["type"] == "PERSON")
+    assert person["name"] == "Rajneesh Kumar Mishra" and "Mishra" in person["aliases"]
+    assert json.loads(cli("entities", "--type", "party", "--json").stdout)[0]["name"] == "Lok Vikas Party"
+    assert cli("entities", "--type", "thing").exit_code == 2
+    shown = json.loads(cli("entity", "mishra", "--json").stdout)[0]
+    assert [m["text"] for m in shown["mentions"]] == ["Rajneesh Kumar Mishra", "Mishra"]
+    assert shown["mentions"][1]["sentence"].startswith("Mishra said the LVP")
+    assert "Rajneesh Kumar Mishra" in cli("entity", "LVP").stdout or cli("entity", "LVP").exit_code == 0
+    assert cli("entity", "nobody at all").exit_code == 1

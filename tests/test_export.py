@@ -48,6 +48,19 @@ def test_export_documents_match_schema_md(cli, shared, tmp_path):
                 assert isinstance(value, TYPES[typ.split()[0]]), field
 
 
+def test_export_entities_match_schema_md(cli, shared, tmp_path):
+    tables = schema_tables((shared / "eval" / "SCHEMA.md").read_text(encoding="utf-8"))
+    assert set(tables["entity"]) == set(SCHEMA_FIELDS["entity"])
+    write(tmp_path / "a.txt", f"A Headline About A Resignation | SWS\n\nPATNA: Asha Verma quit the Lok Vikas Party. {BODY}")
+    cli("ingest", "--silent", str(tmp_path))
+    ents = cli.records(kind="entity")
+    assert ents and {e["type"] for e in ents} <= {"PERSON", "PARTY", "ORG", "PLACE", "MEDIA"}
+    for rec in ents:
+        assert isinstance(rec["entity_id"], str) and isinstance(rec["name"], str)
+        assert isinstance(rec["aliases"], list) and isinstance(rec["doc_ids"], list) and rec["doc_ids"]
+        assert rec["kb_id"] is None or isinstance(rec["kb_id"], str)
+
+
 def test_export_doc_id_stable_across_databases(cli, tmp_path, tmp_path_factory):
     from conftest import Cli
 

@@ -171,7 +171,7 @@ class Entities:
             label = "PERSON"  # "MLA Sawai Ram Khinchi": a title stands before people
         return Span(doc, start, end, label=label)
 
-    def _title_len(self, doc: Doc, i: int, step: int, limit: int) -> int:
+    def _title_len(self, doc: Doc, i: int, step: int, limit: tuple[int, int]) -> int:
         """How many tokens from ``i`` (walking by ``step``) form a title ("LoP", "Union minister")."""
         best = 0
         for n in range(1, 5):
