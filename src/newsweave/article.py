@@ -88,6 +88,7 @@ class Article:
     doc: Any = None  # the spaCy Doc of ``text`` (not stored)
     mentions: list[Any] = field(default_factory=list)  # link.coref.Mention
     clusters: list[Any] = field(default_factory=list)  # link.coref.Cluster
+    quotes: list[Any] = field(default_factory=list)  # nlp.quotes.Quote, with .cluster set when the speaker is named
 
     def __post_init__(self) -> None:
         if self.fmt not in FORMATS:

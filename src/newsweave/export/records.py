@@ -3,6 +3,7 @@ unknown); extra fields follow them."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -12,6 +13,7 @@ from ..store import Store
 SCHEMA_FIELDS: dict[str, tuple[str, ...]] = {
     "document": ("doc_id", "source", "outlet", "title", "byline", "published", "updated", "dateline", "text"),
     "entity": ("entity_id", "type", "name", "aliases", "kb_id", "doc_ids"),
+    "quote": ("quote_id", "doc_id", "text", "speaker", "speaker_name"),
 }
 
 
@@ -33,10 +35,19 @@ def entities(store: Store) -> Iterator[dict[str, Any]]:
         yield {"kind": "entity", **{f: row[f] for f in SCHEMA_FIELDS["entity"]}}
 
 
+def quotes(store: Store) -> Iterator[dict[str, Any]]:
+    for row in store.iter_quotes():
+        quote_id = hashlib.sha1(f"{row['doc_id']}:{row['start']}".encode()).hexdigest()[:12]
+        yield {"kind": "quote", "quote_id": quote_id, "doc_id": row["doc_id"], "text": row["text"],
+               "speaker": row["entity_id"], "speaker_name": row["entity_name"] or row["speaker_text"],
+               "speaker_as_written": row["speaker_text"], "start": row["start"], "end": row["end"]}
+
+
 #: kind -> producer of its records, in export order
 EXPORTERS: dict[str, Callable[[Store], Iterator[dict[str, Any]]]] = {
     "document": documents,
     "entity": entities,
+    "quote": quotes,
 }
 
 

@@ -201,12 +201,12 @@ class Entities:
         taken = {t.i for e in doc.ents for t in e if not (e.start <= start < e.end)}
 
         def ok(t) -> bool:
-            return (t.pos_ == "PROPN" and t.text[:1].isupper() and t.i not in taken and not t.is_sent_start
+            return (t.pos_ == "PROPN" and t.text[:1].isupper() and t.i not in taken
                     and fold(t.text) not in self.titles and t.is_alpha)
 
         while start > 0 and ok(doc[start - 1]) and not doc[start].is_sent_start:
             start -= 1
-        while end < len(doc) and ok(doc[end]):
+        while end < len(doc) and ok(doc[end]) and not doc[end].is_sent_start:
             end += 1
         return start, end
 

@@ -81,6 +81,7 @@ class Store:
         self.documents, self.problems, self.outlet_lines = t["documents"], t["ingest_problems"], t["outlet_lines"]
         self.migrations = t["schema_migrations"]
         self.mentions, self.clusters, self.entities = t["mentions"], t["clusters"], t["entities"]
+        self.quotes = t["quotes"]
 
     @property
     def dialect(self) -> str:
@@ -134,6 +135,7 @@ class Store:
             self._record_lines(conn, a)
             conn.execute(delete(self.mentions).where(self.mentions.c.doc_id == a.doc_id))
             conn.execute(delete(self.clusters).where(self.clusters.c.doc_id == a.doc_id))
+            conn.execute(delete(self.quotes).where(self.quotes.c.doc_id == a.doc_id))
             self._record_entities(conn, a)
 
     def _record_entities(self, conn: Connection, a: Article) -> None:
@@ -142,6 +144,10 @@ class Store:
                 {"doc_id": a.doc_id, "n": n, "start": m.start, "end": m.end, "text": m.text, "type": m.type,
                  "kb_id": m.kb_id, "cluster": m.cluster, "sent_start": m.sent_start, "sent_end": m.sent_end}
                 for n, m in enumerate(a.mentions)])
+        if a.quotes:
+            conn.execute(insert(self.quotes), [
+                {"doc_id": a.doc_id, "n": n, "start": q.start, "end": q.end, "text": q.text,
+                 "speaker_cluster": q.cluster, "speaker_text": q.speaker_text} for n, q in enumerate(a.quotes)])
         if a.clusters:
             conn.execute(insert(self.clusters), [
                 {"doc_id": a.doc_id, "cluster": c.index, "type": c.type, "kb_id": c.kb_id, "name": c.name,
@@ -179,6 +185,17 @@ class Store:
                 docs.setdefault(eid, []).append(did)
             for row in conn.execute(q):
                 yield dict(row._mapping) | {"doc_ids": sorted(docs.get(row.entity_id, []))}
+
+    def iter_quotes(self) -> Iterator[dict[str, Any]]:
+        """Quotes with their speaker's entity (when named) and the entity's name."""
+        q, c, e = self.quotes, self.clusters, self.entities
+        query = (select(q, c.c.entity_id, e.c.name.label("entity_name"))
+                 .outerjoin(c, (c.c.doc_id == q.c.doc_id) & (c.c.cluster == q.c.speaker_cluster))
+                 .outerjoin(e, e.c.entity_id == c.c.entity_id)
+                 .order_by(q.c.doc_id, q.c.n))
+        with self.engine.connect() as conn:
+            for r in conn.execute(query):
+                yield dict(r._mapping)
 
     def entity_mentions(self, entity_id: str) -> list[dict[str, Any]]:
         """Every mention of an entity with its sentence and document."""

@@ -104,10 +104,28 @@ def _v2_entities(conn: Connection) -> None:
     md.create_all(conn, tables=[md.tables[n] for n in ("mentions", "clusters", "entities")])
 
 
+def _v3_quotes(conn: Connection) -> None:
+    md = MetaData()
+    Table("documents", md, autoload_with=conn)
+    Table(
+        "quotes", md,
+        Column("doc_id", String(32), ForeignKey("documents.doc_id", ondelete="CASCADE"), nullable=False),
+        Column("n", Integer, nullable=False),
+        Column("start", Integer, nullable=False),
+        Column("end", Integer, nullable=False),
+        Column("text", Text, nullable=False),
+        Column("speaker_cluster", Integer),  # the speaker's cluster in this document, when named
+        Column("speaker_text", Text),  # the speaker as written
+        PrimaryKeyConstraint("doc_id", "n"),
+    )
+    md.create_all(conn, tables=[md.tables["quotes"]])
+
+
 #: (version, name, function) in order
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "documents, ingest problems, outlet lines", _v1_documents),
     (2, "mentions, per-document clusters, entities", _v2_entities),
+    (3, "quotes", _v3_quotes),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

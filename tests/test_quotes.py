@@ -1,0 +1,59 @@
+"""Quotations and their speakers."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsweave.nlp.model import load_nlp
+from newsweave.nlp.quotes import find_quotes, quote_spans
+
+
+def quotes(text: str):
+    return [(q.text, q.speaker_text) for q in find_quotes(load_nlp()(text))]
+
+
+def test_quotes_pairing_curly_straight_mixed_and_cut_off():
+    text = ('He said, “We will win.” Then: "We will fight." And “we stay here" she said.\n\n'
+            'Later, Asha Verma says, “I joined this party many years ago, but I was not…')
+    got = [text[a:b] for a, b in quote_spans(text)]
+    assert got == ["We will win.", "We will fight.", "we stay here", "I joined this party many years ago, but I was not…"]
+
+
+def test_quotes_speaker_after_and_before():
+    got = quotes("Former minister Ramesh Kumar Yadav quit the party on Friday. “I gave this party twenty years, "
+                 "and it gave me nothing,” Yadav told reporters.\n\n"
+                 "Later, Meera Das said, “The door is still open for him to come back.”")
+    assert got == [("I gave this party twenty years, and it gave me nothing,", "Yadav"),
+                   ("The door is still open for him to come back.", "Meera Das")]
+
+
+def test_quotes_pronoun_speaker_is_last_person_named():
+    got = quotes("Ramesh Kumar Yadav spoke to workers in Patna on Friday.\n\n"
+                 "“We will decide together where we go from here,” he said.")
+    assert got == [("We will decide together where we go from here,", "Ramesh Kumar Yadav")]
+
+
+def test_quotes_unnamed_speaker_kept_as_written_and_referred_back():
+    got = quotes("A senior party leader said the exit had been expected. “He had stopped coming to meetings "
+                 "months ago,” the leader said.\n\n“Nobody will miss him,” a district office-bearer told the paper.")
+    assert got == [("He had stopped coming to meetings months ago,", "A senior party leader"),
+                   ("Nobody will miss him,", "a district office-bearer")]
+
+
+def test_quotes_partial_quote_in_reported_speech():
+    got = quotes("In his letter, Ramesh Kumar Yadav wrote that he was leaving the party “for personal reasons”.")
+    assert got == [("for personal reasons", "Ramesh Kumar Yadav")]
+
+
+@pytest.mark.parametrize("text", [
+    "The rally will be held in what party workers call the “sugar belt” of the state.",
+    "The campaign, dubbed “Jan Samvad Yatra”, begins on Monday in the capital city.",
+    "He is known in the district as the “Iron Man” of local politics, his aides said.",
+])
+def test_quotes_terms_and_names_are_not_quotes(text):
+    assert quotes(text) == []
+
+
+def test_quotes_continuation_keeps_speaker():
+    got = quotes("“We will take a decision soon,” Meera Das said. “Our workers will be consulted first.”")
+    assert got == [("We will take a decision soon,", "Meera Das"), ("Our workers will be consulted first.", "Meera Das")]
