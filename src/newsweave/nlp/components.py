@@ -130,6 +130,7 @@ class Entities:
                 kb_spans = [k for k in kb_spans if k not in clash]
         spans = filter_spans(kb_spans + keep)
         spans = self._abbreviations(doc, spans)
+        spans = _propagate(doc, spans)
         doc.ents = sorted(spans, key=lambda s: s.start)
         return doc
 
@@ -148,8 +149,18 @@ class Entities:
             end -= 1
         if start >= end:
             return None
+        if label in LINKED:  # a name stops at a comma or colon, and does not end in a function word
+            cut = next((t.i for t in doc[start:end] if t.text in (",", ":", ";", "—", "–")), end)
+            end = cut
+            while end > start and doc[end - 1].pos_ in ("ADP", "CCONJ", "SCONJ", "DET", "PART", "PUNCT"):
+                end -= 1
+            if start >= end:
+                return None
         if label not in LINKED:
-            return Span(doc, start, end, label=ent.label_)
+            if label in ("WORK_OF_ART", "LAW", "PRODUCT", "EVENT", "NORP") and self._title_len(doc, start, 1, (start, end)):
+                label = "PERSON"  # "MLA Suresh Kumar" is a person, whatever the model called it
+            else:
+                return Span(doc, start, end, label=ent.label_)
         titled = self._title_len(doc, start, 1, (start, end)) > 0 or (
             start > 0 and self._title_len(doc, start - 1, -1, (max(0, start - 4), start)) > 0)
         start, end = self._strip_titles(doc, start, end)
@@ -239,6 +250,36 @@ class Entities:
                 out = [s for s in out if s not in same]
                 out.append(Span(doc, span.start, span.end, label=ent.label_, kb_id=ent.kb_id_ or f"={ent.text}"))
         return out
+
+
+def _propagate(doc: Doc, spans: list[Span]) -> list[Span]:
+    """One sense per discourse: a name the document uses for an entity is that entity wherever
+    it recurs untagged — the whole name, or a person's surname or first name alone."""
+    taken = {t.i for s in spans for t in s}
+    names: dict[tuple[str, ...], Span] = {}
+    for s in spans:
+        if s.label_ not in LINKED:
+            continue
+        names.setdefault(tuple(t.text for t in s), s)
+        if s.label_ == "PERSON" and len(s) >= 2:
+            for part in (s[0], s[-1]):
+                if part.is_alpha and part.text[:1].isupper() and len(part.text) > 2:
+                    names.setdefault((part.text,), s)
+    out = list(spans)
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for key in names:
+        by_first.setdefault(key[0], []).append(key)
+    for tok in doc:
+        if tok.i in taken or tok.text not in by_first or tok.pos_ not in ("PROPN", "NOUN", "X"):
+            continue
+        for key in sorted(by_first[tok.text], key=len, reverse=True):
+            end = tok.i + len(key)
+            if end <= len(doc) and tuple(t.text for t in doc[tok.i:end]) == key and not any(i in taken for i in range(tok.i, end)):
+                src = names[key]
+                out.append(Span(doc, tok.i, end, label=src.label_, kb_id=src.kb_id_))
+                taken.update(range(tok.i, end))
+                break
+    return out
 
 
 def _lower_elsewhere(doc: Doc, lower: str) -> bool:

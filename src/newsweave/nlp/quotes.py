@@ -100,7 +100,7 @@ def _subject(verb: Token, q0: int, q1: int) -> Token | None:
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and not (q0 <= c.idx < q1)]
     if subjects:
         return min(subjects, key=lambda c: (c.ent_type_ != "PERSON", abs(c.i - verb.i)))
-    if verb.dep_ in ("conj", "advcl", "xcomp", "ccomp") and verb.head is not verb:
+    if verb.dep_ in ("conj", "advcl", "xcomp", "ccomp") and verb.head.i != verb.i:
         return _subject(verb.head, q0, q1)
     return None
 

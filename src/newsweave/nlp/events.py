@@ -1,0 +1,538 @@
+"""Political events read off the dependency parse: who left or joined which party, who was
+expelled, suspended or appointed, who resigned a post, which party holds a rally — with the date,
+the place, how many went along, whether it is fact, speculation, a plan or a denial, and on whose
+word. Trigger words and lexicons are data (``data/triggers.toml``).
+
+For each trigger (a verb, or a noun such as "his exit from the BSP") in a sentence:
+
+* the **actor** is the subject (the passive subject of "was expelled"; the object of "expelled
+  X"); a relative pronoun stands for the noun its clause hangs on ("Siddiqui, who was expelled");
+  a conjoined verb shares its subject ("quit the Congress and joined the BJP"); "he"/"she" is the
+  last person named; "I" inside a quotation is its speaker; "the party" is the last party named;
+  an unnamed group ("six Congress MLAs") is kept as written with no entity. When a group acts
+  "with him", the event is his and the group's number is his followers.
+* the **party** is the object (or the object of "from", "to", "into", ...) when it is a party or
+  organisation, or "the party" / "membership" standing for the last party named.
+* **followers**: "along with 73 supporters" (approx for "around", "nearly", "over", "two dozen").
+* **modality**: a denial (not, never, deny, decline to), speculation (may, could, likely,
+  possibility, a condition with "if"), a plan (will, is set to, plans to, a present progressive
+  with a future date), else asserted.
+* **attribution**: "according to X", or the subject of a reporting verb whose clause holds the
+  event ("Highly placed sources said"), or the speaker of a quotation.
+* **date**: a time expression attached to the trigger's clause; **place**: a place attached to it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from spacy.tokens import Doc, Span, Token
+
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
+                "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12, "score": 20}
+SPEECH = {"say", "tell", "add", "claim", "confirm", "state", "write", "report", "allege", "indicate", "reveal"}
+
+
+@dataclass(slots=True)
+class Event:
+    type: str
+    trigger: str
+    sent_start: int
+    sent_end: int
+    evidence: str
+    actor_start: int | None = None  # the actor's mention (an entity) in the text
+    actor_text: str | None = None  # as written; the group for an unnamed actor
+    party_start: int | None = None
+    party_text: str | None = None
+    post: str | None = None  # appointed / resigned_post
+    date: str | None = None
+    date_text: str | None = None
+    place_start: int | None = None
+    place_text: str | None = None
+    followers: int | None = None
+    approx: bool = False
+    modality: str = "asserted"
+    attribution: list[str] = field(default_factory=list)
+    # set by the linking stage
+    actor_cluster: int | None = None
+    party_cluster: int | None = None
+    place_cluster: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexicon:
+    verbs: dict[str, list[str]]  # lemma -> event types
+    nouns: dict[str, list[str]]
+    types: dict[str, dict[str, Any]]
+    posts: frozenset[str]
+    party_nouns: frozenset[str]
+    followers: frozenset[str]
+    approx: frozenset[str]
+    modality: dict[str, frozenset[str]]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> _Lexicon:
+    data = tomllib.loads(resources.files("newsweave").joinpath("data", "triggers.toml").read_text(encoding="utf-8"))
+    verbs: dict[str, list[str]] = {}
+    nouns: dict[str, list[str]] = {}
+    types = {}
+    for etype in ("leave_party", "join_party", "expelled", "suspended", "appointed", "resigned_post", "rally"):
+        spec = data[etype]
+        types[etype] = spec
+        for v in spec.get("verbs", []):
+            verbs.setdefault(v, []).append(etype)
+        for n in spec.get("nouns", []):
+            nouns.setdefault(n, []).append(etype)
+    mod = {k: frozenset(v) for k, v in data["modality"].items()}
+    return _Lexicon(verbs, nouns, types, frozenset(data["posts"]["words"]), frozenset(data["party_nouns"]["words"]),
+                    frozenset(data["followers"]["words"]), frozenset(data["followers"]["approx"]), mod)
+
+
+class _Context:
+    """What the document knows: entity spans by token, quotations, time expressions."""
+
+    def __init__(self, doc: Doc, quotes: list[Any], times: list[Any], anchor: str | None):
+        self.doc = doc
+        self.anchor = (anchor or "")[:10]
+        self.ent_of: dict[int, Span] = {t.i: e for e in doc.ents for t in e}
+        self.quotes = quotes
+        self.times = times
+
+    def ent(self, tok: Token, labels: tuple[str, ...]) -> Span | None:
+        e = self.ent_of.get(tok.i)
+        return e if e is not None and e.label_ in labels else None
+
+    def last(self, before: int, labels: tuple[str, ...]) -> Span | None:
+        hits = [e for e in self.doc.ents if e.label_ in labels and e.end_char <= before]
+        return hits[-1] if hits else None
+
+    def quote_at(self, idx: int) -> Any | None:
+        return next((q for q in self.quotes if q.start <= idx < q.end), None)
+
+
+def find_events(doc: Doc, quotes: list[Any] | None = None, times: list[Any] | None = None,
+                anchor: str | None = None) -> list[Event]:
+    """Events in ``doc``; ``quotes`` (nlp.quotes) give speakers for "I", ``times`` (nlp.times)
+    give dates, ``anchor`` is the publication date (a dated present progressive is a plan)."""
+    ctx = _Context(doc, quotes or [], times or [], anchor)
+    lex = lexicon()
+    events: list[Event] = []
+    for sent in doc.sents:
+        for tok in sent:
+            lemma = _lemma(tok)
+            if tok.pos_ in ("VERB", "AUX") and lemma in lex.verbs:
+                for etype in lex.verbs[lemma]:
+                    ev = _verb_event(ctx, tok, etype, sent)
+                    if ev is not None:
+                        events.append(ev)
+                        break
+            elif tok.pos_ in ("NOUN", "PROPN") and tok.lemma_.lower() in lex.nouns:
+                for etype in lex.nouns[tok.lemma_.lower()]:
+                    ev = _noun_event(ctx, tok, etype, sent)
+                    if ev is not None:
+                        events.append(ev)
+                        break
+    return events
+
+
+def _lemma(tok: Token) -> str:
+    lemma = tok.lemma_.lower()
+    if tok.i >= 2 and tok.doc[tok.i - 1].text == "-" and tok.doc[tok.i - 2].lower_ == "re":
+        return lemma  # "re-induct" is "induct"
+    return lemma
+
+
+# -- arguments ---------------------------------------------------------------------------------
+def _args(tok: Token) -> list[tuple[str, Token]]:
+    """(relation, token): direct objects, and objects of prepositions ("from", "to", ...)."""
+    out = []
+    for c in tok.children:
+        if c.dep_ in ("dobj", "attr", "oprd"):
+            out.append(("dobj", c))
+        elif c.dep_ in ("prep", "agent", "dative") or (c.dep_ == "advmod" and c.lower_ in ("away", "out")):
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    out.append((c.lower_, g))
+                elif g.dep_ == "prep":  # "break away from", "along with"
+                    out += [(g.lower_, p) for p in g.children if p.dep_ == "pobj"]
+        elif c.dep_ == "prt":
+            for g in c.children:
+                if g.dep_ == "prep":
+                    out += [(g.lower_, p) for p in g.children if p.dep_ == "pobj"]
+    return out
+
+
+def _party_of(ctx: _Context, tok: Token) -> Span | None:
+    """The party a token stands for: a party or organisation named there, else "the party" or
+    "membership" as the last party named."""
+    lex = lexicon()
+    for t in [tok, *[c for c in tok.children if c.dep_ in ("compound", "poss", "appos")]]:
+        e = ctx.ent(t, ("PARTY", "ORG"))
+        if e is not None:
+            return e
+    if tok.lemma_.lower() in lex.party_nouns:
+        for c in tok.children:  # "the party's primary membership" / "membership of the BSP"
+            if c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ == "of"):
+                inner = c if c.dep_ == "poss" else next((g for g in c.children if g.dep_ == "pobj"), None)
+                if inner is not None and inner.i != tok.i:
+                    found = _party_of(ctx, inner)
+                    if found is not None:
+                        return found
+        return ctx.last(tok.idx, ("PARTY",))
+    return None
+
+
+def _post_of(tok: Token) -> str | None:
+    lex = lexicon()
+    words = " ".join(t.lower_ for t in tok.subtree if not t.is_punct)
+    if tok.lemma_.lower() in lex.posts or any(p in words.split() for p in lex.posts if " " not in p):
+        return " ".join(t.text for t in tok.subtree).strip()
+    return None
+
+
+def _subject(tok: Token, ctx: "_Context | None" = None) -> Token | None:
+    """The verb's subject; of several (a parse error), the one inside the same quotation as the
+    verb, else the nearest."""
+    subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
+    if subjects:
+        if ctx is not None:
+            q = ctx.quote_at(tok.idx)
+            same = [c for c in subjects if ctx.quote_at(c.idx) is q]
+            subjects = same or subjects
+        return min(subjects, key=lambda c: abs(c.i - tok.i))
+    if tok.dep_ in ("conj", "xcomp", "advcl", "pcomp") and tok.head.i != tok.i:
+        if tok.dep_ == "advcl" and any(c.dep_ == "mark" for c in tok.children):
+            return None  # "if X declines ...": its own subject or none
+        return _subject(tok.head, ctx)
+    if tok.dep_ == "relcl":
+        return tok.head
+    return None
+
+
+def _actor(ctx: _Context, tok: Token) -> tuple[Span | None, str | None]:
+    """(entity span, text as written) for the token that acts."""
+    if tok.tag_ in ("WP", "WDT") and tok.head.dep_ == "relcl":
+        tok = tok.head.head
+    lower = tok.lower_
+    if lower in ("he", "she", "him", "her", "his"):
+        speaker = _reporting_subject(ctx, tok)  # "Siddiqui wrote that he was resigning": he is Siddiqui
+        e = speaker or ctx.last(tok.idx, ("PERSON",))
+        return (e, e.text) if e is not None else (None, None)
+    if lower in ("i", "me", "we") or lower == "my":
+        q = ctx.quote_at(tok.idx)
+        if q is not None and q.speaker_start is not None:
+            e = next((e for e in ctx.doc.ents if e.start_char == q.speaker_start), None)
+            return (e, q.speaker_text)
+        return None, None
+    e = ctx.ent(tok, ("PERSON", "PARTY", "ORG"))
+    if e is not None:
+        return e, e.text
+    people = [ctx.ent(t, ("PERSON",)) for t in tok.subtree if t.dep_ in ("appos", "conj", "compound") or t.i == tok.i]
+    people = [e for e in people if e is not None]
+    if people:  # "Former UP Minister and Congress leader Naseemuddin Siddiqui", "the leader, Ram Lal"
+        return people[-1], people[-1].text
+    if tok.pos_ == "PROPN" and tok.text[:1].isupper() and ctx.ent(tok, ("PLACE",)) is None:
+        parts = [c for c in tok.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"] + [tok]
+        return None, " ".join(t.text for t in parts if not _is_title(t))  # a name the model missed
+    if tok.pos_ in ("NOUN", "PROPN"):
+        if tok.lemma_.lower() in lexicon().party_nouns and tok.lower_ != "membership":
+            e = ctx.last(tok.idx, ("PARTY",))
+            return (e, e.text) if e is not None else (None, None)
+        phrase = ctx.doc[tok.left_edge.i: tok.i + 1]
+        if any(t.like_num or t.pos_ == "NUM" for t in phrase) or tok.tag_ == "NNS":
+            return None, phrase.text  # an unnamed group
+    return None, None
+
+
+def _is_title(tok: Token) -> bool:
+    return tok.text.isupper() and len(tok.text) <= 4 or tok.lower_ in lexicon().posts
+
+
+def _reporting_subject(ctx: _Context, tok: Token) -> Span | None:
+    t = tok
+    while t.head.i != t.i:
+        if t.dep_ == "ccomp" and t.head.lemma_.lower() in SPEECH | {"feel", "think", "believe", "want", "hope", "clarify", "announce"}:
+            subj = next((c for c in t.head.children if c.dep_ == "nsubj"), None)
+            e = ctx.ent(subj, ("PERSON",)) if subj is not None else None
+            return e
+        t = t.head
+    return None
+
+
+def _number(tok: Token) -> tuple[int | None, bool]:
+    """The count on a noun: "73 supporters" -> (73, False); "around 72" -> (72, True);
+    "two dozen" -> (24, True); "dozens" -> (None, True)."""
+    lex = lexicon()
+    nums = [c for c in tok.children if c.dep_ in ("nummod", "quantmod") or c.like_num]
+    if not nums:
+        return None, tok.lower_ in ("dozens", "hundreds", "scores")
+    n = nums[0]
+    approx = any(t.lower_ in lex.approx for t in n.subtree) or any(c.lower_ in lex.approx for c in tok.children)
+    words = [t for t in n.subtree if t.like_num or t.lower_ in NUMBER_WORDS]
+    value: int | None = None
+    for t in words:
+        v = _as_int(t.text)
+        if v is None:
+            continue
+        if t.lower_ in ("dozen", "hundred", "score") and value is not None:
+            value *= v
+            approx = True
+        else:
+            value = v if value is None else value
+    return value, approx
+
+
+def _as_int(text: str) -> int | None:
+    t = text.lower().replace(",", "")
+    if t.isdigit():
+        return int(t)
+    return NUMBER_WORDS.get(t)
+
+
+def _followers(ctx: _Context, tok: Token) -> tuple[int | None, bool, Token | None]:
+    """"along with 73 supporters" under the trigger; also the group subject acting "with him"."""
+    lex = lexicon()
+    for rel, arg in _args(tok):
+        if rel in ("with", "along") and arg.lemma_.lower() in lex.followers:
+            n, approx = _number(arg)
+            return n, approx, None
+    return None, False, None
+
+
+# -- modality, attribution, date, place ----------------------------------------------------------
+def _modality(tok: Token, date_value: str | None, anchor_after: bool) -> str:
+    lex = lexicon()
+    mod = lex.modality
+    chain = [tok]
+    t = tok
+    while t.head.i != t.i and len(chain) < 6:
+        if t.dep_ in ("relcl",):
+            break
+        t = t.head
+        chain.append(t)
+    near = [c for x in chain[:3] for c in x.children]
+    lowers = {c.lower_ for c in near} | {x.lemma_.lower() for x in chain[1:]}
+    if any(c.dep_ == "neg" for c in tok.children) or (tok.head.lemma_.lower() in mod["negative_verbs"] and tok.dep_ == "xcomp"):
+        return "denied"
+    if tok.head.lemma_.lower() in ("deny", "dismiss", "refute") and tok.dep_ in ("ccomp", "dobj"):
+        return "denied"
+    if lowers & {"may", "might", "could", "likely", "possibly", "probably"} or any(
+            x.lemma_.lower() in mod["speculative"] and x.pos_ in ("NOUN", "ADJ", "VERB") and x is not tok for x in chain[1:4]):
+        return "speculative"
+    if any(c.dep_ == "mark" and c.lower_ in ("if", "whether", "unless") for x in chain[:2] for c in x.children):
+        return "speculative"
+    if lowers & {"will", "shall", "'ll"} or any(x.lemma_.lower() in ("plan", "set", "schedule", "expect", "slate", "gear")
+                                               for x in chain[1:3]):
+        return "planned"
+    if tok.tag_ == "VBG" and any(c.lemma_ == "be" and c.dep_ == "aux" for c in tok.children) and anchor_after:
+        return "planned"
+    return "asserted"
+
+
+def _attribution(ctx: _Context, tok: Token, sent: Span) -> list[str]:
+    out = []
+    for t in sent:
+        if t.lower_ == "according" and t.i + 1 < len(ctx.doc) and ctx.doc[t.i + 1].lower_ == "to":
+            pobj = next((g for g in ctx.doc[t.i + 1].children if g.dep_ == "pobj"), None)
+            if pobj is not None:
+                out.append(ctx.doc[t.i: pobj.right_edge.i + 1].text.rstrip(",. "))
+    t = tok
+    while t.head.i != t.i:
+        if t.dep_ in ("ccomp", "parataxis") and t.head.lemma_.lower() in SPEECH:
+            verb = t.head
+            subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+            if subj is not None:
+                span = ctx.doc[subj.left_edge.i: subj.i + 1] if subj.i < verb.i else ctx.doc[subj.left_edge.i: subj.right_edge.i + 1]
+                out.append(f"{span.text} {verb.text}" if subj.i < verb.i else f"{verb.text} {span.text}")
+            break
+        t = t.head
+    q = ctx.quote_at(tok.idx)
+    if q is not None and q.speaker_text:
+        out.append(f"{q.speaker_text} said")
+    return list(dict.fromkeys(out))
+
+
+def _date(ctx: _Context, tok: Token, clause: set[int]) -> tuple[str | None, str | None]:
+    """A time expression inside the trigger's own clause (not inside another event's clause)."""
+    best = None
+    for tx in ctx.times:
+        span = ctx.doc.char_span(tx.start, tx.end, alignment_mode="expand")
+        if span is None or not any(t.i in clause for t in span):
+            continue
+        if getattr(tx, "type", "DATE") not in ("DATE", "TIME"):
+            continue
+        dist = min(abs(t.i - tok.i) for t in span)
+        if best is None or dist < best[0]:
+            best = (dist, tx)
+    return (best[1].value, best[1].text) if best else (None, None)
+
+
+def _clause(tok: Token) -> set[int]:
+    """The trigger's subtree without nested clauses that have their own verbs (relative clauses,
+    other events)."""
+    keep: set[int] = set()
+
+    def walk(t: Token) -> None:
+        keep.add(t.i)
+        for c in t.children:
+            if c.dep_ in ("relcl", "ccomp", "advcl", "conj", "parataxis") and c.pos_ in ("VERB", "AUX"):
+                continue
+            walk(c)
+
+    walk(tok)
+    return keep
+
+
+def _place(ctx: _Context, clause: set[int]) -> Span | None:
+    """The first place in the clause under "in", "at" or "from" ("in Lucknow", "rally in Agra—...")."""
+    for e in ctx.doc.ents:
+        if e.label_ != "PLACE" or e.start not in clause:
+            continue
+        t = e.root
+        while t.head.i != t.i and t.dep_ not in ("prep",) and t.head.i in clause:
+            if t.head.dep_ == "prep" and t.head.lower_ in ("in", "at", "from"):
+                return e
+            t = t.head
+    return None
+
+
+# -- building events -----------------------------------------------------------------------------
+def _base(ctx: _Context, tok: Token, etype: str, sent: Span) -> Event:
+    clause = _clause(tok)
+    date, date_text = _date(ctx, tok, clause)
+    ev = Event(etype, tok.text, sent.start_char, sent.end_char, sent.text.strip(), date=date, date_text=date_text)
+    place = _place(ctx, clause)
+    if place is not None:
+        ev.place_start, ev.place_text = place.start_char, place.text
+    future = bool(date and ctx.anchor and date[:10] >= ctx.anchor)
+    ev.modality = _modality(tok, date, future)
+    ev.attribution = _attribution(ctx, tok, sent)
+    return ev
+
+
+def _companion_ok(tok: Token, etype: str) -> bool:
+    need = lexicon().types[etype].get("companions", {}).get(tok.lemma_.lower())
+    return need is None or any(c.lower_ == need for c in tok.subtree if c.i > tok.i and c.i - tok.i <= 3)
+
+
+def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span) -> Event | None:
+    lex = lexicon()
+    spec = lex.types[etype]
+    if not _companion_ok(tok, etype):
+        return None
+    args = _args(tok)
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
+    party = post = None
+    for rel, arg in args:
+        if spec.get("needs_post") and rel in ("as", "to", "from", "dobj", "of"):
+            post = post or _post_of(arg)
+        if rel == "dobj" or rel in spec.get("prepositions", []):
+            if etype in ("expelled", "suspended", "appointed") and rel == "dobj" and not passive:
+                continue  # "expelled X": X is the actor, not the party
+            if _post_of(arg) and not ctx.ent(arg, ("PARTY", "ORG")):
+                continue
+            party = party or _party_of(ctx, arg)
+    if spec.get("needs_post"):
+        if post is None:
+            return None
+    elif spec.get("needs_party") and party is None:
+        return None
+    if etype == "resigned_post" and party is not None and post is None:
+        return None
+    # the actor
+    if etype in ("expelled", "suspended", "appointed") and not passive:
+        obj = next((a for r, a in args if r == "dobj"), None)
+        actor_tok = obj
+        if party is None:
+            subj = _subject(tok)
+            if subj is not None:
+                party = ctx.ent(subj, ("PARTY", "ORG")) or (_party_of(ctx, subj) if subj.lemma_.lower() in lex.party_nouns else None)
+    else:
+        actor_tok = _subject(tok, ctx)
+    if actor_tok is None:
+        return None
+    actor, actor_text = _actor(ctx, actor_tok)
+    if actor is None and actor_text is None:
+        return None
+    if actor is not None and actor.label_ != "PERSON" and etype != "rally":
+        return None  # a party does not leave a party
+    ev = _base(ctx, tok, etype, sent)
+    ev.post = post
+    if party is not None:
+        ev.party_start, ev.party_text = party.start_char, party.text
+    n, approx, _ = _followers(ctx, tok)
+    ev.followers, ev.approx = n, approx
+    # "72 leaders resigned ... with him": the event is his, the group his followers
+    if actor is None:
+        with_person = next((_actor(ctx, a)[0] for r, a in args if r == "with" and a.pos_ in ("PRON", "PROPN")), None)
+        if with_person is not None and with_person.label_ == "PERSON":
+            n, approx = _number(actor_tok)
+            ev.followers, ev.approx = n, approx or ev.approx
+            actor, actor_text = with_person, with_person.text
+    if actor is not None:
+        ev.actor_start, ev.actor_text = actor.start_char, actor.text
+    else:
+        ev.actor_text = actor_text
+    return ev
+
+
+def _noun_event(ctx: _Context, tok: Token, etype: str, sent: Span) -> Event | None:
+    lex = lexicon()
+    spec = lex.types[etype]
+    if etype == "rally":
+        return _rally(ctx, tok, sent)
+    party = None
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in spec.get("prepositions", []):
+            pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if pobj is not None:
+                party = _party_of(ctx, pobj)
+    if party is None:
+        return None
+    owner = next((c for c in tok.children if c.dep_ == "poss"), None)
+    if owner is None:
+        return None
+    actor, actor_text = _actor(ctx, owner)
+    if actor is None or actor.label_ != "PERSON":
+        return None
+    ev = _base(ctx, tok, etype, sent)
+    ev.actor_start, ev.actor_text = actor.start_char, actor.text
+    ev.party_start, ev.party_text = party.start_char, party.text
+    return ev
+
+
+def _rally(ctx: _Context, tok: Token, sent: Span) -> Event | None:
+    organisers = set(lexicon().types["rally"].get("organisers", []))
+    t = tok
+    verb = None
+    while t.head.i != t.i:
+        t = t.head
+        if t.pos_ in ("VERB", "AUX"):
+            verb = t
+            break
+    if verb is None:
+        return None
+    subj = _subject(verb)
+    if subj is None or (verb.lemma_.lower() not in organisers and tok.dep_ not in ("dobj",)):
+        return None
+    actor = ctx.ent(subj, ("PARTY", "ORG", "PERSON"))
+    if actor is None and subj.lemma_.lower() in lexicon().party_nouns:
+        actor = ctx.last(subj.idx, ("PARTY",))
+    if actor is None:
+        return None
+    ev = _base(ctx, verb, "rally", sent)
+    ev.trigger = tok.text
+    place = _place(ctx, _clause(tok)) or _place(ctx, _clause(verb))
+    if place is not None:
+        ev.place_start, ev.place_text = place.start_char, place.text
+    ev.actor_start, ev.actor_text = actor.start_char, actor.text
+    return ev
+
+
+__all__ = ["Event", "find_events", "lexicon"]
