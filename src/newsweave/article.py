@@ -89,6 +89,8 @@ class Article:
     mentions: list[Any] = field(default_factory=list)  # link.coref.Mention
     clusters: list[Any] = field(default_factory=list)  # link.coref.Cluster
     quotes: list[Any] = field(default_factory=list)  # nlp.quotes.Quote, with .cluster set when the speaker is named
+    times: list[Any] = field(default_factory=list)  # nlp.times.TimeExpr
+    events: list[Any] = field(default_factory=list)  # nlp.events.Event, with clusters set
 
     def __post_init__(self) -> None:
         if self.fmt not in FORMATS:

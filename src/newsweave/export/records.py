@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from ..link.merge import merge_events, stories, story_of
 from ..store import Store
 
 #: the fields SCHEMA.md requires, per kind, in its order
@@ -14,6 +15,10 @@ SCHEMA_FIELDS: dict[str, tuple[str, ...]] = {
     "document": ("doc_id", "source", "outlet", "title", "byline", "published", "updated", "dateline", "text"),
     "entity": ("entity_id", "type", "name", "aliases", "kb_id", "doc_ids"),
     "quote": ("quote_id", "doc_id", "text", "speaker", "speaker_name"),
+    "story": ("story_id", "title", "doc_ids", "outlets"),
+    "time": ("doc_id", "start", "end", "text", "type", "value"),
+    "event": ("event_id", "story_id", "type", "actor", "actor_name", "party", "party_name", "date", "place",
+              "followers", "followers_reported", "modality", "attribution", "sources", "conflicts"),
 }
 
 
@@ -43,10 +48,42 @@ def quotes(store: Store) -> Iterator[dict[str, Any]]:
                "speaker_as_written": row["speaker_text"], "start": row["start"], "end": row["end"]}
 
 
+def _stories_and_events(store: Store) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    merged = merge_events(store.event_rows())
+    docs = list(store.iter_documents(columns=("doc_id", "source", "title", "outlet", "published")))
+    story_list = stories(merged, docs)
+    by_doc = {d: s["story_id"] for s in story_list for d in s["doc_ids"]}
+    events = []
+    for ev in merged:
+        rec = {"kind": "event", "event_id": ev["event_id"], "story_id": story_of(ev, by_doc)}
+        rec.update({f: ev[f] for f in SCHEMA_FIELDS["event"] if f not in rec})
+        rec["single_source"] = ev["single_source"]
+        if ev["post"]:
+            rec["post"] = ev["post"]
+        events.append(rec)
+    return [{"kind": "story", **s} for s in story_list], events
+
+
+def story_records(store: Store) -> Iterator[dict[str, Any]]:
+    yield from _stories_and_events(store)[0]
+
+
+def event_records(store: Store) -> Iterator[dict[str, Any]]:
+    yield from _stories_and_events(store)[1]
+
+
+def time_records(store: Store) -> Iterator[dict[str, Any]]:
+    for row in store.iter_times():
+        yield {"kind": "time", **{f: row[f] for f in SCHEMA_FIELDS["time"]}}
+
+
 #: kind -> producer of its records, in export order
 EXPORTERS: dict[str, Callable[[Store], Iterator[dict[str, Any]]]] = {
     "document": documents,
+    "story": story_records,
     "entity": entities,
+    "event": event_records,
+    "time": time_records,
     "quote": quotes,
 }
 

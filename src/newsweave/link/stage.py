@@ -7,10 +7,15 @@ from collections import Counter
 
 from ..article import Article
 from ..nlp.model import pipe
+from ..nlp.events import find_events
 from ..nlp.quotes import find_quotes
+from ..nlp.times import find_times
 from .coref import Cluster, cluster, mentions_of
 from .kb import KB, kb_from_env
 from .names import fold, part_key, same_name
+
+
+DATELINE_DAYS = 3
 
 
 def outlet_cluster(article: Article, kb: KB, index: int) -> Cluster | None:
@@ -53,4 +58,47 @@ def link_articles(articles: list[Article]) -> list[Article]:
             q.cluster = by_start.get(q.speaker_start) if q.speaker_start is not None else None
             if q.cluster is None and q.speaker_text and q.speaker_text[:1].isupper():
                 q.cluster = _person_named(article.clusters, q.speaker_text)
+        article.times = find_times(doc, article.published)
+        article.events = find_events(doc, article.quotes, article.times, article.published)
+        for ev in article.events:
+            ev.actor_cluster = by_start.get(ev.actor_start) if ev.actor_start is not None else None
+            ev.party_cluster = by_start.get(ev.party_start) if ev.party_start is not None else None
+            ev.place_cluster = by_start.get(ev.place_start) if ev.place_start is not None else None
+            if ev.actor_cluster is None and ev.actor_text and _name_like(ev.actor_text):
+                ev.actor_cluster = _person_named(article.clusters, ev.actor_text)
+                if ev.actor_cluster is None:  # a person the model missed: a cluster of its own
+                    c = Cluster(len(article.clusters), "PERSON", None, Counter({ev.actor_text: 1}))
+                    article.clusters.append(c)
+                    ev.actor_cluster = c.index
+        _dateline_place(article)
     return articles
+
+
+def _dateline_place(article: Article) -> None:
+    """The dateline is where a fresh event happened when the text supports it: the dateline's
+    place is named again in the body, and the event is dated within DATELINE_DAYS of publication."""
+    if not article.dateline or not article.published:
+        return
+    place = next((c for c in article.clusters if c.type == "PLACE" and c.mentions
+                  and fold(article.dateline) in {fold(f) for f in c.forms}), None)
+    if place is None:
+        return
+    for ev in article.events:
+        if ev.place_cluster is None and ev.place_text is None and ev.modality == "asserted" and _fresh(ev.date, article.published):
+            ev.place_cluster, ev.place_text = place.index, article.dateline
+
+
+def _fresh(value: str | None, published: str) -> bool:
+    from datetime import date
+
+    if not value or len(value) < 10:
+        return False
+    try:
+        return abs((date.fromisoformat(published[:10]) - date.fromisoformat(value[:10])).days) <= DATELINE_DAYS
+    except ValueError:
+        return False
+
+
+def _name_like(text: str) -> bool:
+    words = text.split()
+    return 1 <= len(words) <= 5 and all(w[:1].isupper() and w.replace(".", "").isalpha() for w in words)

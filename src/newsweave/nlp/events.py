@@ -528,6 +528,9 @@ def _rally(ctx: _Context, tok: Token, sent: Span) -> Event | None:
         return None
     ev = _base(ctx, verb, "rally", sent)
     ev.trigger = tok.text
+    if ev.date is None:  # a rally's date may hang anywhere in the sentence that announces it
+        ev.date, ev.date_text = _date(ctx, tok, {t.i for t in sent})
+        ev.modality = _modality(verb, ev.date, bool(ev.date and ctx.anchor and ev.date[:10] >= ctx.anchor))
     place = _place(ctx, _clause(tok)) or _place(ctx, _clause(verb))
     if place is not None:
         ev.place_start, ev.place_text = place.start_char, place.text

@@ -43,9 +43,18 @@ def load_nlp() -> Language:
     from . import components  # noqa: F401  registers the factories
 
     nlp = spacy.load(model_name())
+    _split_dashes_and_quotes(nlp)
     nlp.add_pipe("newsweave_paragraphs", before="parser")
     nlp.add_pipe("newsweave_entities", after="ner")
     return nlp
+
+
+def _split_dashes_and_quotes(nlp: Language) -> None:
+    """News copy glues em dashes and curly quotes to words ("capital”—on Sunday"): split them."""
+    from spacy.util import compile_infix_regex
+
+    infixes = list(nlp.Defaults.infixes or []) + [r"[—–]", r"[“”]"]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
 
 def load_model_only() -> Language:

@@ -81,7 +81,7 @@ class Store:
         self.documents, self.problems, self.outlet_lines = t["documents"], t["ingest_problems"], t["outlet_lines"]
         self.migrations = t["schema_migrations"]
         self.mentions, self.clusters, self.entities = t["mentions"], t["clusters"], t["entities"]
-        self.quotes = t["quotes"]
+        self.quotes, self.doc_events, self.times = t["quotes"], t["doc_events"], t["times"]
 
     @property
     def dialect(self) -> str:
@@ -136,6 +136,8 @@ class Store:
             conn.execute(delete(self.mentions).where(self.mentions.c.doc_id == a.doc_id))
             conn.execute(delete(self.clusters).where(self.clusters.c.doc_id == a.doc_id))
             conn.execute(delete(self.quotes).where(self.quotes.c.doc_id == a.doc_id))
+            conn.execute(delete(self.doc_events).where(self.doc_events.c.doc_id == a.doc_id))
+            conn.execute(delete(self.times).where(self.times.c.doc_id == a.doc_id))
             self._record_entities(conn, a)
 
     def _record_entities(self, conn: Connection, a: Article) -> None:
@@ -148,6 +150,23 @@ class Store:
             conn.execute(insert(self.quotes), [
                 {"doc_id": a.doc_id, "n": n, "start": q.start, "end": q.end, "text": q.text,
                  "speaker_cluster": q.cluster, "speaker_text": q.speaker_text} for n, q in enumerate(a.quotes)])
+        if a.times:
+            seen: set[int] = set()
+            rows = []
+            for t in a.times:
+                if t.start not in seen:
+                    seen.add(t.start)
+                    rows.append({"doc_id": a.doc_id, "start": t.start, "end": t.end, "text": t.text, "type": t.type,
+                                 "value": t.value})
+            conn.execute(insert(self.times), rows)
+        if a.events:
+            conn.execute(insert(self.doc_events), [
+                {"doc_id": a.doc_id, "n": n, "type": e.type, "trigger": e.trigger, "actor_cluster": e.actor_cluster,
+                 "actor_text": e.actor_text, "party_cluster": e.party_cluster, "party_text": e.party_text,
+                 "post": e.post, "date": e.date, "date_text": e.date_text, "place_cluster": e.place_cluster,
+                 "place_text": e.place_text, "followers": e.followers, "approx": int(e.approx), "modality": e.modality,
+                 "attribution": e.attribution, "evidence": e.evidence, "sent_start": e.sent_start, "sent_end": e.sent_end}
+                for n, e in enumerate(a.events)])
         if a.clusters:
             conn.execute(insert(self.clusters), [
                 {"doc_id": a.doc_id, "cluster": c.index, "type": c.type, "kb_id": c.kb_id, "name": c.name,
@@ -185,6 +204,33 @@ class Store:
                 docs.setdefault(eid, []).append(did)
             for row in conn.execute(q):
                 yield dict(row._mapping) | {"doc_ids": sorted(docs.get(row.entity_id, []))}
+
+    def event_rows(self) -> list[dict[str, Any]]:
+        """Every document's events with the entities of their actor, party and place, and the
+        document's outlet and publication date."""
+        ev, c, e, d = self.doc_events, self.clusters, self.entities, self.documents
+        ca, cp, cl = c.alias("ca"), c.alias("cp"), c.alias("cl")
+        ea, ep, el = e.alias("ea"), e.alias("ep"), e.alias("el")
+        q = (select(ev, d.c.outlet, d.c.published, d.c.title,
+                    ca.c.entity_id.label("actor_entity"), ea.c.name.label("actor_entity_name"), ea.c.type.label("actor_type"),
+                    cp.c.entity_id.label("party_entity"), ep.c.name.label("party_entity_name"),
+                    cl.c.entity_id.label("place_entity"), el.c.name.label("place_entity_name"))
+             .join(d, d.c.doc_id == ev.c.doc_id)
+             .outerjoin(ca, (ca.c.doc_id == ev.c.doc_id) & (ca.c.cluster == ev.c.actor_cluster))
+             .outerjoin(ea, ea.c.entity_id == ca.c.entity_id)
+             .outerjoin(cp, (cp.c.doc_id == ev.c.doc_id) & (cp.c.cluster == ev.c.party_cluster))
+             .outerjoin(ep, ep.c.entity_id == cp.c.entity_id)
+             .outerjoin(cl, (cl.c.doc_id == ev.c.doc_id) & (cl.c.cluster == ev.c.place_cluster))
+             .outerjoin(el, el.c.entity_id == cl.c.entity_id)
+             .order_by(d.c.published, ev.c.doc_id, ev.c.n))
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(q)]
+
+    def iter_times(self) -> Iterator[dict[str, Any]]:
+        t = self.times
+        with self.engine.connect() as conn:
+            for r in conn.execute(select(t).order_by(t.c.doc_id, t.c.start)):
+                yield dict(r._mapping)
 
     def iter_quotes(self) -> Iterator[dict[str, Any]]:
         """Quotes with their speaker's entity (when named) and the entity's name."""

@@ -121,11 +121,59 @@ def _v3_quotes(conn: Connection) -> None:
     md.create_all(conn, tables=[md.tables["quotes"]])
 
 
+def _v4_events(conn: Connection) -> None:
+    md = MetaData()
+    Table("documents", md, autoload_with=conn)
+    Table(
+        "doc_events", md,
+        Column("doc_id", String(32), ForeignKey("documents.doc_id", ondelete="CASCADE"), nullable=False),
+        Column("n", Integer, nullable=False),
+        Column("type", String(32), nullable=False),
+        Column("trigger", Text, nullable=False),
+        Column("actor_cluster", Integer),
+        Column("actor_text", Text),
+        Column("party_cluster", Integer),
+        Column("party_text", Text),
+        Column("post", Text),
+        Column("date", String(40)),
+        Column("date_text", Text),
+        Column("place_cluster", Integer),
+        Column("place_text", Text),
+        Column("followers", Integer),
+        Column("approx", Integer, nullable=False),
+        Column("modality", String(16), nullable=False),
+        Column("attribution", JSON, nullable=False),
+        Column("evidence", Text, nullable=False),
+        Column("sent_start", Integer, nullable=False),
+        Column("sent_end", Integer, nullable=False),
+        PrimaryKeyConstraint("doc_id", "n"),
+    )
+    md.create_all(conn, tables=[md.tables["doc_events"]])
+
+
+def _v5_times(conn: Connection) -> None:
+    md = MetaData()
+    Table("documents", md, autoload_with=conn)
+    Table(
+        "times", md,
+        Column("doc_id", String(32), ForeignKey("documents.doc_id", ondelete="CASCADE"), nullable=False),
+        Column("start", Integer, nullable=False),
+        Column("end", Integer, nullable=False),
+        Column("text", Text, nullable=False),
+        Column("type", String(16), nullable=False),
+        Column("value", Text),
+        PrimaryKeyConstraint("doc_id", "start"),
+    )
+    md.create_all(conn, tables=[md.tables["times"]])
+
+
 #: (version, name, function) in order
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "documents, ingest problems, outlet lines", _v1_documents),
     (2, "mentions, per-document clusters, entities", _v2_entities),
     (3, "quotes", _v3_quotes),
+    (4, "events found in each document", _v4_events),
+    (5, "time expressions", _v5_times),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -1,0 +1,189 @@
+"""Across documents: one event record per real-world event, with every source's evidence, and the
+documents that report the same news grouped as a story.
+
+Events of one document and of many are one event when they have the same type, the same actor
+(entity, or the group as written), the same party and the same modality class (asserted, or the
+same speculative / planned / denied claim), and dates that do not contradict (same year, or one
+unknown). Within a document, an exit ("his exit from the BSP") that the same document reports as
+an expulsion is that expulsion.
+
+Reconciled fields: the best-supported value (most documents, then the more precise), every
+reported value with the documents behind it, ``conflicts`` where documents disagree (followers,
+date, place, the actor's name as written), and ``single_source`` when one outlet alone reports it.
+
+Stories (until story clustering proper): documents are one story when they report the same recent
+asserted event (within ``STORY_DAYS`` of their publication); every other document is a story of
+its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from datetime import date
+from typing import Any
+
+from .names import fold
+
+STORY_DAYS = 10
+MODALITY_CLASS = {"asserted": "asserted", "speculative": "speculative", "planned": "planned", "denied": "denied"}
+
+
+def _year(value: str | None) -> str | None:
+    return value[:4] if value and value[:4].isdigit() else None
+
+
+def _compatible(a: str | None, b: str | None) -> bool:
+    return a is None or b is None or _year(a) == _year(b)
+
+
+def _key(row: dict[str, Any]) -> tuple:
+    actor = row["actor_entity"] or ("group", fold(row["actor_text"] or ""))
+    party = row["party_entity"] or (fold(row["party_text"]) if row["party_text"] else None)
+    if row["type"] in ("appointed", "resigned_post"):
+        party = party or fold(row["post"] or "")
+    return (row["type"], actor, party, MODALITY_CLASS.get(row["modality"], row["modality"]))
+
+
+def _explained_exits(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drop a document's leave_party when the same document reports it as an expulsion."""
+    expelled = {(r["doc_id"], r["actor_entity"], r["party_entity"]) for r in rows if r["type"] == "expelled"}
+    return [r for r in rows if not (r["type"] == "leave_party" and (r["doc_id"], r["actor_entity"], r["party_entity"]) in expelled
+                                    and r["actor_entity"])]
+
+
+def merge_events(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Merged events (SCHEMA.md ``event`` fields, without story_id) from ``Store.event_rows()``."""
+    rows = [r for r in _explained_exits(rows) if r["actor_entity"] or r["actor_text"]]
+    groups: dict[tuple, list[list[dict[str, Any]]]] = defaultdict(list)
+    for r in rows:
+        buckets = groups[_key(r)]
+        home = next((b for b in buckets if all(_compatible(r["date"], x["date"]) for x in b)), None)
+        if home is None:
+            buckets.append([r])
+        else:
+            home.append(r)
+    return [_merged(b) for buckets in groups.values() for b in buckets]
+
+
+def _best(values: dict[Any, set[str]]) -> Any:
+    """The value most documents give; among equals the more precise (longer) one."""
+    return max(values, key=lambda v: (len(values[v]), len(str(v)), str(v))) if values else None
+
+
+def _values(rows: list[dict[str, Any]], field: str) -> dict[Any, set[str]]:
+    out: dict[Any, set[str]] = defaultdict(set)
+    for r in rows:
+        if r[field] is not None:
+            out[r[field]].add(r["doc_id"])
+    return out
+
+
+def _conflict(field: str, values: dict[Any, set[str]], same=lambda a, b: a == b) -> dict[str, Any] | None:
+    distinct: list[Any] = []
+    for v in values:
+        if not any(same(v, d) for d in distinct):
+            distinct.append(v)
+    if len(distinct) < 2:
+        return None
+    return {"field": field, "values": [{"value": v, "doc_ids": sorted(values[v])} for v in values]}
+
+
+def _merged(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    first = rows[0]
+    per_doc: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        per_doc.setdefault(r["doc_id"], r)
+    dates = _values(rows, "date")
+    # a date is the more precise form of another ("2026-01-24" of "2026-01"): not a disagreement
+    date_best = _best(dates)
+    precise = {v: ids for v, ids in dates.items() if not any(o != v and o.startswith(v) for o in dates)}
+    places = {k: v for k, v in _values(rows, "place_entity_name").items()} or _values(rows, "place_text")
+    followers: dict[tuple[int, bool], set[str]] = defaultdict(set)
+    for r in rows:
+        if r["followers"] is not None:
+            followers[(r["followers"], bool(r["approx"]))].add(r["doc_id"])
+    by_value: dict[int, set[str]] = defaultdict(set)
+    for (v, _), ids in followers.items():
+        by_value[v] |= ids
+    names: dict[str, set[str]] = defaultdict(set)
+    for r in rows:
+        if r["actor_text"] and len(r["actor_text"].split()) >= 2:
+            names[r["actor_text"]].add(r["doc_id"])
+    conflicts = [c for c in (
+        _conflict("followers", by_value),
+        _conflict("date", precise),
+        _conflict("place", places),
+        _conflict("actor_name", names, lambda a, b: fold(a) == fold(b)),
+    ) if c]
+    outlets = {per_doc[d]["outlet"] or d for d in per_doc}
+    ident = "|".join(map(str, _key(first))) + f"|{_year(date_best)}"
+    return {
+        "event_id": hashlib.sha1(ident.encode("utf-8")).hexdigest()[:12],
+        "type": first["type"],
+        "actor": first["actor_entity"],
+        "actor_name": first["actor_entity_name"] or first["actor_text"],
+        "party": first["party_entity"],
+        "party_name": first["party_entity_name"] or first["party_text"] or first["post"],
+        "date": max(precise, key=lambda v: (len(precise[v]), len(v))) if precise else date_best,
+        "place": _best(places),
+        "followers": _best(by_value),
+        "followers_reported": [{"value": v, "approx": a, "doc_ids": sorted(ids)}
+                               for (v, a), ids in sorted(followers.items())],
+        "modality": first["modality"],
+        "attribution": list(dict.fromkeys(a for r in rows for a in r["attribution"])),
+        "sources": [{"doc_id": d, "outlet": r["outlet"], "evidence": r["evidence"]} for d, r in per_doc.items()],
+        "conflicts": conflicts,
+        "single_source": len(outlets) == 1,
+        "post": first["post"],
+        "_docs": sorted(per_doc),
+        "_published": {d: r["published"] for d, r in per_doc.items()},
+    }
+
+
+def _near(event_date: str | None, published: str | None) -> bool:
+    if not event_date or not published or len(event_date) < 10:
+        return False
+    try:
+        return abs((date.fromisoformat(published[:10]) - date.fromisoformat(event_date[:10])).days) <= STORY_DAYS
+    except ValueError:
+        return False
+
+
+def stories(events: list[dict[str, Any]], docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Documents that report the same recent asserted event are one story."""
+    parent = {d["doc_id"]: d["doc_id"] for d in docs}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for ev in events:
+        if ev["modality"] != "asserted" or len(ev["_docs"]) < 2:
+            continue
+        near = [d for d in ev["_docs"] if _near(ev["date"], ev["_published"].get(d))]
+        for d in near[1:]:
+            a, b = find(near[0]), find(d)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for d in docs:
+        groups[find(d["doc_id"])].append(d)
+    out = []
+    for members in groups.values():
+        members.sort(key=lambda d: (d["published"] or "", d["doc_id"]))
+        ids = [d["doc_id"] for d in members]
+        out.append({
+            "story_id": hashlib.sha1(ids[0].encode()).hexdigest()[:12],
+            "title": members[0]["title"] or members[0]["source"],
+            "doc_ids": ids,
+            "outlets": list(dict.fromkeys(d["outlet"] for d in members if d["outlet"])),
+        })
+    return out
+
+
+def story_of(ev: dict[str, Any], story_by_doc: dict[str, str]) -> str | None:
+    votes = Counter(story_by_doc[d] for d in ev["_docs"] if d in story_by_doc)
+    return votes.most_common(1)[0][0] if votes else None

@@ -1,0 +1,393 @@
+"""The data behind :mod:`newsweave.nlp.times`: lexicons and candidate patterns read from
+``data/times.toml``, and the calendar arithmetic that turns them into TIMEX3 values.
+
+Nothing here knows about spaCy. Values follow TIMEX3 (TimeML 1.2.1, ISO-TimeML): calendar dates
+at the precision written ("2026", "2026-01", "2026-01-24", "2026-W04", "2026-Q1", "2026-SU"),
+times "2026-01-24T15:00" or with a part of day "2026-01-24TEV", durations "P8Y", "PT3H", "PXY".
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from ..errors import ConfigError
+from ..resources import timezones
+
+PAST, NEUTRAL, FUTURE = -1, 0, 1
+PLACEHOLDERS = ("MONTH_ANY", "MONTH", "WEEKDAYS", "WEEKDAY", "DAY", "YEAR4", "YEAR", "NUM", "QUANT", "HEDGE",
+                "UNIT", "BETWEEN", "POD", "SEASON", "REL", "ORDINAL", "EDGE", "MOD", "ZONE", "EVERY",
+                "REFERENCE", "DURATION_WORD", "SET_WORD", "HOLIDAY")
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A duration unit: "decade" is code Y with factor 10; hours, minutes, seconds go after T."""
+
+    name: str
+    code: str
+    factor: int = 1
+    time: bool = False
+    unspecified: str | None = None
+
+    def duration(self, n: float | None) -> str:
+        """The TIMEX3 duration of ``n`` units; ``None`` is an unspecified number ("PXY")."""
+        t = "T" if self.time else ""
+        if n is None:
+            return self.unspecified or f"P{t}X{self.code}"
+        amount = n * self.factor
+        return f"P{t}{int(amount) if float(amount).is_integer() else f'{amount:g}'}{self.code}"
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    kind: str
+    regex: re.Pattern[str]
+    needs: str | None
+    order: int
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Everything times.toml says, in the shapes the finder and the normalisers use."""
+
+    settings: dict[str, Any]
+    numbers: dict[str, float]
+    tens: dict[str, int]
+    quantifiers: frozenset[str]
+    ordinals: dict[str, int]
+    hedges_outside: tuple[str, ...]
+    units: dict[str, Unit]
+    no_article: frozenset[str]
+    months: dict[str, int]
+    ambiguous_months: frozenset[str]
+    named_day_words: frozenset[str]
+    weekdays: dict[str, int]
+    pods: dict[str, str]
+    seasons: dict[str, str]
+    season_months: dict[str, int]
+    holidays: dict[str, tuple[int, int]]
+    clock_words: dict[str, str]
+    utc_zones: frozenset[str]
+    zone_offsets: dict[str, str]
+    references: dict[str, str]
+    ref_adjectives: frozenset[str]
+    not_after_current: frozenset[str]
+    not_before_recent: frozenset[str]
+    generic_after_today: frozenset[str]
+    not_now: tuple[str, ...]
+    duration_words: dict[str, str]
+    set_words: dict[str, str]
+    relative_bare: dict[str, int]
+    relative_the: dict[str, str]
+    relative_the_day: dict[str, str]
+    tense: dict[str, frozenset[str]]
+    year_rules: dict[str, frozenset[str]]
+    time_words: frozenset[str]
+    patterns: tuple[Pattern, ...]
+
+    def number(self, text: str | None) -> float | None:
+        """The value of a number as written ("33", "1,000", "twenty-five", "a", "half a"), or
+        None for an unspecified quantity ("several")."""
+        if not text:
+            return None
+        t = " ".join(text.lower().replace("-", " ").split())
+        if t in self.quantifiers:
+            return None
+        if re.fullmatch(r"[\d,]+(?:\.\d+)?", t):
+            return float(t.replace(",", ""))
+        if t.endswith(" and a half"):
+            whole = self.number(t[:-len(" and a half")])
+            return None if whole is None else whole + 0.5
+        if t in self.numbers:
+            return self.numbers[t]
+        parts = t.split()
+        if parts and parts[0] in self.tens:
+            return self.tens[parts[0]] + (self.numbers.get(parts[1], 0) if len(parts) > 1 else 0)
+        return None
+
+    def unit(self, form: str) -> Unit:
+        return self.units[form.lower()]
+
+
+def _alt(words: list[str] | set[str] | dict[str, Any], case: bool = False) -> str:
+    """A regex alternation of phrases, longest first; spaces match one whitespace run."""
+    items = sorted({str(w) for w in words}, key=lambda w: (-len(w), w))
+    body = "|".join(re.escape(w).replace(r"\ ", r"\s") for w in items)
+    return f"(?-i:{body})" if case else f"(?:{body})"
+
+
+def _placeholders(data: dict[str, Any], zones: list[str]) -> dict[str, str]:
+    months = list(data["months"])
+    abbrs = list(data["month_abbreviations"])
+    ones = [w for w, v in data["numbers"].items() if 1 <= v <= 9 and " " not in w and w not in ("a", "an", "single")]
+    words = [w for w in data["numbers"]]
+    tens = list(data["tens"])
+    word_num = rf"(?:{_alt(tens)}(?:[-\s]{_alt(ones)})?|{_alt(words)})(?:\sand\sa\shalf)?"
+    digits = r"(?<![\w.,$£€#])(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+    unit_forms = [f for u in data["units"].values() for f in u["forms"]]
+    rel = set(data["relative"]["bare"]) | set(data["relative"]["the"])
+    return {
+        "MONTH_ANY": _alt(months + abbrs, case=True),
+        "MONTH": _alt(months, case=True),
+        "WEEKDAYS": _alt([w + "s" for w in data["weekdays"]], case=True),
+        "WEEKDAY": _alt(data["weekdays"], case=True),
+        "DAY": r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?!\d)",
+        "YEAR4": r"(?<!\d)[12]\d{3}(?!\d)",
+        "YEAR": r"(?<!\d)(?:1[89]|20)\d\d(?!\d)",
+        "NUM": rf"(?:{digits}|(?<![\w'-]){word_num}(?![\w]))",
+        "QUANT": rf"(?<![\w'-]){_alt(data['quantifiers']['words'])}(?![\w])",
+        "HEDGE": rf"(?<![\w'-]){_alt(data['hedges']['words'])}",
+        "UNIT": _alt(unit_forms),
+        "BETWEEN": _alt(data["units_rules"]["between"]),
+        "POD": _alt(data["parts_of_day"]),
+        "SEASON": _alt(data["seasons"]),
+        "REL": _alt(rel),
+        "ORDINAL": _alt([w for w in data["ordinals"] if w.isalpha()]),
+        "EDGE": r"(?:the\s)?(?:very\s)?(?:end|beginning|start|middle|rest|remainder|close|bulk|turn)\sof\s",
+        "MOD": r"(?:early|late|mid|middle)(?:\s|-)",
+        "ZONE": _alt(zones, case=True),
+        "EVERY": _alt(data["set_rules"]["every"]),
+        "REFERENCE": _alt(data["references"]),
+        "DURATION_WORD": _alt(data["duration_words"]),
+        "SET_WORD": _alt(data["set_words"]),
+        "HOLIDAY": _alt(data["holidays"]),
+    }
+
+
+def _compile(template: str, ph: dict[str, str], where: str) -> re.Pattern[str]:
+    body = template.replace(r"\s", r"[^\S\n]")  # a candidate never crosses a line break
+
+    def sub(m: re.Match[str]) -> str:
+        if m.group(1) not in ph:
+            raise ConfigError(f"{where}: unknown placeholder {{{m.group(1)}}}")
+        return ph[m.group(1)]
+
+    body = re.sub(r"\{([A-Z][A-Z0-9_]*)\}", sub, body)
+    try:
+        return re.compile(body, re.IGNORECASE)
+    except re.error as exc:
+        raise ConfigError(f"{where}: not a valid pattern: {exc}") from exc
+
+
+def _units(data: dict[str, Any]) -> dict[str, Unit]:
+    out = {}
+    for name, u in data["units"].items():
+        unit = Unit(name, u["code"], int(u.get("factor", 1)), bool(u.get("time", False)), u.get("unspecified"))
+        for form in u["forms"]:
+            out[form.lower()] = unit
+    return out
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """times.toml, loaded and compiled once per process."""
+    text = resources.files("newsweave").joinpath("data", "times.toml").read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"times.toml: not valid TOML: {exc}") from exc
+    _, offsets = timezones()
+    utc = [z.upper() for z in data["zones"]["utc"]]
+    zones = sorted(set(utc) | {z for z in offsets if len(z) >= 3})
+    ph = _placeholders(data, zones)
+    patterns = tuple(
+        Pattern(p["kind"], _compile(p["re"], ph, f"times.toml: pattern {i + 1}"), p.get("needs"), i)
+        for i, p in enumerate(data["pattern"]))
+    months = {k: v for k, v in {**data["months"], **data["month_abbreviations"]}.items()}
+    tense = {k: frozenset(v) for k, v in data["tense"].items()}
+    year_rules = {k: frozenset(v) for k, v in data["year_rules"].items()}
+    time_words = frozenset(w.lower() for w in (*data["months"], *data["weekdays"], *data["parts_of_day"],
+                                               *data["seasons"], "today", "tomorrow", "yesterday", "tonight"))
+    return Lexicon(
+        settings=data["settings"],
+        numbers={" ".join(k.split()): float(v) for k, v in data["numbers"].items()},
+        tens=dict(data["tens"]),
+        quantifiers=frozenset(data["quantifiers"]["words"]),
+        ordinals=dict(data["ordinals"]),
+        hedges_outside=tuple(sorted(data["hedges"]["outside"], key=len, reverse=True)),
+        units=_units(data),
+        no_article=frozenset(data["units_rules"]["no_article"]),
+        months=months,
+        ambiguous_months=frozenset(data["month_rules"]["ambiguous"]),
+        named_day_words=frozenset(data["weekday_rules"]["named_day_words"]),
+        weekdays=dict(data["weekdays"]),
+        pods=dict(data["parts_of_day"]),
+        seasons=dict(data["seasons"]),
+        season_months=dict(data["season_months"]),
+        holidays={k.lower(): (int(v[:2]), int(v[3:])) for k, v in data["holidays"].items()},
+        clock_words=dict(data["clock_words"]),
+        utc_zones=frozenset(utc),
+        zone_offsets={k.upper(): v for k, v in offsets.items()},
+        references={" ".join(k.lower().split()): v for k, v in data["references"].items()},
+        ref_adjectives=frozenset(data["reference_rules"]["adjectives"]),
+        not_after_current=frozenset(data["reference_rules"]["not_after_current"]),
+        not_before_recent=frozenset(data["reference_rules"]["not_before_recent"]),
+        generic_after_today=frozenset(data["reference_rules"]["generic_after_today"]),
+        not_now=tuple(data["reference_rules"]["not_now"]),
+        duration_words={k.lower(): v for k, v in data["duration_words"].items()},
+        set_words={k.lower(): v for k, v in data["set_words"].items()},
+        relative_bare=dict(data["relative"]["bare"]),
+        relative_the=dict(data["relative"]["the"]),
+        relative_the_day=dict(data["relative"]["the_day"]),
+        tense=tense,
+        year_rules=year_rules,
+        time_words=time_words,
+        patterns=patterns,
+    )
+
+
+# -- the anchor ------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """The publication date (as printed: its own day, not converted to UTC) and the clock time
+    when the anchor has one."""
+
+    day: date
+    hour: int | None = None
+    minute: int | None = None
+
+
+ANCHOR_RE = re.compile(r"^\s*(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d))?")
+
+
+def parse_anchor(anchor: str | None) -> Anchor | None:
+    """"2026-01-24" or "2026-01-25T01:57:51+05:30" -> Anchor; None or unreadable -> None."""
+    m = ANCHOR_RE.match(anchor or "")
+    if not m:
+        return None
+    try:
+        day = date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+    return Anchor(day, int(m[4]) if m[4] else None, int(m[5]) if m[5] else None)
+
+
+# -- choosing among repeating dates by tense -------------------------------------------------
+def pick_cyclic(current: int, target: int, period: int, direction: int) -> int:
+    """The integer ≡ target (mod period) on or before ``current`` (PAST), on or after it
+    (FUTURE), or the nearer of the two (NEUTRAL; a tie goes to the past). Months are counted
+    as year*12+month-1, quarters as year*4+q-1, days as ordinals."""
+    back = (current - target) % period
+    fwd = (target - current) % period
+    if direction == PAST or (direction == NEUTRAL and back <= fwd):
+        return current - back
+    return current + fwd
+
+
+def pick_date(anchor: date, month: int, day: int, direction: int) -> date | None:
+    """The date month/day in the year that the direction picks around the anchor."""
+    options = []
+    for y in (anchor.year - 1, anchor.year, anchor.year + 1):
+        try:
+            options.append(date(y, month, day))
+        except ValueError:
+            continue
+    if not options:
+        return None
+    past = [d for d in options if d <= anchor]
+    future = [d for d in options if d >= anchor]
+    if direction == PAST and past:
+        return past[-1]
+    if direction == FUTURE and future:
+        return future[0]
+    return min(options, key=lambda d: (abs((d - anchor).days), d > anchor))
+
+
+def add_months(year: int, month: int, n: int) -> tuple[int, int]:
+    k = year * 12 + month - 1 + n
+    return k // 12, k % 12 + 1
+
+
+def shift_date(d: date, n: float, unit: str) -> date:
+    """d moved by n units (day, week, month, quarter, year, ...); months keep the day where
+    the month has it."""
+    if unit in ("day", "night"):
+        return d + timedelta(days=round(n))
+    if unit in ("week", "fortnight"):
+        return d + timedelta(weeks=n * (2 if unit == "fortnight" else 1))
+    months = {"month": 1, "quarter": 3, "year": 12, "decade": 120, "century": 1200}[unit]
+    y, m = add_months(d.year, d.month, round(n * months))
+    for day in (d.day, 30, 29, 28):
+        try:
+            return date(y, m, day)
+        except ValueError:
+            continue
+    raise ValueError(d)
+
+
+# -- values ----------------------------------------------------------------------------------
+def fmt_day(d: date) -> str:
+    return d.isoformat()
+
+
+def fmt_week(d: date) -> str:
+    y, w, _ = d.isocalendar()
+    return f"{y:04d}-W{w:02d}"
+
+
+def fmt_month(y: int, m: int) -> str:
+    return f"{y:04d}-{m:02d}"
+
+
+def fmt_quarter(y: int, q: int) -> str:
+    return f"{y:04d}-Q{q}"
+
+
+def fmt_decade(year: int, style: str) -> str:
+    return style.format(d=f"{year // 10:03d}")
+
+
+def fmt_century(year: int) -> str:
+    return f"{year // 100:02d}"
+
+
+def at_precision(d: date | None, unit: str, decade_style: str) -> str:
+    """The value of the ``unit`` containing d: day -> 2026-01-24, week -> 2026-W04, ...; an
+    unknown d gives the underspecified form (XXXX-XX-XX, XXXX-WXX, ...)."""
+    if d is None:
+        return {"day": "XXXX-XX-XX", "week": "XXXX-WXX", "weekend": "XXXX-WXX-WE", "month": "XXXX-XX",
+                "quarter": "XXXX-QX", "year": "XXXX", "decade": "XXX", "century": "XX"}.get(unit, "XXXX-XX-XX")
+    if unit in ("day", "night", "hour", "minute", "second"):
+        return fmt_day(d)
+    if unit in ("week", "fortnight"):
+        return fmt_week(d)
+    if unit == "weekend":
+        return fmt_week(d) + "-WE"
+    if unit == "month":
+        return fmt_month(d.year, d.month)
+    if unit == "quarter":
+        return fmt_quarter(d.year, (d.month - 1) // 3 + 1)
+    if unit == "decade":
+        return fmt_decade(d.year, decade_style)
+    if unit == "century":
+        return fmt_century(d.year)
+    return f"{d.year:04d}"
+
+
+VALUE_RE = re.compile(r"^(\d{4})(?:-(?:(\d\d)(?:-(\d\d))?|Q(\d)|W(\d\d)))?")
+
+
+def value_date(value: str | None) -> tuple[date, str] | None:
+    """A calendar value back as (a date inside it, its precision): "2026-01" -> (2026-01-01, month)."""
+    m = VALUE_RE.match(value or "")
+    if not m:
+        return None
+    y = int(m[1])
+    try:
+        if m[3]:
+            return date(y, int(m[2]), int(m[3])), "day"
+        if m[2]:
+            return date(y, int(m[2]), 1), "month"
+        if m[4]:
+            return date(y, 3 * int(m[4]) - 2, 1), "quarter"
+        if m[5]:
+            return date.fromisocalendar(y, int(m[5]), 1), "week"
+    except ValueError:
+        return None
+    return date(y, 1, 1), "year"
