@@ -11,9 +11,9 @@ Reconciled fields: the best-supported value (most documents, then the more preci
 reported value with the documents behind it, ``conflicts`` where documents disagree (followers,
 date, place, the actor's name as written), and ``single_source`` when one outlet alone reports it.
 
-Stories (until story clustering proper): documents are one story when they report the same recent
-asserted event (within ``STORY_DAYS`` of their publication); every other document is a story of
-its own.
+Stories (until story clustering proper): documents are one story when the same recent asserted
+event (within ``STORY_DAYS`` of their publication) is their lead — told in the first paragraph of
+the document that tells any event; every other document is a story of its own.
 """
 
 from __future__ import annotations
@@ -37,12 +37,23 @@ def _compatible(a: str | None, b: str | None) -> bool:
     return a is None or b is None or _year(a) == _year(b)
 
 
-def _key(row: dict[str, Any]) -> tuple:
-    actor = row["actor_entity"] or ("group", fold(row["actor_text"] or ""))
+def _party(row: dict[str, Any]) -> str | None:
     party = row["party_entity"] or (fold(row["party_text"]) if row["party_text"] else None)
     if row["type"] in ("appointed", "resigned_post"):
-        party = party or fold(row["post"] or "")
-    return (row["type"], actor, party, MODALITY_CLASS.get(row["modality"], row["modality"]))
+        party = party or fold(row["post"] or "") or None
+    return party
+
+
+def _key(row: dict[str, Any]) -> tuple:
+    actor = row["actor_entity"] or ("group", fold(row["actor_text"] or ""))
+    return (row["type"], actor, MODALITY_CLASS.get(row["modality"], row["modality"]))
+
+
+def _fits(row: dict[str, Any], bucket: list[dict[str, Any]]) -> bool:
+    """Same party (or one unknown) and dates that do not contradict."""
+    parties = {_party(x) for x in bucket} - {None}
+    return (_party(row) is None or not parties or _party(row) in parties) and all(
+        _compatible(row["date"], x["date"]) for x in bucket)
 
 
 def _explained_exits(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -55,10 +66,16 @@ def _explained_exits(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def merge_events(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Merged events (SCHEMA.md ``event`` fields, without story_id) from ``Store.event_rows()``."""
     rows = [r for r in _explained_exits(rows) if r["actor_entity"] or r["actor_text"]]
-    groups: dict[tuple, list[list[dict[str, Any]]]] = defaultdict(list)
+    first_para: dict[str, int] = {}
     for r in rows:
+        first_para[r["doc_id"]] = min(first_para.get(r["doc_id"], 10**9), r.get("paragraph", 0))
+    for r in rows:
+        r["lead"] = r.get("paragraph", 0) == first_para[r["doc_id"]]
+    groups: dict[tuple, list[list[dict[str, Any]]]] = defaultdict(list)
+    # rows with a party first, so that a row that names none joins the bucket that does
+    for r in sorted(rows, key=lambda r: _party(r) is None):
         buckets = groups[_key(r)]
-        home = next((b for b in buckets if all(_compatible(r["date"], x["date"]) for x in b)), None)
+        home = next((b for b in buckets if _fits(r, b)), None)
         if home is None:
             buckets.append([r])
         else:
@@ -117,7 +134,10 @@ def _merged(rows: list[dict[str, Any]]) -> dict[str, Any]:
         _conflict("actor_name", names, lambda a, b: fold(a) == fold(b)),
     ) if c]
     outlets = {per_doc[d]["outlet"] or d for d in per_doc}
-    ident = "|".join(map(str, _key(first))) + f"|{_year(date_best)}"
+    party_rows = [r for r in rows if _party(r)]
+    if party_rows:
+        first = party_rows[0]
+    ident = "|".join(map(str, _key(first))) + f"|{_party(first)}|{_year(date_best)}"
     return {
         "event_id": hashlib.sha1(ident.encode("utf-8")).hexdigest()[:12],
         "type": first["type"],
@@ -138,6 +158,7 @@ def _merged(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "post": first["post"],
         "_docs": sorted(per_doc),
         "_published": {d: r["published"] for d, r in per_doc.items()},
+        "_lead_docs": {r["doc_id"] for r in rows if r.get("lead")},
     }
 
 
@@ -163,7 +184,7 @@ def stories(events: list[dict[str, Any]], docs: list[dict[str, Any]]) -> list[di
     for ev in events:
         if ev["modality"] != "asserted" or len(ev["_docs"]) < 2:
             continue
-        near = [d for d in ev["_docs"] if _near(ev["date"], ev["_published"].get(d))]
+        near = [d for d in ev["_docs"] if _near(ev["date"], ev["_published"].get(d)) and d in ev["_lead_docs"]]
         for d in near[1:]:
             a, b = find(near[0]), find(d)
             if a != b:

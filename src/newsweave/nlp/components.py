@@ -129,6 +129,7 @@ class Entities:
                 keep.append(ent)  # "Gaya Prasad" is a person, not the city inside the name
                 kb_spans = [k for k in kb_spans if k not in clash]
         spans = filter_spans(kb_spans + keep)
+        spans = self._unnamed_parties(doc, spans)
         spans = self._abbreviations(doc, spans)
         spans = _propagate(doc, spans)
         doc.ents = sorted(spans, key=lambda s: s.start)
@@ -220,6 +221,22 @@ class Entities:
         while end < len(doc) and ok(doc[end]) and not doc[end].is_sent_start:
             end += 1
         return start, end
+
+    def _unnamed_parties(self, doc: Doc, spans: list[Span]) -> list[Span]:
+        """Capitalised names ending in a party word that nothing tagged ("Praja Ekta Dal")."""
+        taken = {t.i for s in spans for t in s}
+        out = list(spans)
+        for tok in doc:
+            if tok.i in taken or tok.lower_ not in self.kb.party_words or not tok.text[:1].isupper():
+                continue
+            start = tok.i
+            while start > 0 and doc[start - 1].text[:1].isupper() and doc[start - 1].is_alpha \
+                    and doc[start - 1].pos_ != "DET" and doc[start - 1].i not in taken and not doc[start].is_sent_start:
+                start -= 1
+            if tok.i - start >= 1:
+                out.append(Span(doc, start, tok.i + 1, label="PARTY"))
+                taken.update(range(start, tok.i + 1))
+        return out
 
     # -- abbreviations defined in the text ---------------------------------------------------
     def _abbreviations(self, doc: Doc, spans: list[Span]) -> list[Span]:

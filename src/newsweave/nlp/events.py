@@ -58,6 +58,7 @@ class Event:
     approx: bool = False
     modality: str = "asserted"
     attribution: list[str] = field(default_factory=list)
+    actor_tok: Any = None  # the parse token of the actor (not stored)
     # set by the linking stage
     actor_cluster: int | None = None
     party_cluster: int | None = None
@@ -128,9 +129,9 @@ def find_events(doc: Doc, quotes: list[Any] | None = None, times: list[Any] | No
             lemma = _lemma(tok)
             if tok.pos_ in ("VERB", "AUX") and lemma in lex.verbs:
                 for etype in lex.verbs[lemma]:
-                    ev = _verb_event(ctx, tok, etype, sent)
-                    if ev is not None:
-                        events.append(ev)
+                    found = _verb_events(ctx, tok, etype, sent)
+                    if found:
+                        events += found
                         break
             elif tok.pos_ in ("NOUN", "PROPN") and tok.lemma_.lower() in lex.nouns:
                 for etype in lex.nouns[tok.lemma_.lower()]:
@@ -421,7 +422,29 @@ def _companion_ok(tok: Token, etype: str) -> bool:
     return need is None or any(c.lower_ == need for c in tok.subtree if c.i > tok.i and c.i - tok.i <= 3)
 
 
-def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span) -> Event | None:
+def _conjuncts(tok: Token) -> list[Token]:
+    """"Umakant Sahni and Hemlata Kushwaha": each conjoined name acts."""
+    out = [tok]
+    for c in tok.children:
+        if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN", "PRON"):
+            out += _conjuncts(c)
+    return out
+
+
+def _verb_events(ctx: _Context, tok: Token, etype: str, sent: Span) -> list[Event]:
+    """One event per conjoined actor of the trigger ("expelled X and Y")."""
+    first = _verb_event(ctx, tok, etype, sent)
+    if first is None:
+        return []
+    out = [first]
+    for other in _conjuncts(first.actor_tok)[1:]:
+        ev = _verb_event(ctx, tok, etype, sent, actor_tok=other)
+        if ev is not None:
+            out.append(ev)
+    return out
+
+
+def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span, actor_tok: Token | None = None) -> Event | None:
     lex = lexicon()
     spec = lex.types[etype]
     if not _companion_ok(tok, etype):
@@ -447,14 +470,13 @@ def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span) -> Event | No
         return None
     # the actor
     if etype in ("expelled", "suspended", "appointed") and not passive:
-        obj = next((a for r, a in args if r == "dobj"), None)
-        actor_tok = obj
+        actor_tok = actor_tok or next((a for r, a in args if r == "dobj"), None)
         if party is None:
             subj = _subject(tok)
             if subj is not None:
-                party = ctx.ent(subj, ("PARTY", "ORG")) or (_party_of(ctx, subj) if subj.lemma_.lower() in lex.party_nouns else None)
+                party = _party_of(ctx, subj)
     else:
-        actor_tok = _subject(tok, ctx)
+        actor_tok = actor_tok or _subject(tok, ctx)
     if actor_tok is None:
         return None
     actor, actor_text = _actor(ctx, actor_tok)
@@ -463,7 +485,7 @@ def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span) -> Event | No
     if actor is not None and actor.label_ != "PERSON" and etype != "rally":
         return None  # a party does not leave a party
     ev = _base(ctx, tok, etype, sent)
-    ev.post = post
+    ev.post, ev.actor_tok = post, actor_tok
     if party is not None:
         ev.party_start, ev.party_text = party.start_char, party.text
     n, approx, _ = _followers(ctx, tok)
@@ -519,7 +541,7 @@ def _rally(ctx: _Context, tok: Token, sent: Span) -> Event | None:
     if verb is None:
         return None
     subj = _subject(verb)
-    if subj is None or (verb.lemma_.lower() not in organisers and tok.dep_ not in ("dobj",)):
+    if subj is None or verb.lemma_.lower() not in organisers:
         return None
     actor = ctx.ent(subj, ("PARTY", "ORG", "PERSON"))
     if actor is None and subj.lemma_.lower() in lexicon().party_nouns:

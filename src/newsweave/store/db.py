@@ -211,7 +211,7 @@ class Store:
         ev, c, e, d = self.doc_events, self.clusters, self.entities, self.documents
         ca, cp, cl = c.alias("ca"), c.alias("cp"), c.alias("cl")
         ea, ep, el = e.alias("ea"), e.alias("ep"), e.alias("el")
-        q = (select(ev, d.c.outlet, d.c.published, d.c.title,
+        q = (select(ev, d.c.outlet, d.c.published, d.c.title, d.c.text.label("doc_text"),
                     ca.c.entity_id.label("actor_entity"), ea.c.name.label("actor_entity_name"), ea.c.type.label("actor_type"),
                     cp.c.entity_id.label("party_entity"), ep.c.name.label("party_entity_name"),
                     cl.c.entity_id.label("place_entity"), el.c.name.label("place_entity_name"))
@@ -224,7 +224,11 @@ class Store:
              .outerjoin(el, el.c.entity_id == cl.c.entity_id)
              .order_by(d.c.published, ev.c.doc_id, ev.c.n))
         with self.engine.connect() as conn:
-            return [dict(r._mapping) for r in conn.execute(q)]
+            rows = [dict(r._mapping) for r in conn.execute(q)]
+        for r in rows:  # which paragraph of its document tells the event
+            r["paragraph"] = r["doc_text"].count("\n\n", 0, r["sent_start"])
+            del r["doc_text"]
+        return rows
 
     def iter_times(self) -> Iterator[dict[str, Any]]:
         t = self.times
