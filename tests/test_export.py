@@ -61,6 +61,28 @@ def test_export_entities_match_schema_md(cli, shared, tmp_path):
         assert rec["kb_id"] is None or isinstance(rec["kb_id"], str)
 
 
+def test_export_every_kind_has_every_schema_field(cli, shared):
+    """The sample corpus exported: every record of every kind SCHEMA.md lists has every field."""
+    from conftest import EXAMPLES
+
+    tables = schema_tables((shared / "eval" / "SCHEMA.md").read_text(encoding="utf-8"))
+    assert set(tables) == set(SCHEMA_FIELDS)
+    assert cli("ingest", "--silent", str(EXAMPLES)).exit_code == 0
+    recs = cli.records(kind=None)
+    kinds = {r["kind"] for r in recs}
+    assert kinds == set(tables), kinds
+    for rec in recs:
+        for field, typ in tables[rec["kind"]].items():
+            assert field in rec, (rec["kind"], field)
+            value = rec[field]
+            if value is None:
+                assert "null" in typ, (rec["kind"], field)
+                continue
+            base = typ.split()[0]
+            want = {"str": str, "int": int, "[str]": list, "[obj]": list}[base]
+            assert isinstance(value, want), (rec["kind"], field, value)
+
+
 def test_export_doc_id_stable_across_databases(cli, tmp_path, tmp_path_factory):
     from conftest import Cli
 

@@ -1,0 +1,111 @@
+"""Political events read off the parse, and their merge across documents."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsweave.link.merge import merge_events, stories
+from newsweave.nlp.events import find_events
+from newsweave.nlp.model import load_nlp
+from newsweave.nlp.quotes import find_quotes
+from newsweave.nlp.times import find_times
+
+ANCHOR = "2026-03-14"  # a Saturday
+
+
+def events(text: str, anchor: str = ANCHOR):
+    doc = load_nlp()(text)
+    out = find_events(doc, find_quotes(doc), find_times(doc, anchor), anchor)
+    return [(e.type, e.actor_text, e.party_text, e.date, e.followers, e.approx, e.modality) for e in out]
+
+
+def test_events_leave_with_followers_and_date():
+    got = events("Former minister Ramesh Kumar Yadav quit the Lok Vikas Party on Saturday along with 40 supporters.")
+    assert got == [("leave_party", "Ramesh Kumar Yadav", "Lok Vikas Party", "2026-03-14", 40, False, "asserted")]
+
+
+def test_events_switch_is_leave_and_join():
+    got = events("Former minister Ram Lal quit the Lok Vikas Party and joined the Jan Kranti Dal along with around 300 workers.")
+    assert [(t, a, p) for t, a, p, *_ in got] == [("leave_party", "Ram Lal", "Lok Vikas Party"),
+                                                  ("join_party", "Ram Lal", "Jan Kranti Dal")]
+    assert got[1][4:6] == (300, True)
+
+
+def test_events_relative_clause_and_passive():
+    got = events("Yadav, who was expelled from the Jan Kranti Dal in 2019, joined the Lok Vikas Party in 2020.")
+    assert ("expelled", "Yadav", "Jan Kranti Dal", "2019") in [g[:4] for g in got]
+    assert ("join_party", "Yadav", "Lok Vikas Party", "2020") in [g[:4] for g in got]
+
+
+def test_events_active_expulsion_of_two():
+    got = events("The Lok Vikas Party on Saturday expelled MLAs Anil Verma and Sunita Devi for anti-party activities.")
+    assert {(g[0], g[1], g[2]) for g in got} == {("expelled", "Anil Verma", "Lok Vikas Party"),
+                                                 ("expelled", "Sunita Devi", "Lok Vikas Party")}
+
+
+def test_events_unnamed_group_is_not_pinned_on_a_person():
+    got = events("Ramesh Kumar Yadav met party workers on Friday. Six Lok Vikas Party MLAs resigned from the party on Saturday.")
+    assert got[0][0] == "leave_party" and got[0][1] == "Six Lok Vikas Party MLAs"
+
+
+@pytest.mark.parametrize("text, modality", [
+    ("Ramesh Kumar Yadav may join the Jan Kranti Dal if his demands are met, sources said.", "speculative"),
+    ("Ramesh Kumar Yadav will join the Jan Kranti Dal next week.", "planned"),
+    ("Ramesh Kumar Yadav did not join the Jan Kranti Dal.", "denied"),
+    ("Ramesh Kumar Yadav joined the Jan Kranti Dal on Saturday.", "asserted"),
+])
+def test_events_modality(text, modality):
+    [got] = events(text)
+    assert got[6] == modality
+
+
+def test_events_attribution_as_written():
+    doc = load_nlp()("According to sources close to the minister, Ramesh Kumar Yadav quit the Lok Vikas Party on Saturday.")
+    [ev] = find_events(doc, [], find_times(doc, ANCHOR), ANCHOR)
+    assert ev.attribution == ["According to sources close to the minister"]
+
+
+def test_events_planned_rally_with_place():
+    doc = load_nlp()("The Jan Kranti Dal is organising a rally in Patna on Sunday.")
+    [ev] = find_events(doc, [], find_times(doc, ANCHOR), ANCHOR)
+    assert (ev.type, ev.actor_text, ev.place_text, ev.date, ev.modality) == ("rally", "Jan Kranti Dal", "Patna", "2026-03-15", "planned")
+
+
+def _row(doc: str, outlet: str, followers=None, approx=False, date="2026-03-14", actor_text="Ramesh Yadav", **kw):
+    row = {"doc_id": doc, "n": 0, "type": "leave_party", "trigger": "quit", "actor_entity": "e1",
+           "actor_entity_name": "Ramesh Yadav", "actor_text": actor_text, "party_entity": "p1",
+           "party_entity_name": "Lok Vikas Party", "party_text": "Lok Vikas Party", "post": None, "date": date,
+           "date_text": "Saturday", "place_entity": None, "place_entity_name": "Patna", "place_text": "Patna",
+           "followers": followers, "approx": approx, "modality": "asserted", "attribution": [], "evidence": f"evidence {doc}",
+           "outlet": outlet, "published": "2026-03-14", "title": f"title {doc}", "paragraph": 0}
+    row.update(kw)
+    return row
+
+
+def test_merge_one_event_three_outlets_with_number_conflict():
+    rows = [_row("a", "Wire", 42), _row("b", "Daily", 41, True, actor_text="Ramesh Yaadav"), _row("c", "Times", 42)]
+    [ev] = merge_events(rows)
+    assert ev["followers"] == 42
+    assert ev["followers_reported"] == [{"value": 41, "approx": True, "doc_ids": ["b"]},
+                                        {"value": 42, "approx": False, "doc_ids": ["a", "c"]}]
+    fields = {c["field"] for c in ev["conflicts"]}
+    assert fields == {"followers", "actor_name"}
+    assert [s["doc_id"] for s in ev["sources"]] == ["a", "b", "c"] and ev["single_source"] is False
+
+
+def test_merge_different_years_are_different_events_and_exit_is_expulsion():
+    rows = [_row("a", "Wire", date="2019", type="expelled"), _row("a", "Wire", date=None, n=1),
+            _row("b", "Daily", date="2026-03-14")]
+    evs = merge_events(rows)
+    assert sorted((e["type"], e["date"]) for e in evs) == [("expelled", "2019"), ("leave_party", "2026-03-14")]
+
+
+def test_merge_stories_from_lead_events():
+    rows = [_row("a", "Wire", 42), _row("b", "Daily", 41),
+            _row("c", "Times", type="expelled", actor_entity="e2", actor_entity_name="Anil Verma", date="2026-03-14"),
+            _row("c", "Times", 42, n=1, paragraph=3)]
+    evs = merge_events(rows)
+    docs = [{"doc_id": d, "source": d, "title": d, "outlet": o, "published": "2026-03-14"} for d, o in
+            (("a", "Wire"), ("b", "Daily"), ("c", "Times"))]
+    groups = sorted(s["doc_ids"] for s in stories(evs, docs))
+    assert groups == [["a", "b"], ["c"]]
