@@ -64,15 +64,15 @@ def find_times(doc: Doc, anchor: str | None) -> list[TimeExpr]:
     "2026-01-24" or "2026-01-25T01:57:51+05:30"; None when unknown -> relative values that need it become
     XXXX-style underspecified values)."""
     lex = lexicon()
-    cands = _candidates(doc, lex)
-    cands += _entity_candidates(doc, cands)
+    text = doc.text  # Doc.text joins every token: compute it once
+    cands = _candidates(doc, text, lex)
+    cands += _entity_candidates(doc, text, cands)
     cands.sort(key=lambda c: c.start)
-    return _Resolver(doc, lex, parse_anchor(anchor)).resolve(cands)
+    return _Resolver(doc, text, lex, parse_anchor(anchor)).resolve(cands)
 
 
 # -- finding ---------------------------------------------------------------------------------
-def _candidates(doc: Doc, lex: Lexicon) -> list[_Cand]:
-    text = doc.text
+def _candidates(doc: Doc, text: str, lex: Lexicon) -> list[_Cand]:
     found: list[_Cand] = []
     for p in lex.patterns:
         for m in p.regex.finditer(text):
@@ -108,7 +108,7 @@ def _trim(text: str, start: int, end: int, lex: Lexicon) -> tuple[int, int]:
     return start, end
 
 
-def _entity_candidates(doc: Doc, taken: list[_Cand]) -> list[_Cand]:
+def _entity_candidates(doc: Doc, text: str, taken: list[_Cand]) -> list[_Cand]:
     """The model's DATE/TIME entities (or their part before a found expression) that no pattern
     found and that end in a time unit: "an unusually turbulent day" (a duration), "a second
     straight day" (the day last mentioned)."""
@@ -120,10 +120,10 @@ def _entity_candidates(doc: Doc, taken: list[_Cand]) -> list[_Cand]:
         for c in sorted(taken, key=lambda c: c.start):
             if c.start < end and start < c.end:
                 end = c.start if c.start > start else start
-        text = doc.text[start:end].rstrip()
-        m = ENTITY_TAIL.match(text)
-        if m and not re.search(r"\d|old\b", text):
-            out.append(_Cand(start, start + len(text), "entity", {k: v or "" for k, v in m.groupdict().items()}, 999))
+        part = text[start:end].rstrip()
+        m = ENTITY_TAIL.match(part)
+        if m and not re.search(r"\d|old\b", part):
+            out.append(_Cand(start, start + len(part), "entity", {k: v or "" for k, v in m.groupdict().items()}, 999))
     return out
 
 
@@ -424,8 +424,8 @@ class _Resolver:
     """Turns candidates into TimeExprs: the ones that stand alone first, then the ones that
     lean on a day or month mentioned nearby ("the same day", "at 16:00 UTC")."""
 
-    def __init__(self, doc: Doc, lex: Lexicon, anchor: Anchor | None):
-        self.doc, self.lex, self.a = doc, lex, anchor
+    def __init__(self, doc: Doc, text: str, lex: Lexicon, anchor: Anchor | None):
+        self.doc, self.text, self.lex, self.a = doc, text, lex, anchor
         self.dstyle = lex.settings["decade_format"]
         self.window = int(lex.settings["reference_window_days"])
         self.done: dict[int, tuple[_Cand, TimeExpr]] = {}
@@ -438,7 +438,7 @@ class _Resolver:
                 out = getattr(self, f"_h_{c.kind}")(c)
                 if out is not None:
                     kind, value = out
-                    self.done[c.start] = (c, TimeExpr(c.start, c.end, self.doc.text[c.start:c.end], kind, value))
+                    self.done[c.start] = (c, TimeExpr(c.start, c.end, self.text[c.start:c.end], kind, value))
         return [t for _, (_, t) in sorted(self.done.items())]
 
     # -- context
@@ -490,7 +490,7 @@ class _Resolver:
 
     # -- handlers: each returns (type, value) or None to drop the candidate
     def _h_absolute(self, c: _Cand) -> tuple[str, str] | None:
-        text = re.sub(r"^[A-Za-z]+day,?\s+", "", self.doc.text[c.start:c.end])
+        text = re.sub(r"^[A-Za-z]+day,?\s+", "", self.text[c.start:c.end])
         parsed = _dateparser(self.lex.settings["numeric_date_order"]).get_date_data(text)
         if parsed is None or parsed.date_obj is None:
             return None

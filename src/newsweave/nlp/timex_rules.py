@@ -168,7 +168,7 @@ def _compile(template: str, ph: dict[str, str], where: str) -> re.Pattern[str]:
             raise ConfigError(f"{where}: unknown placeholder {{{m.group(1)}}}")
         return ph[m.group(1)]
 
-    body = re.sub(r"\{([A-Z][A-Z0-9_]*)\}", sub, body)
+    body = "(?<!\\w)(?:" + re.sub(r"\{([A-Z][A-Z0-9_]*)\}", sub, body) + ")"  # candidates start a word
     try:
         return re.compile(body, re.IGNORECASE)
     except re.error as exc:
