@@ -23,6 +23,7 @@ demo: install
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/newsweave --db sqlite:///$(DEMO_DB) ingest examples/sample
 	$(BIN)/newsweave --db sqlite:///$(DEMO_DB) docs
+	$(BIN)/newsweave --db sqlite:///$(DEMO_DB) events
 	$(BIN)/newsweave --db sqlite:///$(DEMO_DB) export --format jsonl --output $(DEMO_DB:.db=.jsonl)
 
 # every test, slow ones included (CI runs this)

@@ -127,3 +127,19 @@ def test_cli_entities_and_entity(cli, tmp_path):
     assert shown["mentions"][1]["sentence"].startswith("Mishra said the LVP")
     assert "Rajneesh Kumar Mishra" in cli("entity", "LVP").stdout or cli("entity", "LVP").exit_code == 0
     assert cli("entity", "nobody at all").exit_code == 1
+
+
+def test_cli_events_merged_and_per_document(cli, tmp_path):
+    write(tmp_path / "a.txt", "Minister Quits Party | SWS\n\nPATNA: Former minister Ramesh Kumar Yadav quit the Lok Vikas "
+          "Party on Saturday along with 40 supporters.")
+    write(tmp_path / "b.txt", "Yadav Leaves Party | Daily Lamp\n\nPATNA: Former minister Ramesh Kumar Yadav quit the Lok Vikas "
+          "Party on Saturday along with around 41 supporters, sources said.")
+    assert cli("ingest", "--silent", str(tmp_path)).exit_code == 0
+    merged = json.loads(cli("events", "--json").stdout)
+    leave = [e for e in merged if e["type"] == "leave_party"]
+    assert len(leave) == 1 and {f["value"] for f in leave[0]["followers_reported"]} == {40, 41}
+    assert "followers" in {c["field"] for c in leave[0]["conflicts"]}
+    shown = cli("events").stdout
+    assert "outlets differ on followers" in shown and "SWS" in shown
+    rows = json.loads(cli("events", "--per-document", "--json").stdout)
+    assert {r["doc_id"] for r in rows} == {e["doc_id"] for e in leave[0]["sources"]}

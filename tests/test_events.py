@@ -109,3 +109,20 @@ def test_merge_stories_from_lead_events():
             (("a", "Wire"), ("b", "Daily"), ("c", "Times"))]
     groups = sorted(s["doc_ids"] for s in stories(evs, docs))
     assert groups == [["a", "b"], ["c"]]
+
+
+def test_events_headline_in_title_case(linked_article):
+    a = linked_article("Former Minister Ramesh Kumar Yadav Quits Lok Vikas Party, Cites Neglect | SWS",
+                       "PATNA: Ramesh Kumar Yadav said on Saturday that he had been ignored by the leadership for years.")
+    heads = [e for e in a.events if e.sent_start == -1]
+    assert [(e.type, e.party_text) for e in heads] == [("leave_party", "Lok Vikas Party")]
+    assert heads[0].evidence.startswith("Former Minister Ramesh Kumar Yadav Quits")
+
+
+@pytest.fixture
+def linked_article(pipeline):
+    from newsweave.article import Article
+
+    def run(title: str, body: str):
+        return pipeline(Article("h.txt", "text", f"{title}\n\n{body}"))
+    return run

@@ -21,6 +21,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from . import __version__
 from .errors import ConfigError, InputError, NotFoundError
@@ -335,6 +336,45 @@ def _marked(m: dict[str, Any]) -> str:
 
     sent, i, j = m["sentence"], m["in_sentence"], m["in_sentence"] + len(m["text"])
     return escape(sent[:i]) + "[bold]" + escape(sent[i:j]) + "[/]" + escape(sent[j:])
+
+
+@app.command()
+@_fails_cleanly
+def events(
+    ctx: typer.Context,
+    per_document: bool = typer.Option(False, "--per-document", help="Each document's events as found, not merged."),
+    as_json: bool = typer.Option(False, "--json", help="JSON instead of a table."),
+) -> None:
+    """Political events with their evidence: merged across documents (or as each document tells them)."""
+    from .export.records import event_records
+
+    store = _store(ctx)
+    if per_document:
+        rows = [{k: v for k, v in r.items() if k not in ("paragraph",)} for r in store.event_rows()]
+        if as_json:
+            out.print_json(json.dumps(rows, ensure_ascii=False, default=str))
+            return
+        view = [r | {"actor": r["actor_entity_name"] or r["actor_text"], "party": r["party_entity_name"] or r["party_text"] or r["post"],
+                     "doc": r["doc_id"][:10]} for r in rows]
+        _emit_rows(view, ("doc", "type", "actor", "party", "date", "followers", "modality", "evidence"), False, False,
+                   f"{len(rows)} events as the documents tell them")
+        return
+    recs = list(event_records(store))
+    if as_json:
+        out.print_json(json.dumps(recs, ensure_ascii=False))
+        return
+    for ev in recs:
+        followers = ", ".join(f"{'~' if f['approx'] else ''}{f['value']} ({len(f['doc_ids'])})" for f in ev["followers_reported"])
+        out.print(f"[bold]{ev['type']}[/] {ev['actor_name']} → {ev['party_name'] or '-'}  date {ev['date'] or '?'}  "
+                  f"place {ev['place'] or '?'}  [{ev['modality']}]" + (f"  followers {followers}" if followers else ""),
+                  highlight=False)
+        for c in ev["conflicts"]:
+            vals = "; ".join(f"{v['value']} ({', '.join(d[:8] for d in v['doc_ids'])})" for v in c["values"])
+            out.print(f"  [yellow]outlets differ on {c['field']}:[/] {vals}", highlight=False)
+        for a in ev["attribution"]:
+            out.print(f"  [dim]on the word of:[/] {a}", highlight=False)
+        for src in ev["sources"]:
+            out.print(Text.assemble("  ", (src["outlet"] or src["doc_id"][:10], "cyan"), ": ", src["evidence"]))
 
 
 PROBLEM_COLUMNS = ("kind", "source", "row", "reason", "times", "last_seen")

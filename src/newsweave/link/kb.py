@@ -54,6 +54,7 @@ class KB:
         self.titles: dict[str, Title] = {}  # folded form -> title
         self.party_words: frozenset[str] = frozenset()
         self.org_words: frozenset[str] = frozenset()
+        self._single: frozenset[str] | None = None
 
     def add(self, e: Entry) -> Entry:
         old = self.entries.get(e.id)
@@ -72,6 +73,13 @@ class KB:
         for e in self.entries.values():
             for f in dict.fromkeys(e.forms):
                 yield f, e
+
+    def single_word_forms(self) -> frozenset[str]:
+        """Folded one-word names of parties, people, organisations and outlets ("Congress")."""
+        if self._single is None:
+            self._single = frozenset(fold(f) for e in self.entries.values() if e.type != "PLACE"
+                                     for f in e.forms if " " not in f)
+        return self._single
 
     def is_title(self, text: str) -> bool:
         return fold(text).strip(". ") in self.titles

@@ -3,6 +3,7 @@ within-document clusters, with the article's outlet as a MEDIA cluster."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from ..article import Article
@@ -70,8 +71,57 @@ def link_articles(articles: list[Article]) -> list[Article]:
                     c = Cluster(len(article.clusters), "PERSON", None, Counter({ev.actor_text: 1}))
                     article.clusters.append(c)
                     ev.actor_cluster = c.index
+        article.events += _headline_events(article, kb)
         _dateline_place(article)
     return articles
+
+
+def _sentence_case(title: str, kb: KB, body: str) -> str:
+    """"X Quits Congress, May Join ASP-KR" -> "X quits Congress, may join ASP-KR": a headline in
+    title case parses badly; common English words go to lower case, names stay (a word the body
+    capitalises mid-sentence, a name the knowledge base knows, a party word ending a name)."""
+    from ..nlp.components import _common_words  # the model's own word list
+    from ..nlp.model import load_nlp
+
+    common = _common_words(load_nlp())
+    names = kb.single_word_forms()
+    words = title.split(" ")
+    out: list[str] = []
+    kept_name = False
+    for i, w in enumerate(words):
+        core = w.strip(",:;!?'\"‘’“”")
+        lower = core.lower()
+        named = (fold(core) in names or re.search(rf"[a-z,] {re.escape(core)}\b", body) is not None
+                 or (kept_name and lower in kb.party_words))
+        if i and core[:1].isupper() and core[1:].islower() and lower in common and not named:
+            w = w.replace(core, lower)
+            kept_name = False
+        else:
+            kept_name = core[:1].isupper()
+        out.append(w)
+    return " ".join(out)
+
+
+def _headline_events(article: Article, kb: KB) -> list:
+    """Events the headline states; the headline is their evidence."""
+    if not article.title:
+        return []
+    from ..nlp.model import load_nlp
+
+    doc = load_nlp()(_sentence_case(article.title, kb, article.text))
+    found = find_events(doc, [], find_times(doc, article.published), article.published)
+    for ev in found:
+        ev.evidence, ev.sent_start, ev.sent_end = article.title, -1, -1
+        ent_at = {e.start_char: e for e in doc.ents}
+        actor = ent_at.get(ev.actor_start) if ev.actor_start is not None else None
+        party = ent_at.get(ev.party_start) if ev.party_start is not None else None
+        ev.actor_start = ev.party_start = ev.place_start = None
+        if actor is not None:
+            ev.actor_cluster = _person_named(article.clusters, actor.text)
+        if party is not None:
+            ev.party_cluster = next((c.index for c in article.clusters if (party.kb_id_ and c.kb_id == party.kb_id_)
+                                     or fold(party.text) in {fold(f) for f in c.forms}), None)
+    return [ev for ev in found if ev.actor_cluster is not None]
 
 
 def _dateline_place(article: Article) -> None:

@@ -24,21 +24,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
-from functools import lru_cache
+from datetime import date
 
 from spacy.tokens import Doc, Span, Token
 
-from .timex_rules import (FUTURE, NEUTRAL, PAST, Anchor, Lexicon, add_months, at_precision, fmt_century,
-                          fmt_day, fmt_decade, fmt_month, fmt_quarter, fmt_week, lexicon, parse_anchor,
-                          pick_cyclic, pick_date, shift_date, value_date)
+from .timex_rules import (DEPENDENT, FUTURE, NEUTRAL, NORMALISERS, PAST, Anchor, Lexicon, lexicon, parse_anchor,
+                          value_date)
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "MEDIA", "PARTY", "PLACE", "WORK_OF_ART", "PRODUCT", "FAC", "LAW",
                          "NORP", "GPE", "LOC"})
-REF_VALUES = frozenset({"PRESENT_REF", "PAST_REF", "FUTURE_REF"})
 UNIT_ORDER = {"day": 0, "week": 1, "month": 2, "quarter": 3, "year": 4}
 ENTITY_TAIL = re.compile(r"^(?P<det>a|an|the|that|this)\s(?P<mid>(?:[\w-]+\s){0,3}?)(?P<unit>day|week|month|year)$", re.I)
-ORDINAL_WORD = re.compile(r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\b", re.I)
 
 
 @dataclass(slots=True)
@@ -376,9 +372,20 @@ def _governing_verb(tok: Token) -> tuple[Token | None, bool]:
 
 
 def _adjectival(v: Token) -> bool:
+    """A participle used as an adjective; a finite verb (VBD, VBZ) never is, whatever the parse."""
+    if v.tag_ not in ("VBN", "VBG", "JJ"):
+        return False
     if v.dep_ in ("amod", "oprd", "acomp"):
         return True
     return v.tag_ == "VBN" and v.dep_ in ("ccomp", "xcomp") and not any(c.dep_ in ("aux", "auxpass") for c in v.children)
+
+
+def _sentence_direction(sent: Span, lex: Lexicon) -> int:
+    """When no verb governs the expression (a fragment, a misparse): a future modal anywhere in
+    the sentence, else a past-tense verb, else nothing."""
+    if any(t.tag_ == "MD" and t.lower_ in lex.tense["future_modals"] for t in sent):
+        return FUTURE
+    return PAST if any(t.tag_ == "VBD" for t in sent) else NEUTRAL
 
 
 def _verb_direction(v: Token | None, lex: Lexicon, depth: int = 0) -> int:
@@ -417,415 +424,86 @@ def _verb_direction(v: Token | None, lex: Lexicon, depth: int = 0) -> int:
 
 
 # -- normalising -----------------------------------------------------------------------------
-DEPENDENT = frozenset({"clock", "partofday", "anaphor", "same", "relative", "ago", "entity"})
-
-
 class _Resolver:
-    """Turns candidates into TimeExprs: the ones that stand alone first, then the ones that
-    lean on a day or month mentioned nearby ("the same day", "at 16:00 UTC")."""
+    """Normalises the candidates of one document: the ones that stand alone first, then the ones
+    that lean on a day or month named nearby ("the same day", "at 16:00 UTC")."""
 
     def __init__(self, doc: Doc, text: str, lex: Lexicon, anchor: Anchor | None):
-        self.doc, self.text, self.lex, self.a = doc, text, lex, anchor
-        self.dstyle = lex.settings["decade_format"]
+        self.doc, self.text, self.lex, self.anchor = doc, text, lex, anchor
         self.window = int(lex.settings["reference_window_days"])
-        self.done: dict[int, tuple[_Cand, TimeExpr]] = {}
+        self.done: dict[int, TimeExpr] = {}
 
     def resolve(self, cands: list[_Cand]) -> list[TimeExpr]:
-        for stage in (False, True):
+        for dependent in (False, True):
             for c in cands:
-                if (c.kind in DEPENDENT) != stage:
+                if (c.kind in DEPENDENT) != dependent:
                     continue
-                out = getattr(self, f"_h_{c.kind}")(c)
+                out = NORMALISERS[c.kind](c.g, _Context(self, c))
                 if out is not None:
-                    kind, value = out
-                    self.done[c.start] = (c, TimeExpr(c.start, c.end, self.text[c.start:c.end], kind, value))
-        return [t for _, (_, t) in sorted(self.done.items())]
+                    self.done[c.start] = TimeExpr(c.start, c.end, self.text[c.start:c.end], *out)
+        return [t for _, t in sorted(self.done.items())]
 
-    # -- context
-    def _span(self, c: _Cand) -> Span:
-        return self.doc.char_span(c.start, c.end, alignment_mode="expand")
 
-    def _direction(self, c: _Cand) -> int:
-        span = self._span(c)
-        prev = next((t for t in reversed(self.doc[max(0, span.start - 3):span.start]) if not t.is_space), None)
-        if prev is not None and prev.lower_ in self.lex.tense["past_preps"]:
-            return PAST
+class _Context:
+    """timex_rules.Context for one candidate: the tense around it and the dates named before."""
+
+    __slots__ = ("r", "c", "lex", "anchor", "text")
+
+    def __init__(self, r: _Resolver, c: _Cand):
+        self.r, self.c, self.lex, self.anchor = r, c, r.lex, r.anchor
+        self.text = r.text[c.start:c.end]
+
+    def _span(self) -> Span:
+        return self.r.doc.char_span(self.c.start, self.c.end, alignment_mode="expand")
+
+    def _word_before(self) -> Token | None:
+        span = self._span()
+        return next((t for t in reversed(self.r.doc[max(0, span.start - 3):span.start]) if not t.is_space), None)
+
+    def direction(self) -> int:
+        span, prev, tense = self._span(), self._word_before(), self.lex.tense
+        if prev is not None and prev.lower_ in tense["past_preps"]:
+            return PAST  # "since March"
         verb, noun = _governing_verb(span.root)
-        if noun and verb is not None and verb.lemma_.lower() in self.lex.tense["future_verbs"]:
+        if verb is None:
+            d = _sentence_direction(span.sent, self.lex)
+        elif noun and verb.lemma_.lower() in tense["future_verbs"]:
             return NEUTRAL  # "announced the closure of ten plants during the fourth quarter"
-        d = _verb_direction(verb, self.lex)
-        if d == NEUTRAL and prev is not None and prev.lower_ in self.lex.tense["future_preps"]:
-            return FUTURE
+        else:
+            d = _verb_direction(verb, self.lex)
+        if d == NEUTRAL and prev is not None and prev.lower_ in tense["future_preps"]:
+            return FUTURE  # "until Friday"
         return d
 
-    def _ref_day(self, c: _Cand) -> date | None:
-        """The day a clock time, part of day or "the same day" belongs to: a day named in the same
-        sentence, else the last one named before it near the anchor, else the anchor's."""
-        if self.a is None:
+    def ref_day(self) -> date | None:
+        """A day named in the same sentence (the nearest one before, else the first after), else
+        the last one named before, if it lies near the anchor; else the anchor's day."""
+        if self.anchor is None:
             return None
-        sent = self._span(c).sent
+        sent, start = self._span().sent, self.c.start
         same_before = same_after = earlier = None
-        for s, (_, te) in sorted(self.done.items()):
+        for s, te in sorted(self.r.done.items()):
             vd = value_date(te.value)
-            if s == c.start or te.type not in ("DATE", "TIME") or vd is None or vd[1] != "day":
+            if s == start or te.type not in ("DATE", "TIME") or vd is None or vd[1] != "day":
                 continue
-            if abs((vd[0] - self.a.day).days) > self.window:
+            if abs((vd[0] - self.anchor.day).days) > self.r.window:
                 continue
             inside = sent.start_char <= s < sent.end_char
-            if s < c.start:
+            if s < start:
                 same_before, earlier = (vd[0], earlier) if inside else (same_before, vd[0])
             elif inside and same_after is None:
                 same_after = vd[0]
-        return same_before or same_after or earlier or self.a.day
+        return same_before or same_after or earlier or self.anchor.day
 
-    def _ref_value(self, c: _Cand, unit: str, with_precision: bool = False):
-        """A date inside the last calendar value before c that is at least as precise as `unit`
-        (with its precision when asked)."""
+    def ref_value(self, unit: str) -> tuple[date, str] | None:
         need = UNIT_ORDER.get(unit, 4)
-        for s in sorted((s for s in self.done if s < c.start), reverse=True):
-            vd = value_date(self.done[s][1].value)
+        for s in sorted((s for s in self.r.done if s < self.c.start), reverse=True):
+            vd = value_date(self.r.done[s].value)
             if vd is not None and UNIT_ORDER.get(vd[1], 4) <= need:
-                return vd if with_precision else vd[0]
-        return None if with_precision else (self.a.day if self.a else None)
-
-    # -- handlers: each returns (type, value) or None to drop the candidate
-    def _h_absolute(self, c: _Cand) -> tuple[str, str] | None:
-        text = re.sub(r"^[A-Za-z]+day,?\s+", "", self.text[c.start:c.end])
-        parsed = _dateparser(self.lex.settings["numeric_date_order"]).get_date_data(text)
-        if parsed is None or parsed.date_obj is None:
-            return None
-        d = parsed.date_obj
-        if re.search(r"\d[T ]\d\d:\d\d", text):
-            return "TIME", f"{d.date().isoformat()}T{d.hour:02d}:{d.minute:02d}"
-        return "DATE", {"year": f"{d.year:04d}", "month": fmt_month(d.year, d.month)}.get(parsed.period, fmt_day(d.date()))
-
-    def _h_numeric(self, c: _Cand) -> tuple[str, str] | None:
-        g = c.g
-        if g["sep"] == "." and len(g["c"]) != 4:
-            return None  # "10.5.10" is a version number
-        return self._h_absolute(c)
-
-    def _h_monthday(self, c: _Cand) -> tuple[str, str] | None:
-        month = self.lex.months[(c.g.get("month") or c.g["month2"]).rstrip(".")]
-        day = int(re.match(r"\d+", c.g.get("day") or c.g["day2"])[0])
-        if self.a is None:
-            return "DATE", f"XXXX-{month:02d}-{day:02d}"
-        d = pick_date(self.a.day, month, day, self._direction(c))
-        return ("DATE", fmt_day(d)) if d else None
-
-    def _year_of(self, g: dict[str, str], key: str = "yrel") -> int | None:
-        """The year a "this/last/next year" or a written year names; None without one."""
-        if "year" in g:
-            return int(g["year"])
-        if key in g and self.a:
-            return self.a.day.year + self.lex.relative_bare[g[key].lower()]
+                return vd
         return None
 
-    def _h_month(self, c: _Cand) -> tuple[str, str]:
-        g = c.g
-        month = self.lex.months[(g.get("month") or g["monthb"]).rstrip(".")]
-        year = self._year_of(g)
-        if year is not None:
-            return "DATE", fmt_month(year, month)
-        if self.a is None:
-            return "DATE", f"XXXX-{month:02d}"
-        cur = self.a.day.year * 12 + self.a.day.month - 1
-        rel = g.get("rel", "").lower()
-        if rel in ("last", "past"):
-            k = pick_cyclic(cur - 1, month - 1, 12, PAST)
-        elif rel in ("next", "coming"):
-            k = pick_cyclic(cur + 1, month - 1, 12, FUTURE)
-        elif rel == "this":
-            k = self.a.day.year * 12 + month - 1
-        else:
-            k = pick_cyclic(cur, month - 1, 12, self._direction(c))
-        return "DATE", fmt_month(k // 12, k % 12 + 1)
-
-    def _h_partof(self, c: _Cand) -> tuple[str, str] | None:
-        _, value = self._h_month(c)
-        if value.startswith("X"):
-            return "DATE", value
-        y, m = int(value[:4]), int(value[5:7])
-        first, last = date(y, m, 1), date(*add_months(y, m, 1), 1) - timedelta(days=1)
-        end = c.g["ord"].lower() in ("last", "final")
-        unit = c.g["unit"].lower()
-        if unit == "day":
-            return "DATE", fmt_day(last if end else first)
-        d = last - timedelta(days=3) if end else first + timedelta(days=3)
-        return "DATE", fmt_week(d) + ("-WE" if unit == "weekend" else "")
-
-    def _h_year(self, c: _Cand) -> tuple[str, str]:
-        if "yy" in c.g:
-            yy = int(c.g["yy"])
-            base = self.a.day.year if self.a else 2000
-            year = 2000 + yy if 2000 + yy <= base + 10 else 1900 + yy
-            return "DATE", str(year)
-        return "DATE", c.g["year"]
-
-    def _h_fiscal(self, c: _Cand) -> tuple[str, str]:
-        """"fiscal 2009" -> FY2009; "the financial year" -> the one the anchor lies in, named by the
-        year it ends in."""
-        if "year" in c.g or "yy" in c.g:
-            return "DATE", "FY" + (c.g["year"] if "year" in c.g else f"20{c.g['yy']}")
-        if self.a is None:
-            return "DATE", "FYXXXX"
-        end = int(self.lex.settings["fiscal_year_end_month"])
-        year = self.a.day.year + (self.a.day.month > end)
-        return "DATE", f"FY{year + self.lex.relative_bare.get(c.g.get('rel', 'this').lower(), 0)}"
-
-    def _h_decade(self, c: _Cand) -> tuple[str, str]:
-        g = c.g
-        if "cent" in g:
-            return "DATE", fmt_decade(int(g["cent"]) * 100 + int(g["dec"]) * 10, self.dstyle)
-        dec = int(g["dec2"]) * 10
-        now = self.a.day.year if self.a else 1999
-        year = max(y for y in (1900 + dec, 2000 + dec) if y <= now) if 1900 + dec <= now else 1900 + dec
-        return "DATE", fmt_decade(year, self.dstyle)
-
-    def _h_century(self, c: _Cand) -> tuple[str, str]:
-        n = self.lex.ordinals[c.g["ord"].lower()] if "ord" in c.g else int(c.g["num"])
-        return "DATE", f"{n - 1:02d}"
-
-    def _h_quarter(self, c: _Cand) -> tuple[str, str]:
-        g = c.g
-        q = int(g["qnum"]) if "qnum" in g else self.lex.ordinals[g["ord"].lower()]
-        year = self._year_of(g) or self._year_of(g, "yrel0")
-        if year is None and "yref" in g:
-            year = self._ref_value(c, "year").year if self.a else None
-        if year is not None:
-            return "DATE", fmt_quarter(year, q)
-        if self.a is None:
-            return "DATE", f"XXXX-Q{q}"
-        cur = self.a.day.year * 4 + (self.a.day.month - 1) // 3
-        k = pick_cyclic(cur, q - 1, 4, self._direction(c))
-        return "DATE", fmt_quarter(k // 4, k % 4 + 1)
-
-    def _h_half(self, c: _Cand) -> tuple[str, str]:
-        year = self._year_of(c.g) or (self.a.day.year if self.a else None)
-        h = 1 if c.g["ord"].lower() in ("first", "1st") else 2
-        return "DATE", f"{year:04d}-H{h}" if year else f"XXXX-H{h}"
-
-    def _weekday_date(self, c: _Cand, wd: int) -> date | None:
-        g, a = c.g, self.a
-        if a is None:
-            return None
-        rel = g.get("rel", "").lower()
-        cur, target = a.day.toordinal(), wd % 7  # ordinal k falls on ISO weekday (k - 1) % 7 + 1
-        if "wrel" in g:
-            week = a.day + timedelta(weeks=self.lex.relative_bare[g["wrel"].lower()])
-            return week - timedelta(days=week.weekday()) + timedelta(days=wd - 1)
-        if rel == "this":
-            return a.day - timedelta(days=a.day.weekday()) + timedelta(days=wd - 1)
-        if rel in ("last", "past"):
-            k = pick_cyclic(cur - 1, target, 7, PAST)
-        elif rel in ("next", "coming"):
-            k = pick_cyclic(cur + 1, target, 7, FUTURE)
-        else:
-            k = pick_cyclic(cur, target, 7, self._direction(c))
-        return date.fromordinal(k)
-
-    def _h_weekday(self, c: _Cand) -> tuple[str, str]:
-        if "named" in c.g:
-            return "DATE", "XXXX-XX-XX"  # "Black Monday": a day with a name, not this week's Monday
-        wd = self.lex.weekdays[c.g["weekday"].capitalize()]
-        d = self._weekday_date(c, wd)
-        value = fmt_day(d) if d else f"XXXX-WXX-{wd}"
-        if "pod" in c.g:
-            return "TIME", f"{value}T{self.lex.pods[c.g['pod'].lower()]}"
-        return "DATE", value
-
-    def _h_set(self, c: _Cand) -> tuple[str, str] | None:
-        g = c.g
-        if "weekday" in g or "weekdays" in g:
-            return "SET", f"XXXX-WXX-{self.lex.weekdays[(g.get('weekday') or g['weekdays'][:-1]).capitalize()]}"
-        if "word" in g:
-            return "SET", self.lex.set_words[g["word"].lower()]
-        if "pod" in g:
-            return "SET", f"XXXX-XX-XXT{self.lex.pods[g['pod'].lower()]}"
-        n = self.lex.number(g.get("num")) if "num" in g else 1
-        return "SET", self.lex.unit(g["unit"]).duration(n or 1)
-
-    def _h_deictic(self, c: _Cand) -> tuple[str, str]:
-        if "generic" in c.g:
-            return "DATE", "PRESENT_REF"
-        word = " ".join(c.g["word"].lower().split())
-        pod = c.g.get("pod", "").lower() or ("night" if word == "tonight" else "")
-        offset = {"today": 0, "tonight": 0, "this": 0, "yesterday": -1, "last": -1, "tomorrow": 1,
-                  "the day before yesterday": -2, "the day after tomorrow": 2}[word]
-        value = fmt_day(self.a.day + timedelta(days=offset)) if self.a else "XXXX-XX-XX"
-        return ("TIME", f"{value}T{self.lex.pods[pod]}") if pod else ("DATE", value)
-
-    def _h_relative(self, c: _Cand) -> tuple[str, str]:
-        g = c.g
-        unit, rel = g["unit"].lower(), g["rel"].lower()
-        if rel in ("before", "earlier", "after", "later"):  # "the year before"
-            rule = f"ref:{-1 if rel in ('before', 'earlier') else 1}"
-        elif "the" in g:
-            rule = (self.lex.relative_the_day if unit == "day" else self.lex.relative_the).get(rel, "shift:0")
-        else:
-            rule = f"{'ref' if unit == 'day' else 'shift'}:{self.lex.relative_bare.get(rel, 0)}"
-        if rule == "duration":
-            return "DURATION", self.lex.unit(unit).duration(1)
-        how, n = rule.split(":")
-        base = self._ref_value(c, unit) if how == "ref" else (self.a.day if self.a else None)
-        if base is None:
-            return "DATE", at_precision(None, unit, self.dstyle)
-        return "DATE", at_precision(shift_date(base, int(n), unit), unit, self.dstyle)
-
-    def _h_weekend(self, c: _Cand) -> tuple[str, str]:
-        if self.a is None:
-            return "DATE", "XXXX-WXX-WE"
-        rel, d = c.g.get("rel", "the").lower(), self.a.day
-        weekend = d.weekday() >= 5
-        if rel in ("last", "past") or (rel == "the" and not weekend and self._direction(c) == PAST):
-            d -= timedelta(weeks=1)
-        elif rel in ("next",):
-            d += timedelta(weeks=1)
-        return "DATE", fmt_week(d) + "-WE"
-
-    def _h_anaphor(self, c: _Cand) -> tuple[str, str]:
-        unit = (c.g.get("unit") or c.g["unit2"]).lower()
-        base = self._ref_day(c) if unit == "day" else self._ref_value(c, unit)
-        return "DATE", at_precision(base, unit, self.dstyle)
-
-    def _h_same(self, c: _Cand) -> tuple[str, str]:
-        unit = c.g["unit"].lower()
-        if unit not in UNIT_ORDER:  # "the same period": whatever the last date named was
-            last = self._ref_value(c, "year", with_precision=True)
-            unit = last[1] if isinstance(last, tuple) else "year"
-        base = self._ref_value(c, unit)
-        if base is None:
-            return "DATE", at_precision(None, unit, self.dstyle)
-        if "year" in c.g:
-            shifted = base.replace(year=int(c.g["year"]), day=min(base.day, 28))
-        else:
-            shifted = shift_date(base, -1, "year")
-        return "DATE", at_precision(shifted, unit, self.dstyle)
-
-    def _h_ago(self, c: _Cand) -> tuple[str, str]:
-        g = c.g
-        unit = self.lex.unit(g["unit"])
-        n = self.lex.number(g["num"])
-        sign = -1 if g.get("dir", g.get("rdir", "")).lower() in ("ago", "earlier", "before") else 1
-        if n is None:
-            return "DATE", "PAST_REF" if sign < 0 else "FUTURE_REF"
-        n += 0.5 if "half" in g else 0
-        base = (self.a.day if self.a else None) if "dir" in g else self._ref_day(c)
-        name = {"fortnight": "week", "night": "day"}.get(unit.name, unit.name)
-        precision = "day" if name == "week" else name  # "a week ago": that day
-        if unit.time:
-            if self.a is None or base is None:
-                return "DATE", "XXXX-XX-XX"
-            if self.a.hour is not None and "dir" in g:
-                from datetime import datetime
-                minutes = {"hour": 60, "minute": 1, "second": 1 / 60}[unit.name] * n * sign
-                t = datetime.combine(base, datetime.min.time()).replace(hour=self.a.hour, minute=self.a.minute or 0)
-                t += timedelta(minutes=minutes)
-                return "TIME", f"{t.date().isoformat()}T{t.hour:02d}:{t.minute:02d}"
-            return "DATE", fmt_day(base)
-        if base is None:
-            return "DATE", at_precision(None, precision, self.dstyle)
-        if not float(n).is_integer() and name in ("year", "decade", "century"):
-            n, name, precision = n * {"year": 12, "decade": 120, "century": 1200}[name], "month", "month"
-        n *= 2 if unit.name == "fortnight" else 1
-        return "DATE", at_precision(shift_date(base, sign * n, name), precision, self.dstyle)
-
-    def _h_duration(self, c: _Cand) -> tuple[str, str]:
-        g = c.g
-        if "word" in g:
-            return "DURATION", self.lex.duration_words[g["word"].lower()]
-        if "bare" in g:
-            return "DURATION", self.lex.unit(g["bare"]).duration(None)
-        unit = self.lex.unit(g["unit"])
-        num = g["num"].lower()
-        n = self.lex.number(num)
-        if n is not None and "half" in g:
-            n += 0.5
-        if num in ("a", "an") and not ({"hedge", "the"} & g.keys()) and self._after_quantity(c):
-            return "SET", unit.duration(1)  # "15 a year", "$2 billion a year"
-        return "DURATION", unit.duration(n)
-
-    def _after_quantity(self, c: _Cand) -> bool:
-        span = self._span(c)
-        prev = next((t for t in reversed(self.doc[max(0, span.start - 3):span.start]) if not t.is_space), None)
+    def after_quantity(self) -> bool:
+        prev = self._word_before()
         return prev is not None and (prev.like_num or prev.text in ("%", "times", "once", "twice")
                                      or prev.ent_type_ in ("MONEY", "PERCENT", "CARDINAL", "QUANTITY"))
-
-    def _h_reference(self, c: _Cand) -> tuple[str, str]:
-        return "DATE", self.lex.references[" ".join(c.g["word"].lower().split())]
-
-    def _h_clock(self, c: _Cand) -> tuple[str, str]:
-        g = c.g
-        if "word" in g:
-            hh, mm = (int(x) for x in self.lex.clock_words[g["word"].lower()].split(":"))
-        else:
-            hh = int(g.get("h") or g.get("h2") or g["h3"])
-            mm = int(g.get("m") or g.get("m2") or g.get("m3") or 0)
-            ampm = g.get("ampm", "").lower().replace(".", "").replace(" ", "")
-            if ampm == "pm" and hh < 12:
-                hh += 12
-            elif ampm == "am" and hh == 12:
-                hh = 0
-        if "weekday" in g:
-            day = self._weekday_date(c, self.lex.weekdays[g["weekday"].capitalize()])
-        elif "deictic" in g and self.a:
-            day = self.a.day + timedelta(days={"yesterday": -1, "tomorrow": 1}.get(g["deictic"].lower(), 0))
-        else:
-            day = self._ref_day(c)
-        return "TIME", f"{fmt_day(day) if day else 'XXXX-XX-XX'}T{hh:02d}:{mm:02d}{self._zone(g)}"
-
-    def _zone(self, g: dict[str, str]) -> str:
-        zone, off = g.get("zone") or g.get("zone2"), g.get("off") or g.get("off2")
-        if off:
-            m = re.match(r"([+-])\s?(\d{1,2}):?(\d\d)?", off)
-            return f"{m[1]}{int(m[2]):02d}:{m[3] or '00'}" if m else ""
-        if not zone:
-            return ""
-        return "Z" if zone.upper() in self.lex.utc_zones else self.lex.zone_offsets.get(zone.upper(), "")
-
-    def _h_partofday(self, c: _Cand) -> tuple[str, str]:
-        day = self._ref_day(c)
-        return "TIME", f"{fmt_day(day) if day else 'XXXX-XX-XX'}T{self.lex.pods[c.g['pod'].lower()]}"
-
-    def _h_season(self, c: _Cand) -> tuple[str, str]:
-        g = c.g
-        code = self.lex.seasons[g["season"].lower()]
-        if "year" in g:
-            return "DATE", f"{g['year']}-{code}"
-        if self.a is None:
-            return "DATE", f"XXXX-{code}"
-        cur = self.a.day.year * 12 + self.a.day.month - 1
-        rep = self.lex.season_months[code] - 1
-        rel = g.get("rel", "").lower()
-        if rel in ("last", "past"):
-            k = pick_cyclic(cur - 3, rep, 12, PAST)
-        elif rel in ("next", "coming"):
-            k = pick_cyclic(cur + 3, rep, 12, FUTURE)
-        else:
-            k = pick_cyclic(cur, rep, 12, NEUTRAL if rel == "this" else self._direction(c))
-        return "DATE", f"{k // 12:04d}-{code}"
-
-    def _h_holiday(self, c: _Cand) -> tuple[str, str] | None:
-        m, d = self.lex.holidays[" ".join(c.g["name"].lower().replace("’", "'").split())]
-        if "year" in c.g:
-            return "DATE", f"{c.g['year']}-{m:02d}-{d:02d}"
-        if self.a is None:
-            return "DATE", f"XXXX-{m:02d}-{d:02d}"
-        day = pick_date(self.a.day, m, d, self._direction(c))
-        return ("DATE", fmt_day(day)) if day else None
-
-    def _h_entity(self, c: _Cand) -> tuple[str, str]:
-        unit = c.g["unit"].lower()
-        if c.g["det"].lower() in ("a", "an") and not ORDINAL_WORD.search(c.g.get("mid") or ""):
-            return "DURATION", self.lex.unit(unit).duration(1)
-        return self._h_anaphor(_Cand(c.start, c.end, "anaphor", {"unit": unit}, c.order))
-
-
-@lru_cache(maxsize=2)
-def _dateparser(order: str):
-    """dateparser for absolute dates only (no relative parsing: the rules above do that)."""
-    from dateparser.date import DateDataParser
-
-    return DateDataParser(languages=["en"], settings={
-        "PREFER_DAY_OF_MONTH": "first", "DATE_ORDER": order, "RETURN_AS_TIMEZONE_AWARE": False,
-        "PARSERS": ["custom-formats", "absolute-time"]})

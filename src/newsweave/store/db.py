@@ -225,8 +225,8 @@ class Store:
              .order_by(d.c.published, ev.c.doc_id, ev.c.n))
         with self.engine.connect() as conn:
             rows = [dict(r._mapping) for r in conn.execute(q)]
-        for r in rows:  # which paragraph of its document tells the event
-            r["paragraph"] = r["doc_text"].count("\n\n", 0, r["sent_start"])
+        for r in rows:  # which paragraph of its document tells the event (-1: the headline)
+            r["paragraph"] = r["doc_text"].count("\n\n", 0, r["sent_start"]) if r["sent_start"] >= 0 else -1
             del r["doc_text"]
         return rows
 
