@@ -126,3 +126,47 @@ def linked_article(pipeline):
     def run(title: str, body: str):
         return pipeline(Article("h.txt", "text", f"{title}\n\n{body}"))
     return run
+
+
+@pytest.mark.parametrize("text, want", [
+    # nominalisation
+    ("Anil Verma returned to the Lok Vikas Party in 2020. His exit from the Jan Kranti Dal in 2019 had been bitter.",
+     ("leave_party", "Anil Verma", "Jan Kranti Dal", "2019", "asserted")),
+    # snap ties with
+    ("Anil Verma snapped ties with the Lok Vikas Party on Saturday.",
+     ("leave_party", "Anil Verma", "Lok Vikas Party", "2026-03-14", "asserted")),
+    # be inducted into
+    ("Anil Verma was inducted into the Jan Kranti Dal on Saturday in Patna.",
+     ("join_party", "Anil Verma", "Jan Kranti Dal", "2026-03-14", "asserted")),
+    # is set to
+    ("Anil Verma is set to join the Jan Kranti Dal on Monday.",
+     ("join_party", "Anil Verma", "Jan Kranti Dal", "2026-03-16", "planned")),
+    # suspension, passive
+    ("Anil Verma was suspended from the Lok Vikas Party on Saturday for six years.",
+     ("suspended", "Anil Verma", "Lok Vikas Party", "2026-03-14", "asserted")),
+])
+def test_events_constructions(text, want):
+    doc = load_nlp()(text)
+    evs = find_events(doc, find_quotes(doc), find_times(doc, ANCHOR), ANCHOR)
+    got = [(e.type, e.actor_text, e.party_text, e.date, e.modality) for e in evs]
+    assert want in got, got
+
+
+def test_events_posts_appointed_and_resigned():
+    doc = load_nlp()("Meera Das was appointed state president of the Lok Vikas Party on Saturday. "
+                     "A day earlier, Anil Verma resigned as the party's general secretary.")
+    evs = find_events(doc, [], find_times(doc, ANCHOR), ANCHOR)
+    got = {(e.type, e.actor_text) for e in evs}
+    assert {("appointed", "Meera Das"), ("resigned_post", "Anil Verma")} <= got
+    appointed = next(e for e in evs if e.type == "appointed")
+    assert "president" in appointed.post and appointed.date == "2026-03-14"
+
+
+@pytest.mark.parametrize("phrase, value, approx", [
+    ("along with nearly two dozen supporters", 24, True),
+    ("along with dozens of supporters", None, False),
+    ("with over 500 workers", 500, True),
+])
+def test_events_follower_counts(phrase, value, approx):
+    [ev] = [e for e in find_events(load_nlp()(f"Anil Verma quit the Lok Vikas Party on Saturday {phrase}."))]
+    assert (ev.followers, ev.approx if value is not None else False) == (value, approx)

@@ -156,6 +156,9 @@ def _args(tok: Token) -> list[tuple[str, Token]]:
     for c in tok.children:
         if c.dep_ in ("dobj", "attr", "oprd"):
             out.append(("dobj", c))
+            for p in c.children:  # "snapped ties with the X", "parted ways with the X"
+                if p.dep_ == "prep":
+                    out += [(p.lower_, g) for g in p.children if g.dep_ == "pobj"]
         elif c.dep_ in ("prep", "agent", "dative") or (c.dep_ == "advmod" and c.lower_ in ("away", "out")):
             for g in c.children:
                 if g.dep_ == "pobj":
