@@ -28,8 +28,8 @@ from datetime import date
 
 from spacy.tokens import Doc, Span, Token
 
-from .timex_rules import (DEPENDENT, FUTURE, NEUTRAL, NORMALISERS, PAST, Anchor, Lexicon, lexicon, parse_anchor,
-                          value_date)
+from .timex_rules import FUTURE, NEUTRAL, PAST, Anchor, Lexicon, lexicon, parse_anchor, value_date
+from .timex_values import DEPENDENT, NORMALISERS
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "MEDIA", "PARTY", "PLACE", "WORK_OF_ART", "PRODUCT", "FAC", "LAW",
                          "NORP", "GPE", "LOC"})
@@ -51,7 +51,7 @@ class _Cand:
     start: int
     end: int
     kind: str
-    g: dict[str, str]   # the pattern's named groups that matched (lower-cased where it helps)
+    g: dict[str, str]   # the pattern's named groups that matched, plus notes from the context checks
     order: int
 
 
@@ -190,13 +190,16 @@ def _ck_year(x: _Ctx) -> bool:
         return False
     if t.ent_type_ in ("MONEY", "PERCENT", "QUANTITY", "ORDINAL"):
         return False
+    counted = nxt is not None and nxt.tag_ == "NNS" and nxt.is_lower
+    if counted and int(g["year"]) % 50 == 0 and not (prev is not None and prev.lower_ in r["determiners"]):
+        return False  # "a crowd of 2000 people": a round count, not a year
     if prev is not None and prev.lower_ in r["preps"]:
         return True
     if prev is not None and prev.lower_ in r["joiners"]:
         before = x.prev(2)
         return before is not None and bool(re.fullmatch(r"(?:19|20)\d\d", before.text))
-    if nxt is not None and nxt.tag_ == "NNS" and nxt.is_lower and (prev is None or prev.lower_ not in r["determiners"]):
-        return False  # "2000 people"
+    if counted and (prev is None or prev.lower_ not in r["determiners"]):
+        return False  # "employs 1850 workers"
     if prev is not None and prev.lower_ in r["determiners"] and nxt is not None and nxt.pos_ in ("NOUN", "PROPN", "ADJ"):
         return True  # "the 1991 agreement"
     if _is_name_word(x, prev) and _is_name_word(x, nxt):
@@ -208,15 +211,17 @@ def _ck_year(x: _Ctx) -> bool:
 
 def _ck_month(x: _Ctx) -> bool:
     g = x.c.g
-    t = next((t for t in x.span if t.text.rstrip(".") in x.lex.months), x.span[0])
+    t = next((t for t in x.span if t.text.rstrip(".").capitalize() in x.lex.months), x.span[0])
     if t.tag_ == "MD" or t.pos_ in ("VERB", "AUX") or t.ent_type_ in NAME_LABELS:
         return False
     if any(k in g for k in ("day", "day2", "year", "yrel", "rel", "edge", "mod")):
         return True
-    if t.text not in x.lex.ambiguous_months:
+    if t.text.capitalize() not in x.lex.ambiguous_months:
         return True
-    prev = x.prev()
-    return t.ent_type_ == "DATE" or (prev is not None and prev.lower_ in x.lex.year_rules["preps"] | {"last", "next", "this"})
+    prev, nxt = x.prev(), x.next()
+    if prev is not None and prev.lower_ in x.lex.year_rules["preps"] | {"last", "next", "this"}:
+        return True  # "in March", "since May"
+    return t.ent_type_ == "DATE" and not (nxt is not None and nxt.lower_ in x.lex.not_before_month)
 
 
 def _ck_weekday(x: _Ctx) -> bool:
@@ -259,7 +264,7 @@ def _ck_anaphor(x: _Ctx) -> bool:
 def _ck_duration(x: _Ctx) -> bool:
     g, prev, nxt = x.c.g, x.prev(), x.next()
     unit = g["unit"].lower()
-    if prev is not None and prev.lower_ in ("aged", "age"):
+    if prev is not None and prev.lower_ in x.lex.context["age"]:
         return False
     after = x.next(nxt.i) if nxt is not None else None
     if unit.startswith("quarter") and nxt is not None and nxt.lower_ == "of" and after is not None \
@@ -273,13 +278,13 @@ def _ck_bare_unit(x: _Ctx) -> bool:
     if "rel" in x.c.g:
         return True
     prev, nxt = x.prev(), x.next()
-    if prev is not None and prev.lower_ in ("just", "only", "mere"):
+    if prev is not None and prev.lower_ in x.lex.context["unit_skip"]:
         prev = x.prev(2)
     if x.capital_inside(x.span[0]) or (nxt is not None and nxt.pos_ == "NOUN"):
         return False  # "after hours trading"
-    if nxt is not None and nxt.lower_ in ("later", "earlier", "ago", "before", "after", "long", "ahead"):
+    if nxt is not None and nxt.lower_ in x.lex.context["unit_after"]:
         return True
-    return prev is not None and (prev.pos_ in ("ADP", "VERB", "AUX") or prev.lower_ in ("for", "in", "over", "within"))
+    return prev is not None and (prev.pos_ in ("ADP", "VERB", "AUX") or prev.lower_ in x.lex.context["unit_preps"])
 
 
 def _ck_set_word(x: _Ctx) -> bool:
@@ -302,7 +307,7 @@ def _ck_reference(x: _Ctx) -> bool:
     if w.split()[-1] in ("past", "present", "future"):
         return nxt is None or nxt.pos_ not in ("NOUN", "PROPN", "ADJ", "NUM")
     if w in ("soon", "very soon"):
-        return not (nxt is not None and nxt.lower_ in ("after", "afterwards", "afterward", "thereafter", "as")
+        return not (nxt is not None and nxt.lower_ in x.lex.context["not_after_soon"]
                     or prev is not None and prev.lower_ == "as")
     return True
 
@@ -312,18 +317,17 @@ def _ck_clock(x: _Ctx) -> bool:
     if any(k in g for k in ("ampm", "zone", "zone2", "word", "weekday", "deictic", "h3")):
         return True
     prev = x.prev()
-    return any(t.ent_type_ == "TIME" for t in x.span) or (prev is not None and prev.lower_ in (
-        "at", "by", "around", "about", "from", "until", "till", "before", "after", "since", "approximately"))
+    return any(t.ent_type_ == "TIME" for t in x.span) or (prev is not None and prev.lower_ in x.lex.context["clock_preps"])
 
 
 def _ck_partofday(x: _Ctx) -> bool:
     t = x.tok(x.lex.pods.keys())
     if x.capital_inside(t) or t.ent_type_ in NAME_LABELS:
         return False
-    if "mod" in x.c.g:
-        return True
+    if "mod" in x.c.g or x.c.g.get("det", "the").lower() != "the":
+        return True  # "late in the evening", "that morning"
     prev = x.prev()
-    return prev is not None and prev.lower_ in ("in", "during", "on", "at", "by", "through", "throughout", "overnight")
+    return prev is not None and prev.lower_ in x.lex.context["pod_preps"]
 
 
 def _ck_season(x: _Ctx) -> bool:
@@ -336,18 +340,18 @@ def _ck_season(x: _Ctx) -> bool:
     if t.lower_ != "fall" or any(k in g for k in ("rel", "year", "mod")):
         return True
     p1, p2, nxt = x.prev(), x.prev(2), x.next()
-    return (p1 is not None and p1.lower_ == "the" and p2 is not None and p2.lower_ in ("in", "during", "by", "until")
+    return (p1 is not None and p1.lower_ == "the" and p2 is not None and p2.lower_ in x.lex.context["fall_preps"]
             and not (nxt is not None and nxt.lower_ in ("of", "in")))
 
 
 def _ck_decade(x: _Ctx) -> bool:
     g = x.c.g
-    if "cent" in g or "apos" in g:
+    if "cent" in g or "apos" in g or "nineteen" in g:
         return True
     p1, p2 = x.prev(), x.prev(2)
-    if any(p is not None and (p.tag_ == "PRP$" or p.lower_ in ("aged", "age")) for p in (p1, p2)):
+    if any(p is not None and (p.tag_ == "PRP$" or p.lower_ in x.lex.context["age"]) for p in (p1, p2)):
         return False  # "in her 40s"
-    return x.span[0].lower_ == "the" or (p1 is not None and (p1.pos_ == "ADP" or p1.lower_ in ("and", "or", "to")))
+    return x.span[0].lower_ == "the" or (p1 is not None and (p1.pos_ == "ADP" or p1.lower_ in x.lex.context["decade_joiners"]))
 
 
 CHECKS = {"year": _ck_year, "month": _ck_month, "weekday": _ck_weekday, "deictic": _ck_deictic,
@@ -504,6 +508,11 @@ class _Context:
         return None
 
     def after_quantity(self) -> bool:
+        """A number, an amount or a counted noun just before: "15 aircraft a year", "$2 billion a year"."""
         prev = self._word_before()
-        return prev is not None and (prev.like_num or prev.text in ("%", "times", "once", "twice")
-                                     or prev.ent_type_ in ("MONEY", "PERCENT", "CARDINAL", "QUANTITY"))
+        if prev is None:
+            return False
+        if prev.like_num or prev.text in ("%", "times", "once", "twice") or \
+                prev.ent_type_ in ("MONEY", "PERCENT", "CARDINAL", "QUANTITY"):
+            return True
+        return prev.pos_ == "NOUN" and any(c.dep_ == "nummod" for c in prev.children)
