@@ -393,15 +393,20 @@ def _clause(tok: Token) -> set[int]:
     return keep
 
 
-def _place(ctx: _Context, clause: set[int]) -> Span | None:
-    """The first place in the clause under "in", "at" or "from" ("in Lucknow", "rally in Agra—...")."""
+def _place(ctx: _Context, clause: set[int], tok: Token) -> Span | None:
+    """The place where it happens: "in/at/from <place>" hanging on the trigger itself or on its
+    object ("quit ... in Patna", "a rally in Agra—..."), not a place deeper in the sentence ("ahead
+    of by-elections in Rajasthan")."""
+    anchors = {tok.i} | {c.i for c in tok.children if c.dep_ in ("dobj", "attr")}
     for e in ctx.doc.ents:
         if e.label_ != "PLACE" or e.start not in clause:
             continue
         t = e.root
-        while t.head.i != t.i and t.dep_ not in ("prep",) and t.head.i in clause:
-            if t.head.dep_ == "prep" and t.head.lower_ in ("in", "at", "from"):
+        while t.head.i != t.i and t.head.i in clause:
+            if t.head.dep_ == "prep" and t.head.lower_ in ("in", "at", "from") and t.head.head.i in anchors:
                 return e
+            if t.dep_ == "prep":
+                break
             t = t.head
     return None
 
@@ -411,7 +416,7 @@ def _base(ctx: _Context, tok: Token, etype: str, sent: Span) -> Event:
     clause = _clause(tok)
     date, date_text = _date(ctx, tok, clause)
     ev = Event(etype, tok.text, sent.start_char, sent.end_char, sent.text.strip(), date=date, date_text=date_text)
-    place = _place(ctx, clause)
+    place = _place(ctx, clause, tok)
     if place is not None:
         ev.place_start, ev.place_text = place.start_char, place.text
     future = bool(date and ctx.anchor and date[:10] >= ctx.anchor)
@@ -556,7 +561,7 @@ def _rally(ctx: _Context, tok: Token, sent: Span) -> Event | None:
     if ev.date is None:  # a rally's date may hang anywhere in the sentence that announces it
         ev.date, ev.date_text = _date(ctx, tok, {t.i for t in sent})
         ev.modality = _modality(verb, ev.date, bool(ev.date and ctx.anchor and ev.date[:10] >= ctx.anchor))
-    place = _place(ctx, _clause(tok)) or _place(ctx, _clause(verb))
+    place = _place(ctx, _clause(tok), tok) or _place(ctx, _clause(verb), verb)
     if place is not None:
         ev.place_start, ev.place_text = place.start_char, place.text
     ev.actor_start, ev.actor_text = actor.start_char, actor.text
