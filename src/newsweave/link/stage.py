@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
+
+from spacy.tokens import Doc
 
 from ..article import Article
 from ..nlp.model import pipe
@@ -41,7 +44,9 @@ def _person_named(clusters: list[Cluster], text: str) -> int | None:
 
 def link_articles(articles: list[Article]) -> list[Article]:
     kb = kb_from_env()
-    for article, doc in zip(articles, pipe([a.text for a in articles])):
+    titled = [i for i, a in enumerate(articles) if a.title]
+    heads = dict(zip(titled, pipe([_sentence_case(articles[i].title, kb, articles[i].text) for i in titled])))
+    for n, (article, doc) in enumerate(zip(articles, pipe([a.text for a in articles]))):
         article.doc = doc
         article.mentions = mentions_of(doc)
         article.clusters = cluster(article.mentions, kb)
@@ -71,19 +76,24 @@ def link_articles(articles: list[Article]) -> list[Article]:
                     c = Cluster(len(article.clusters), "PERSON", None, Counter({ev.actor_text: 1}))
                     article.clusters.append(c)
                     ev.actor_cluster = c.index
-        article.events += _headline_events(article, kb)
+        article.events += _headline_events(article, heads.get(n))
         _dateline_place(article)
     return articles
+
+
+@lru_cache(maxsize=1)
+def _common() -> frozenset[str]:
+    from ..nlp.components import _common_words  # the model's own word list
+    from ..nlp.model import load_nlp
+
+    return _common_words(load_nlp())
 
 
 def _sentence_case(title: str, kb: KB, body: str) -> str:
     """"X Quits Congress, May Join ASP-KR" -> "X quits Congress, may join ASP-KR": a headline in
     title case parses badly; common English words go to lower case, names stay (a word the body
     capitalises mid-sentence, a name the knowledge base knows, a party word ending a name)."""
-    from ..nlp.components import _common_words  # the model's own word list
-    from ..nlp.model import load_nlp
-
-    common = _common_words(load_nlp())
+    common = _common()
     names = kb.single_word_forms()
     words = title.split(" ")
     out: list[str] = []
@@ -102,13 +112,11 @@ def _sentence_case(title: str, kb: KB, body: str) -> str:
     return " ".join(out)
 
 
-def _headline_events(article: Article, kb: KB) -> list:
-    """Events the headline states; the headline is their evidence."""
-    if not article.title:
+def _headline_events(article: Article, doc: Doc | None) -> list:
+    """Events the headline states (``doc``: the headline in sentence case, parsed); the headline
+    is their evidence."""
+    if doc is None:
         return []
-    from ..nlp.model import load_nlp
-
-    doc = load_nlp()(_sentence_case(article.title, kb, article.text))
     found = find_events(doc, [], find_times(doc, article.published), article.published)
     for ev in found:
         ev.evidence, ev.sent_start, ev.sent_end = article.title, -1, -1
