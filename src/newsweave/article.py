@@ -91,6 +91,7 @@ class Article:
     quotes: list[Any] = field(default_factory=list)  # nlp.quotes.Quote, with .cluster set when the speaker is named
     times: list[Any] = field(default_factory=list)  # nlp.times.TimeExpr
     events: list[Any] = field(default_factory=list)  # nlp.events.Event, with clusters set
+    signature: bytes | None = None  # MinHash of the text, for near-duplicates (link.dedup)
 
     def __post_init__(self) -> None:
         if self.fmt not in FORMATS:

@@ -31,8 +31,11 @@ def document_record(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def documents(store: Store) -> Iterator[dict[str, Any]]:
+    copies = store.copies()
     for row in store.iter_documents():
-        yield document_record(row)
+        rec = document_record(row)
+        rec["copy_of"] = copies.get(row["doc_id"])  # a syndicated copy or light rewrite of that document
+        yield rec
 
 
 def entities(store: Store) -> Iterator[dict[str, Any]]:
@@ -49,7 +52,7 @@ def quotes(store: Store) -> Iterator[dict[str, Any]]:
 
 
 def _stories_and_events(store: Store) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    merged = merge_events(store.event_rows())
+    merged = merge_events(store.event_rows(), store.copies())
     docs = list(store.iter_documents(columns=("doc_id", "source", "title", "outlet", "published")))
     story_list = stories(merged, docs)
     by_doc = {d: s["story_id"] for s in story_list for d in s["doc_ids"]}
@@ -58,6 +61,7 @@ def _stories_and_events(store: Store) -> tuple[list[dict[str, Any]], list[dict[s
         rec = {"kind": "event", "event_id": ev["event_id"], "story_id": story_of(ev, by_doc)}
         rec.update({f: ev[f] for f in SCHEMA_FIELDS["event"] if f not in rec})
         rec["single_source"] = ev["single_source"]
+        rec["independent_sources"] = ev["independent_sources"]
         if ev["post"]:
             rec["post"] = ev["post"]
         events.append(rec)

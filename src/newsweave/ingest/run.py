@@ -89,8 +89,22 @@ class Ingest:
                 self._file(item)
             advance()
         self._flush()
+        self.link_copies(self.summary.added)
         self.summary.entities = self.resolve_entities()
         return self.summary
+
+    def link_copies(self, new: list[str]) -> int:
+        """Link the new documents that nearly duplicate another stored one; returns how many."""
+        from ..link.dedup import copies, from_bytes
+
+        if not new:
+            return 0
+        with self.store.transaction() as conn:
+            raw, order = self.store.load_signatures(conn)
+            sigs = {d: from_bytes(b) for d, b in raw.items()}
+            pairs = copies(sigs, order, [d for d in new if d in sigs])
+            self.store.set_copies(conn, pairs)
+        return len(pairs)
 
     # -- problems ------------------------------------------------------------------------------
     def _problem(self, conn: Connection, err: InputError) -> None:
@@ -183,6 +197,7 @@ class Ingest:
                         self._problem(conn, _as_input_error(result))
                     advance()
                 self._conn = None
+        self.link_copies([r["doc_id"] for r in rows])
         self.summary.entities = self.resolve_entities()
         return updated
 

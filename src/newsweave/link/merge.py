@@ -34,7 +34,9 @@ def _year(value: str | None) -> str | None:
 
 
 def _compatible(a: str | None, b: str | None) -> bool:
-    return a is None or b is None or _year(a) == _year(b)
+    """Dates that do not contradict: the same year, or one of them unknown ("XXXX-WXX-6" too)."""
+    ya, yb = _year(a), _year(b)
+    return ya is None or yb is None or ya == yb
 
 
 def _party(row: dict[str, Any]) -> str | None:
@@ -63,8 +65,10 @@ def _explained_exits(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                                     and r["actor_entity"])]
 
 
-def merge_events(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Merged events (SCHEMA.md ``event`` fields, without story_id) from ``Store.event_rows()``."""
+def merge_events(rows: list[dict[str, Any]], copies: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Merged events (SCHEMA.md ``event`` fields, without story_id) from ``Store.event_rows()``;
+    ``copies`` maps a near-duplicate to its original (a copy is no independent confirmation)."""
+    copies = copies or {}
     rows = [r for r in _explained_exits(rows) if r["actor_entity"] or r["actor_text"]]
     first_para: dict[str, int] = {}
     for r in rows:
@@ -80,12 +84,18 @@ def merge_events(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             buckets.append([r])
         else:
             home.append(r)
-    return [_merged(b) for buckets in groups.values() for b in buckets]
+    return [_merged(b, copies) for buckets in groups.values() for b in buckets]
 
 
-def _best(values: dict[Any, set[str]]) -> Any:
-    """The value most documents give; among equals the more precise (longer) one."""
-    return max(values, key=lambda v: (len(values[v]), len(str(v)), str(v))) if values else None
+def _best(values: dict[Any, set[str]], copies: dict[str, str] | None = None) -> Any:
+    """The value most independent documents give (a copy counts with its original); among equals
+    the more precise (longer) one."""
+    copies = copies or {}
+
+    def support(v: Any) -> int:
+        return len({copies.get(d, d) for d in values[v]})
+
+    return max(values, key=lambda v: (support(v), len(str(v)), str(v))) if values else None
 
 
 def _values(rows: list[dict[str, Any]], field: str) -> dict[Any, set[str]]:
@@ -106,7 +116,7 @@ def _conflict(field: str, values: dict[Any, set[str]], same=lambda a, b: a == b)
     return {"field": field, "values": [{"value": v, "doc_ids": sorted(values[v])} for v in values]}
 
 
-def _merged(rows: list[dict[str, Any]]) -> dict[str, Any]:
+def _merged(rows: list[dict[str, Any]], copies: dict[str, str]) -> dict[str, Any]:
     first = rows[0]
     per_doc: dict[str, dict[str, Any]] = {}
     for r in rows:
@@ -133,7 +143,8 @@ def _merged(rows: list[dict[str, Any]]) -> dict[str, Any]:
         _conflict("place", places),
         _conflict("actor_name", names, lambda a, b: fold(a) == fold(b)),
     ) if c]
-    outlets = {per_doc[d]["outlet"] or d for d in per_doc}
+    independent = {copies.get(d, d) for d in per_doc}
+    outlets = {per_doc[d]["outlet"] or d for d in per_doc if d in independent or copies.get(d) not in per_doc}
     party_rows = [r for r in rows if _party(r)]
     if party_rows:
         first = party_rows[0]
@@ -146,15 +157,17 @@ def _merged(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "party": first["party_entity"],
         "party_name": first["party_entity_name"] or first["party_text"] or first["post"],
         "date": max(precise, key=lambda v: (len(precise[v]), len(v))) if precise else date_best,
-        "place": _best(places),
-        "followers": _best(by_value),
+        "place": _best(places, copies),
+        "followers": _best(by_value, copies),
         "followers_reported": [{"value": v, "approx": a, "doc_ids": sorted(ids)}
                                for (v, a), ids in sorted(followers.items())],
         "modality": first["modality"],
         "attribution": list(dict.fromkeys(a for r in rows for a in r["attribution"])),
-        "sources": [{"doc_id": d, "outlet": r["outlet"], "evidence": r["evidence"]} for d, r in per_doc.items()],
+        "sources": [{"doc_id": d, "outlet": r["outlet"], "evidence": r["evidence"], "copy_of": copies.get(d)}
+                    for d, r in per_doc.items()],
         "conflicts": conflicts,
-        "single_source": len(outlets) == 1,
+        "single_source": len(outlets) == 1 or len(independent) == 1,
+        "independent_sources": len(independent),
         "post": first["post"],
         "_docs": sorted(per_doc),
         "_published": {d: r["published"] for d, r in per_doc.items()},

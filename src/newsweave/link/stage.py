@@ -15,6 +15,7 @@ from ..nlp.events import find_events
 from ..nlp.quotes import find_quotes
 from ..nlp.times import find_times
 from .coref import Cluster, cluster, mentions_of
+from .dedup import signature, to_bytes
 from .kb import KB, kb_from_env
 from .names import fold, part_key, same_name
 
@@ -77,6 +78,7 @@ def link_articles(articles: list[Article]) -> list[Article]:
                     article.clusters.append(c)
                     ev.actor_cluster = c.index
         article.events += _headline_events(article, heads.get(n))
+        article.signature = to_bytes(signature(article.text))
         _dateline_place(article)
     return articles
 

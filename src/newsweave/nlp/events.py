@@ -181,6 +181,9 @@ def _party_of(ctx: _Context, tok: Token) -> Span | None:
         if e is not None:
             return e
     if tok.lemma_.lower() in lex.party_nouns:
+        if any(c.dep_ == "det" and c.lower_ in ("which", "what", "another", "a", "an", "any", "some", "no", "whichever")
+               for c in tok.children):
+            return None  # "which party he would join": no party named
         for c in tok.children:  # "the party's primary membership" / "membership of the BSP"
             if c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ == "of"):
                 inner = c if c.dep_ == "poss" else next((g for g in c.children if g.dep_ == "pobj"), None)

@@ -82,6 +82,7 @@ class Store:
         self.migrations = t["schema_migrations"]
         self.mentions, self.clusters, self.entities = t["mentions"], t["clusters"], t["entities"]
         self.quotes, self.doc_events, self.times = t["quotes"], t["doc_events"], t["times"]
+        self.signatures, self.near_duplicates = t["signatures"], t["near_duplicates"]
 
     @property
     def dialect(self) -> str:
@@ -138,6 +139,7 @@ class Store:
             conn.execute(delete(self.quotes).where(self.quotes.c.doc_id == a.doc_id))
             conn.execute(delete(self.doc_events).where(self.doc_events.c.doc_id == a.doc_id))
             conn.execute(delete(self.times).where(self.times.c.doc_id == a.doc_id))
+            conn.execute(delete(self.signatures).where(self.signatures.c.doc_id == a.doc_id))
             self._record_entities(conn, a)
 
     def _record_entities(self, conn: Connection, a: Article) -> None:
@@ -150,6 +152,8 @@ class Store:
             conn.execute(insert(self.quotes), [
                 {"doc_id": a.doc_id, "n": n, "start": q.start, "end": q.end, "text": q.text,
                  "speaker_cluster": q.cluster, "speaker_text": q.speaker_text} for n, q in enumerate(a.quotes)])
+        if a.signature is not None:
+            conn.execute(insert(self.signatures).values(doc_id=a.doc_id, minhash=a.signature))
         if a.times:
             seen: set[int] = set()
             rows = []
@@ -229,6 +233,28 @@ class Store:
             r["paragraph"] = r["doc_text"].count("\n\n", 0, r["sent_start"]) if r["sent_start"] >= 0 else -1
             del r["doc_text"]
         return rows
+
+    def load_signatures(self, conn: Connection) -> tuple[dict[str, bytes], dict[str, tuple]]:
+        """Every document's MinHash signature, and its rank (publication time, id) for originals."""
+        s, d = self.signatures, self.documents
+        sigs, order = {}, {}
+        for doc_id, minhash, published in conn.execute(select(s.c.doc_id, s.c.minhash, d.c.published)
+                                                       .join(d, d.c.doc_id == s.c.doc_id)):
+            sigs[doc_id] = minhash
+            order[doc_id] = (published or "9999", doc_id)
+        return sigs, order
+
+    def set_copies(self, conn: Connection, pairs: list[tuple[str, str, float]]) -> None:
+        t = self.near_duplicates
+        with conn.begin_nested():
+            for doc_id, of, sim in pairs:
+                conn.execute(delete(t).where(t.c.doc_id == doc_id))
+                conn.execute(insert(t).values(doc_id=doc_id, copy_of=of, similarity=sim))
+
+    def copies(self) -> dict[str, str]:
+        t = self.near_duplicates
+        with self.engine.connect() as conn:
+            return {a: b for a, b in conn.execute(select(t.c.doc_id, t.c.copy_of))}
 
     def iter_times(self) -> Iterator[dict[str, Any]]:
         t = self.times

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timezone
 
-from sqlalchemy import (JSON, Column, Connection, ForeignKey, Index, Integer, MetaData, PrimaryKeyConstraint,
+from sqlalchemy import (JSON, Column, Connection, Float, ForeignKey, Index, Integer, LargeBinary, MetaData,
+                        PrimaryKeyConstraint,
                         String, Table, Text, insert, inspect, select)
 
 
@@ -167,6 +168,23 @@ def _v5_times(conn: Connection) -> None:
     md.create_all(conn, tables=[md.tables["times"]])
 
 
+def _v6_near_duplicates(conn: Connection) -> None:
+    md = MetaData()
+    Table("documents", md, autoload_with=conn)
+    Table(
+        "signatures", md,
+        Column("doc_id", String(32), ForeignKey("documents.doc_id", ondelete="CASCADE"), primary_key=True),
+        Column("minhash", LargeBinary, nullable=False),
+    )
+    Table(
+        "near_duplicates", md,
+        Column("doc_id", String(32), ForeignKey("documents.doc_id", ondelete="CASCADE"), primary_key=True),
+        Column("copy_of", String(32), nullable=False),
+        Column("similarity", Float, nullable=False),
+    )
+    md.create_all(conn, tables=[md.tables["signatures"], md.tables["near_duplicates"]])
+
+
 #: (version, name, function) in order
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "documents, ingest problems, outlet lines", _v1_documents),
@@ -174,6 +192,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (3, "quotes", _v3_quotes),
     (4, "events found in each document", _v4_events),
     (5, "time expressions", _v5_times),
+    (6, "near-duplicate signatures and links", _v6_near_duplicates),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, MetaData, Table
 
-TABLES = ("documents", "ingest_problems", "outlet_lines", "schema_migrations", "mentions", "clusters", "entities", "quotes", "doc_events", "times")
+TABLES = ("documents", "ingest_problems", "outlet_lines", "schema_migrations", "mentions", "clusters", "entities", "quotes", "doc_events", "times", "signatures", "near_duplicates")
 
 
 def reflect(engine: Engine) -> dict[str, Table]:
