@@ -143,3 +143,15 @@ def test_cli_events_merged_and_per_document(cli, tmp_path):
     assert "outlets differ on followers" in shown and "SWS" in shown
     rows = json.loads(cli("events", "--per-document", "--json").stdout)
     assert {r["doc_id"] for r in rows} == {e["doc_id"] for e in leave[0]["sources"]}
+
+
+def test_cli_person_and_stories(cli, seeds):
+    assert cli("ingest", "--silent", str(seeds)).exit_code == 0
+    [t] = json.loads(cli("person", "nasimuddin siddiqui", "--json").stdout)
+    parties = [(p["party_name"], p["start"], p["end"]) for p in t["periods"]]
+    assert ("Bahujan Samaj Party", None, "2017") in parties
+    assert ("Indian National Congress", "2018", "2026-01-24") in parties
+    assert any(s["modality"] == "speculative" for s in t["possible_steps"])
+    [story] = json.loads(cli("stories", "--json").stdout)
+    assert len(story["doc_ids"]) == 2 and set(story["outlets"]) == {"IANS", "The Sunday Guardian"}
+    assert cli("person", "nobody at all").exit_code == 1

@@ -377,6 +377,64 @@ def events(
             out.print(Text.assemble("  ", (src["outlet"] or src["doc_id"][:10], "cyan"), ": ", src["evidence"]))
 
 
+@app.command()
+@_fails_cleanly
+def person(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="A person's name or alias (any case), or an entity_id."),
+    as_json: bool = typer.Option(False, "--json", help="JSON instead of text."),
+) -> None:
+    """A politician's timeline of party affiliations, with speculative and planned steps apart."""
+    from .export.records import event_records
+    from .link.names import fold
+    from .link.timeline import timeline
+
+    store = _store(ctx)
+    wanted = fold(name)
+    people = [r for r in store.iter_entities("PERSON")
+              if r["entity_id"] == name or wanted in {fold(n) for n in [r["name"], *r["aliases"]]}]
+    if not people:
+        raise NotFoundError(f"no person named {name!r}; `newsweave entities --type PERSON` lists them")
+    evs = list(event_records(store))
+    by_id = {e["event_id"]: e for e in evs}
+    result = [timeline(p["entity_id"], evs) | {"name": p["name"]} for p in people]
+    if as_json:
+        out.print_json(json.dumps(result, ensure_ascii=False))
+        return
+    for t in result:
+        out.print(f"[bold]{t['name']}[/]", highlight=False)
+        if not t["periods"] and not t["possible_steps"]:
+            out.print("  no party affiliation reported", highlight=False)
+        for p in t["periods"]:
+            ended = f" ({p['how_ended'].replace('_', ' ')})" if p["how_ended"] else ""
+            out.print(f"  {p['party_name']}: {p['start'] or '?'} → {p['end'] or ('?' if p['how_ended'] else 'now')}{ended}",
+                      highlight=False)
+            for eid in p["events"]:
+                for src in by_id[eid]["sources"]:
+                    out.print(Text.assemble("      ", (src["outlet"] or src["doc_id"][:10], "cyan"), ": ", src["evidence"]))
+        for st in t["possible_steps"]:
+            words = f" — on the word of {', '.join(st['attribution'])}" if st["attribution"] else ""
+            out.print(f"  [italic]{st['modality']}:[/] {st['type'].replace('_', ' ')} {st['party_name'] or '?'}"
+                      f"{' on ' + st['date'] if st['date'] else ''}{words}", highlight=False)
+
+
+@app.command()
+@_fails_cleanly
+def stories(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="JSON instead of a table."),
+) -> None:
+    """List stories: the documents that report the same news, and their outlets."""
+    from .export.records import story_records
+
+    rows = list(story_records(_store(ctx)))
+    if as_json:
+        out.print_json(json.dumps(rows, ensure_ascii=False))
+        return
+    view = [r | {"docs": len(r["doc_ids"]), "outlets": ", ".join(r["outlets"]), "story_id": r["story_id"][:10]} for r in rows]
+    _emit_rows(view, ("story_id", "docs", "outlets", "title"), False, False, f"{len(rows)} stories")
+
+
 PROBLEM_COLUMNS = ("kind", "source", "row", "reason", "times", "last_seen")
 
 
