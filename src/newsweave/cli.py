@@ -299,6 +299,19 @@ def entities(
     _emit_rows(short, ("type", "name", "aliases", "docs", "kb_id"), False, False, f"{len(rows)} entities")
 
 
+def _named(store: Store, name: str, etype: str | None = None) -> list[dict[str, Any]]:
+    """Entities called ``name`` (any of their names, any case) or with that entity_id."""
+    from .link.names import fold
+
+    wanted = fold(name)
+    hits = [r for r in store.iter_entities(etype)
+            if r["entity_id"] == name or wanted in {fold(n) for n in [r["name"], *r["aliases"]]}]
+    if not hits:
+        what = "person" if etype == "PERSON" else "entity"
+        raise NotFoundError(f"no {what} named {name!r}; `newsweave entities{' --type ' + etype if etype else ''}` lists them")
+    return hits
+
+
 @app.command()
 @_fails_cleanly
 def entity(
@@ -307,14 +320,8 @@ def entity(
     as_json: bool = typer.Option(False, "--json", help="JSON instead of text."),
 ) -> None:
     """One entity: its names and every mention, with the sentence and the document."""
-    from .link.names import fold
-
     store = _store(ctx)
-    wanted = fold(name)
-    hits = [r for r in store.iter_entities()
-            if r["entity_id"] == name or wanted in {fold(n) for n in [r["name"], *r["aliases"]]}]
-    if not hits:
-        raise NotFoundError(f"no entity named {name!r}; `newsweave entities` lists them")
+    hits = _named(store, name)
     out_rows = [h | {"mentions": store.entity_mentions(h["entity_id"])} for h in hits]
     if as_json:
         out.print_json(json.dumps(out_rows, ensure_ascii=False))
@@ -386,15 +393,10 @@ def person(
 ) -> None:
     """A politician's timeline of party affiliations, with speculative and planned steps apart."""
     from .export.records import event_records
-    from .link.names import fold
     from .link.timeline import timeline
 
     store = _store(ctx)
-    wanted = fold(name)
-    people = [r for r in store.iter_entities("PERSON")
-              if r["entity_id"] == name or wanted in {fold(n) for n in [r["name"], *r["aliases"]]}]
-    if not people:
-        raise NotFoundError(f"no person named {name!r}; `newsweave entities --type PERSON` lists them")
+    people = _named(store, name, "PERSON")
     evs = list(event_records(store))
     by_id = {e["event_id"]: e for e in evs}
     result = [timeline(p["entity_id"], evs) | {"name": p["name"]} for p in people]
