@@ -114,7 +114,7 @@ class OutletTable:
         """The outlet a written form stands for (case-insensitive, "The" optional)."""
         if not name:
             return None
-        return self.by_form.get(_form(name))
+        return self.by_form.get(outlet_form(name))
 
     def by_host(self, host: str | None) -> Outlet | None:
         if not host:
@@ -127,7 +127,8 @@ class OutletTable:
         return None
 
 
-def _form(name: str) -> str:
+def outlet_form(name: str) -> str:
+    """How outlet names are compared: lower case, single spaces, no leading "the"."""
     name = re.sub(r"\s+", " ", name.strip().lower())
     return re.sub(r"^the ", "", name)
 
@@ -137,7 +138,7 @@ def _forms(table: OutletTable) -> dict[str, Outlet]:
     forms: dict[str, Outlet] = {}
     for o in table.outlets:
         for f in (o.name, *o.aliases):
-            forms.setdefault(_form(f), o)
+            forms.setdefault(outlet_form(f), o)
     return forms
 
 

@@ -68,12 +68,12 @@ def _stories_and_events(store: Store) -> tuple[list[dict[str, Any]], list[dict[s
     return [{"kind": "story", **s} for s in story_list], events
 
 
-def story_records(store: Store) -> Iterator[dict[str, Any]]:
-    yield from _stories_and_events(store)[0]
+def story_records(store: Store, merged: tuple[list, list] | None = None) -> Iterator[dict[str, Any]]:
+    yield from (merged or _stories_and_events(store))[0]
 
 
-def event_records(store: Store) -> Iterator[dict[str, Any]]:
-    yield from _stories_and_events(store)[1]
+def event_records(store: Store, merged: tuple[list, list] | None = None) -> Iterator[dict[str, Any]]:
+    yield from (merged or _stories_and_events(store))[1]
 
 
 def time_records(store: Store) -> Iterator[dict[str, Any]]:
@@ -93,6 +93,8 @@ EXPORTERS: dict[str, Callable[[Store], Iterator[dict[str, Any]]]] = {
 
 
 def records(store: Store, kinds: list[str] | None = None) -> Iterator[dict[str, Any]]:
+    """Every record of the kinds asked for; stories and events come from one merge."""
+    merged = _stories_and_events(store) if kinds is None or {"story", "event"} & set(kinds) else None
     for kind, produce in EXPORTERS.items():
         if kinds is None or kind in kinds:
-            yield from produce(store)
+            yield from (produce(store, merged) if kind in ("story", "event") else produce(store))

@@ -202,7 +202,7 @@ def _head(article: Article, head: list[Line]) -> None:
         words = len(_WORD.findall(text))
         if known_title and (_norm(text) == known_title or known_title in _norm(text)):
             ln.label, ln.reason = "title", "headline repeated in the body"
-        elif words <= 16 and not ln.prose and DATE_IN_LINE.search(text) and to_iso(text[DATE_IN_LINE.search(text).start():]):
+        elif words <= 16 and not ln.prose and (dm := DATE_IN_LINE.search(text)) and to_iso(text[dm.start():]):
             ln.label, ln.reason = "dateinfo", "publication date line"
         elif re.fullmatch(r"[A-Z][A-Z&]{1,6}", text.strip()):
             ln.label, ln.reason = "byline", "wire credit"

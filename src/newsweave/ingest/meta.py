@@ -18,7 +18,7 @@ from collections import Counter
 from urllib.parse import urlparse
 
 from ..article import Article, Line, Removal
-from ..resources import Furniture, OutletTable
+from ..resources import Furniture, OutletTable, outlet_form
 from .clean import DATE_IN_LINE, byline_name, name_like
 from .dates import to_iso
 
@@ -88,7 +88,7 @@ def metadata(article: Article, table: OutletTable, rules: Furniture) -> Article:
         candidates.append((by_host.name, f"web host {host}"))
     masthead = next((ln.text.strip() for ln in lines if ln.reason == "masthead"), None)
     credits = _read_dates(article, lines)
-    if masthead and _form(masthead) in {_form(c) for c in credits} | _self_mentions(article):
+    if masthead and outlet_form(masthead) in {outlet_form(c) for c in credits} | _self_mentions(article):
         candidates.append((masthead, "masthead, named again in the page"))
     elif not article.byline and credits and not table.lookup(credits[0]):
         article.byline = credits[0]
@@ -103,14 +103,10 @@ def metadata(article: Article, table: OutletTable, rules: Furniture) -> Article:
         article.outlet = known.name if known else name
         article.outlet_evidence = evidence
         # the same outlet under another name on the same page ("Samachar Wire Service" / "| SWS")
-        also = [c for c, ev in candidates[1:] if ev == "headline suffix" and _form(c) != _form(name)]
+        also = [c for c, ev in candidates[1:] if ev == "headline suffix" and outlet_form(c) != outlet_form(name)]
         if also:
             article.meta["outlet_also_written"] = also
     return article
-
-
-def _form(name: str) -> str:
-    return re.sub(r"^the ", "", re.sub(r"\s+", " ", name.strip().lower()))
 
 
 def _self_mentions(article: Article) -> set[str]:
@@ -119,9 +115,9 @@ def _self_mentions(article: Article) -> set[str]:
     for ln in article.lines:
         m = _DISCLAIMER.search(ln.text)
         if m:
-            found.add(_form(m["name"]))
+            found.add(outlet_form(m["name"]))
     body = " ".join(ln.content for ln in article.lines if not ln.dropped)
-    found |= {_form(m["name"]) for m in _SELF_REF.finditer(body)}
+    found |= {outlet_form(m["name"]) for m in _SELF_REF.finditer(body)}
     return found
 
 
@@ -207,7 +203,7 @@ def _self_evidence(article: Article, table: OutletTable, masthead: str | None) -
         name, abbr = m["name"].strip(), m["abbr"]
         if abbr and re.search(rf"\b(?:told|to|with)\s+{re.escape(abbr)}\b", body[m.end():]):
             refs[name] += 2
-        elif table.lookup(name) or (masthead and _form(name) == _form(masthead)):
+        elif table.lookup(name) or (masthead and outlet_form(name) == outlet_form(masthead)):
             refs[name] += 1
     found += [(name, "the article's references to itself") for name, _ in refs.most_common()]
     for ln in article.lines:

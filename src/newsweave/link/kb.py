@@ -55,6 +55,7 @@ class KB:
         self.party_words: frozenset[str] = frozenset()
         self.org_words: frozenset[str] = frozenset()
         self._single: frozenset[str] | None = None
+        self._by_form: dict[tuple[str, str], Entry] | None = None
 
     def add(self, e: Entry) -> Entry:
         old = self.entries.get(e.id)
@@ -80,6 +81,14 @@ class KB:
             self._single = frozenset(fold(f) for e in self.entries.values() if e.type != "PLACE"
                                      for f in e.forms if " " not in f)
         return self._single
+
+    def find(self, etype: str, form: str) -> Entry | None:
+        """The entry of this type that a written form (any case, no diacritics) names."""
+        if self._by_form is None:
+            self._by_form = {}
+            for f, e in self.forms():
+                self._by_form.setdefault((e.type, fold(f)), e)
+        return self._by_form.get((etype, fold(form)))
 
     def is_title(self, text: str) -> bool:
         return fold(text).strip(". ") in self.titles
@@ -174,8 +183,22 @@ def load_kb(overlay: str | None = None) -> KB:
         party_words |= _words(files.get("party_words.txt", ""))
         org_words |= _words(files.get("org_words.txt", ""))
     _state_units(kb)
+    _bracket_variants(kb)
     kb.party_words, kb.org_words = frozenset(party_words), frozenset(org_words)
     return kb
+
+
+def _bracket_variants(kb: KB) -> None:
+    """A name with a bracketed part is also written with a hyphen or a space: "ASP(KR)", "ASP-KR",
+    "ASP (KR)"; "CPI(M)", "CPI-M"; "Azad Samaj Party (Kanshi Ram)", "Azad Samaj Party-Kanshi Ram"."""
+    for e in kb.entries.values():
+        if e.type == "PLACE":
+            continue
+        for f in list(e.forms):
+            m = re.fullmatch(r"(.+?)\s*\((.+)\)", f)
+            if m:
+                a, b = m.groups()
+                e.forms += [v for v in (f"{a}({b})", f"{a} ({b})", f"{a}-{b}") if v not in e.forms]
 
 
 def _words(text: str) -> set[str]:

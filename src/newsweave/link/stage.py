@@ -28,7 +28,7 @@ def outlet_cluster(article: Article, kb: KB, index: int) -> Cluster | None:
     if not article.outlet:
         return None
     forms = [article.outlet, *article.meta.get("outlet_also_written", [])]
-    entry = next((e for e in kb.entries.values() if e.type == "MEDIA" and fold(article.outlet) in {fold(f) for f in e.forms}), None)
+    entry = kb.find("MEDIA", article.outlet)
     return Cluster(index, "MEDIA", entry.id if entry else None, Counter({f: 1 for f in forms}))
 
 

@@ -32,10 +32,6 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-                "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
-                "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12, "score": 20}
-SPEECH = {"say", "tell", "add", "claim", "confirm", "state", "write", "report", "allege", "indicate", "reveal"}
 
 
 @dataclass(slots=True)
@@ -75,6 +71,7 @@ class _Lexicon:
     followers: frozenset[str]
     approx: frozenset[str]
     modality: dict[str, frozenset[str]]
+    numbers: dict[str, int]
 
 
 @lru_cache(maxsize=1)
@@ -92,7 +89,8 @@ def lexicon() -> _Lexicon:
             nouns.setdefault(n, []).append(etype)
     mod = {k: frozenset(v) for k, v in data["modality"].items()}
     return _Lexicon(verbs, nouns, types, frozenset(data["posts"]["words"]), frozenset(data["party_nouns"]["words"]),
-                    frozenset(data["followers"]["words"]), frozenset(data["followers"]["approx"]), mod)
+                    frozenset(data["followers"]["words"]), frozenset(data["followers"]["approx"]), mod,
+                    dict(data["numbers"]))
 
 
 class _Context:
@@ -126,7 +124,7 @@ def find_events(doc: Doc, quotes: list[Any] | None = None, times: list[Any] | No
     events: list[Event] = []
     for sent in doc.sents:
         for tok in sent:
-            lemma = _lemma(tok)
+            lemma = tok.lemma_.lower()
             if tok.pos_ in ("VERB", "AUX") and lemma in lex.verbs:
                 for etype in lex.verbs[lemma]:
                     found = _verb_events(ctx, tok, etype, sent)
@@ -140,13 +138,6 @@ def find_events(doc: Doc, quotes: list[Any] | None = None, times: list[Any] | No
                         events.append(ev)
                         break
     return events
-
-
-def _lemma(tok: Token) -> str:
-    lemma = tok.lemma_.lower()
-    if tok.i >= 2 and tok.doc[tok.i - 1].text == "-" and tok.doc[tok.i - 2].lower_ == "re":
-        return lemma  # "re-induct" is "induct"
-    return lemma
 
 
 # -- arguments ---------------------------------------------------------------------------------
@@ -264,7 +255,7 @@ def _is_title(tok: Token) -> bool:
 def _reporting_subject(ctx: _Context, tok: Token) -> Span | None:
     t = tok
     while t.head.i != t.i:
-        if t.dep_ == "ccomp" and t.head.lemma_.lower() in SPEECH | {"feel", "think", "believe", "want", "hope", "clarify", "announce"}:
+        if t.dep_ == "ccomp" and t.head.lemma_.lower() in _speech() | lexicon().modality["reported_heads"]:
             subj = next((c for c in t.head.children if c.dep_ == "nsubj"), None)
             e = ctx.ent(subj, ("PERSON",)) if subj is not None else None
             return e
@@ -281,7 +272,7 @@ def _number(tok: Token) -> tuple[int | None, bool]:
         return None, tok.lower_ in ("dozens", "hundreds", "scores")
     n = nums[0]
     approx = any(t.lower_ in lex.approx for t in n.subtree) or any(c.lower_ in lex.approx for c in tok.children)
-    words = [t for t in n.subtree if t.like_num or t.lower_ in NUMBER_WORDS]
+    words = [t for t in n.subtree if t.like_num or t.lower_ in lex.numbers]
     value: int | None = None
     for t in words:
         v = _as_int(t.text)
@@ -299,47 +290,50 @@ def _as_int(text: str) -> int | None:
     t = text.lower().replace(",", "")
     if t.isdigit():
         return int(t)
-    return NUMBER_WORDS.get(t)
+    return lexicon().numbers.get(t)
 
 
-def _followers(ctx: _Context, tok: Token) -> tuple[int | None, bool, Token | None]:
+def _followers(tok: Token) -> tuple[int | None, bool]:
     """"along with 73 supporters" under the trigger; also the group subject acting "with him"."""
     lex = lexicon()
     for rel, arg in _args(tok):
         if rel in ("with", "along") and arg.lemma_.lower() in lex.followers:
-            n, approx = _number(arg)
-            return n, approx, None
-    return None, False, None
+            return _number(arg)
+    return None, False
 
 
 # -- modality, attribution, date, place ----------------------------------------------------------
-def _modality(tok: Token, date_value: str | None, anchor_after: bool) -> str:
-    lex = lexicon()
-    mod = lex.modality
+def _modality(tok: Token, anchor_after: bool) -> str:
+    """denied, speculative, planned or asserted, from the words around the trigger and on its head
+    chain (``data/triggers.toml`` [modality])."""
+    mod = lexicon().modality
     chain = [tok]
     t = tok
-    while t.head.i != t.i and len(chain) < 6:
-        if t.dep_ in ("relcl",):
-            break
+    while t.head.i != t.i and len(chain) < 6 and t.dep_ != "relcl":
         t = t.head
         chain.append(t)
-    near = [c for x in chain[:3] for c in x.children]
-    lowers = {c.lower_ for c in near} | {x.lemma_.lower() for x in chain[1:]}
-    if any(c.dep_ == "neg" for c in tok.children) or (tok.head.lemma_.lower() in mod["negative_verbs"] and tok.dep_ == "xcomp"):
+    near = {c.lower_ for x in chain[:3] for c in x.children}
+    heads = [x.lemma_.lower() for x in chain[1:]]
+    if any(c.dep_ == "neg" for c in tok.children) or (tok.dep_ == "xcomp" and tok.head.lemma_.lower() in mod["negative_verbs"]):
         return "denied"
-    if tok.head.lemma_.lower() in ("deny", "dismiss", "refute") and tok.dep_ in ("ccomp", "dobj"):
+    if tok.dep_ in ("ccomp", "dobj") and tok.head.lemma_.lower() in mod["denial_heads"]:
         return "denied"
-    if lowers & {"may", "might", "could", "likely", "possibly", "probably"} or any(
-            x.lemma_.lower() in mod["speculative"] and x.pos_ in ("NOUN", "ADJ", "VERB") and x is not tok for x in chain[1:4]):
+    if (near | set(heads)) & mod["speculative_modals"] or any(
+            x.lemma_.lower() in mod["speculative_heads"] and x.pos_ in ("NOUN", "ADJ", "VERB") for x in chain[1:4]):
         return "speculative"
-    if any(c.dep_ == "mark" and c.lower_ in ("if", "whether", "unless") for x in chain[:2] for c in x.children):
+    if any(c.dep_ == "mark" and c.lower_ in mod["conditions"] for x in chain[:2] for c in x.children):
         return "speculative"
-    if lowers & {"will", "shall", "'ll"} or any(x.lemma_.lower() in ("plan", "set", "schedule", "expect", "slate", "gear")
-                                               for x in chain[1:3]):
+    if (near | set(heads)) & mod["planned_modals"] or set(heads[:2]) & mod["planned_heads"]:
         return "planned"
     if tok.tag_ == "VBG" and any(c.lemma_ == "be" and c.dep_ == "aux" for c in tok.children) and anchor_after:
         return "planned"
     return "asserted"
+
+
+def _speech() -> frozenset[str]:
+    from .quotes import lexicon as speech_lexicon
+
+    return speech_lexicon().verbs
 
 
 def _attribution(ctx: _Context, tok: Token, sent: Span) -> list[str]:
@@ -351,7 +345,7 @@ def _attribution(ctx: _Context, tok: Token, sent: Span) -> list[str]:
                 out.append(ctx.doc[t.i: pobj.right_edge.i + 1].text.rstrip(",. "))
     t = tok
     while t.head.i != t.i:
-        if t.dep_ in ("ccomp", "parataxis") and t.head.lemma_.lower() in SPEECH:
+        if t.dep_ in ("ccomp", "parataxis") and t.head.lemma_.lower() in _speech():
             verb = t.head
             subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
             if subj is not None:
@@ -423,7 +417,7 @@ def _base(ctx: _Context, tok: Token, etype: str, sent: Span) -> Event:
     if place is not None:
         ev.place_start, ev.place_text = place.start_char, place.text
     future = bool(date and ctx.anchor and date[:10] >= ctx.anchor)
-    ev.modality = _modality(tok, date, future)
+    ev.modality = _modality(tok, future)
     ev.attribution = _attribution(ctx, tok, sent)
     return ev
 
@@ -499,7 +493,7 @@ def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span, actor_tok: To
     ev.post, ev.actor_tok = post, actor_tok
     if party is not None:
         ev.party_start, ev.party_text = party.start_char, party.text
-    n, approx, _ = _followers(ctx, tok)
+    n, approx = _followers(tok)
     ev.followers, ev.approx = n, approx
     # "72 leaders resigned ... with him": the event is his, the group his followers
     if actor is None:
@@ -563,7 +557,7 @@ def _rally(ctx: _Context, tok: Token, sent: Span) -> Event | None:
     ev.trigger = tok.text
     if ev.date is None:  # a rally's date may hang anywhere in the sentence that announces it
         ev.date, ev.date_text = _date(ctx, tok, {t.i for t in sent})
-        ev.modality = _modality(verb, ev.date, bool(ev.date and ctx.anchor and ev.date[:10] >= ctx.anchor))
+        ev.modality = _modality(verb, bool(ev.date and ctx.anchor and ev.date[:10] >= ctx.anchor))
     place = _place(ctx, _clause(tok), tok) or _place(ctx, _clause(verb), verb)
     if place is not None:
         ev.place_start, ev.place_text = place.start_char, place.text

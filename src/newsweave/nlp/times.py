@@ -404,7 +404,7 @@ def _verb_direction(v: Token | None, lex: Lexicon, depth: int = 0) -> int:
         return FUTURE
     if "to" in words:
         head = v.head
-        if head is not v and (head.lemma_.lower() in tense["future_verbs"] or head.lower_ in tense["future_verbs"]):
+        if head.i != v.i and (head.lemma_.lower() in tense["future_verbs"] or head.lower_ in tense["future_verbs"]):
             return FUTURE
         return NEUTRAL
     if v.lemma_.lower() in tense["future_lemmas"]:
@@ -422,7 +422,7 @@ def _verb_direction(v: Token | None, lex: Lexicon, depth: int = 0) -> int:
         if any(a.lemma_ == "have" for a in aux) or not aux:
             return PAST
         return NEUTRAL
-    if v.dep_ == "conj" and not aux and v.head is not v:
+    if v.dep_ == "conj" and not aux and v.head.i != v.i:
         return _verb_direction(_governing_verb(v.head)[0], lex, depth + 1)
     return NEUTRAL
 
