@@ -35,3 +35,5 @@ def test_dedup_syndicated_copy_is_one_source(cli, tmp_path):
     assert "followers" in {c["field"] for c in ev["conflicts"]}
     copy = next(s for s in ev["sources"] if s["doc_id"] == docs["copy.txt"]["doc_id"])
     assert copy["copy_of"] == docs["wire.txt"]["doc_id"]
+    [story] = cli.records(kind="story")  # three outlets, one story; the event belongs to it
+    assert len(story["doc_ids"]) == 3 and ev["story_id"] == story["story_id"]

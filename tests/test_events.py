@@ -100,15 +100,12 @@ def test_merge_different_years_are_different_events_and_exit_is_expulsion():
     assert sorted((e["type"], e["date"]) for e in evs) == [("expelled", "2019"), ("leave_party", "2026-03-14")]
 
 
-def test_merge_stories_from_lead_events():
-    rows = [_row("a", "Wire", 42), _row("b", "Daily", 41),
-            _row("c", "Times", type="expelled", actor_entity="e2", actor_entity_name="Anil Verma", date="2026-03-14"),
-            _row("c", "Times", 42, n=1, paragraph=3)]
-    evs = merge_events(rows)
-    docs = [{"doc_id": d, "source": d, "title": d, "outlet": o, "published": "2026-03-14"} for d, o in
-            (("a", "Wire"), ("b", "Daily"), ("c", "Times"))]
-    groups = sorted(s["doc_ids"] for s in stories(evs, docs))
-    assert groups == [["a", "b"], ["c"]]
+def test_merge_stories_group_documents_by_stored_story():
+    docs = [{"doc_id": d, "source": d, "title": d, "outlet": o, "published": p} for d, o, p in
+            (("a", "Wire", "2026-03-15"), ("b", "Daily", "2026-03-14"), ("c", "Times", None))]
+    groups = stories(docs, {"a": "s1", "b": "s1"})
+    assert [g["doc_ids"] for g in groups] == [["b", "a"], ["c"]]  # earliest first; c has no story: its own
+    assert groups[0]["story_id"] == "s1" and groups[0]["title"] == "b" and groups[0]["outlets"] == ["Daily", "Wire"]
 
 
 def test_events_headline_in_title_case(linked_article):

@@ -92,6 +92,7 @@ class Article:
     times: list[Any] = field(default_factory=list)  # nlp.times.TimeExpr
     events: list[Any] = field(default_factory=list)  # nlp.events.Event, with clusters set
     signature: bytes | None = None  # MinHash of the text, for near-duplicates (link.dedup)
+    terms: dict[str, float] = field(default_factory=dict)  # content words, for stories (link.stories)
 
     def __post_init__(self) -> None:
         if self.fmt not in FORMATS:

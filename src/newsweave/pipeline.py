@@ -105,6 +105,6 @@ def build_pipeline(lookup: Lookup | None = None, nlp: bool = True) -> Pipeline:
     if nlp:
         from .link.stage import link_articles
 
-        stages.append(Stage("nlp+link", link_articles, needs=("text", "outlet"), adds=("doc", "mentions", "clusters", "quotes", "times", "events", "signature"),
+        stages.append(Stage("nlp+link", link_articles, needs=("text", "outlet"), adds=("doc", "mentions", "clusters", "quotes", "times", "events", "signature", "terms"),
                             batch=True))
     return Pipeline(stages)

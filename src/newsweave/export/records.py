@@ -54,7 +54,7 @@ def quotes(store: Store) -> Iterator[dict[str, Any]]:
 def _stories_and_events(store: Store) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     merged = merge_events(store.event_rows(), store.copies())
     docs = list(store.iter_documents(columns=("doc_id", "source", "title", "outlet", "published")))
-    story_list = stories(merged, docs)
+    story_list = stories(docs, store.story_index().story_map())
     by_doc = {d: s["story_id"] for s in story_list for d in s["doc_ids"]}
     events = []
     for ev in merged:

@@ -18,6 +18,7 @@ from ..article import Article
 from ..errors import InputError, StageError
 from ..link.kb import kb_from_env
 from ..link.resolve import DocCluster, resolve
+from ..link.stories import StoryParams
 from ..pipeline import Pipeline, build_pipeline
 from ..store import Store
 from .readers import read_input
@@ -54,8 +55,10 @@ def human_size(n: int) -> str:
 
 class Ingest:
     def __init__(self, store: Store, *, max_bytes: int = DEFAULT_MAX_BYTES, nlp: bool = True,
-                 on_problem: Callable[[InputError], None] | None = None):
+                 on_problem: Callable[[InputError], None] | None = None, story_params: StoryParams | None = None):
         self.store = store
+        self.nlp = nlp
+        self.story_params = story_params
         self.max_bytes = max_bytes
         self.on_problem = on_problem or (lambda err: None)
         self._conn: Connection | None = None
@@ -159,15 +162,19 @@ class Ingest:
                 else:
                     seen.add(a.doc_id)
                     fresh.append(a)
+            added: list[str] = []
             for result in self.pipeline.process(fresh):
                 if isinstance(result, Article):
                     if self.store.add_document(conn, result):
-                        self.summary.added.append(result.doc_id)
+                        added.append(result.doc_id)
                     else:
                         self.summary.unchanged += 1
                 else:
                     self._problem(conn, _as_input_error(result))
             self._conn = None
+            if self.nlp:
+                self.store.story_index(self.story_params).assign(conn, added)
+            self.summary.added += added
 
     def resolve_entities(self) -> int:
         """Resolve every stored document's clusters into entities; returns how many."""
@@ -198,6 +205,12 @@ class Ingest:
                     advance()
                 self._conn = None
         self.link_copies([r["doc_id"] for r in rows])
+        if self.nlp:
+            with self.store.transaction() as conn:
+                index = self.store.story_index(self.story_params)
+                order = index.reset(conn)
+                known = set(order)
+                index.assign(conn, order + [r["doc_id"] for r in rows if r["doc_id"] not in known])
         self.summary.entities = self.resolve_entities()
         return updated
 

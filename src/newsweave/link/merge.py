@@ -11,21 +11,19 @@ Reconciled fields: the best-supported value (most documents, then the more preci
 reported value with the documents behind it, ``conflicts`` where documents disagree (followers,
 date, place, the actor's name as written), and ``single_source`` when one outlet alone reports it.
 
-Stories (until story clustering proper): documents are one story when the same recent asserted
-event (within ``STORY_DAYS`` of their publication) is their lead — told in the first paragraph of
-the document that tells any event; every other document is a story of its own.
+Stories are clustered from the documents' words (:mod:`.stories`); an event belongs to the story
+most of its documents are in.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from datetime import date
 from typing import Any
 
 from .names import fold
+from .stories import story_id
 
-STORY_DAYS = 10
 MODALITY_CLASS = {"asserted": "asserted", "speculative": "speculative", "planned": "planned", "denied": "denied"}
 
 
@@ -70,11 +68,6 @@ def merge_events(rows: list[dict[str, Any]], copies: dict[str, str] | None = Non
     ``copies`` maps a near-duplicate to its original (a copy is no independent confirmation)."""
     copies = copies or {}
     rows = [r for r in _explained_exits(rows) if r["actor_entity"] or r["actor_text"]]
-    first_para: dict[str, int] = {}
-    for r in rows:
-        first_para[r["doc_id"]] = min(first_para.get(r["doc_id"], 10**9), r.get("paragraph", 0))
-    for r in rows:
-        r["lead"] = r.get("paragraph", 0) == first_para[r["doc_id"]]
     groups: dict[tuple, list[list[dict[str, Any]]]] = defaultdict(list)
     # rows with a party first, so that a row that names none joins the bucket that does
     for r in sorted(rows, key=lambda r: _party(r) is None):
@@ -171,51 +164,25 @@ def _merged(rows: list[dict[str, Any]], copies: dict[str, str]) -> dict[str, Any
         "post": first["post"],
         "_docs": sorted(per_doc),
         "_published": {d: r["published"] for d, r in per_doc.items()},
-        "_lead_docs": {r["doc_id"] for r in rows if r.get("lead")},
     }
 
 
-def _near(event_date: str | None, published: str | None) -> bool:
-    if not event_date or not published or len(event_date) < 10:
-        return False
-    try:
-        return abs((date.fromisoformat(published[:10]) - date.fromisoformat(event_date[:10])).days) <= STORY_DAYS
-    except ValueError:
-        return False
-
-
-def stories(events: list[dict[str, Any]], docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Documents that report the same recent asserted event are one story."""
-    parent = {d["doc_id"]: d["doc_id"] for d in docs}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for ev in events:
-        if ev["modality"] != "asserted" or len(ev["_docs"]) < 2:
-            continue
-        near = [d for d in ev["_docs"] if _near(ev["date"], ev["_published"].get(d)) and d in ev["_lead_docs"]]
-        for d in near[1:]:
-            a, b = find(near[0]), find(d)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
+def stories(docs: list[dict[str, Any]], story_by_doc: dict[str, str]) -> list[dict[str, Any]]:
+    """SCHEMA.md ``story`` fields from the stored story of each document (``story_by_doc``, from
+    :mod:`newsweave.link.stories`); a document without one is a story of its own."""
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for d in docs:
-        groups[find(d["doc_id"])].append(d)
+        groups[story_by_doc.get(d["doc_id"]) or story_id(d["doc_id"])].append(d)
     out = []
-    for members in groups.values():
-        members.sort(key=lambda d: (d["published"] or "", d["doc_id"]))
-        ids = [d["doc_id"] for d in members]
+    for sid, members in groups.items():
+        members.sort(key=lambda d: (d["published"] or "9999", d["doc_id"]))
         out.append({
-            "story_id": hashlib.sha1(ids[0].encode()).hexdigest()[:12],
-            "title": members[0]["title"] or members[0]["source"],
-            "doc_ids": ids,
+            "story_id": sid,
+            "title": next((d["title"] for d in members if d["title"]), members[0]["source"]),
+            "doc_ids": [d["doc_id"] for d in members],
             "outlets": list(dict.fromkeys(d["outlet"] for d in members if d["outlet"])),
         })
-    return out
+    return sorted(out, key=lambda s: (-len(s["doc_ids"]), s["story_id"]))
 
 
 def story_of(ev: dict[str, Any], story_by_doc: dict[str, str]) -> str | None:

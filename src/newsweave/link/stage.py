@@ -17,6 +17,7 @@ from ..nlp.times import find_times
 from .coref import Cluster, cluster, mentions_of
 from .dedup import signature, to_bytes
 from .kb import KB, kb_from_env
+from .stories import doc_terms, event_terms
 from .names import fold, part_key, same_name
 
 
@@ -79,6 +80,7 @@ def link_articles(articles: list[Article]) -> list[Article]:
                     ev.actor_cluster = c.index
         article.events += _headline_events(article, heads.get(n))
         article.signature = to_bytes(signature(article.text))
+        article.terms = doc_terms(doc) | event_terms(article.events, article.clusters, article.text)
         _dateline_place(article)
     return articles
 

@@ -77,7 +77,7 @@ def open_store(url: str | None = None) -> Store:
 class Store:
     def __init__(self, engine):
         self.engine = engine
-        t = reflect(engine)
+        t = self.tables = reflect(engine)
         self.documents, self.problems, self.outlet_lines = t["documents"], t["ingest_problems"], t["outlet_lines"]
         self.migrations = t["schema_migrations"]
         self.mentions, self.clusters, self.entities = t["mentions"], t["clusters"], t["entities"]
@@ -112,6 +112,12 @@ class Store:
         with self.engine.begin() as conn:
             yield conn
 
+    def story_index(self, params: Any = None) -> Any:
+        """The story index over this store (:class:`newsweave.store.stories.StoryIndex`)."""
+        from .stories import StoryIndex
+
+        return StoryIndex(self, params)
+
     # -- documents -----------------------------------------------------------------------------
     def add_document(self, conn: Connection, a: Article) -> bool:
         """Store a processed article; False (and nothing changed) when its doc_id is stored."""
@@ -140,6 +146,7 @@ class Store:
             conn.execute(delete(self.doc_events).where(self.doc_events.c.doc_id == a.doc_id))
             conn.execute(delete(self.times).where(self.times.c.doc_id == a.doc_id))
             conn.execute(delete(self.signatures).where(self.signatures.c.doc_id == a.doc_id))
+            self.story_index().forget_terms(conn, a.doc_id)
             self._record_entities(conn, a)
 
     def _record_entities(self, conn: Connection, a: Article) -> None:
@@ -152,6 +159,7 @@ class Store:
             conn.execute(insert(self.quotes), [
                 {"doc_id": a.doc_id, "n": n, "start": q.start, "end": q.end, "text": q.text,
                  "speaker_cluster": q.cluster, "speaker_text": q.speaker_text} for n, q in enumerate(a.quotes)])
+        self.story_index().record_terms(conn, a.doc_id, a.terms)
         if a.signature is not None:
             conn.execute(insert(self.signatures).values(doc_id=a.doc_id, minhash=a.signature))
         if a.times:

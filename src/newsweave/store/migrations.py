@@ -185,6 +185,40 @@ def _v6_near_duplicates(conn: Connection) -> None:
     md.create_all(conn, tables=[md.tables["signatures"], md.tables["near_duplicates"]])
 
 
+def _v7_stories(conn: Connection) -> None:
+    md = MetaData()
+    Table("documents", md, autoload_with=conn)
+    fk = lambda: ForeignKey("documents.doc_id", ondelete="CASCADE")  # noqa: E731
+    Table(
+        "doc_terms", md,
+        Column("doc_id", String(32), fk(), nullable=False),
+        Column("term", String(200), nullable=False),
+        Column("tf", Float, nullable=False),
+        PrimaryKeyConstraint("doc_id", "term"),
+        Index("ix_doc_terms_term", "term"),
+    )
+    Table(
+        "term_df", md,
+        Column("term", String(200), primary_key=True),
+        Column("df", Integer, nullable=False),
+    )
+    Table(
+        "doc_neighbours", md,
+        Column("doc_id", String(32), fk(), nullable=False),
+        Column("other", String(32), fk(), nullable=False),
+        Column("sim", Float, nullable=False),
+        PrimaryKeyConstraint("doc_id", "other"),
+    )
+    Table(
+        "story_docs", md,
+        Column("doc_id", String(32), fk(), primary_key=True),
+        Column("story_id", String(32), nullable=False),
+        Column("seq", Integer, nullable=False),
+        Index("ix_story_docs_story", "story_id"),
+    )
+    md.create_all(conn, tables=[md.tables[n] for n in ("doc_terms", "term_df", "doc_neighbours", "story_docs")])
+
+
 #: (version, name, function) in order
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "documents, ingest problems, outlet lines", _v1_documents),
@@ -193,6 +227,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (4, "events found in each document", _v4_events),
     (5, "time expressions", _v5_times),
     (6, "near-duplicate signatures and links", _v6_near_duplicates),
+    (7, "story clustering: document terms, term frequencies, neighbours, stories", _v7_stories),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

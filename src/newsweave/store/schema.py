@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, MetaData, Table
 
-TABLES = ("documents", "ingest_problems", "outlet_lines", "schema_migrations", "mentions", "clusters", "entities", "quotes", "doc_events", "times", "signatures", "near_duplicates")
+TABLES = ("documents", "ingest_problems", "outlet_lines", "schema_migrations", "mentions", "clusters", "entities", "quotes", "doc_events", "times", "signatures", "near_duplicates",
+          "doc_terms", "term_df", "doc_neighbours", "story_docs")
 
 
 def reflect(engine: Engine) -> dict[str, Table]:

@@ -1,0 +1,204 @@
+"""The story index in the database: each document's content words (``doc_terms``), how many
+documents use each word (``term_df``; the row for the empty word counts the documents), the
+neighbour edges between similar documents (``doc_neighbours``) and each document's story
+(``story_docs``, with its arrival order ``seq``). The clustering rule is :mod:`newsweave.link.stories`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, delete, func, insert, select
+
+from ..link.stories import (StoryParams, cluster_block, cosine, event_conflict, scale, story_id, vector,
+                            within_window)
+
+if TYPE_CHECKING:
+    from .db import Store
+
+DOCS = ""  # term_df row that counts documents
+CHUNK = 500  # bound parameters per IN (...) query
+
+
+def _chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+class StoryIndex:
+    def __init__(self, store: Store, params: StoryParams | None = None):
+        self.store = store
+        self.p = params or StoryParams()
+        t = store.tables
+        self.terms, self.df, self.edges, self.members = t["doc_terms"], t["term_df"], t["doc_neighbours"], t["story_docs"]
+        self.documents = t["documents"]
+
+    # -- terms ---------------------------------------------------------------------------------
+    def record_terms(self, conn: Connection, doc_id: str, terms: Mapping[str, float]) -> None:
+        if not terms:
+            return
+        conn.execute(insert(self.terms), [{"doc_id": doc_id, "term": t, "tf": w} for t, w in terms.items()])
+        self._bump(conn, [*terms, DOCS], +1)
+
+    def forget_terms(self, conn: Connection, doc_id: str) -> None:
+        old = list(conn.scalars(select(self.terms.c.term).where(self.terms.c.doc_id == doc_id)))
+        if old:
+            conn.execute(delete(self.terms).where(self.terms.c.doc_id == doc_id))
+            self._bump(conn, [*old, DOCS], -1)
+
+    def _bump(self, conn: Connection, terms: list[str], by: int) -> None:
+        stmt = self.store._insert(self.df)
+        stmt = stmt.on_conflict_do_update(index_elements=["term"], set_={"df": self.df.c.df + stmt.excluded.df})
+        conn.execute(stmt, [{"term": t, "df": by} for t in terms])
+
+    def _dfs(self, conn: Connection, terms: Iterable[str], into: dict[str, int]) -> None:
+        missing = [t for t in set(terms) if t not in into]
+        for part in _chunks(missing):
+            into.update(conn.execute(select(self.df.c.term, self.df.c.df).where(self.df.c.term.in_(part))).all())
+
+    def _tfs(self, conn: Connection, doc_ids: list[str]) -> dict[str, dict[str, float]]:
+        out: dict[str, dict[str, float]] = defaultdict(dict)
+        for part in _chunks(doc_ids):
+            for d, t, w in conn.execute(select(self.terms.c.doc_id, self.terms.c.term, self.terms.c.tf)
+                                        .where(self.terms.c.doc_id.in_(part))):
+                out[d][t] = w
+        return out
+
+    # -- clustering ----------------------------------------------------------------------------
+    def assign(self, conn: Connection, new: list[str]) -> int:
+        """Give each new document (in arrival order) its story, reclustering the stories it
+        touches. Returns how many documents' story was written."""
+        new = [d for d in dict.fromkeys(new)
+               if conn.scalar(select(self.members.c.doc_id).where(self.members.c.doc_id == d)) is None]
+        if not new:
+            return 0
+        dfs: dict[str, int] = {}
+        self._dfs(conn, [DOCS], dfs)
+        n = max(dfs.get(DOCS, 0), 1)
+        tfs = self._tfs(conn, new)
+        published = self._published(conn, new)
+        seq = (conn.scalar(select(func.max(self.members.c.seq))) or 0)
+        arrived: set[str] = set()
+        for doc in new:
+            seq += 1
+            conn.execute(insert(self.members).values(doc_id=doc, story_id=story_id(doc), seq=seq))
+            self._link(conn, doc, tfs.get(doc, {}), published, dfs, n, arrived)
+            arrived.add(doc)
+        return self._recluster(conn, new)
+
+    def _published(self, conn: Connection, doc_ids: list[str]) -> dict[str, str | None]:
+        out: dict[str, str | None] = {}
+        for part in _chunks(doc_ids):
+            out.update(conn.execute(select(self.documents.c.doc_id, self.documents.c.published)
+                                    .where(self.documents.c.doc_id.in_(part))).all())
+        return out
+
+    def _link(self, conn: Connection, doc: str, tf: dict[str, float], published: dict[str, str | None],
+              dfs: dict[str, int], n: int, arrived: set[str]) -> None:
+        """Neighbour edges between ``doc`` and the stored documents most like it."""
+        p = self.p
+        self._dfs(conn, tf, dfs)
+        v = vector(tf, dfs, n)
+        query = sorted(v, key=v.get, reverse=True)[:p.query_terms]
+        votes: dict[str, float] = defaultdict(float)
+        for term in query:
+            rows = conn.scalars(select(self.terms.c.doc_id).where(self.terms.c.term == term).limit(p.postings))
+            for other in rows:
+                if other != doc:
+                    votes[other] += v[term]
+        ranked = sorted(votes, key=votes.get, reverse=True)
+        old = set(self._stored(conn, ranked[:p.candidates * 2])) | (arrived & set(ranked))
+        cands = [d for d in ranked if d in old][:p.candidates]
+        published.update(self._published(conn, [d for d in cands if d not in published]))
+        cands = [d for d in cands if within_window(published.get(doc), published.get(d), p.window_days)]
+        ctf = self._tfs(conn, cands)
+        self._dfs(conn, (t for tf_ in ctf.values() for t in tf_), dfs)
+        rows = []
+        for other in cands:
+            sim = cosine(v, vector(ctf.get(other, {}), dfs, n))
+            if event_conflict(tf, ctf.get(other, {})):
+                sim *= p.event_conflict
+            if sim >= p.min_sim:
+                rows += [{"doc_id": doc, "other": other, "sim": sim}, {"doc_id": other, "other": doc, "sim": sim}]
+        if rows:
+            stmt = self.store._insert(self.edges)
+            conn.execute(stmt.on_conflict_do_update(index_elements=["doc_id", "other"], set_={"sim": stmt.excluded.sim}),
+                         rows)
+
+    def _stored(self, conn: Connection, doc_ids: list[str]) -> list[str]:
+        """Those of ``doc_ids`` that already have a story."""
+        out: list[str] = []
+        for part in _chunks(doc_ids):
+            out += conn.scalars(select(self.members.c.doc_id).where(self.members.c.doc_id.in_(part)))
+        return out
+
+    def _recluster(self, conn: Connection, new: list[str]) -> int:
+        p = self.p
+        edges = self._edges(conn, new)
+        touched = {o for d in new for o in edges.get(d, {})}
+        stories = self._stories_of(conn, sorted(touched))
+        block = set(new) | touched | set(self._members(conn, sorted(set(stories.values()))))
+        edges.update(self._edges(conn, sorted(block - set(edges))))
+        self._prune(conn, edges)
+        sigma = {d: scale(edges.get(d, {}).values(), p) for d in block}
+        seqs = self._seqs(conn, sorted(block))
+        order = sorted(block, key=lambda d: (seqs[d], d))
+        inside = {d: {o: s for o, s in edges.get(d, {}).items() if o in block} for d in block}
+        roots = cluster_block(order, inside, sigma, p)
+        for part in _chunks(order):
+            conn.execute(delete(self.members).where(self.members.c.doc_id.in_(part)))
+        conn.execute(insert(self.members), [{"doc_id": d, "story_id": story_id(roots[d]), "seq": seqs[d]} for d in order])
+        return len(order)
+
+    def _edges(self, conn: Connection, doc_ids: list[str]) -> dict[str, dict[str, float]]:
+        out: dict[str, dict[str, float]] = defaultdict(dict)
+        for part in _chunks(doc_ids):
+            for d, o, s in conn.execute(select(self.edges.c.doc_id, self.edges.c.other, self.edges.c.sim)
+                                        .where(self.edges.c.doc_id.in_(part))):
+                out[d][o] = s
+        return out
+
+    def _prune(self, conn: Connection, edges: dict[str, dict[str, float]]) -> None:
+        """Keep each document's ``neighbours`` best edges."""
+        for d, es in edges.items():
+            if len(es) > self.p.neighbours:
+                drop = sorted(es, key=es.get, reverse=True)[self.p.neighbours:]
+                conn.execute(delete(self.edges).where(self.edges.c.doc_id == d, self.edges.c.other.in_(drop)))
+                for o in drop:
+                    del es[o]
+
+    def _stories_of(self, conn: Connection, doc_ids: list[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for part in _chunks(doc_ids):
+            out.update(conn.execute(select(self.members.c.doc_id, self.members.c.story_id)
+                                    .where(self.members.c.doc_id.in_(part))).all())
+        return out
+
+    def _members(self, conn: Connection, story_ids: list[str]) -> list[str]:
+        out: list[str] = []
+        for part in _chunks(story_ids):
+            out += conn.scalars(select(self.members.c.doc_id).where(self.members.c.story_id.in_(part)))
+        return out
+
+    def _seqs(self, conn: Connection, doc_ids: list[str]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for part in _chunks(doc_ids):
+            out.update(conn.execute(select(self.members.c.doc_id, self.members.c.seq)
+                                    .where(self.members.c.doc_id.in_(part))).all())
+        return out
+
+    def reset(self, conn: Connection) -> list[str]:
+        """Forget every edge and story (terms stay); returns the documents in arrival order."""
+        order = list(conn.scalars(select(self.members.c.doc_id).order_by(self.members.c.seq)))
+        conn.execute(delete(self.edges))
+        conn.execute(delete(self.members))
+        return order
+
+    def story_map(self, conn: Connection | None = None) -> dict[str, str]:
+        """Each document's story (``conn``: inside a transaction in hand)."""
+        if conn is not None:
+            return dict(conn.execute(select(self.members.c.doc_id, self.members.c.story_id)).all())
+        with self.store.engine.connect() as own:
+            return self.story_map(own)

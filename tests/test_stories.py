@@ -1,0 +1,153 @@
+"""Stories: the clustering rule on hand-built links, the incremental index on hand-built terms,
+and whole articles (written for these tests) through the pipeline."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from newsweave.article import Article
+from newsweave.link.stories import (StoryParams, cluster_block, event_conflict, scale, story_id, vector,
+                                    within_window)
+
+from conftest import write
+
+P = StoryParams()
+
+
+def _edges(pairs: dict[tuple[str, str], float]) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    for (a, b), s in pairs.items():
+        out.setdefault(a, {})[b] = s
+        out.setdefault(b, {})[a] = s
+    return out
+
+
+def test_stories_cluster_block_joins_or_starts():
+    edges = _edges({("a", "b"): 0.5, ("b", "c"): 0.45, ("a", "c"): 0.4, ("c", "d"): 0.05})
+    sigma = {d: 0.3 for d in "abcd"}
+    roots = cluster_block(list("abcd"), edges, sigma, P)
+    assert roots == {"a": "a", "b": "a", "c": "a", "d": "d"}
+
+
+def test_stories_cluster_block_a_report_that_links_two_stories_joins_them():
+    edges = _edges({("a", "b"): 0.05, ("c", "a"): 0.5, ("c", "b"): 0.5})
+    sigma = {d: 0.3 for d in "abc"}
+    assert cluster_block(["a", "b", "c"], edges, sigma, P) == {"a": "a", "b": "a", "c": "a"}
+    weak = _edges({("a", "b"): 0.05, ("c", "a"): 0.5, ("c", "b"): 0.2})  # 0.2/0.3 < merge: b stays apart
+    assert cluster_block(["a", "b", "c"], weak, sigma, P)["b"] == "b"
+
+
+def test_stories_scale_is_the_kth_neighbour_never_below_the_floor():
+    assert scale([0.9, 0.8, 0.7, 0.6, 0.5, 0.4], P) == 0.5
+    assert scale([0.9, 0.3], P) == 0.3  # fewer than k: the weakest it has
+    assert scale([0.1], P) == P.floor and scale([], P) == P.floor
+
+
+def test_stories_window_undated_documents_cluster_with_all():
+    assert within_window("2026-03-14", "2026-04-01T10:00:00+05:30", 90)
+    assert not within_window("2026-03-14", "2025-01-01", 90)
+    assert within_window(None, "2025-01-01", 90) and within_window("2026-03-14", "2025-01-01", None)
+
+
+def test_stories_event_conflict_needs_events_on_both_sides():
+    assert event_conflict({"event:join_party:rai": 1}, {"event:expelled:sahni": 1})
+    assert not event_conflict({"event:join_party:rai": 1}, {"event:join_party:rai": 1, "x": 1})
+    assert not event_conflict({"event:join_party:rai": 1}, {"bridge": 1})
+
+
+def test_stories_vector_is_unit_length_and_weighs_rare_words():
+    v = vector({"rare": 1, "common": 1}, {"rare": 1, "common": 50}, 100)
+    assert abs(sum(w * w for w in v.values()) - 1) < 1e-9 and v["rare"] > v["common"]
+
+
+def _doc(store, conn, name: str, terms: dict[str, float], published: str | None = None) -> str:
+    a = Article(f"{name}.txt", "text", f"{name} {sorted(terms)}")
+    a.text, a.published, a.terms = a.raw, published, terms
+    store.add_document(conn, a)
+    return a.doc_id
+
+
+BRIDGE = {"bridge": 3, "collapse": 2, "river": 2, "ganga": 2, "rescue": 1}
+FLOOD = {"flood": 3, "rain": 2, "village": 2, "kosi": 2, "relief": 1}
+
+
+def test_stories_index_incremental_and_stable(store):
+    index = store.story_index()
+    with store.transaction() as conn:
+        a = _doc(store, conn, "a", BRIDGE, "2026-03-01")
+        b = _doc(store, conn, "b", FLOOD | {"tent": 1}, "2026-03-01")
+        index.assign(conn, [a, b])
+    first = index.story_map()
+    assert first[a] != first[b] and first[a] == story_id(a)
+    with store.transaction() as conn:
+        c = _doc(store, conn, "c", BRIDGE | {"toll": 1}, "2026-03-02")
+        d = _doc(store, conn, "d", FLOOD | {"boat": 1}, "2026-03-02")
+        e = _doc(store, conn, "e", BRIDGE | {"probe": 1}, "2027-03-02")  # a year later: another story
+        assert index.assign(conn, [c, d, e]) > 0
+        assert index.assign(conn, [c, d, e]) == 0  # assigned once
+    m = index.story_map()
+    assert m[a] == m[c] == first[a] and m[b] == m[d] == first[b] and m[e] not in (m[a], m[b])
+
+
+def test_stories_reprocess_keeps_them(store):
+    index = store.story_index()
+    with store.transaction() as conn:
+        ids = [_doc(store, conn, n, BRIDGE | {n: 1}) for n in ("p", "q")]
+        index.assign(conn, ids)
+        before = index.story_map(conn)
+        order = index.reset(conn)
+        assert order == ids and index.story_map(conn) == {}
+        index.assign(conn, order)
+    assert index.story_map() == before and len(set(before.values())) == 1
+
+
+# -- whole articles ------------------------------------------------------------------------------
+JOIN = ("PATNA: Former minister Ramesh Kumar Yadav joined the Lok Vikas Party on Saturday at a rally at the "
+        "Gandhi Maidan, where party president Sunita Devi welcomed him and about 200 of his supporters. "
+        "Yadav said the party alone spoke for farmers of the Kosi region and promised to campaign in every "
+        "district before the assembly election. Devi said the party would give him a role in the campaign.")
+JOIN2 = ("Ramesh Kumar Yadav, a former minister, became a member of the Lok Vikas Party on Saturday. He was "
+         "welcomed into the party by its president Sunita Devi at a rally at Gandhi Maidan in Patna, attended "
+         "by around 200 of his supporters. Yadav promised to tour every district of the Kosi region.")
+BRIDGE_ART = ("PATNA: Ramesh Kumar Yadav and Sunita Devi on Saturday inspected the site of the bridge over the "
+              "Gandak river that collapsed last week, and demanded a judicial inquiry into the contractor's "
+              "work. The two leaders met families of the three labourers killed when a span fell into the "
+              "water, and said the state should pay each family compensation without delay.")
+BRIDGE_ART2 = ("Two opposition leaders, Sunita Devi and Ramesh Kumar Yadav, visited the collapsed Gandak river "
+               "bridge on Saturday. A span of the bridge fell into the water last week, killing three labourers. "
+               "They demanded a judicial inquiry and compensation for the families of the dead labourers.")
+
+
+@pytest.mark.slow
+def test_stories_two_events_same_people_same_day(cli, tmp_path):
+    write(tmp_path / "a1.txt", f"date 2026-03-14 Yadav Joins Lok Vikas Party | Daily Lamp\n\n{JOIN}")
+    write(tmp_path / "a2.txt", f"date 2026-03-14 Yadav joins LVP at Patna rally | The Courier\n\n{JOIN2}")
+    write(tmp_path / "b1.txt", f"date 2026-03-14 Yadav, Devi visit collapsed bridge | Daily Lamp\n\n{BRIDGE_ART}")
+    write(tmp_path / "b2.txt", f"date 2026-03-14 Leaders demand probe into bridge collapse | The Courier\n\n{BRIDGE_ART2}")
+    assert cli("ingest", "--silent", str(tmp_path)).exit_code == 0
+    source = {d["doc_id"]: d["source"] for d in cli.records()}
+    groups = sorted(sorted(source[d] for d in s["doc_ids"]) for s in cli.records(kind="story"))
+    assert groups == [["a1.txt", "a2.txt"], ["b1.txt", "b2.txt"]]
+
+
+@pytest.mark.slow
+def test_stories_person_timeline_across_three_stories(cli, tmp_path):
+    write(tmp_path / "2019.txt", "date 2019-05-02 Jan Kranti Dal expels Anil Verma | Daily Lamp\n\nPATNA: The Jan "
+          "Kranti Dal on Thursday expelled former MLA Anil Verma for anti-party activities. The party's state "
+          "president said Verma had campaigned against the party's candidate in the Lok Sabha election.")
+    write(tmp_path / "2020.txt", "date 2020-08-10 Anil Verma joins Lok Vikas Party | The Courier\n\nPATNA: Former "
+          "MLA Anil Verma joined the Lok Vikas Party on Monday in the presence of its president at the party "
+          "office. Verma said the party would win the assembly election in the Kosi region.")
+    write(tmp_path / "2026.txt", "date 2026-01-24 Anil Verma quits Lok Vikas Party | Daily Lamp\n\nPATNA: Former "
+          "MLA Anil Verma quit the Lok Vikas Party on Saturday, saying he had been sidelined. His supporters "
+          "said he may join the Praja Ekta Dal next month.")
+    assert cli("ingest", "--silent", str(tmp_path)).exit_code == 0
+    assert len(cli.records(kind="story")) == 3
+    res = cli("person", "Anil Verma", "--json")
+    assert res.exit_code == 0, res.output
+    [t] = json.loads(res.stdout)
+    assert [(p["party_name"], p["start"], p["end"], p["how_ended"]) for p in t["periods"]] == [
+        ("Jan Kranti Dal", None, "2019-05-02", "expelled"), ("Lok Vikas Party", "2020-08-10", "2026-01-24", "leave_party")]
+    assert [(s["type"], s["modality"]) for s in t["possible_steps"]] == [("join_party", "speculative")]
