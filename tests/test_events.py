@@ -100,6 +100,18 @@ def test_merge_different_years_are_different_events_and_exit_is_expulsion():
     assert sorted((e["type"], e["date"]) for e in evs) == [("expelled", "2019"), ("leave_party", "2026-03-14")]
 
 
+def test_merge_a_city_in_its_state_is_no_place_conflict():
+    from newsweave.link.kb import load_kb
+
+    rows = [_row("a", "Wire", place_entity_name="Bihar", place_text="Bihar"), _row("b", "Daily"),
+            _row("c", "Times", place_entity_name="Bihar", place_text="Bihar")]
+    [ev] = merge_events(rows, inside=load_kb().inside)
+    assert ev["place"] == "Patna" and ev["conflicts"] == []
+    rows[1] = _row("b", "Daily", place_entity_name="Lucknow", place_text="Lucknow")
+    [ev] = merge_events(rows, inside=load_kb().inside)
+    assert ev["place"] == "Bihar" and [c["field"] for c in ev["conflicts"]] == ["place"]
+
+
 def test_merge_stories_group_documents_by_stored_story():
     docs = [{"doc_id": d, "source": d, "title": d, "outlet": o, "published": p} for d, o, p in
             (("a", "Wire", "2026-03-15"), ("b", "Daily", "2026-03-14"), ("c", "Times", None))]

@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from ..link.kb import kb_from_env
 from ..link.merge import merge_events, stories, story_of
 from ..store import Store
 
@@ -52,7 +53,7 @@ def quotes(store: Store) -> Iterator[dict[str, Any]]:
 
 
 def _stories_and_events(store: Store) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    merged = merge_events(store.event_rows(), store.copies())
+    merged = merge_events(store.event_rows(), store.copies(), kb_from_env().inside)
     docs = list(store.iter_documents(columns=("doc_id", "source", "title", "outlet", "published")))
     story_list = stories(docs, store.story_index().story_map())
     by_doc = {d: s["story_id"] for s in story_list for d in s["doc_ids"]}

