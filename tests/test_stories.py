@@ -151,3 +151,29 @@ def test_stories_person_timeline_across_three_stories(cli, tmp_path):
     assert [(p["party_name"], p["start"], p["end"], p["how_ended"]) for p in t["periods"]] == [
         ("Jan Kranti Dal", None, "2019-05-02", "expelled"), ("Lok Vikas Party", "2020-08-10", "2026-01-24", "leave_party")]
     assert [(s["type"], s["modality"]) for s in t["possible_steps"]] == [("join_party", "speculative")]
+
+
+@pytest.mark.slow
+def test_stories_sample_corpus_and_story_command(cli):
+    from conftest import EXAMPLES
+
+    assert cli("ingest", "--silent", str(EXAMPLES)).exit_code == 0
+    source = {d["doc_id"]: d["source"].split("_", 2)[-1] for d in cli.records()}
+    stories = cli.records(kind="story")
+    groups = sorted(sorted(source[d] for d in s["doc_ids"]) for s in stories)
+    assert sorted(map(len, groups)) == [2, 3, 5]
+    rai = next(s for s in stories if len(s["doc_ids"]) == 5)
+    assert all("rai" in source[d] or "nic-20260315" in source[d] for d in rai["doc_ids"])
+    res = cli("story", rai["story_id"][:6], "--json")
+    assert res.exit_code == 0, res.output
+    rep = json.loads(res.stdout)
+    [left] = [e for e in rep["events"] if e["type"] == "leave_party" and not e["background"]]
+    differ = {c["field"]: {v["value"]: v["outlets"] for v in c["values"]} for c in left["differ"]}
+    assert set(differ["followers"]) == {41, 42} and "The Deccan Ledger" in differ["followers"][41]
+    assert set(differ["actor_name"]) == {"Devkinandan Rai", "Deokinandan Rai"}
+    assert left["independent_sources"] == 4 and len(rep["documents"]) == 5  # the syndicated copy counts once
+    assert any(e["background"] and e["type"] == "expelled" for e in rep["events"])
+    assert rep["quotes"][0]["speaker"] == "Devkinandan Rai"
+    text = cli("story", rai["story_id"])
+    assert text.exit_code == 0 and "What happened" in text.stdout and "differ" in text.stdout
+    assert cli("story", "nosuchstory").exit_code == 1

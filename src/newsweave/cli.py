@@ -437,6 +437,49 @@ def stories(
     _emit_rows(view, ("story_id", "docs", "outlets", "title"), False, False, f"{len(rows)} stories")
 
 
+@app.command()
+@_fails_cleanly
+def story(
+    ctx: typer.Context,
+    story_id: str = typer.Argument(..., help="A story id (or its first characters), as `newsweave stories` lists it."),
+    as_json: bool = typer.Option(False, "--json", help="JSON instead of text."),
+) -> None:
+    """One story: what happened, where outlets agree, where they differ, what only one reports, quotes by speaker."""
+    from .export.report import story_report
+
+    rep = story_report(_store(ctx), story_id)
+    if as_json:
+        out.print_json(json.dumps(rep, ensure_ascii=False))
+        return
+    out.print(Text.assemble((rep["title"] or rep["story_id"], "bold"), f"  [{rep['story_id']}]"))
+    out.print(f"{len(rep['documents'])} documents from {', '.join(rep['outlets']) or 'unknown outlets'}", highlight=False)
+    for d in rep["documents"]:
+        copy = f"  (copy of {d['copy_of'][:10]})" if d["copy_of"] else ""
+        out.print(Text.assemble("  ", ((d["published"] or "?")[:10], "dim"), "  ", (d["outlet"] or "?", "cyan"), "  ",
+                                d["title"] or d["doc_id"], copy))
+    if not rep["events"]:
+        out.print("\nNo political event found.")
+    for n, ev in enumerate(rep["events"]):
+        if n == 0 or ev["background"] != rep["events"][n - 1]["background"]:
+            out.print("\n[bold]Background[/]" if ev["background"] else "\n[bold]What happened[/]")
+        said = f"; attributed: {', '.join(ev['attribution'])}" if ev["attribution"] else ""
+        out.print(Text.assemble("  • ", (f"{ev['actor_name']} {ev['type'].replace('_', ' ')} {ev['party_name'] or ''}".strip(), "bold"),
+                                f" ({ev['modality']}{said}); {len(ev['outlets'])} outlets, "
+                                f"{ev['independent_sources']} independent"))
+        for label, facts in (("agree", ev["agree"]), ("only one outlet", ev["only_one_outlet"])):
+            for f in facts:
+                out.print(f"      {label}: {f['field']} {f['value']} ({', '.join(map(str, f['outlets']))})", highlight=False)
+        for c in ev["differ"]:
+            vals = "; ".join(f"{v['value']} ({', '.join(map(str, v['outlets']))})" for v in c["values"])
+            out.print(Text.assemble("      ", ("differ", "yellow"), f": {c['field']}: {vals}"))
+    if rep["quotes"]:
+        out.print("\n[bold]Quotes by speaker[/]")
+    for sp in rep["quotes"]:
+        out.print(f"  [bold]{sp['speaker']}[/]", highlight=False)
+        for q in sp["quotes"]:
+            out.print(Text.assemble("    “", q["text"], "” — ", (", ".join(dict.fromkeys(q["outlets"])), "cyan")))
+
+
 PROBLEM_COLUMNS = ("kind", "source", "row", "reason", "times", "last_seen")
 
 

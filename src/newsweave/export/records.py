@@ -52,7 +52,7 @@ def quotes(store: Store) -> Iterator[dict[str, Any]]:
                "speaker_as_written": row["speaker_text"], "start": row["start"], "end": row["end"]}
 
 
-def _stories_and_events(store: Store) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def stories_and_events(store: Store) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     merged = merge_events(store.event_rows(), store.copies(), kb_from_env().inside)
     docs = list(store.iter_documents(columns=("doc_id", "source", "title", "outlet", "published")))
     story_list = stories(docs, store.story_index().story_map())
@@ -70,11 +70,11 @@ def _stories_and_events(store: Store) -> tuple[list[dict[str, Any]], list[dict[s
 
 
 def story_records(store: Store, merged: tuple[list, list] | None = None) -> Iterator[dict[str, Any]]:
-    yield from (merged or _stories_and_events(store))[0]
+    yield from (merged or stories_and_events(store))[0]
 
 
 def event_records(store: Store, merged: tuple[list, list] | None = None) -> Iterator[dict[str, Any]]:
-    yield from (merged or _stories_and_events(store))[1]
+    yield from (merged or stories_and_events(store))[1]
 
 
 def time_records(store: Store) -> Iterator[dict[str, Any]]:
@@ -95,7 +95,7 @@ EXPORTERS: dict[str, Callable[[Store], Iterator[dict[str, Any]]]] = {
 
 def records(store: Store, kinds: list[str] | None = None) -> Iterator[dict[str, Any]]:
     """Every record of the kinds asked for; stories and events come from one merge."""
-    merged = _stories_and_events(store) if kinds is None or {"story", "event"} & set(kinds) else None
+    merged = stories_and_events(store) if kinds is None or {"story", "event"} & set(kinds) else None
     for kind, produce in EXPORTERS.items():
         if kinds is None or kind in kinds:
             yield from (produce(store, merged) if kind in ("story", "event") else produce(store))

@@ -1,0 +1,119 @@
+"""One story for a reader: what happened, where the outlets agree, where they differ, what only one
+of them reports, and who said what. Built from the same records the export writes."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from ..errors import NotFoundError
+from ..store import Store
+from .records import documents, quotes, stories_and_events
+
+#: event fields a reader compares across outlets
+FACTS = ("date", "place", "followers", "party_name")
+
+
+def find_story(stories: list[dict[str, Any]], ident: str) -> dict[str, Any]:
+    """The story with this id, or the one story whose id starts with it."""
+    hits = [s for s in stories if s["story_id"] == ident] or [s for s in stories if s["story_id"].startswith(ident)]
+    if len(hits) != 1:
+        reason = "no story has" if not hits else f"{len(hits)} stories have"
+        raise NotFoundError(f"{reason} the id {ident!r}; `newsweave stories` lists them")
+    return hits[0]
+
+
+def _within(ev: dict[str, Any], members: set[str], copies: dict[str, str]) -> dict[str, Any]:
+    """The event as this story's documents tell it (others may tell it as background)."""
+    ev = dict(ev)
+    ev["sources"] = [s for s in ev["sources"] if s["doc_id"] in members]
+    ev["followers_reported"] = [dict(f, doc_ids=[d for d in f["doc_ids"] if d in members])
+                                for f in ev.get("followers_reported") or []]
+    ev["followers_reported"] = [f for f in ev["followers_reported"] if f["doc_ids"]]
+    support: dict[Any, int] = defaultdict(int)
+    for f in ev["followers_reported"]:
+        support[f["value"]] += len(f["doc_ids"])
+    ev["followers"] = max(support, key=lambda v: (support[v], v)) if support else None
+    conflicts = []
+    for c in ev["conflicts"]:
+        values = [dict(v, doc_ids=[d for d in v["doc_ids"] if d in members]) for v in c["values"]]
+        values = [v for v in values if v["doc_ids"]]
+        if len(values) > 1:
+            conflicts.append(dict(c, values=values))
+    ev["conflicts"] = conflicts
+    ev["independent_sources"] = len({copies.get(s["doc_id"]) or s["doc_id"] for s in ev["sources"]})
+    return ev
+
+
+def _facts(ev: dict[str, Any], outlet_of: dict[str, str]) -> tuple[list[dict], list[dict], list[dict]]:
+    """(agreed, differing, single-outlet) facts of one event."""
+    sources = [s["doc_id"] for s in ev["sources"]]
+    conflicted = {c["field"] for c in ev["conflicts"]}
+    followers: dict[Any, list[str]] = defaultdict(list)
+    for fr in ev["followers_reported"]:
+        followers[fr["value"]] += fr["doc_ids"]
+    agreed, differ, single = [], [], []
+    for c in ev["conflicts"]:
+        differ.append({"field": c["field"], "values": [
+            {"value": v["value"], "outlets": sorted({outlet_of.get(d, d) for d in v["doc_ids"]}), "doc_ids": v["doc_ids"]}
+            for v in c["values"]]})
+    for field in FACTS:
+        value = ev.get(field)
+        if value is None or field in conflicted:
+            continue
+        docs = followers.get(value) if field == "followers" else sources
+        outlets = sorted({outlet_of.get(d, d) for d in docs or sources})
+        fact = {"field": field, "value": value, "outlets": outlets}
+        (agreed if len(outlets) > 1 else single).append(fact)
+    return agreed, differ, single
+
+
+def _background(ev: dict[str, Any], first_published: str | None) -> bool:
+    """An event dated well before the story's first report is background, not the news."""
+    if not ev["date"] or not first_published:
+        return False
+    return ev["date"][:7] < first_published[:7] and ev["date"][:4] <= first_published[:4]
+
+
+def story_report(store: Store, ident: str) -> dict[str, Any]:
+    stories, events = stories_and_events(store)
+    story = find_story(stories, ident)
+    members = set(story["doc_ids"])
+    all_docs = list(documents(store))
+    copies = {d["doc_id"]: d["copy_of"] for d in all_docs if d["copy_of"]}
+    docs = sorted((d for d in all_docs if d["doc_id"] in members), key=lambda d: (d["published"] or "", d["doc_id"]))
+    outlet_of = {d["doc_id"]: d["outlet"] or d["source"] for d in docs}
+    first_published = next((d["published"] for d in docs if d["published"]), None)
+    happened = []
+    for ev in events:
+        ev = _within(ev, members, copies)
+        if not ev["sources"]:
+            continue
+        agreed, differ, single = _facts(ev, outlet_of)
+        happened.append({
+            "event_id": ev["event_id"], "type": ev["type"], "actor_name": ev["actor_name"],
+            "party_name": ev["party_name"], "date": ev["date"], "place": ev["place"], "followers": ev["followers"],
+            "modality": ev["modality"], "attribution": ev["attribution"],
+            "background": _background(ev, first_published),
+            "outlets": sorted({outlet_of[s["doc_id"]] for s in ev["sources"]}),
+            "independent_sources": ev["independent_sources"],
+            "agree": agreed, "differ": differ, "only_one_outlet": single,
+            "evidence": [{"outlet": outlet_of[s["doc_id"]], "doc_id": s["doc_id"], "text": s["evidence"],
+                          "copy_of": s["copy_of"]} for s in ev["sources"]],
+        })
+    happened.sort(key=lambda e: (e["background"], e["modality"] != "asserted", -len(e["outlets"]), e["date"] or ""))
+    said: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    for q in quotes(store):
+        if q["doc_id"] in members:
+            entry = said[q["speaker_name"] or "(unattributed)"].setdefault(q["text"], {"text": q["text"], "outlets": [], "doc_ids": []})
+            entry["outlets"].append(outlet_of[q["doc_id"]])
+            entry["doc_ids"].append(q["doc_id"])
+    return {
+        "story_id": story["story_id"], "title": story["title"], "outlets": story["outlets"],
+        "documents": [{"doc_id": d["doc_id"], "outlet": d["outlet"], "published": d["published"], "title": d["title"],
+                       "copy_of": d["copy_of"]} for d in docs],
+        "events": happened,
+        "only_one_outlet": [e["event_id"] for e in happened if len(e["outlets"]) == 1],
+        "quotes": [{"speaker": name, "quotes": sorted(qs.values(), key=lambda q: -len(q["outlets"]))}
+                   for name, qs in sorted(said.items(), key=lambda kv: (-sum(len(q["outlets"]) for q in kv[1].values()), kv[0]))],
+    }
