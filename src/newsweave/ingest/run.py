@@ -58,7 +58,7 @@ class Ingest:
                  on_problem: Callable[[InputError], None] | None = None, story_params: StoryParams | None = None):
         self.store = store
         self.nlp = nlp
-        self.story_params = story_params
+        self.stories = store.story_index(story_params)
         self.max_bytes = max_bytes
         self.on_problem = on_problem or (lambda err: None)
         self._conn: Connection | None = None
@@ -173,7 +173,7 @@ class Ingest:
                     self._problem(conn, _as_input_error(result))
             self._conn = None
             if self.nlp:
-                self.store.story_index(self.story_params).assign(conn, added)
+                self.stories.assign(conn, added)
             self.summary.added += added
 
     def resolve_entities(self) -> int:
@@ -207,10 +207,9 @@ class Ingest:
         self.link_copies([r["doc_id"] for r in rows])
         if self.nlp:
             with self.store.transaction() as conn:
-                index = self.store.story_index(self.story_params)
-                order = index.reset(conn)
+                order = self.stories.reset(conn)
                 known = set(order)
-                index.assign(conn, order + [r["doc_id"] for r in rows if r["doc_id"] not in known])
+                self.stories.assign(conn, order + [r["doc_id"] for r in rows if r["doc_id"] not in known])
         self.summary.entities = self.resolve_entities()
         return updated
 

@@ -119,7 +119,8 @@ def idf(df: int, n: int) -> float:
 
 def vector(tf: Mapping[str, float], df: Mapping[str, int], n: int) -> dict[str, float]:
     """Unit-length TF-IDF vector (sublinear tf); words with no weight left are dropped."""
-    v = {t: (1 + math.log(x)) * idf(df.get(t, 1), n) for t, x in tf.items() if x > 0}
+    top, log = math.log(n + PRIOR_DOCS + 1), math.log
+    v = {t: (1 + log(x)) * (top - log(df.get(t, 1) + 0.5)) for t, x in tf.items() if x > 0}
     v = {t: w for t, w in v.items() if w > 0}
     norm = math.sqrt(sum(w * w for w in v.values())) or 1.0
     return {t: w / norm for t, w in v.items()}

@@ -194,8 +194,9 @@ def _v7_stories(conn: Connection) -> None:
         Column("doc_id", String(32), fk(), nullable=False),
         Column("term", String(200), nullable=False),
         Column("tf", Float, nullable=False),
+        Column("n", Integer, nullable=False),  # the document's arrival number: postings newest first
         PrimaryKeyConstraint("doc_id", "term"),
-        Index("ix_doc_terms_term", "term"),
+        Index("ix_doc_terms_term_n", "term", "n"),
     )
     Table(
         "term_df", md,

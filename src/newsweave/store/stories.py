@@ -6,13 +6,13 @@ neighbour edges between similar documents (``doc_neighbours``) and each document
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, select, text
 
-from ..link.stories import (StoryParams, cluster_block, cosine, event_conflict, scale, story_id, vector,
+from ..link.stories import (EVENT, StoryParams, cluster_block, cosine, event_conflict, scale, story_id, vector,
                             within_window)
 
 if TYPE_CHECKING:
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 DOCS = ""  # term_df row that counts documents
 CHUNK = 500  # bound parameters per IN (...) query
+CACHE = 4096  # documents whose terms are kept in memory
 
 
 def _chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
@@ -34,12 +35,17 @@ class StoryIndex:
         t = store.tables
         self.terms, self.df, self.edges, self.members = t["doc_terms"], t["term_df"], t["doc_neighbours"], t["story_docs"]
         self.documents = t["documents"]
+        self._cache: OrderedDict[str, dict[str, float]] = OrderedDict()
+        self._postings = text(" UNION ALL ".join(
+            f"SELECT * FROM (SELECT doc_id, term FROM doc_terms WHERE term = :t{i} ORDER BY n DESC LIMIT :lim) AS p{i}"
+            for i in range(self.p.query_terms)))
 
     # -- terms ---------------------------------------------------------------------------------
     def record_terms(self, conn: Connection, doc_id: str, terms: Mapping[str, float]) -> None:
         if not terms:
             return
-        conn.execute(insert(self.terms), [{"doc_id": doc_id, "term": t, "tf": w} for t, w in terms.items()])
+        n = (conn.scalar(select(self.df.c.df).where(self.df.c.term == DOCS)) or 0) + 1
+        conn.execute(insert(self.terms), [{"doc_id": doc_id, "term": t, "tf": w, "n": n} for t, w in terms.items()])
         self._bump(conn, [*terms, DOCS], +1)
 
     def forget_terms(self, conn: Connection, doc_id: str) -> None:
@@ -59,11 +65,22 @@ class StoryIndex:
             into.update(conn.execute(select(self.df.c.term, self.df.c.df).where(self.df.c.term.in_(part))).all())
 
     def _tfs(self, conn: Connection, doc_ids: list[str]) -> dict[str, dict[str, float]]:
-        out: dict[str, dict[str, float]] = defaultdict(dict)
-        for part in _chunks(doc_ids):
+        """Each document's terms; a document's terms never change until it is reprocessed, so the
+        most recently used are kept in memory (``CACHE`` documents)."""
+        out: dict[str, dict[str, float]] = {d: self._cache[d] for d in doc_ids if d in self._cache}
+        missing = [d for d in doc_ids if d not in out]
+        fetched: dict[str, dict[str, float]] = defaultdict(dict)
+        for part in _chunks(missing):
             for d, t, w in conn.execute(select(self.terms.c.doc_id, self.terms.c.term, self.terms.c.tf)
                                         .where(self.terms.c.doc_id.in_(part))):
-                out[d][t] = w
+                fetched[d][t] = w
+        for d in doc_ids:
+            if d in out:
+                self._cache.move_to_end(d)
+        for d, tf in fetched.items():
+            out[d] = self._cache[d] = tf
+        while len(self._cache) > CACHE:
+            self._cache.popitem(last=False)
         return out
 
     # -- clustering ----------------------------------------------------------------------------
@@ -81,10 +98,11 @@ class StoryIndex:
         published = self._published(conn, new)
         seq = (conn.scalar(select(func.max(self.members.c.seq))) or 0)
         arrived: set[str] = set()
+        vectors: dict[str, dict[str, float]] = {}  # the weights hold for this call
         for doc in new:
             seq += 1
             conn.execute(insert(self.members).values(doc_id=doc, story_id=story_id(doc), seq=seq))
-            self._link(conn, doc, tfs.get(doc, {}), published, dfs, n, arrived)
+            self._link(conn, doc, tfs.get(doc, {}), published, dfs, n, arrived, vectors)
             arrived.add(doc)
         return self._recluster(conn, new)
 
@@ -96,16 +114,17 @@ class StoryIndex:
         return out
 
     def _link(self, conn: Connection, doc: str, tf: dict[str, float], published: dict[str, str | None],
-              dfs: dict[str, int], n: int, arrived: set[str]) -> None:
+              dfs: dict[str, int], n: int, arrived: set[str], vectors: dict[str, dict[str, float]]) -> None:
         """Neighbour edges between ``doc`` and the stored documents most like it."""
         p = self.p
         self._dfs(conn, tf, dfs)
         v = vector(tf, dfs, n)
         query = sorted(v, key=v.get, reverse=True)[:p.query_terms]
         votes: dict[str, float] = defaultdict(float)
-        for term in query:
-            rows = conn.scalars(select(self.terms.c.doc_id).where(self.terms.c.term == term).limit(p.postings))
-            for other in rows:
+        if query:  # each word's newest postings, in one statement
+            padded = query + [DOCS] * (p.query_terms - len(query))  # no document has the empty word
+            params = {f"t{i}": t for i, t in enumerate(padded)} | {"lim": p.postings}
+            for other, term in conn.execute(self._postings, params):
                 if other != doc:
                     votes[other] += v[term]
         ranked = sorted(votes, key=votes.get, reverse=True)
@@ -113,12 +132,15 @@ class StoryIndex:
         cands = [d for d in ranked if d in old][:p.candidates]
         published.update(self._published(conn, [d for d in cands if d not in published]))
         cands = [d for d in cands if within_window(published.get(doc), published.get(d), p.window_days)]
-        ctf = self._tfs(conn, cands)
+        ctf = self._tfs(conn, [d for d in cands if d not in vectors])
         self._dfs(conn, (t for tf_ in ctf.values() for t in tf_), dfs)
+        for other, tf_ in ctf.items():
+            vectors[other] = vector(tf_, dfs, n)
+        lead = {t: w for t, w in v.items() if t.startswith(EVENT)}
         rows = []
         for other in cands:
-            sim = cosine(v, vector(ctf.get(other, {}), dfs, n))
-            if event_conflict(tf, ctf.get(other, {})):
+            sim = cosine(v, vectors.get(other, {}))
+            if lead and event_conflict(lead, vectors.get(other, {})):
                 sim *= p.event_conflict
             if sim >= p.min_sim:
                 rows += [{"doc_id": doc, "other": other, "sim": sim}, {"doc_id": other, "other": doc, "sim": sim}]
@@ -194,6 +216,7 @@ class StoryIndex:
         order = list(conn.scalars(select(self.members.c.doc_id).order_by(self.members.c.seq)))
         conn.execute(delete(self.edges))
         conn.execute(delete(self.members))
+        self._cache.clear()
         return order
 
     def story_map(self, conn: Connection | None = None) -> dict[str, str]:
