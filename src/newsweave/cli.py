@@ -480,6 +480,26 @@ def story(
             out.print(Text.assemble("    “", q["text"], "” — ", (", ".join(dict.fromkeys(q["outlets"])), "cyan")))
 
 
+@app.command()
+@_fails_cleanly
+def serve(
+    ctx: typer.Context,
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    token: str | None = typer.Option(None, envvar="NEWSWEAVE_API_TOKEN",
+                                     help="Allow POST /api/documents with 'Authorization: Bearer TOKEN'. Off without it."),
+    fetch_urls: bool = typer.Option(False, "--fetch-urls", help="Let POST /api/documents fetch a public http(s) URL."),
+    max_body: str = typer.Option("5MB", help="Largest request body (413 above it)."),
+) -> None:
+    """Serve the REST API (/api/, OpenAPI at /openapi.json) and the web pages over the database."""
+    import uvicorn
+
+    from .serve import Settings, create_app
+
+    settings = Settings(db=ctx.obj.db, token=token, fetch_urls=fetch_urls, max_body=parse_size(max_body))
+    uvicorn.run(create_app(settings, _store(ctx)), host=host, port=port, log_level="warning")
+
+
 PROBLEM_COLUMNS = ("kind", "source", "row", "reason", "times", "last_seen")
 
 

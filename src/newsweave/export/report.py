@@ -91,7 +91,7 @@ def story_report(store: Store, ident: str) -> dict[str, Any]:
             continue
         agreed, differ, single = _facts(ev, outlet_of)
         happened.append({
-            "event_id": ev["event_id"], "type": ev["type"], "actor_name": ev["actor_name"],
+            "event_id": ev["event_id"], "type": ev["type"], "actor": ev["actor"], "actor_name": ev["actor_name"],
             "party_name": ev["party_name"], "date": ev["date"], "place": ev["place"], "followers": ev["followers"],
             "modality": ev["modality"], "attribution": ev["attribution"],
             "background": _background(ev, first_published),

@@ -135,9 +135,24 @@ class Ingest:
         except OSError as exc:
             raise InputError(f.source, f"cannot read: {exc.strerror or exc}") from exc
 
-    def _file(self, f: InputFile) -> None:
+    def run_bytes(self, source: str, data: bytes) -> Summary:
+        """Ingest content in hand (an upload): ``source`` names it in records and problems, and its
+        suffix (``.jsonl``, ``.html``, ...) says how to read it."""
+        from pathlib import Path
+
+        self.summary.files += 1
+        if len(data) > self.max_bytes:
+            self._problem_now(InputError(source, f"too large ({human_size(len(data))}; the limit is {human_size(self.max_bytes)})"))
+        else:
+            self._file(InputFile(Path(source), source), data)
+        self._flush()
+        self.link_copies(self.summary.added)
+        self.summary.entities = self.resolve_entities()
+        return self.summary
+
+    def _file(self, f: InputFile, data: bytes | None = None) -> None:
         try:
-            for item in read_input(f, self._read(f)):
+            for item in read_input(f, self._read(f) if data is None else data):
                 if isinstance(item, InputError):
                     self._problem_now(item)
                 else:

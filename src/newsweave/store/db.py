@@ -24,6 +24,7 @@ from ..errors import ConfigError, InputError, NotFoundError
 from ..ingest.boilerplate import line_key
 from .migrations import migrate
 from .schema import reflect
+from .search import index_document
 
 DEFAULT_DB = "sqlite:///newsweave.db"
 ENV_DB = "NEWSWEAVE_DB"
@@ -128,6 +129,7 @@ class Store:
             stmt = self._insert(self.documents).values(**row).on_conflict_do_nothing(index_elements=["doc_id"])
             added = conn.execute(stmt).rowcount == 1
             if added:
+                index_document(conn, a.doc_id, a.title, a.text)
                 self._record_lines(conn, a)
                 self._record_entities(conn, a)
                 conn.execute(delete(self.problems).where(self.problems.c.source == a.source))
@@ -147,6 +149,7 @@ class Store:
             conn.execute(delete(self.times).where(self.times.c.doc_id == a.doc_id))
             conn.execute(delete(self.signatures).where(self.signatures.c.doc_id == a.doc_id))
             self.story_index().forget_terms(conn, a.doc_id)
+            index_document(conn, a.doc_id, a.title, a.text)
             self._record_entities(conn, a)
 
     def _record_entities(self, conn: Connection, a: Article) -> None:

@@ -220,6 +220,17 @@ def _v7_stories(conn: Connection) -> None:
     md.create_all(conn, tables=[md.tables[n] for n in ("doc_terms", "term_df", "doc_neighbours", "story_docs")])
 
 
+def _v8_search(conn: Connection) -> None:
+    """Full-text search: an FTS5 table on SQLite (kept by the store), a GIN index on PostgreSQL."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("CREATE VIRTUAL TABLE docs_fts USING fts5(doc_id UNINDEXED, title, text, "
+                             "tokenize='unicode61 remove_diacritics 2')")
+        conn.exec_driver_sql("INSERT INTO docs_fts (doc_id, title, text) SELECT doc_id, coalesce(title, ''), text FROM documents")
+    elif conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("CREATE INDEX ix_documents_fts ON documents USING GIN "
+                             "(to_tsvector('english', coalesce(title, '') || ' ' || text))")
+
+
 #: (version, name, function) in order
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "documents, ingest problems, outlet lines", _v1_documents),
@@ -229,6 +240,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (5, "time expressions", _v5_times),
     (6, "near-duplicate signatures and links", _v6_near_duplicates),
     (7, "story clustering: document terms, term frequencies, neighbours, stories", _v7_stories),
+    (8, "full-text search", _v8_search),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -1,0 +1,6 @@
+"""Serve: a REST API (``/api/``, OpenAPI at ``/openapi.json``) and server-rendered pages over the
+same database (``newsweave serve``)."""
+
+from .app import Settings, create_app
+
+__all__ = ["Settings", "create_app"]

@@ -1,0 +1,104 @@
+"""The FastAPI application: settings, one error shape for every error, the body-size limit, the
+API router and the pages."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .. import __version__
+from ..errors import NotFoundError
+from ..store import Store, open_store
+
+ENV_TOKEN = "NEWSWEAVE_API_TOKEN"
+HERE = Path(__file__).resolve().parent
+CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+         413: "too_large", 422: "invalid", 500: "internal"}
+
+
+@dataclass(slots=True)
+class Settings:
+    db: str | None = None  # SQLAlchemy URL; None: $NEWSWEAVE_DB or ./newsweave.db
+    token: str | None = None  # writes need it; None (and $NEWSWEAVE_API_TOKEN unset): no writes
+    fetch_urls: bool = False  # POST /api/documents may fetch a URL
+    max_body: int = 5 * 1024 * 1024  # bytes per request body
+    fetch_timeout: float = 10.0
+
+    def __post_init__(self) -> None:
+        self.token = self.token or os.environ.get(ENV_TOKEN) or None
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, code: str | None = None):
+        super().__init__(message)
+        self.status, self.message, self.code = status, message, code or CODES.get(status, "error")
+
+
+def error_body(status: int, message: str, code: str | None = None, details: Any = None) -> dict[str, Any]:
+    err: dict[str, Any] = {"status": status, "code": code or CODES.get(status, "error"), "message": message}
+    if details is not None:
+        err["details"] = details
+    return {"error": err}
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
+    settings = settings or Settings()
+    app = FastAPI(title="newsweave", version=__version__,
+                  description="News articles from many outlets as one source-attributed record of what happened. "
+                              "Records follow newsweave records v1 (SCHEMA.md). Every error has one shape: "
+                              '{"error": {"status", "code", "message"}}.')
+    app.state.settings = settings
+    app.state.store = store or open_store(settings.db)
+
+    @app.middleware("http")
+    async def limit_body(request: Request, call_next):
+        length = request.headers.get("content-length")
+        if length is not None and length.isdigit() and int(length) > settings.max_body:
+            return JSONResponse(error_body(413, f"the request body is {length} bytes; the limit is {settings.max_body}"),
+                                status_code=413)
+        return await call_next(request)
+
+    def render_error(request: Request, status: int, message: str, code: str | None = None, details: Any = None):
+        if _wants_html(request):
+            from .pages import error_page
+
+            return error_page(request, status, message)
+        return JSONResponse(error_body(status, message, code, details), status_code=status)
+
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError):
+        return render_error(request, exc.status, exc.message, exc.code)
+
+    @app.exception_handler(NotFoundError)
+    async def not_found(request: Request, exc: NotFoundError):
+        return render_error(request, 404, str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        return render_error(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError):
+        details = [{"where": ".".join(map(str, e.get("loc", ()))), "problem": e.get("msg")} for e in exc.errors()]
+        return render_error(request, 422, "the request is not valid: " + "; ".join(
+            f"{d['where']}: {d['problem']}" for d in details), details=details)
+
+    from .api import router as api_router
+    from .pages import router as pages_router
+
+    app.include_router(api_router)
+    app.include_router(pages_router)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    return app

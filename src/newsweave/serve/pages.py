@@ -1,0 +1,173 @@
+"""Server-rendered pages (Jinja2): the story list, a story, a person's timeline, search."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from ..export.report import story_report
+from .app import HERE
+from .queries import person_timeline, search_documents, story_list
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=HERE / "templates")
+PER_PAGE = 30
+
+#: how an event reads in a sentence: (verb, preposition before the party)
+VERBS = {
+    "join_party": ("joined", ""), "leave_party": ("left", ""), "expelled": ("was expelled from", ""),
+    "suspended": ("was suspended from", ""), "appointed": ("was appointed", ""), "resigned_post": ("resigned as", ""),
+    "rally": ("held a rally", ""), "inducted": ("was inducted into", ""),
+}
+MODALITY = {"speculative": "may have", "planned": "plans to", "denied": "denied that"}
+
+
+def sentence(ev: dict[str, Any]) -> str:
+    """A merged event as a plain sentence ("Naseemuddin Siddiqui left the Indian National Congress
+    on 2026-01-24 in Lucknow, with 72 supporters")."""
+    verb = VERBS.get(ev["type"], (ev["type"].replace("_", " "), ""))[0]
+    if ev["type"] == "rally":
+        party = ""
+    else:
+        party = ev.get("party_name") or ""
+    if ev["modality"] == "speculative":
+        verb = {"joined": "may join", "left": "may leave"}.get(verb, "may " + verb.split()[-1])
+    elif ev["modality"] == "planned":
+        verb = {"held a rally": "plans to hold a rally", "joined": "plans to join"}.get(verb, "plans: " + verb)
+    elif ev["modality"] == "denied":
+        verb = "denied having " + verb
+    out = f"{ev['actor_name'] or 'Someone'} {verb}"
+    if party:
+        out += f" {party}"
+    if ev.get("date"):
+        out += f" on {ev['date']}" if len(ev["date"]) >= 10 else f" in {ev['date']}"
+    if ev.get("place"):
+        out += f" in {ev['place']}"
+    if ev.get("followers"):
+        out += f", with {ev['followers']} supporters"
+    return out
+
+
+def _marked(text: str, phrases: list[str]) -> list[tuple[str, bool]]:
+    """``text`` cut into (piece, highlighted) around every occurrence of ``phrases``."""
+    spans = []
+    for p in {p.strip() for p in phrases if p and p.strip()}:
+        for m in re.finditer(re.escape(p), text):
+            spans.append((m.start(), m.end()))
+    spans.sort()
+    out, at = [], 0
+    for a, b in spans:
+        if a < at:
+            continue
+        out += [(text[at:a], False), (text[a:b], True)]
+        at = b
+    out.append((text[at:], False))
+    return [(t, m) for t, m in out if t]
+
+
+def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+    return templates.TemplateResponse(request, "error.html", {"status": status, "message": message}, status_code=status)
+
+
+@router.get("/", response_class=HTMLResponse)
+def index(request: Request, outlet: str | None = None, entity: str | None = None,
+          since: str | None = None, until: str | None = None, page: int = Query(1, ge=1)) -> HTMLResponse:
+    rows = story_list(request.app.state.store, outlet=outlet, entity=entity, since=since, until=until)
+    start = (page - 1) * PER_PAGE
+    return templates.TemplateResponse(request, "index.html", {
+        "stories": rows[start:start + PER_PAGE], "total": len(rows), "page": page,
+        "pages": max(1, -(-len(rows) // PER_PAGE)), "filters": {"outlet": outlet, "entity": entity, "since": since, "until": until}})
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse)
+def story(request: Request, story_id: str) -> HTMLResponse:
+    store = request.app.state.store
+    rep = story_report(store, story_id)
+    evidence: dict[str, list[str]] = {}
+    for ev in rep["events"]:
+        ev["sentence"] = sentence(ev)
+        for e in ev["evidence"]:
+            evidence.setdefault(e["doc_id"], []).append(e["text"])
+    for sp in rep["quotes"]:
+        for q in sp["quotes"]:
+            for d in q["doc_ids"]:
+                evidence.setdefault(d, []).append(q["text"])
+    articles = []
+    for d in rep["documents"]:
+        row = store.get_document(d["doc_id"])
+        articles.append(d | {"pieces": _marked(row["text"], evidence.get(d["doc_id"], [])), "byline": row["byline"]})
+    people = {e["entity_id"] for e in store.iter_entities("PERSON")}
+    return templates.TemplateResponse(request, "story.html", {"story": rep, "articles": articles, "people": people})
+
+
+def _year(value: str | None) -> float | None:
+    if not value or not value[:4].isdigit():
+        return None
+    y = int(value[:4])
+    if len(value) >= 7 and value[5:7].isdigit():
+        y += (int(value[5:7]) - 1) / 12
+    return float(y)
+
+
+def _short(name: str, most: int = 34) -> str:
+    return name if len(name) <= most else name[:most - 1].rstrip() + "…"
+
+
+def timeline_picture(t: dict[str, Any]) -> dict[str, Any]:
+    """Bars on a year axis for the SVG: each period (an unknown start drawn from the axis start,
+    faded) and each speculative or planned step (dashed, after the last period)."""
+    years = [y for p in t["periods"] for y in (_year(p["start"]), _year(p["end"])) if y is not None]
+    years += [y for s in t["possible_steps"] if (y := _year(s["date"])) is not None]
+    this_year = float(date.today().year) + 1
+    lo = min(years) - 2 if years else this_year - 10
+    hi = max([*years, this_year])
+    width, left, row = 760.0, 250.0, 34
+    scale = (width - left - 20) / max(hi - lo, 1)
+    bars = []
+    for i, p in enumerate(t["periods"]):
+        start, end = _year(p["start"]), _year(p["end"])
+        x0 = left + ((start if start is not None else lo) - lo) * scale
+        x1 = left + ((end if end is not None else hi) - lo) * scale
+        bars.append({"y": 10 + i * row, "x": x0, "w": max(x1 - x0, 6), "label": _short(p["party_name"]),
+                     "name": p["party_name"], "kind": "period",
+                     "open_start": start is None, "open_end": end is None and not p["how_ended"],
+                     "text": f"{p['start'] or '?'} – {p['end'] or ('now' if not p['how_ended'] else '?')}",
+                     "anchor": f"ev-{p['events'][0]}" if p["events"] else ""})
+    last = max([b["x"] + b["w"] for b in bars], default=left)
+    for j, s in enumerate(t["possible_steps"]):
+        y = _year(s["date"])
+        x0 = left + (y - lo) * scale if y is not None else min(last, width - 90)
+        verb = {"join_party": "join", "leave_party": "leave"}.get(s["type"], s["type"].replace("_", " "))
+        bars.append({"y": 10 + (len(t["periods"]) + j) * row, "x": min(x0, width - 100), "w": 90,
+                     "label": _short(s["party_name"] or "?"), "name": s["party_name"] or "?",
+                     "kind": s["modality"], "open_start": False, "open_end": True,
+                     "text": f"{'may' if s['modality'] == 'speculative' else 'plans to'} {verb}", "anchor": f"ev-{s['event']}"})
+    ticks = []
+    step = 1 if hi - lo <= 12 else (2 if hi - lo <= 24 else 5)
+    for y in range(int(lo) + 1, int(hi) + 1):
+        if y % step == 0:
+            ticks.append({"x": left + (y - lo) * scale, "label": str(y)})
+    height = 10 + max(len(bars), 1) * row + 24
+    return {"bars": bars, "ticks": ticks, "width": width, "height": height, "left": left}
+
+
+@router.get("/people/{entity_id}", response_class=HTMLResponse)
+def person(request: Request, entity_id: str) -> HTMLResponse:
+    t = person_timeline(request.app.state.store, entity_id)
+    for ev in t["events"].values():
+        ev["sentence"] = sentence(ev)
+    return templates.TemplateResponse(request, "person.html", {"t": t, "picture": timeline_picture(t)})
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search(request: Request, q: str = "", page: int = Query(1, ge=1)) -> HTMLResponse:
+    res = search_documents(request.app.state.store, q, PER_PAGE, (page - 1) * PER_PAGE) if q.strip() else None
+    if res:
+        for r in res["items"]:
+            r["pieces"] = [(piece, i % 2 == 1) for i, piece in enumerate(re.split(r"\[|\]", r["snippet"] or ""))]
+    return templates.TemplateResponse(request, "search.html", {"q": q, "res": res, "page": page})

@@ -1,0 +1,75 @@
+"""What the API and the pages read: the stored records, filtered and paged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import NotFoundError
+from ..export.records import entities, event_records, stories_and_events
+from ..link.timeline import timeline
+from ..store import Store
+from ..store.search import search
+
+
+def page(items: list[Any], limit: int, offset: int) -> dict[str, Any]:
+    return {"items": items[offset:offset + limit], "total": len(items), "limit": limit, "offset": offset}
+
+
+def story_list(store: Store, *, since: str | None = None, until: str | None = None, entity: str | None = None,
+               outlet: str | None = None) -> list[dict[str, Any]]:
+    """Stories (SCHEMA.md fields plus ``published``: the first report), newest first."""
+    stories, _ = stories_and_events(store)
+    published = {d["doc_id"]: d["published"] for d in store.iter_documents(columns=("doc_id", "published"))}
+    wanted_docs: set[str] | None = None
+    if entity:
+        ent = entity_record(store, entity)
+        wanted_docs = set(ent["doc_ids"])
+    out = []
+    for s in stories:
+        dates = sorted(p for d in s["doc_ids"] if (p := published.get(d)))
+        first = dates[0] if dates else None
+        if since and (not first or first[:10] < since[:10]):
+            continue
+        if until and (not first or first[:10] > until[:10]):
+            continue
+        if outlet and outlet.lower() not in {o.lower() for o in s["outlets"]}:
+            continue
+        if wanted_docs is not None and not wanted_docs & set(s["doc_ids"]):
+            continue
+        out.append(s | {"published": first})
+    out.sort(key=lambda s: (s["published"] or "", len(s["doc_ids"])), reverse=True)
+    return out
+
+
+def entity_record(store: Store, ident: str) -> dict[str, Any]:
+    """An entity by id, or by any of its names (any case)."""
+    rows = list(entities(store))
+    hit = next((e for e in rows if e["entity_id"] == ident), None)
+    if hit is None:
+        low = ident.lower()
+        hits = [e for e in rows if low == e["name"].lower() or low in (a.lower() for a in e["aliases"])]
+        hit = hits[0] if len(hits) == 1 else None
+    if hit is None:
+        raise NotFoundError(f"no entity {ident!r}")
+    return hit
+
+
+def person_timeline(store: Store, ident: str) -> dict[str, Any]:
+    ent = entity_record(store, ident)
+    if ent["type"] != "PERSON":
+        raise NotFoundError(f"{ident!r} is a {ent['type'].lower()}, not a person")
+    evs = list(event_records(store))
+    by_id = {e["event_id"]: e for e in evs}
+    t = timeline(ent["entity_id"], evs)
+    return {"entity_id": ent["entity_id"], "name": ent["name"], "aliases": ent["aliases"], **t,
+            "events": {eid: by_id[eid] for eid in [*(e for p in t["periods"] for e in p["events"]),
+                                                   *(s["event"] for s in t["possible_steps"])]}}
+
+
+def search_documents(store: Store, q: str, limit: int, offset: int) -> dict[str, Any]:
+    with store.engine.connect() as conn:
+        total, rows = search(conn, q, limit, offset)
+    story_of = store.story_index().story_map()
+    for r in rows:
+        r["story_id"] = story_of.get(r["doc_id"])
+    return {"items": rows, "total": total, "limit": limit, "offset": offset, "q": q}

@@ -1,0 +1,149 @@
+"""The REST API over the sample corpus: every endpoint, paging, 404s, the one error shape, writes
+only with the token, the body-size limit and URL fetching refused for non-public addresses."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fastapi.testclient import TestClient
+
+from newsweave.ingest.run import Ingest
+from newsweave.ingest.sources import iter_inputs
+from newsweave.serve import Settings, create_app
+from newsweave.store import open_store
+
+from conftest import EXAMPLES
+
+TOKEN = "s3cret-token"
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('serve') / 'sample.db'}"
+    store = open_store(url)
+    Ingest(store).run(iter_inputs([str(EXAMPLES)]))
+    store.engine.dispose()
+    return url
+
+
+def client(db: str, **settings) -> TestClient:
+    return TestClient(create_app(Settings(db=db, **settings)))
+
+
+@pytest.fixture(scope="module")
+def api(sample_db: str) -> TestClient:
+    return client(sample_db)
+
+
+def _error(resp, status: int, code: str | None = None) -> dict:
+    assert resp.status_code == status, resp.text
+    err = resp.json()["error"]
+    assert err["status"] == status and err["message"]
+    if code:
+        assert err["code"] == code
+    return err
+
+
+def test_serve_api_stories_list_filters_and_paging(api):
+    body = api.get("/api/stories").json()
+    assert body["total"] == 3 and body["limit"] == 50 and body["offset"] == 0
+    assert all(s["kind"] == "story" and s["doc_ids"] for s in body["items"])
+    one = api.get("/api/stories", params={"limit": 1, "offset": 1}).json()
+    assert one["total"] == 3 and [s["story_id"] for s in one["items"]] == [body["items"][1]["story_id"]]
+    assert api.get("/api/stories", params={"outlet": "The Deccan Ledger"}).json()["total"] == 2
+    assert api.get("/api/stories", params={"entity": "Sawai Ram Khinchi"}).json()["total"] == 1
+    latest = max(s["published"] for s in body["items"])
+    recent = api.get("/api/stories", params={"since": latest[:10]}).json()["items"]
+    assert recent and len(recent) < 3 and all(s["published"][:10] >= latest[:10] for s in recent)
+    assert api.get("/api/stories", params={"until": "2020-01-01"}).json()["total"] == 0
+    _error(api.get("/api/stories", params={"limit": 0}), 422, "invalid")
+
+
+def test_serve_api_story_shows_disagreement(api):
+    stories = api.get("/api/stories").json()["items"]
+    rai = next(s for s in stories if len(s["doc_ids"]) == 5)
+    rep = api.get(f"/api/stories/{rai['story_id']}").json()
+    [left] = [e for e in rep["events"] if e["type"] == "leave_party" and not e["background"]]
+    followers = next(c for c in left["differ"] if c["field"] == "followers")
+    assert {v["value"] for v in followers["values"]} == {41, 42}
+    _error(api.get("/api/stories/nosuchstory"), 404, "not_found")
+
+
+def test_serve_api_events_entities_people_documents(api):
+    evs = api.get("/api/events", params={"type": "expelled"}).json()
+    assert evs["total"] >= 1 and all(e["type"] == "expelled" for e in evs["items"])
+    people = api.get("/api/entities", params={"type": "PERSON", "q": "khinchi"}).json()["items"]
+    assert [p["name"] for p in people] == ["Sawai Ram Khinchi"]
+    ent = api.get(f"/api/entities/{people[0]['entity_id']}").json()
+    assert ent["mentions"] and ent["type"] == "PERSON"
+    t = api.get(f"/api/people/{people[0]['entity_id']}/timeline").json()
+    assert [p["party_name"] for p in t["periods"]] and t["name"] == "Sawai Ram Khinchi"
+    docs = api.get("/api/documents", params={"limit": 4, "offset": 8}).json()
+    assert docs["total"] == 10 and len(docs["items"]) == 2
+    one = api.get(f"/api/documents/{docs['items'][0]['doc_id']}").json()
+    assert one["text"] and "raw" not in one
+    for path in ("/api/entities/nobody", "/api/people/nobody/timeline", "/api/documents/0000000000000000"):
+        _error(api.get(path), 404, "not_found")
+    party = api.get("/api/entities", params={"type": "PARTY"}).json()["items"][0]
+    _error(api.get(f"/api/people/{party['entity_id']}/timeline"), 404)
+
+
+def test_serve_api_search(api):
+    res = api.get("/api/search", params={"q": "litchi belt"}).json()
+    assert res["total"] >= 1 and "[litchi]" in res["items"][0]["snippet"].lower() and res["items"][0]["story_id"]
+    assert api.get("/api/search", params={"q": '"unbalanced AND ('}).status_code == 200  # query syntax is literal
+    _error(api.get("/api/search"), 422)
+
+
+def test_serve_api_openapi_and_unknown_path(api):
+    spec = api.get("/openapi.json").json()
+    assert {"/api/stories", "/api/stories/{story_id}", "/api/search", "/api/documents"} <= set(spec["paths"])
+    _error(api.get("/api/nothing-here"), 404)
+
+
+ARTICLE = {"title": "Leader joins Lok Vikas Party", "outlet": "Daily Lamp", "published": "2026-04-02",
+           "text": "PATNA: Former MLA Anil Verma joined the Lok Vikas Party on Thursday in the presence of its state "
+                   "president. Verma said the party would contest every seat in the Kosi region."}
+
+
+def test_serve_api_writes_need_the_token(sample_db, tmp_path):
+    _error(client(sample_db).post("/api/documents", json=ARTICLE), 403, "writes_disabled")
+    db = f"sqlite:///{tmp_path / 'w.db'}"
+    w = client(db, token=TOKEN)
+    _error(w.post("/api/documents", json=ARTICLE), 401)
+    _error(w.post("/api/documents", json=ARTICLE, headers={"Authorization": "Bearer wrong"}), 403, "bad_token")
+    ok = w.post("/api/documents", json=[ARTICLE], headers={"Authorization": f"Bearer {TOKEN}"})
+    assert ok.status_code == 201, ok.text and ok.json()["added"] == 1
+    again = w.post("/api/documents", json=ARTICLE, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert again.status_code == 200 and again.json()["unchanged"] == 1
+    assert w.get("/api/documents").json()["total"] == 1
+    _error(w.post("/api/documents", content=b"{not json", headers={"Authorization": f"Bearer {TOKEN}"}), 400)
+
+
+def test_serve_api_oversize_body_is_413(sample_db):
+    small = client(sample_db, token=TOKEN, max_body=1000)
+    big = json.dumps(ARTICLE | {"text": "word " * 1000})
+    _error(small.post("/api/documents", content=big, headers={"Authorization": f"Bearer {TOKEN}",
+                                                                "Content-Type": "application/json"}), 413, "too_large")
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1/a.html", "http://10.0.0.1/", "http://169.254.169.254/latest/meta-data",
+                                 "http://[::1]/", "file:///etc/passwd", "http://localhost:8000/"])
+def test_serve_api_url_fetch_refused_for_non_public_targets(sample_db, url):
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    _error(client(sample_db, token=TOKEN).post("/api/documents", json={"url": url}, headers=auth), 403, "fetch_disabled")
+    err = _error(client(sample_db, token=TOKEN, fetch_urls=True).post("/api/documents", json={"url": url}, headers=auth),
+                 400, "fetch_refused")
+    assert "public" in err["message"] or "http" in err["message"]
+
+
+def test_serve_pages_render_and_404(api):
+    stories = api.get("/api/stories").json()["items"]
+    html = {"accept": "text/html"}
+    assert "Stories" in api.get("/", headers=html).text
+    page = api.get(f"/stories/{stories[0]['story_id']}", headers=html).text
+    assert "What happened" in page and "<mark>" in page
+    assert "litchi" in api.get("/search", params={"q": "litchi"}, headers=html).text
+    missing = api.get("/stories/nosuchstory", headers=html)
+    assert missing.status_code == 404 and "<html" in missing.text

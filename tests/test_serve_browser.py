@@ -1,0 +1,138 @@
+"""The web pages in a real browser: Debian's chromium driven by Playwright, against `newsweave
+serve` on 127.0.0.1 with a temporary database. Screenshots go to a temporary folder, or to
+$NEWSWEAVE_SCREENSHOTS (docs/screenshots is made that way)."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from newsweave.ingest.run import Ingest
+from newsweave.ingest.sources import iter_inputs
+from newsweave.store import open_store
+
+from conftest import EXAMPLES, SHARED
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
+        yield b
+        b.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """``newsweave serve`` in a thread, on 127.0.0.1, over a database of the given inputs."""
+
+    def __init__(self, db: str):
+        import uvicorn
+
+        from newsweave.serve import Settings, create_app
+
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(create_app(Settings(db=db)), host="127.0.0.1", port=self.port, log_level="warning")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> Server:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the server did not start")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+def _db(tmp_path_factory, name: str, paths: list[Path]) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp(name) / 'web.db'}"
+    store = open_store(url)
+    Ingest(store).run(iter_inputs([str(p) for p in paths]))
+    store.engine.dispose()
+    return url
+
+
+def _shots(tmp_path: Path) -> Path:
+    out = Path(os.environ.get("NEWSWEAVE_SCREENSHOTS") or tmp_path)
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def test_serve_browser_sample_story_disagreement_then_person(browser, tmp_path_factory, tmp_path):
+    db = _db(tmp_path_factory, "sample", [EXAMPLES])
+    shots = _shots(tmp_path)
+    with Server(db) as srv:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(srv.url + "/")
+        assert page.locator("ol.stories > li").count() == 3
+        page.get_by_role("link", name=re.compile("Devkinandan Rai quits PED")).click()
+        page.wait_for_selector("h1")
+        differ = page.locator(".differ").filter(has_text="followers").first
+        text = differ.inner_text()
+        assert "42" in text and "41" in text and "The Deccan Ledger" in text and "SWS" in text
+        assert page.locator("mark").count() > 0  # evidence highlighted in the reports
+        page.screenshot(path=str(shots / "sample-story.png"), full_page=True)
+        page.get_by_role("link", name=re.compile("party timeline")).first.click()
+        page.wait_for_selector("svg")
+        assert page.locator("svg rect.bar").count() >= 1
+        page.screenshot(path=str(shots / "sample-person.png"), full_page=True)
+        phone = browser.new_page(viewport={"width": 390, "height": 844})
+        phone.goto(page.url)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390 + 1  # no sideways scrolling
+        phone.close()
+        page.close()
+
+
+def test_serve_browser_seeds_story_and_timeline(browser, tmp_path_factory, tmp_path):
+    seeds = SHARED / "corpus" / "seeds"
+    if not seeds.is_dir():
+        pytest.skip("../shared is not beside the repository")
+    db = _db(tmp_path_factory, "seeds", [seeds])
+    shots = _shots(tmp_path)
+    with Server(db) as srv:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(srv.url + "/")
+        page.locator("a.story-link").first.click()
+        page.wait_for_selector(".differ")
+        followers = page.locator(".differ p").filter(has_text="followers")
+        values = followers.locator(".value")
+        pairs = {values.nth(i).locator("b").inner_text(): values.nth(i).locator(".badge").all_inner_texts()
+                 for i in range(values.count())}
+        assert pairs == {"72": ["IANS"], "73": ["The Sunday Guardian"]}
+        page.screenshot(path=str(shots / "story.png"), full_page=True)
+        page.get_by_role("link", name=re.compile("Siddiqui: party timeline")).first.click()
+        page.wait_for_selector("svg")
+        items = page.locator("ol.periods li").all_inner_texts()
+        assert any("Bahujan Samaj Party" in i and "2017" in i for i in items)
+        assert any("Indian National Congress" in i and "2018" in i and "2026-01-24" in i for i in items)
+        assert any("speculative" in i and "Azad Samaj Party" in i for i in items)  # ASP(KR)
+        assert page.locator("svg rect.bar.speculative").count() >= 1
+        page.screenshot(path=str(shots / "person.png"), full_page=True)
+        page.close()
