@@ -94,6 +94,7 @@ def test_serve_browser_sample_story_disagreement_then_person(browser, tmp_path_f
         assert page.locator("ol.stories > li").count() == 3
         page.get_by_role("link", name=re.compile("Devkinandan Rai quits PED")).click()
         page.wait_for_selector("h1")
+        story_url = page.url
         differ = page.locator(".differ").filter(has_text="followers").first
         text = differ.inner_text()
         assert "42" in text and "41" in text and "The Deccan Ledger" in text and "SWS" in text
@@ -104,8 +105,9 @@ def test_serve_browser_sample_story_disagreement_then_person(browser, tmp_path_f
         assert page.locator("svg rect.bar").count() >= 1
         page.screenshot(path=str(shots / "sample-person.png"), full_page=True)
         phone = browser.new_page(viewport={"width": 390, "height": 844})
-        phone.goto(page.url)
-        assert phone.evaluate("document.documentElement.scrollWidth") <= 390 + 1  # no sideways scrolling
+        for url in (page.url, story_url, srv.url + "/"):
+            phone.goto(url)
+            assert phone.evaluate("document.documentElement.scrollWidth") <= 390 + 1, url  # no sideways scrolling
         phone.close()
         page.close()
 

@@ -28,6 +28,14 @@ def _chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
         yield items[i:i + size]
 
 
+def _lookup(conn: Connection, key: Any, value: Any, keys: list[str]) -> dict[str, Any]:
+    """``{key: value}`` for the rows whose ``key`` column is one of ``keys``."""
+    out: dict[str, Any] = {}
+    for part in _chunks(keys):
+        out.update(conn.execute(select(key, value).where(key.in_(part))).all())
+    return out
+
+
 class StoryIndex:
     def __init__(self, store: Store, params: StoryParams | None = None):
         self.store = store
@@ -107,11 +115,7 @@ class StoryIndex:
         return self._recluster(conn, new)
 
     def _published(self, conn: Connection, doc_ids: list[str]) -> dict[str, str | None]:
-        out: dict[str, str | None] = {}
-        for part in _chunks(doc_ids):
-            out.update(conn.execute(select(self.documents.c.doc_id, self.documents.c.published)
-                                    .where(self.documents.c.doc_id.in_(part))).all())
-        return out
+        return _lookup(conn, self.documents.c.doc_id, self.documents.c.published, doc_ids)
 
     def _link(self, conn: Connection, doc: str, tf: dict[str, float], published: dict[str, str | None],
               dfs: dict[str, int], n: int, arrived: set[str], vectors: dict[str, dict[str, float]]) -> None:
@@ -192,11 +196,7 @@ class StoryIndex:
                     del es[o]
 
     def _stories_of(self, conn: Connection, doc_ids: list[str]) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for part in _chunks(doc_ids):
-            out.update(conn.execute(select(self.members.c.doc_id, self.members.c.story_id)
-                                    .where(self.members.c.doc_id.in_(part))).all())
-        return out
+        return _lookup(conn, self.members.c.doc_id, self.members.c.story_id, doc_ids)
 
     def _members(self, conn: Connection, story_ids: list[str]) -> list[str]:
         out: list[str] = []
@@ -205,11 +205,7 @@ class StoryIndex:
         return out
 
     def _seqs(self, conn: Connection, doc_ids: list[str]) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for part in _chunks(doc_ids):
-            out.update(conn.execute(select(self.members.c.doc_id, self.members.c.seq)
-                                    .where(self.members.c.doc_id.in_(part))).all())
-        return out
+        return _lookup(conn, self.members.c.doc_id, self.members.c.seq, doc_ids)
 
     def reset(self, conn: Connection) -> list[str]:
         """Forget every edge and story (terms stay); returns the documents in arrival order."""
