@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_DB ?= demo.db
 
-.PHONY: demo test test-fast install clean
+.PHONY: demo test test-pg test-fast install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ demo: install
 # every test, slow ones included (CI runs this)
 test: install
 	$(BIN)/python -m pytest -m "slow or not slow"
+
+# every test again, each one in a database of its own on a PostgreSQL server (an admin URL)
+PG_URL ?= postgresql+psycopg://newsweave:newsweave@127.0.0.1:5432/postgres
+test-pg: install
+	NEWSWEAVE_TEST_PG=$(PG_URL) $(BIN)/python -m pytest -m "slow or not slow"
 
 # the fast suite, for development
 test-fast: install

@@ -4,6 +4,10 @@ is there and the tests that need it skip cleanly when it is not."""
 from __future__ import annotations
 
 import json
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,9 +35,36 @@ def seeds(shared: Path) -> Path:
     return shared / "corpus" / "seeds"
 
 
+#: an admin URL of a PostgreSQL server: every test then gets a database of its own there
+PG_ADMIN = os.environ.get("NEWSWEAVE_TEST_PG")
+
+
+@contextmanager
+def new_database(folder: Path) -> Iterator[str]:
+    """The URL of an empty database: SQLite in ``folder``, or one made for the caller on the
+    PostgreSQL server of $NEWSWEAVE_TEST_PG (dropped afterwards)."""
+    if not PG_ADMIN:
+        yield f"sqlite:///{folder / 'test.db'}"
+        return
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    name = f"nwtest_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(PG_ADMIN).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
 @pytest.fixture
-def db_url(tmp_path_factory) -> str:
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+def db_url(tmp_path_factory):
+    with new_database(tmp_path_factory.mktemp("db")) as url:
+        yield url
 
 
 @pytest.fixture
@@ -77,6 +108,25 @@ class Cli:
 @pytest.fixture
 def cli(db_url: str) -> Cli:
     return Cli(db_url)
+
+
+def consistent(url: str) -> bool:
+    """The database checks itself: SQLite's integrity_check; on PostgreSQL, amcheck would need an
+    extension, so every row of a child table must have its document (no orphans)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                return conn.execute(text("pragma integrity_check")).scalar() == "ok"
+            orphans = 0
+            for table in ("mentions", "clusters", "quotes", "doc_events", "times", "signatures", "doc_terms", "story_docs"):
+                orphans += conn.execute(text(f"SELECT count(*) FROM {table} t WHERE NOT EXISTS "
+                                             f"(SELECT 1 FROM documents d WHERE d.doc_id = t.doc_id)")).scalar()
+            return orphans == 0
+    finally:
+        engine.dispose()
 
 
 def write(path: Path, content: str | bytes) -> Path:

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from conftest import write
+from conftest import consistent, write
 
 GOOD = "The state unit chief resigned from the party on Friday, citing differences with the leadership."
 
@@ -64,9 +63,7 @@ def test_bad_inputs_reported_good_ones_stored(cli, db_url, tmp_path):
     assert sources == {"good1.txt", "nested/good2.html", "good3.jsonl#ok", "good4.csv#1"}
     problems = json.loads(cli("problems", "--json").stdout)
     assert {p["source"] for p in problems} >= set(bad)
-    path = db_url.removeprefix("sqlite:///")
-    with sqlite3.connect(path) as con:
-        assert con.execute("pragma integrity_check").fetchone()[0] == "ok"
+    assert consistent(db_url)
 
     # the same folder again: nothing added, nothing changed
     before_docs = cli.records()
@@ -76,8 +73,7 @@ def test_bad_inputs_reported_good_ones_stored(cli, db_url, tmp_path):
     assert json.loads(again.stdout)["added"] == 0
     assert cli.records() == before_docs
     assert len(json.loads(cli("problems", "--json").stdout)) == before_problems
-    with sqlite3.connect(path) as con:
-        assert con.execute("pragma integrity_check").fetchone()[0] == "ok"
+    assert consistent(db_url)
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")

@@ -13,18 +13,18 @@ from newsweave.ingest.sources import iter_inputs
 from newsweave.serve import Settings, create_app
 from newsweave.store import open_store
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, new_database
 
 TOKEN = "s3cret-token"
 
 
 @pytest.fixture(scope="module")
-def sample_db(tmp_path_factory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('serve') / 'sample.db'}"
-    store = open_store(url)
-    Ingest(store).run(iter_inputs([str(EXAMPLES)]))
-    store.engine.dispose()
-    return url
+def sample_db(tmp_path_factory):
+    with new_database(tmp_path_factory.mktemp("serve")) as url:
+        store = open_store(url)
+        Ingest(store).run(iter_inputs([str(EXAMPLES)]))
+        store.engine.dispose()
+        yield url
 
 
 def client(db: str, **settings) -> TestClient:
@@ -107,10 +107,9 @@ ARTICLE = {"title": "Leader joins Lok Vikas Party", "outlet": "Daily Lamp", "pub
                    "president. Verma said the party would contest every seat in the Kosi region."}
 
 
-def test_serve_api_writes_need_the_token(sample_db, tmp_path):
+def test_serve_api_writes_need_the_token(sample_db, db_url):
     _error(client(sample_db).post("/api/documents", json=ARTICLE), 403, "writes_disabled")
-    db = f"sqlite:///{tmp_path / 'w.db'}"
-    w = client(db, token=TOKEN)
+    w = client(db_url, token=TOKEN)
     _error(w.post("/api/documents", json=ARTICLE), 401)
     _error(w.post("/api/documents", json=ARTICLE, headers={"Authorization": "Bearer wrong"}), 403, "bad_token")
     ok = w.post("/api/documents", json=[ARTICLE], headers={"Authorization": f"Bearer {TOKEN}"})

@@ -9,6 +9,8 @@ import re
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,7 @@ from newsweave.ingest.run import Ingest
 from newsweave.ingest.sources import iter_inputs
 from newsweave.store import open_store
 
-from conftest import EXAMPLES, SHARED
+from conftest import EXAMPLES, SHARED, new_database
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -71,12 +73,13 @@ class Server:
         self.thread.join(timeout=10)
 
 
-def _db(tmp_path_factory, name: str, paths: list[Path]) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp(name) / 'web.db'}"
-    store = open_store(url)
-    Ingest(store).run(iter_inputs([str(p) for p in paths]))
-    store.engine.dispose()
-    return url
+@contextmanager
+def _db(tmp_path_factory, name: str, paths: list[Path]) -> Iterator[str]:
+    with new_database(tmp_path_factory.mktemp(name)) as url:
+        store = open_store(url)
+        Ingest(store).run(iter_inputs([str(p) for p in paths]))
+        store.engine.dispose()
+        yield url
 
 
 def _shots(tmp_path: Path) -> Path:
@@ -86,9 +89,8 @@ def _shots(tmp_path: Path) -> Path:
 
 
 def test_serve_browser_sample_story_disagreement_then_person(browser, tmp_path_factory, tmp_path):
-    db = _db(tmp_path_factory, "sample", [EXAMPLES])
     shots = _shots(tmp_path)
-    with Server(db) as srv:
+    with _db(tmp_path_factory, "sample", [EXAMPLES]) as db, Server(db) as srv:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(srv.url + "/")
         assert page.locator("ol.stories > li").count() == 3
@@ -116,9 +118,8 @@ def test_serve_browser_seeds_story_and_timeline(browser, tmp_path_factory, tmp_p
     seeds = SHARED / "corpus" / "seeds"
     if not seeds.is_dir():
         pytest.skip("../shared is not beside the repository")
-    db = _db(tmp_path_factory, "seeds", [seeds])
     shots = _shots(tmp_path)
-    with Server(db) as srv:
+    with _db(tmp_path_factory, "seeds", [seeds]) as db, Server(db) as srv:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(srv.url + "/")
         page.locator("a.story-link").first.click()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from sqlalchemy import text
 
 from newsweave.article import Article, content_id
@@ -21,6 +23,8 @@ def test_store_migrations_recorded_and_idempotent(db_url):
 
 
 def test_store_sqlite_uses_wal(store):
+    if store.dialect != "sqlite":
+        pytest.skip("SQLite only")
     with store.engine.connect() as c:
         assert c.execute(text("pragma journal_mode")).scalar() == "wal"
 

@@ -126,8 +126,9 @@ class Store:
         row = {"doc_id": a.doc_id, "source": a.source, "fmt": a.fmt, "encoding": a.encoding, "raw": a.raw,
                "ingested_at": stamp, "processed_at": stamp, **_derived(a)}
         with conn.begin_nested():
-            stmt = self._insert(self.documents).values(**row).on_conflict_do_nothing(index_elements=["doc_id"])
-            added = conn.execute(stmt).rowcount == 1
+            stmt = (self._insert(self.documents).values(**row).on_conflict_do_nothing(index_elements=["doc_id"])
+                    .returning(self.documents.c.doc_id))
+            added = conn.execute(stmt).first() is not None  # rowcount is not reliable on every driver
             if added:
                 index_document(conn, a.doc_id, a.title, a.text)
                 self._record_lines(conn, a)
