@@ -92,20 +92,21 @@ class Ingest:
                 self._file(item)
             advance()
         self._flush()
-        self.link_copies(self.summary.added)
+        self.link_copies()
         self.summary.entities = self.resolve_entities()
         return self.summary
 
-    def link_copies(self, new: list[str]) -> int:
-        """Link the new documents that nearly duplicate another stored one; returns how many."""
+    def link_copies(self, new: list[str] | None = None) -> int:
+        """Link the documents (``new``, or every stored one: a run that was killed left its
+        documents unlinked) that nearly duplicate another stored one; returns how many."""
         from ..link.dedup import copies, from_bytes
 
-        if not new:
+        if new is not None and not new:
             return 0
         with self.store.transaction() as conn:
             raw, order = self.store.load_signatures(conn)
             sigs = {d: from_bytes(b) for d, b in raw.items()}
-            pairs = copies(sigs, order, [d for d in new if d in sigs])
+            pairs = copies(sigs, order, [d for d in (sigs if new is None else new) if d in sigs])
             self.store.set_copies(conn, pairs)
         return len(pairs)
 
@@ -146,7 +147,7 @@ class Ingest:
         else:
             self._file(InputFile(Path(source), source), data)
         self._flush()
-        self.link_copies(self.summary.added)
+        self.link_copies()
         self.summary.entities = self.resolve_entities()
         return self.summary
 
@@ -168,7 +169,7 @@ class Ingest:
         if not batch:
             return
         self._pending = {}
-        with self.store.transaction() as conn:
+        with self.store.transaction(lock=False) as conn:  # the NLP runs before the writers' lock
             self._conn = conn
             fresh, seen = [], set()
             for a in batch:
@@ -177,8 +178,10 @@ class Ingest:
                 else:
                     seen.add(a.doc_id)
                     fresh.append(a)
+            results = self.pipeline.process(fresh)
+            self.store.lock(conn)
             added: list[str] = []
-            for result in self.pipeline.process(fresh):
+            for result in results:
                 if isinstance(result, Article):
                     if self.store.add_document(conn, result):
                         added.append(result.doc_id)
@@ -219,7 +222,7 @@ class Ingest:
                         self._problem(conn, _as_input_error(result))
                     advance()
                 self._conn = None
-        self.link_copies([r["doc_id"] for r in rows])
+        self.link_copies()
         if self.nlp:
             with self.store.transaction() as conn:
                 order = self.stories.reset(conn)

@@ -39,12 +39,23 @@ def now() -> str:
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.isolation_level = None  # SQLAlchemy says BEGIN itself (see _sqlite_begin)
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA busy_timeout=300000")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
+
+
+WRITE_LOCK = 0x6E657773  # "news": the advisory lock key writers share on PostgreSQL
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """A write transaction takes SQLite's write lock when it starts (BEGIN IMMEDIATE), so two
+    writers queue on the busy timeout instead of one failing when it upgrades from reading;
+    readers begin plainly and never block a writer (WAL)."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("newsweave_write") else "BEGIN")
 
 
 def open_store(url: str | None = None) -> Store:
@@ -67,9 +78,15 @@ def open_store(url: str | None = None) -> Store:
                           "install newsweave[postgres]") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     try:
-        with engine.begin() as conn:
-            migrate(conn)
+        with engine.connect() as conn:
+            conn.info["newsweave_write"] = True
+            with conn.begin():
+                if engine.dialect.name == "postgresql":
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+                migrate(conn)
+            conn.info.pop("newsweave_write", None)
     except OperationalError as exc:
         raise ConfigError(f"--db {url}: cannot open the database: {exc.orig}") from exc
     return Store(engine)
@@ -109,9 +126,25 @@ class Store:
         return insert(table)
 
     @contextmanager
-    def transaction(self) -> Iterator[Connection]:
-        with self.engine.begin() as conn:
-            yield conn
+    def transaction(self, lock: bool = True) -> Iterator[Connection]:
+        """One write transaction (savepoints nest inside it with ``conn.begin_nested()``).
+        ``lock``: take the writers' lock now (else call :meth:`lock` before the first write)."""
+        with self.engine.connect() as conn:
+            conn.info["newsweave_write"] = True
+            try:
+                with conn.begin():
+                    if lock:
+                        self.lock(conn)
+                    yield conn
+            finally:
+                conn.info.pop("newsweave_write", None)
+
+    def lock(self, conn: Connection) -> None:
+        """Writers take turns: on PostgreSQL a transaction-level advisory lock (held to commit),
+        so that concurrent ingests never deadlock on the shared word counts and stories; SQLite's
+        write transactions are serialised by BEGIN IMMEDIATE already."""
+        if self.dialect == "postgresql":
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
 
     def story_index(self, params: Any = None) -> Any:
         """The story index over this store (:class:`newsweave.store.stories.StoryIndex`)."""
