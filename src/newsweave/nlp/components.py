@@ -301,7 +301,10 @@ def _propagate(doc: Doc, spans: list[Span]) -> list[Span]:
 
 def _lower_elsewhere(doc: Doc, lower: str) -> bool:
     """The word is written in lower case somewhere in the document: a common word, not a name."""
-    return any(t.text == lower for t in doc)
+    words = doc.user_data.get("newsweave_lower_words")
+    if words is None:
+        words = doc.user_data["newsweave_lower_words"] = frozenset(t.text for t in doc if t.text.islower())
+    return lower in words
 
 
 def _in_ents(doc: Doc, start: int, end: int) -> bool:

@@ -122,8 +122,8 @@ def _phrase(subj: Token, q0: int, q1: int) -> Span:
     return doc[left:right + 1]
 
 
-def _is_term(doc: Doc, q0: int, q1: int) -> bool:
-    lead = doc.text[max(0, q0 - 30):q0 - 1].lower().rstrip()
+def _is_term(text: str, q0: int) -> bool:
+    lead = text[max(0, q0 - 30):q0 - 1].lower().rstrip()
     return any(lead.endswith(cue) for cue in lexicon().term_cues)
 
 
@@ -131,19 +131,20 @@ def find_quotes(doc: Doc) -> list[Quote]:
     lex = lexicon()
     quotes: list[Quote] = []
     prev: Quote | None = None
-    for q0, q1 in quote_spans(doc.text):
+    text = doc.text  # Doc.text joins every token: once
+    for q0, q1 in quote_spans(text):
         inner = _tokens_between(doc, q0, q1)
         if inner is None:
             continue
         words = [t for t in inner if not t.is_punct and not t.is_space]
         has_verb = any(t.pos_ in ("VERB", "AUX") for t in words)
         verbs = _reporting_verbs(doc, q0, q1)
-        if _is_term(doc, q0, q1):
+        if _is_term(text, q0):
             continue
         attributed = bool(verbs)
         if not ((attributed and (has_verb or len(words) >= 3)) or (has_verb and len(words) >= 4) or len(words) >= 8):
             continue  # a term in quotation marks, not something said
-        quote = Quote(q0, q1, doc.text[q0:q1])
+        quote = Quote(q0, q1, text[q0:q1])
         subj, verb = next(((s, v) for s, v in ((_subject(v, q0, q1), v) for v in verbs) if s is not None), (None, None))
         if subj is not None and subj.ent_type_ == "PLACE":  # a place does not speak: the person named before the verb does
             named = [e for e in doc.ents if e.label_ == "PERSON" and subj.i < e.start and e.end <= verb.i]
@@ -160,7 +161,7 @@ def find_quotes(doc: Doc) -> list[Quote]:
                 else:
                     phrase = _phrase(subj, q0, q1)
                     quote.speaker_text = _refer_back(phrase, q0) or phrase.text
-        elif prev is not None and _continues(doc.text, prev, q0):
+        elif prev is not None and _continues(text, prev, q0):
             quote.speaker_start, quote.speaker_end, quote.speaker_text = prev.speaker_start, prev.speaker_end, prev.speaker_text
         quotes.append(quote)
         prev = quote
