@@ -1,5 +1,5 @@
 # newsweave: two commands on a fresh machine with Python 3.11 (see README):
-#   make demo   create .venv, install newsweave, ingest the sample corpus, list what it found
+#   make demo   create .venv, install newsweave, ingest the sample corpus, list what it found (docs, stories, events)
 #   make test   create .venv, install newsweave with its test tools, run every test
 
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
@@ -23,6 +23,7 @@ demo: install
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/newsweave --db sqlite:///$(DEMO_DB) ingest examples/sample
 	$(BIN)/newsweave --db sqlite:///$(DEMO_DB) docs
+	$(BIN)/newsweave --db sqlite:///$(DEMO_DB) stories
 	$(BIN)/newsweave --db sqlite:///$(DEMO_DB) events
 	$(BIN)/newsweave --db sqlite:///$(DEMO_DB) export --format jsonl --output $(DEMO_DB:.db=.jsonl)
 
