@@ -44,6 +44,7 @@ class StoryIndex:
         self.terms, self.df, self.edges, self.members = t["doc_terms"], t["term_df"], t["doc_neighbours"], t["story_docs"]
         self.documents = t["documents"]
         self._cache: OrderedDict[str, dict[str, float]] = OrderedDict()
+        self._pub: dict[str, str | None] = {}
         self._postings = text(" UNION ALL ".join(
             f"SELECT * FROM (SELECT doc_id, term FROM doc_terms WHERE term = :t{i} ORDER BY n DESC LIMIT :lim) AS p{i}"
             for i in range(self.p.query_terms)))
@@ -95,31 +96,44 @@ class StoryIndex:
     def assign(self, conn: Connection, new: list[str]) -> int:
         """Give each new document (in arrival order) its story, reclustering the stories it
         touches. Returns how many documents' story was written."""
-        new = [d for d in dict.fromkeys(new)
-               if conn.scalar(select(self.members.c.doc_id).where(self.members.c.doc_id == d)) is None]
+        new = list(dict.fromkeys(new))
+        done = set(self._stored(conn, new))
+        new = [d for d in new if d not in done]
         if not new:
             return 0
         dfs: dict[str, int] = {}
         self._dfs(conn, [DOCS], dfs)
         n = max(dfs.get(DOCS, 0), 1)
         tfs = self._tfs(conn, new)
-        published = self._published(conn, new)
+        self._published(conn, new)
         seq = (conn.scalar(select(func.max(self.members.c.seq))) or 0)
-        arrived: set[str] = set()
+        pending, arrived = set(new), set()
         vectors: dict[str, dict[str, float]] = {}  # the weights hold for this call
+        edges: dict[tuple[str, str], float] = {}
         for doc in new:
-            seq += 1
-            conn.execute(insert(self.members).values(doc_id=doc, story_id=story_id(doc), seq=seq))
-            self._link(conn, doc, tfs.get(doc, {}), published, dfs, n, arrived, vectors)
+            self._link(conn, doc, tfs.get(doc, {}), dfs, n, pending - arrived, vectors, edges)
             arrived.add(doc)
+        conn.execute(insert(self.members), [{"doc_id": d, "story_id": story_id(d), "seq": seq + i}
+                                            for i, d in enumerate(new, 1)])
+        if edges:
+            stmt = self.store._insert(self.edges)
+            conn.execute(stmt.on_conflict_do_update(index_elements=["doc_id", "other"], set_={"sim": stmt.excluded.sim}),
+                         [{"doc_id": a, "other": b, "sim": sim} for (a, b), sim in sorted(edges.items())])
         return self._recluster(conn, new)
 
     def _published(self, conn: Connection, doc_ids: list[str]) -> dict[str, str | None]:
-        return _lookup(conn, self.documents.c.doc_id, self.documents.c.published, doc_ids)
+        """Publication times (kept in memory: they change only when a document is reprocessed)."""
+        missing = [d for d in doc_ids if d not in self._pub]
+        if missing:
+            if len(self._pub) > 16 * CACHE:
+                self._pub.clear()
+            self._pub.update(_lookup(conn, self.documents.c.doc_id, self.documents.c.published, missing))
+        return {d: self._pub.get(d) for d in doc_ids}
 
-    def _link(self, conn: Connection, doc: str, tf: dict[str, float], published: dict[str, str | None],
-              dfs: dict[str, int], n: int, arrived: set[str], vectors: dict[str, dict[str, float]]) -> None:
-        """Neighbour edges between ``doc`` and the stored documents most like it."""
+    def _link(self, conn: Connection, doc: str, tf: dict[str, float], dfs: dict[str, int], n: int,
+              later: set[str], vectors: dict[str, dict[str, float]], edges: dict[tuple[str, str], float]) -> None:
+        """Neighbour edges between ``doc`` and the stored documents most like it (``later``: the
+        documents of this call still to come, not yet candidates)."""
         p = self.p
         self._dfs(conn, tf, dfs)
         v = vector(tf, dfs, n)
@@ -129,29 +143,22 @@ class StoryIndex:
             padded = query + [DOCS] * (p.query_terms - len(query))  # no document has the empty word
             params = {f"t{i}": t for i, t in enumerate(padded)} | {"lim": p.postings}
             for other, term in conn.execute(self._postings, params):
-                if other != doc:
+                if other != doc and other not in later:
                     votes[other] += v[term]
-        ranked = sorted(votes, key=votes.get, reverse=True)
-        old = set(self._stored(conn, ranked[:p.candidates * 2])) | (arrived & set(ranked))
-        cands = [d for d in ranked if d in old][:p.candidates]
-        published.update(self._published(conn, [d for d in cands if d not in published]))
-        cands = [d for d in cands if within_window(published.get(doc), published.get(d), p.window_days)]
+        cands = sorted(votes, key=votes.get, reverse=True)[:p.candidates]
+        published = self._published(conn, [doc, *cands])
+        cands = [d for d in cands if within_window(published[doc], published[d], p.window_days)]
         ctf = self._tfs(conn, [d for d in cands if d not in vectors])
         self._dfs(conn, (t for tf_ in ctf.values() for t in tf_), dfs)
         for other, tf_ in ctf.items():
             vectors[other] = vector(tf_, dfs, n)
         lead = {t: w for t, w in v.items() if t.startswith(EVENT)}
-        rows = []
         for other in cands:
             sim = cosine(v, vectors.get(other, {}))
             if lead and event_conflict(lead, vectors.get(other, {})):
                 sim *= p.event_conflict
             if sim >= p.min_sim:
-                rows += [{"doc_id": doc, "other": other, "sim": sim}, {"doc_id": other, "other": doc, "sim": sim}]
-        if rows:
-            stmt = self.store._insert(self.edges)
-            conn.execute(stmt.on_conflict_do_update(index_elements=["doc_id", "other"], set_={"sim": stmt.excluded.sim}),
-                         rows)
+                edges[(doc, other)] = edges[(other, doc)] = sim
 
     def _stored(self, conn: Connection, doc_ids: list[str]) -> list[str]:
         """Those of ``doc_ids`` that already have a story."""
@@ -213,6 +220,7 @@ class StoryIndex:
         conn.execute(delete(self.edges))
         conn.execute(delete(self.members))
         self._cache.clear()
+        self._pub.clear()
         return order
 
     def story_map(self, conn: Connection | None = None) -> dict[str, str]:
