@@ -183,7 +183,7 @@ class Store:
             conn.execute(delete(self.times).where(self.times.c.doc_id == a.doc_id))
             conn.execute(delete(self.signatures).where(self.signatures.c.doc_id == a.doc_id))
             self.story_index().forget_terms(conn, a.doc_id)
-            index_document(conn, a.doc_id, a.title, a.text)
+            index_document(conn, a.doc_id, a.title, a.text, new=False)
             self._record_entities(conn, a)
 
     def _record_entities(self, conn: Connection, a: Article) -> None:

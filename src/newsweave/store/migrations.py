@@ -225,7 +225,8 @@ def _v8_search(conn: Connection) -> None:
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("CREATE VIRTUAL TABLE docs_fts USING fts5(doc_id UNINDEXED, title, text, "
                              "tokenize='unicode61 remove_diacritics 2')")
-        conn.exec_driver_sql("INSERT INTO docs_fts (doc_id, title, text) SELECT doc_id, coalesce(title, ''), text FROM documents")
+        conn.exec_driver_sql("INSERT INTO docs_fts (rowid, doc_id, title, text) "
+                             "SELECT rowid, doc_id, coalesce(title, ''), text FROM documents")
     elif conn.dialect.name == "postgresql":
         conn.exec_driver_sql("CREATE INDEX ix_documents_fts ON documents USING GIN "
                              "(to_tsvector('english', coalesce(title, '') || ' ' || text))")

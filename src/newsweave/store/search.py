@@ -11,12 +11,16 @@ from sqlalchemy import Connection, text
 SNIPPET_WORDS = 24
 
 
-def index_document(conn: Connection, doc_id: str, title: str | None, body: str) -> None:
+def index_document(conn: Connection, doc_id: str, title: str | None, body: str, new: bool = True) -> None:
+    """Index a stored document for search (``new``: it was just added, nothing to replace). On
+    SQLite the index row shares the document's rowid, so replacing it is a key lookup."""
     if conn.dialect.name != "sqlite":
         return  # PostgreSQL indexes the documents table itself
-    conn.execute(text("DELETE FROM docs_fts WHERE doc_id = :d"), {"d": doc_id})
-    conn.execute(text("INSERT INTO docs_fts (doc_id, title, text) VALUES (:d, :t, :x)"),
-                 {"d": doc_id, "t": title or "", "x": body})
+    rowid = conn.execute(text("SELECT rowid FROM documents WHERE doc_id = :d"), {"d": doc_id}).scalar()
+    if not new:
+        conn.execute(text("DELETE FROM docs_fts WHERE rowid = :r"), {"r": rowid})
+    conn.execute(text("INSERT INTO docs_fts (rowid, doc_id, title, text) VALUES (:r, :d, :t, :x)"),
+                 {"r": rowid, "d": doc_id, "t": title or "", "x": body})
 
 
 def _fts_query(q: str) -> str:
