@@ -25,7 +25,7 @@ from rich.text import Text
 
 from . import __version__
 from .errors import ConfigError, InputError, NotFoundError
-from .export.records import records
+from .export.records import named_entities, records
 from .export.writers import WRITERS
 from .ingest.run import DEFAULT_MAX_BYTES, Ingest, human_size
 from .store import Store, open_store
@@ -299,19 +299,6 @@ def entities(
     _emit_rows(short, ("type", "name", "aliases", "docs", "kb_id"), False, False, f"{len(rows)} entities")
 
 
-def _named(store: Store, name: str, etype: str | None = None) -> list[dict[str, Any]]:
-    """Entities called ``name`` (any of their names, any case) or with that entity_id."""
-    from .link.names import fold
-
-    wanted = fold(name)
-    hits = [r for r in store.iter_entities(etype)
-            if r["entity_id"] == name or wanted in {fold(n) for n in [r["name"], *r["aliases"]]}]
-    if not hits:
-        what = "person" if etype == "PERSON" else "entity"
-        raise NotFoundError(f"no {what} named {name!r}; `newsweave entities{' --type ' + etype if etype else ''}` lists them")
-    return hits
-
-
 @app.command()
 @_fails_cleanly
 def entity(
@@ -321,7 +308,7 @@ def entity(
 ) -> None:
     """One entity: its names and every mention, with the sentence and the document."""
     store = _store(ctx)
-    hits = _named(store, name)
+    hits = named_entities(store, name)
     out_rows = [h | {"mentions": store.entity_mentions(h["entity_id"])} for h in hits]
     if as_json:
         out.print_json(json.dumps(out_rows, ensure_ascii=False))
@@ -396,7 +383,7 @@ def person(
     from .link.timeline import timeline
 
     store = _store(ctx)
-    people = _named(store, name, "PERSON")
+    people = named_entities(store, name, "PERSON")
     evs = list(event_records(store))
     by_id = {e["event_id"]: e for e in evs}
     result = [timeline(p["entity_id"], evs) | {"name": p["name"]} for p in people]

@@ -44,6 +44,21 @@ def entities(store: Store) -> Iterator[dict[str, Any]]:
         yield {"kind": "entity", **{f: row[f] for f in SCHEMA_FIELDS["entity"]}}
 
 
+def named_entities(store: Store, name: str, etype: str | None = None) -> list[dict[str, Any]]:
+    """Entity records called ``name`` (any of their names, any case, no diacritics) or with that
+    entity_id, most documented first; NotFoundError when there is none."""
+    from ..errors import NotFoundError
+    from ..link.names import fold
+
+    wanted = fold(name)
+    hits = [r for r in store.iter_entities(etype)
+            if r["entity_id"] == name or wanted in {fold(n) for n in [r["name"], *r["aliases"]]}]
+    if not hits:
+        what = "person" if etype == "PERSON" else "entity"
+        raise NotFoundError(f"no {what} named {name!r}; `newsweave entities{' --type ' + etype if etype else ''}` lists them")
+    return [{"kind": "entity", **{f: r[f] for f in SCHEMA_FIELDS["entity"]}} for r in hits]
+
+
 def quotes(store: Store) -> Iterator[dict[str, Any]]:
     for row in store.iter_quotes():
         quote_id = hashlib.sha1(f"{row['doc_id']}:{row['start']}".encode()).hexdigest()[:12]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import NotFoundError
-from ..export.records import entities, event_records, stories_and_events
+from ..export.records import event_records, named_entities, stories_and_events
 from ..link.timeline import timeline
 from ..store import Store
 from ..store.search import search
@@ -41,23 +40,13 @@ def story_list(store: Store, *, since: str | None = None, until: str | None = No
     return out
 
 
-def entity_record(store: Store, ident: str) -> dict[str, Any]:
-    """An entity by id, or by any of its names (any case)."""
-    rows = list(entities(store))
-    hit = next((e for e in rows if e["entity_id"] == ident), None)
-    if hit is None:
-        low = ident.lower()
-        hits = [e for e in rows if low == e["name"].lower() or low in (a.lower() for a in e["aliases"])]
-        hit = hits[0] if len(hits) == 1 else None
-    if hit is None:
-        raise NotFoundError(f"no entity {ident!r}")
-    return hit
+def entity_record(store: Store, ident: str, etype: str | None = None) -> dict[str, Any]:
+    """The entity with this id, or the most documented one with this name."""
+    return named_entities(store, ident, etype)[0]
 
 
 def person_timeline(store: Store, ident: str) -> dict[str, Any]:
-    ent = entity_record(store, ident)
-    if ent["type"] != "PERSON":
-        raise NotFoundError(f"{ident!r} is a {ent['type'].lower()}, not a person")
+    ent = entity_record(store, ident, "PERSON")
     evs = list(event_records(store))
     by_id = {e["event_id"]: e for e in evs}
     t = timeline(ent["entity_id"], evs)
