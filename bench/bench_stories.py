@@ -120,6 +120,11 @@ def run(base, size: int, gold_story: dict[str, str]) -> dict:
                     gold[a.doc_id] = f"{gold_story[base_id]}~{r}"
                 index.assign(conn, ids)
             times.append((time.perf_counter() - t0) / len(ids))
+            done = len(gold)
+            if size >= 10000 and done % 10000 < BATCH:  # progress: the window of the last 10k documents
+                window = times[-(10000 // BATCH):]
+                print(f"{size}: {done} docs, last 10k {1000 * sum(window) / len(window):.1f} ms/doc, "
+                      f"rss {peak_rss_mb()} MB", file=sys.stderr, flush=True)
         pred = index.story_map()
         store.engine.dispose()
     tail = times[-max(1, len(times) // 10):]

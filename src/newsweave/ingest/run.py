@@ -21,6 +21,7 @@ from ..link.resolve import DocCluster, resolve
 from ..link.stories import StoryParams
 from ..pipeline import Pipeline, build_pipeline
 from ..store import Store
+from ..store.rows import document_rows
 from .readers import read_input
 from .sources import InputFile, iter_inputs
 
@@ -180,15 +181,12 @@ class Ingest:
                     fresh.append(a)
             results = self.pipeline.process(fresh)
             self.store.lock(conn)
-            added: list[str] = []
+            done = [document_rows(r) for r in results if isinstance(r, Article)]
             for result in results:
-                if isinstance(result, Article):
-                    if self.store.add_document(conn, result):
-                        added.append(result.doc_id)
-                    else:
-                        self.summary.unchanged += 1
-                else:
+                if not isinstance(result, Article):
                     self._problem(conn, _as_input_error(result))
+            added = self.store.add_rows(conn, done)
+            self.summary.unchanged += len(done) - len(added)
             self._conn = None
             if self.nlp:
                 self.stories.assign(conn, added)

@@ -21,17 +21,15 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, S
 
 from ..article import Article
 from ..errors import ConfigError, InputError, NotFoundError
-from ..ingest.boilerplate import line_key
+from .bulk import bulk_insert
 from .migrations import migrate
+from .rows import DERIVED, document_rows
 from .schema import reflect
 from .search import index_document
 
 DEFAULT_DB = "sqlite:///newsweave.db"
 ENV_DB = "NEWSWEAVE_DB"
 
-#: document columns the pipeline derives (``reprocess`` rewrites these, never raw or doc_id)
-DERIVED = ("url", "outlet", "outlet_evidence", "title", "byline", "published", "updated", "dateline",
-           "text", "meta", "removed", "warnings")
 
 
 def now() -> str:
@@ -156,71 +154,53 @@ class Store:
     # -- documents -----------------------------------------------------------------------------
     def add_document(self, conn: Connection, a: Article) -> bool:
         """Store a processed article; False (and nothing changed) when its doc_id is stored."""
+        return bool(self.add_rows(conn, [document_rows(a)]))
+
+    def add_rows(self, conn: Connection, batch: list[dict[str, Any]]) -> list[str]:
+        """Store processed articles given as :func:`~newsweave.store.rows.document_rows`; returns
+        the doc_ids added (one already stored, or twice in ``batch``, is left as it is). The rows
+        of their child tables go in one statement per table (COPY on PostgreSQL)."""
         stamp = now()
-        row = {"doc_id": a.doc_id, "source": a.source, "fmt": a.fmt, "encoding": a.encoding, "raw": a.raw,
-               "ingested_at": stamp, "processed_at": stamp, **_derived(a)}
+        added: list[dict[str, Any]] = []
         with conn.begin_nested():
-            stmt = (self._insert(self.documents).values(**row).on_conflict_do_nothing(index_elements=["doc_id"])
-                    .returning(self.documents.c.doc_id))
-            added = conn.execute(stmt).first() is not None  # rowcount is not reliable on every driver
-            if added:
-                index_document(conn, a.doc_id, a.title, a.text)
-                self._record_lines(conn, a)
-                self._record_entities(conn, a)
-                conn.execute(delete(self.problems).where(self.problems.c.source == a.source))
-        return added
+            for rows in batch:
+                doc = rows["document"]
+                stmt = (self._insert(self.documents)
+                        .values(**doc, ingested_at=stamp, processed_at=stamp)
+                        .on_conflict_do_nothing(index_elements=["doc_id"]).returning(self.documents.c.doc_id))
+                if conn.execute(stmt).first() is not None:  # rowcount is not reliable on every driver
+                    index_document(conn, doc["doc_id"], doc["title"], doc["text"])
+                    added.append(rows)
+            self._write_children(conn, added)
+            sources = [r["document"]["source"] for r in added]
+            for part in range(0, len(sources), 500):
+                conn.execute(delete(self.problems).where(self.problems.c.source.in_(sources[part:part + 500])))
+        return [r["document"]["doc_id"] for r in added]
 
     def update_document(self, conn: Connection, a: Article) -> None:
         """Rewrite what the pipeline derives (raw content and doc_id stay)."""
+        rows = document_rows(a)
         with conn.begin_nested():
             conn.execute(update(self.documents).where(self.documents.c.doc_id == a.doc_id)
-                         .values(processed_at=now(), **_derived(a)))
-            conn.execute(delete(self.outlet_lines).where(self.outlet_lines.c.doc_id == a.doc_id))
-            self._record_lines(conn, a)
-            conn.execute(delete(self.mentions).where(self.mentions.c.doc_id == a.doc_id))
-            conn.execute(delete(self.clusters).where(self.clusters.c.doc_id == a.doc_id))
-            conn.execute(delete(self.quotes).where(self.quotes.c.doc_id == a.doc_id))
-            conn.execute(delete(self.doc_events).where(self.doc_events.c.doc_id == a.doc_id))
-            conn.execute(delete(self.times).where(self.times.c.doc_id == a.doc_id))
-            conn.execute(delete(self.signatures).where(self.signatures.c.doc_id == a.doc_id))
+                         .values(processed_at=now(), **{k: rows["document"][k] for k in DERIVED}))
+            for t in (self.outlet_lines, self.mentions, self.clusters, self.quotes, self.doc_events, self.times,
+                      self.signatures):
+                conn.execute(delete(t).where(t.c.doc_id == a.doc_id))
             self.story_index().forget_terms(conn, a.doc_id)
             index_document(conn, a.doc_id, a.title, a.text, new=False)
-            self._record_entities(conn, a)
+            self._write_children(conn, [rows])
 
-    def _record_entities(self, conn: Connection, a: Article) -> None:
-        if a.mentions:
-            conn.execute(insert(self.mentions), [
-                {"doc_id": a.doc_id, "n": n, "start": m.start, "end": m.end, "text": m.text, "type": m.type,
-                 "kb_id": m.kb_id, "cluster": m.cluster, "sent_start": m.sent_start, "sent_end": m.sent_end}
-                for n, m in enumerate(a.mentions)])
-        if a.quotes:
-            conn.execute(insert(self.quotes), [
-                {"doc_id": a.doc_id, "n": n, "start": q.start, "end": q.end, "text": q.text,
-                 "speaker_cluster": q.cluster, "speaker_text": q.speaker_text} for n, q in enumerate(a.quotes)])
-        self.story_index().record_terms(conn, a.doc_id, a.terms)
-        if a.signature is not None:
-            conn.execute(insert(self.signatures).values(doc_id=a.doc_id, minhash=a.signature))
-        if a.times:
-            seen: set[int] = set()
-            rows = []
-            for t in a.times:
-                if t.start not in seen:
-                    seen.add(t.start)
-                    rows.append({"doc_id": a.doc_id, "start": t.start, "end": t.end, "text": t.text, "type": t.type,
-                                 "value": t.value})
-            conn.execute(insert(self.times), rows)
-        if a.events:
-            conn.execute(insert(self.doc_events), [
-                {"doc_id": a.doc_id, "n": n, "type": e.type, "trigger": e.trigger, "actor_cluster": e.actor_cluster,
-                 "actor_text": e.actor_text, "party_cluster": e.party_cluster, "party_text": e.party_text,
-                 "post": e.post, "date": e.date, "date_text": e.date_text, "place_cluster": e.place_cluster,
-                 "place_text": e.place_text, "followers": e.followers, "approx": int(e.approx), "modality": e.modality,
-                 "attribution": e.attribution, "evidence": e.evidence, "sent_start": e.sent_start, "sent_end": e.sent_end}
-                for n, e in enumerate(a.events)])
-        if a.clusters:
-            conn.execute(insert(self.clusters), [
-                {"doc_id": a.doc_id, "cluster": c.index, "type": c.type, "kb_id": c.kb_id, "name": c.name,
-                 "forms": dict(c.forms)} for c in a.clusters])
+    def _write_children(self, conn: Connection, batch: list[dict[str, Any]]) -> None:
+        tables = {"mentions": self.mentions, "quotes": self.quotes, "times": self.times,
+                  "events": self.doc_events, "clusters": self.clusters}
+        for key, table in tables.items():
+            bulk_insert(conn, table, [{"doc_id": r["document"]["doc_id"], **row} for r in batch for row in r[key]])
+        bulk_insert(conn, self.outlet_lines, [
+            {"outlet": r["document"]["outlet"], "line_key": k, "doc_id": r["document"]["doc_id"]}
+            for r in batch for k in r["lines"]])
+        bulk_insert(conn, self.signatures, [{"doc_id": r["document"]["doc_id"], "minhash": r["signature"]}
+                                            for r in batch if r["signature"] is not None])
+        self.story_index().record_terms_many(conn, [(r["document"]["doc_id"], r["terms"]) for r in batch])
 
     # -- entities ------------------------------------------------------------------------------
     def doc_clusters(self, conn: Connection) -> list[dict[str, Any]]:
@@ -337,13 +317,6 @@ class Store:
                             "in_sentence": r.start - r.sent_start - lead})
             return out
 
-    def _record_lines(self, conn: Connection, a: Article) -> None:
-        if not a.outlet:
-            return
-        keys = {k for k in (line_key(ln.content) for ln in a.lines) if k}
-        if keys:
-            conn.execute(insert(self.outlet_lines), [{"outlet": a.outlet, "line_key": k, "doc_id": a.doc_id} for k in keys])
-
     def repeated_lines(self, conn: Connection, outlet: str, keys: list[str], doc_id: str) -> dict[str, int]:
         """How many other documents of ``outlet`` hold each line key."""
         t = self.outlet_lines
@@ -401,13 +374,6 @@ class Store:
     def schema_version(self) -> int:
         with self.engine.connect() as conn:
             return conn.scalar(select(func.max(self.migrations.c.version))) or 0
-
-
-def _derived(a: Article) -> dict[str, Any]:
-    return {"url": a.url, "outlet": a.outlet, "outlet_evidence": a.outlet_evidence, "title": a.title,
-            "byline": a.byline, "published": a.published, "updated": a.updated, "dateline": a.dateline,
-            "text": a.text, "meta": a.meta or {}, "removed": [r.as_dict() for r in a.removed],
-            "warnings": a.warnings}
 
 
 __all__ = ["Store", "open_store", "DEFAULT_DB", "ENV_DB", "SQLAlchemyError"]

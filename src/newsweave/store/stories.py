@@ -6,12 +6,13 @@ neighbour edges between similar documents (``doc_neighbours``) and each document
 
 from __future__ import annotations
 
-from collections import OrderedDict, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, delete, func, insert, select, text
 
+from .bulk import bulk_insert
 from ..link.stories import (EVENT, StoryParams, cluster_block, cosine, event_conflict, scale, story_id, vector,
                             within_window)
 
@@ -51,22 +52,31 @@ class StoryIndex:
 
     # -- terms ---------------------------------------------------------------------------------
     def record_terms(self, conn: Connection, doc_id: str, terms: Mapping[str, float]) -> None:
-        if not terms:
+        self.record_terms_many(conn, [(doc_id, terms)])
+
+    def record_terms_many(self, conn: Connection, docs: list[tuple[str, Mapping[str, float]]]) -> None:
+        """Record documents' terms, in order: the ``n``-th document with terms is numbered ``n``
+        (newest first in the postings) and counted once in every term's document frequency."""
+        docs = [(d, terms) for d, terms in docs if terms]
+        if not docs:
             return
-        n = (conn.scalar(select(self.df.c.df).where(self.df.c.term == DOCS)) or 0) + 1
-        conn.execute(insert(self.terms), [{"doc_id": doc_id, "term": t, "tf": w, "n": n} for t, w in terms.items()])
-        self._bump(conn, [*terms, DOCS], +1)
+        n = conn.scalar(select(self.df.c.df).where(self.df.c.term == DOCS)) or 0
+        bulk_insert(conn, self.terms, [{"doc_id": d, "term": t, "tf": w, "n": n + i}
+                                       for i, (d, terms) in enumerate(docs, 1) for t, w in terms.items()])
+        counts = Counter(t for _, terms in docs for t in terms)
+        counts[DOCS] = len(docs)
+        self._bump(conn, counts)
 
     def forget_terms(self, conn: Connection, doc_id: str) -> None:
         old = list(conn.scalars(select(self.terms.c.term).where(self.terms.c.doc_id == doc_id)))
         if old:
             conn.execute(delete(self.terms).where(self.terms.c.doc_id == doc_id))
-            self._bump(conn, [*old, DOCS], -1)
+            self._bump(conn, {t: -1 for t in [*old, DOCS]})
 
-    def _bump(self, conn: Connection, terms: list[str], by: int) -> None:
+    def _bump(self, conn: Connection, by: Mapping[str, int]) -> None:
         stmt = self.store._insert(self.df)
         stmt = stmt.on_conflict_do_update(index_elements=["term"], set_={"df": self.df.c.df + stmt.excluded.df})
-        conn.execute(stmt, [{"term": t, "df": by} for t in terms])
+        conn.execute(stmt, [{"term": t, "df": by[t]} for t in sorted(by)])
 
     def _dfs(self, conn: Connection, terms: Iterable[str], into: dict[str, int]) -> None:
         missing = [t for t in set(terms) if t not in into]

@@ -1,0 +1,34 @@
+"""Many rows into one table at once: PostgreSQL's COPY through psycopg, else one executemany.
+
+COPY writes inside the caller's transaction (and savepoint): it is an ordinary statement on the
+same connection, so a rollback takes its rows back like any insert's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import JSON, Connection, LargeBinary, Table, insert
+
+
+def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
+        _copy(conn, table, rows)
+    else:
+        conn.execute(insert(table), rows)
+
+
+def _copy(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    from psycopg.types.json import Json
+
+    cols = list(rows[0])
+    wrap = [isinstance(table.c[c].type, JSON) for c in cols]
+    binary = [isinstance(table.c[c].type, LargeBinary) for c in cols]
+    names = ", ".join(f'"{c}"' for c in cols)
+    raw = conn.connection.driver_connection
+    with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([Json(row[c]) if w else (bytes(row[c]) if b and row[c] is not None else row[c])
+                            for c, w, b in zip(cols, wrap, binary)])
