@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
@@ -55,10 +56,10 @@ def _fails_cleanly(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except ConfigError as exc:
-            err.print(f"[red]error:[/] {exc}", highlight=False)
+            err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
             raise typer.Exit(EXIT_USAGE) from exc
         except NotFoundError as exc:
-            err.print(f"[red]error:[/] {exc}", highlight=False)
+            err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
             raise typer.Exit(EXIT_FAILED) from exc
 
     return wrapper  # type: ignore[return-value]
@@ -119,7 +120,7 @@ def _progress(silent: bool) -> Progress:
 def _say_problem(e: InputError) -> None:
     colour = "yellow" if e.kind == "skipped" else "red"
     label = "skipped" if e.kind == "skipped" else "failed"
-    err.print(f"[{colour}]{label}:[/] {e.describe()}", highlight=False, soft_wrap=True)
+    err.print(f"[{colour}]{label}:[/] {escape(e.describe())}", highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -148,6 +149,84 @@ def ingest(
     else:
         t = Table(title="ingest", show_header=False, box=None)
         t.add_row("files read", str(summary.files))
+        t.add_row("documents added", str(len(summary.added)))
+        t.add_row("already stored", str(summary.unchanged))
+        t.add_row("failed", f"[red]{len(summary.failed)}[/]" if summary.failed else "0")
+        t.add_row("skipped (not a format newsweave reads)", str(len(summary.skipped)))
+        t.add_row("documents in the database", str(store.count_documents()))
+        out.print(t)
+    raise typer.Exit(EXIT_OK if summary.ok else EXIT_FAILED)
+
+
+class Engine(str, Enum):
+    local = "local"
+    ray = "ray"
+
+
+@app.command()
+@_fails_cleanly
+def batch(
+    paths: list[str] = typer.Argument(..., metavar="INPUT...", help="Files or folders: text, HTML, JSONL/JSON, CSV/TSV or Parquet shards."),
+    output: Path = typer.Option(..., "--output", "-o", metavar="DIR", help="A new (or empty) folder for the Parquet rows."),
+    engine: Engine = typer.Option(Engine.local, "--engine", help="local: this process; ray: a Ray Data pipeline."),
+    address: str = typer.Option(None, "--address", metavar="ADDR", help="A Ray cluster (ray://head:10001, or auto); default: Ray on this machine."),
+    workers: int = typer.Option(None, "--workers", min=1, help="Pipeline actors (each holds a spaCy model) [default: the CPUs]."),
+    max_size: str = typer.Option(human_size(DEFAULT_MAX_BYTES).replace(" ", ""), "--max-size", help="Largest file read."),
+    silent: bool = typer.Option(False, "--silent", help="No progress bar."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Clean and analyse articles without a database, into Parquet rows for `load`.
+
+    The per-document work (read, clean, NLP, extraction) runs in this process (--engine local) or on
+    Ray (--engine ray), which scales it to every core of a machine or a cluster. Problems are kept
+    in the rows and reported by `load` too.
+    """
+    from .ingest.batch import run_batch
+
+    if address and engine is not Engine.ray:
+        raise ConfigError("--address is for --engine ray")
+    with _progress(silent or engine is Engine.ray) as bar:
+        task = bar.add_task("batch", total=None)
+        summary = run_batch(paths, output, engine=engine.value, address=address, workers=workers,
+                            max_bytes=parse_size(max_size), silent=silent, advance=lambda n: bar.advance(task, n))
+    for e in summary.failed:
+        _say_problem(e)
+    if as_json:
+        out.print_json(json.dumps(summary.as_dict()))
+    else:
+        t = Table(title="batch", show_header=False, box=None)
+        t.add_row("engine", f"{summary.engine} ({summary.workers} worker{'s' if summary.workers != 1 else ''})")
+        t.add_row("files read", str(summary.files))
+        t.add_row("documents", str(summary.documents))
+        t.add_row("problems", f"[red]{summary.problems}[/]" if summary.failed else str(summary.problems))
+        t.add_row("written to", f"{summary.output} ({summary.shards} Parquet files); store them with `newsweave load`")
+        out.print(t)
+    raise typer.Exit(EXIT_FAILED if summary.failed else EXIT_OK)
+
+
+@app.command()
+@_fails_cleanly
+def load(
+    ctx: typer.Context,
+    folder: Path = typer.Argument(..., metavar="DIR", help="The --output folder of `newsweave batch`."),
+    silent: bool = typer.Option(False, "--silent", help="No progress bar."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Store the rows `batch` wrote, then join stories, link copies and resolve entities.
+
+    Loading the same folder twice changes nothing. Problems `batch` found are recorded and
+    printed as `ingest` prints them.
+    """
+    from .ingest.load import check_folder, count_rows, load as load_rows
+
+    store = _store(ctx)
+    with _progress(silent) as bar:
+        task = bar.add_task("loading", total=count_rows(check_folder(folder)))
+        summary = load_rows(store, folder, on_problem=_say_problem, advance=lambda n: bar.advance(task, n))
+    if as_json:
+        out.print_json(json.dumps(summary.as_dict()))
+    else:
+        t = Table(title="load", show_header=False, box=None)
         t.add_row("documents added", str(len(summary.added)))
         t.add_row("already stored", str(summary.unchanged))
         t.add_row("failed", f"[red]{len(summary.failed)}[/]" if summary.failed else "0")

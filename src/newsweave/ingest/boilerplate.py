@@ -12,7 +12,7 @@ import hashlib
 import re
 from collections.abc import Callable
 
-from ..article import Article, Removal
+from ..article import Article, Line, Removal
 
 MIN_OTHER_DOCS = 2
 MAX_WORDS = 25
@@ -29,11 +29,16 @@ def line_key(text: str) -> str | None:
     return hashlib.sha1(norm.encode("utf-8")).hexdigest()[:16]
 
 
+def judged_lines(article: Article) -> list[tuple[Line, str]]:
+    """The kept lines short enough to be judged, with their keys."""
+    keyed = [(ln, line_key(ln.content)) for ln in article.lines if not ln.dropped]
+    return [(ln, k) for ln, k in keyed if k and len(ln.content.split()) < MAX_WORDS]
+
+
 def boilerplate(article: Article, lookup: Lookup | None) -> Article:
     if lookup is None or not article.outlet:
         return article
-    keyed = [(ln, line_key(ln.content)) for ln in article.lines if not ln.dropped]
-    keyed = [(ln, k) for ln, k in keyed if k and len(ln.content.split()) < MAX_WORDS]
+    keyed = judged_lines(article)
     if not keyed:
         return article
     counts = lookup(article.outlet, [k for _, k in keyed], article.doc_id)

@@ -43,17 +43,18 @@ SKIP_EXTENSIONS = {
     ".xz": "an xz archive", ".7z": "a 7-Zip archive", ".tar": "a tar archive",
     ".mp3": "an audio file", ".wav": "an audio file", ".mp4": "a video", ".mov": "a video",
     ".avi": "a video", ".webm": "a video", ".exe": "an executable", ".so": "a library",
-    ".db": "a database", ".sqlite": "a database", ".parquet": "a Parquet file",
+    ".db": "a database", ".sqlite": "a database",
     ".css": "a style sheet", ".js": "a script", ".woff": "a font", ".woff2": "a font", ".ttf": "a font",
 }
 
-READS = "plain text, HTML, JSONL/JSON and CSV/TSV"
+READS = "plain text, HTML, JSONL/JSON, CSV/TSV and Parquet"
 
 TEXT_EXT = {".txt", ".text", ".md", ".story", ".article", ""}
 HTML_EXT = {".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx"}
 JSONL_EXT = {".jsonl", ".ndjson", ".jsonlines"}
 JSON_EXT = {".json"}
 CSV_EXT = {".csv", ".tsv"}
+PARQUET_EXT = {".parquet", ".pq"}
 
 
 @dataclass(frozen=True, slots=True)

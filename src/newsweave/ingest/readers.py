@@ -13,7 +13,7 @@ from typing import Any
 
 from ..article import Article
 from ..errors import InputError
-from .decode import CSV_EXT, HTML_EXT, JSON_EXT, JSONL_EXT, TEXT_EXT, check_type, decode
+from .decode import CSV_EXT, HTML_EXT, JSON_EXT, JSONL_EXT, PARQUET_EXT, TEXT_EXT, check_type, decode
 from .fields import FIELD_NAMES, pick
 from .sources import InputFile
 
@@ -24,6 +24,9 @@ JSON_CONTAINERS = ("articles", "data", "items", "records", "docs", "documents", 
 def read_input(f: InputFile, data: bytes) -> Iterator[Article | InputError]:
     """The articles in one file (or standard input, read as JSONL)."""
     suffix = "" if f.source == "stdin" else Path(f.source).suffix.lower()
+    if suffix in PARQUET_EXT or data[:4] == b"PAR1":
+        yield from _parquet(f.source, data)
+        return
     check_type(data, f.source, suffix)
     decoded = decode(data, f.source)
     text, enc = decoded.text, decoded.encoding
@@ -72,7 +75,7 @@ def row_article(source: str, row: Any, rownum: int, encoding: str | None) -> Art
     clean = {str(k): v for k, v in row.items() if k is not None}
     if None in row:  # a CSV row with more cells than the header has names
         clean["_extra_cells"] = row[None]
-    raw = json.dumps(clean, ensure_ascii=False, sort_keys=True)
+    raw = json.dumps(clean, ensure_ascii=False, sort_keys=True, default=str)
     return Article(f"{source}#{rid or rownum}", "record", raw, encoding=encoding)
 
 
@@ -116,6 +119,38 @@ def _json(source: str, text: str, enc: str) -> Iterator[Article | InputError]:
     if not isinstance(data, list):
         raise InputError(source, "JSON holds neither an article object nor a list of them")
     yield from _rows(source, enumerate(data, 1), enc)
+
+
+def _parquet(source: str, data: bytes) -> Iterator[Article | InputError]:
+    """A Parquet file's rows, read a row group at a time (a column per field, as in a CSV)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        pf = pq.ParquetFile(io.BytesIO(data))
+        names = [n.lower() for n in pf.schema_arrow.names]
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(source, f"not a readable Parquet file: {exc}") from exc
+    if not any(n in FIELD_NAMES["text"] for n in names):
+        shown = ", ".join(pf.schema_arrow.names[:8]) or "nothing"
+        raise InputError(source, f"no text column: the file has {shown}; name the article column text, body or content")
+    n = 0
+    try:
+        for batch in pf.iter_batches(batch_size=1024):
+            for row in batch.to_pylist():
+                n += 1
+                yield from _rows(source, iter([(n, {k: _plain(v) for k, v in row.items()})]), None)
+    except (pa.ArrowException, OSError) as exc:
+        yield InputError(source, f"broken Parquet after this row, the rest of the file is not read: {exc}", row=n + 1)
+
+
+def _plain(value: Any) -> Any:
+    """A Parquet cell as JSON can hold it (timestamps and dates become ISO text)."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return value
 
 
 def _csv(source: str, text: str, enc: str, delimiter: str | None) -> Iterator[Article | InputError]:

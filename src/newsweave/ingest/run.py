@@ -87,7 +87,7 @@ class Ingest:
     def run(self, items: Iterable[InputFile | InputError], advance: Callable[[], None] = lambda: None) -> Summary:
         for item in items:
             if isinstance(item, InputError):
-                self._problem_now(item)
+                self.problem_now(item)
             else:
                 self.summary.files += 1
                 self._file(item)
@@ -117,25 +117,13 @@ class Ingest:
         self.store.record_problem(conn, err)
         self.on_problem(err)
 
-    def _problem_now(self, err: InputError) -> None:
+    def problem_now(self, err: InputError) -> None:
         with self.store.transaction() as conn:
             self._problem(conn, err)
 
     # -- reading -------------------------------------------------------------------------------
     def _read(self, f: InputFile) -> bytes:
-        limit = f"the limit is {human_size(self.max_bytes)}; raise it with --max-size"
-        if f.source == "stdin":
-            data = sys.stdin.buffer.read(self.max_bytes + 1)
-            if len(data) > self.max_bytes:
-                raise InputError(f.source, f"too large (over {human_size(self.max_bytes)}; {limit})")
-            return data
-        try:
-            size = f.path.stat().st_size
-            if size > self.max_bytes:
-                raise InputError(f.source, f"too large ({human_size(size)}; {limit})")
-            return f.path.read_bytes()
-        except OSError as exc:
-            raise InputError(f.source, f"cannot read: {exc.strerror or exc}") from exc
+        return read_bytes(f, self.max_bytes)
 
     def run_bytes(self, source: str, data: bytes) -> Summary:
         """Ingest content in hand (an upload): ``source`` names it in records and problems, and its
@@ -144,7 +132,7 @@ class Ingest:
 
         self.summary.files += 1
         if len(data) > self.max_bytes:
-            self._problem_now(InputError(source, f"too large ({human_size(len(data))}; the limit is {human_size(self.max_bytes)})"))
+            self.problem_now(InputError(source, f"too large ({human_size(len(data))}; the limit is {human_size(self.max_bytes)})"))
         else:
             self._file(InputFile(Path(source), source), data)
         self._flush()
@@ -156,13 +144,13 @@ class Ingest:
         try:
             for item in read_input(f, self._read(f) if data is None else data):
                 if isinstance(item, InputError):
-                    self._problem_now(item)
+                    self.problem_now(item)
                 else:
                     self._buffer.append(item)
                     if len(self._buffer) >= BATCH:
                         self._flush()
         except InputError as err:
-            self._problem_now(err)
+            self.problem_now(err)
 
     # -- processing ----------------------------------------------------------------------------
     def _flush(self) -> None:
@@ -184,7 +172,7 @@ class Ingest:
             done = [document_rows(r) for r in results if isinstance(r, Article)]
             for result in results:
                 if not isinstance(result, Article):
-                    self._problem(conn, _as_input_error(result))
+                    self._problem(conn, as_input_error(result))
             added = self.store.add_rows(conn, done)
             self.summary.unchanged += len(done) - len(added)
             self._conn = None
@@ -217,7 +205,7 @@ class Ingest:
                         self.store.update_document(conn, result)
                         updated += 1
                     else:
-                        self._problem(conn, _as_input_error(result))
+                        self._problem(conn, as_input_error(result))
                     advance()
                 self._conn = None
         self.link_copies()
@@ -230,5 +218,22 @@ class Ingest:
         return updated
 
 
-def _as_input_error(err: InputError | StageError) -> InputError:
+def read_bytes(f: InputFile, max_bytes: int) -> bytes:
+    """A file's bytes (or standard input's), or the InputError that says why not."""
+    limit = f"the limit is {human_size(max_bytes)}; raise it with --max-size"
+    if f.source == "stdin":
+        data = sys.stdin.buffer.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise InputError(f.source, f"too large (over {human_size(max_bytes)}; {limit})")
+        return data
+    try:
+        size = f.path.stat().st_size
+        if size > max_bytes:
+            raise InputError(f.source, f"too large ({human_size(size)}; {limit})")
+        return f.path.read_bytes()
+    except OSError as exc:
+        raise InputError(f.source, f"cannot read: {exc.strerror or exc}") from exc
+
+
+def as_input_error(err: InputError | StageError) -> InputError:
     return err if isinstance(err, InputError) else InputError(err.source, f"{err.stage}: {err.reason}")

@@ -1,0 +1,116 @@
+"""The ``ray`` engine of ``newsweave batch``: the functions of :mod:`.batch` as a Ray Data pipeline.
+
+Input files are read by tasks (one file per task); the pipeline runs in a pool of actors, one per
+worker, each loading the spaCy model once; rows are written with ``write_parquet``. Without an
+address Ray starts on this machine (no setup); with one (``ray://head:10001`` or ``auto``) it runs
+on that cluster, whose nodes must have newsweave installed (see docs/scale.md).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError
+from .boilerplate import MIN_OTHER_DOCS
+from .batch import BATCH, IN_COLUMNS, LineKeys, Process, out_problem, out_schema, read_rows, repeated_table
+
+
+def in_schema():
+    import pyarrow as pa
+
+    return pa.schema([("seq", pa.int64()), ("kind", pa.string()), ("source", pa.string()), ("fmt", pa.string()),
+                      ("raw", pa.large_string()), ("encoding", pa.string()), ("payload", pa.string())])
+
+
+def _read(batch: Any, max_bytes: int) -> Any:
+    import pyarrow as pa
+
+    rows = [r for item in batch.to_pylist() for r in read_rows(item, max_bytes)]
+    return pa.Table.from_pylist([{k: r[k] for k in IN_COLUMNS} for r in rows], schema=in_schema())
+
+
+class _Keys:
+    def __init__(self) -> None:
+        self.keys = LineKeys()
+
+    def __call__(self, batch: Any) -> Any:
+        import pyarrow as pa
+
+        schema = pa.schema([("outlet", pa.string()), ("key", pa.string()), ("doc_id", pa.string())])
+        return pa.Table.from_pylist(self.keys.rows(batch.to_pylist()), schema=schema)
+
+
+class _Process:
+    def __init__(self, repeated: dict[str, int]):
+        self.process = Process(repeated)  # the spaCy model: once per actor
+
+    def __call__(self, batch: Any) -> Any:
+        import pyarrow as pa
+
+        return pa.Table.from_pylist(self.process.rows(batch.to_pylist()), schema=out_schema())
+
+
+def require_ray() -> None:
+    try:
+        import ray  # noqa: F401
+        import ray.data  # noqa: F401
+    except ImportError as exc:
+        raise ConfigError("--engine ray needs Ray Data: pip install 'newsweave[ray]' (or use --engine local)") from exc
+
+
+def _start(address: str | None, workers: int) -> None:
+    import ray
+
+    if ray.is_initialized():
+        return
+    env = {k: v for k, v in os.environ.items() if k.startswith("NEWSWEAVE_")}
+    kwargs: dict[str, Any] = {"include_dashboard": False, "logging_level": logging.ERROR, "log_to_driver": False,
+                              "runtime_env": {"env_vars": env} if env else None}
+    try:
+        if address:
+            ray.init(address=address, **kwargs)
+        else:  # one CPU more than workers: the actors hold one each and the read tasks need one
+            ray.init(num_cpus=workers + 1, **kwargs)
+    except (ConnectionError, RuntimeError, ValueError) as exc:
+        raise ConfigError(f"cannot start Ray{f' at {address}' if address else ''}: {exc}") from exc
+
+
+def run_ray(items: list[dict[str, Any]], problems: list[dict[str, Any]], output: Path, *, address: str | None,
+            workers: int, max_bytes: int, silent: bool) -> int:
+    """Run both passes on Ray; returns the number of pipeline actors."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    import ray
+    import ray.data
+
+    _start(address, workers)
+    if address:
+        workers = max(1, int(ray.cluster_resources().get("CPU", workers)) - 1)
+    ctx = ray.data.DataContext.get_current()
+    ctx.enable_progress_bars = not silent
+    if silent:
+        logging.getLogger("ray.data").setLevel(logging.WARNING)
+    ctx.execution_options.preserve_order = True
+    if problems:
+        pq.write_table(pa.Table.from_pylist([out_problem(p) for p in problems], schema=out_schema()),
+                       output / "plan-problems.parquet")
+    if not items:
+        return workers
+    from ray.data.aggregate import Count
+    from ray.data.expressions import col
+
+    pool = ray.data.ActorPoolStrategy(size=workers)
+    files = ray.data.from_items(items, override_num_blocks=len(items))
+    articles = files.map_batches(_read, fn_kwargs={"max_bytes": max_bytes}, batch_size=1, batch_format="pyarrow")
+    keys = articles.map_batches(_Keys, batch_size=BATCH, batch_format="pyarrow", compute=pool)
+    per_doc = keys.groupby(["outlet", "key", "doc_id"], num_partitions=workers).count()
+    per_line = (per_doc.groupby(["outlet", "key"], num_partitions=workers).aggregate(Count(alias_name="docs"))
+                .filter(expr=col("docs") > MIN_OTHER_DOCS))
+    counts = [(r["outlet"], r["key"], r["docs"]) for r in per_line.take_all()]
+    processed = articles.map_batches(_Process, fn_constructor_kwargs={"repeated": repeated_table(counts)},
+                                     batch_size=BATCH, batch_format="pyarrow", compute=pool)
+    processed.write_parquet(str(output))
+    return workers
