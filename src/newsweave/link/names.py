@@ -18,8 +18,12 @@ from importlib import resources
 from rapidfuzz.fuzz import ratio
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
-    """Lower case, no diacritics, straight apostrophes: the form matching compares."""
+    """Lower case, no diacritics, straight apostrophes: the form matching compares (cached: it
+    runs on every token)."""
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     return text.replace("’", "'").replace("‘", "'").lower()

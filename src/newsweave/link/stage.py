@@ -10,8 +10,8 @@ from functools import lru_cache
 from spacy.tokens import Doc
 
 from ..article import Article
-from ..nlp.model import pipe
-from ..nlp.events import find_events
+from ..nlp.events import find_events, may_report_event
+from ..nlp.model import load_nlp, pipe
 from ..nlp.quotes import find_quotes
 from ..nlp.times import find_times
 from .coref import Cluster, cluster, mentions_of
@@ -46,7 +46,8 @@ def _person_named(clusters: list[Cluster], text: str) -> int | None:
 
 def link_articles(articles: list[Article]) -> list[Article]:
     kb = kb_from_env()
-    titled = [i for i, a in enumerate(articles) if a.title]
+    nlp = load_nlp()
+    titled = [i for i, a in enumerate(articles) if a.title and may_report_event(a.title, nlp)]  # else no parse needed
     heads = dict(zip(titled, pipe([_sentence_case(articles[i].title, kb, articles[i].text) for i in titled])))
     for n, (article, doc) in enumerate(zip(articles, pipe([a.text for a in articles]))):
         article.doc = doc

@@ -24,6 +24,7 @@ For each trigger (a verb, or a noun such as "his exit from the BSP") in a senten
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -91,6 +92,41 @@ def lexicon() -> _Lexicon:
     return _Lexicon(verbs, nouns, types, frozenset(data["posts"]["words"]), frozenset(data["party_nouns"]["words"]),
                     frozenset(data["followers"]["words"]), frozenset(data["followers"]["approx"]), mod,
                     dict(data["numbers"]))
+
+
+def may_report_event(text: str, nlp: Any) -> bool:
+    """False only when no word of ``text`` can take the lemma of a trigger under the model's own
+    lemmatizer (its exception lists and suffix rules for verbs and nouns): such a text holds no
+    event, and needs no parse to say so."""
+    forms = _trigger_forms(nlp)
+    if forms is None:
+        return True
+    triggers, tables = forms
+    for w in set(re.findall(r"[a-z]+", text.lower())):
+        if w in triggers:
+            return True
+        for exc, rules in tables:
+            if any(lemma in triggers for lemma in exc.get(w, ())):
+                return True
+            for old, new in rules:
+                if w.endswith(old):
+                    c = w[:len(w) - len(old)] + new
+                    if c in triggers or (len(c) > 2 and c[-1] == c[-2] and c[:-1] in triggers):
+                        return True
+    return False
+
+
+@lru_cache(maxsize=4)
+def _trigger_forms(nlp: Any) -> tuple[frozenset[str], tuple[tuple[dict, list], ...]] | None:
+    lex = lexicon()
+    triggers = frozenset(lex.verbs) | frozenset(lex.nouns)
+    try:
+        lookups = nlp.get_pipe("lemmatizer").lookups
+        exc, rules = lookups.get_table("lemma_exc"), lookups.get_table("lemma_rules")
+    except (KeyError, AttributeError):  # a model without a rule lemmatizer: every text may hold one
+        return None
+    tables = tuple((dict(exc.get(pos, {})), [tuple(r) for r in rules.get(pos, [])]) for pos in ("verb", "noun"))
+    return triggers, tables
 
 
 class _Context:

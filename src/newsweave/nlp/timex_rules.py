@@ -130,10 +130,34 @@ class Lexicon:
 
 
 def _alt(words: list[str] | set[str] | dict[str, Any], case: bool = False) -> str:
-    """A regex alternation of phrases, longest first; spaces match one whitespace run."""
-    items = sorted({str(w) for w in words}, key=lambda w: (-len(w), w))
-    body = "|".join(re.escape(w).replace(r"\ ", r"\s") for w in items)
+    """A regex alternation of phrases that tries the longest first; a space matches one
+    whitespace character. Built as a trie (``jan(?:uary)?``): Python's engine tries the branches
+    of an alternation one by one at every position, and a trie rules most out at the first letter.
+    Two phrases can both match at one place only when one extends the other, and the trie tries
+    the longer first, so it matches what the longest-first list of phrases matches."""
+    items = {str(w) if case else str(w).lower() for w in words}
+    body = _trie_regex(_trie(items))
     return f"(?-i:{body})" if case else f"(?:{body})"
+
+
+def _trie(items: set[str]) -> dict[str, Any]:
+    root: dict[str, Any] = {}
+    for w in items:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a phrase ends here
+    return root
+
+
+def _trie_regex(node: dict[str, Any]) -> str:
+    branches = [(r"\s" if ch == " " else re.escape(ch)) + _trie_regex(child) for ch, child in sorted(node.items()) if ch]
+    if not branches:
+        return ""
+    grouped = "(?:" + "|".join(branches) + ")"
+    if "" in node:  # a phrase ends here: the longer ones are optional, and greedy, so tried first
+        return grouped + "?"
+    return branches[0] if len(branches) == 1 else grouped
 
 
 def _caps(names: list[str]) -> list[str]:
