@@ -4,6 +4,7 @@ written for these tests."""
 
 from __future__ import annotations
 
+import json
 import tomllib
 from importlib import resources
 
@@ -225,3 +226,29 @@ def test_data_file_names_its_source():
     assert "TimeML" in head and "TempEval-3" in head and "newsweave" in head
     data = tomllib.loads(text)
     assert data["weekdays"]["Monday"] == 1 and data["pattern"]
+
+
+def _scan_both(text: str) -> tuple[list, list]:
+    from newsweave.nlp.times import _finditer, _places
+    from newsweave.nlp.timex_rules import lexicon
+
+    lex = lexicon()
+    full = [[(m.span(), m.groupdict()) for m in p.regex.finditer(text)] for p in lex.patterns]
+    fast = [[(m.span(), m.groupdict()) for m in _finditer(p.regex, text, places)]
+            for p, places in zip(lex.patterns, _places(text, lex))]
+    return full, fast
+
+
+def test_times_trying_patterns_at_their_places_finds_what_a_full_scan_finds():
+    text = ("On MONDAY, Jan. 5, 2009 at 3 p.m. (10:30 GMT), about two weeks ago; the 1990s, '90s, FY2026-27, "
+            "every Tuesday, twice a year, the end of the first quarter, $5, 30-day, mid-2025 and 5/1/26.")
+    full, fast = _scan_both(text)
+    assert any(full) and full == fast
+
+
+def test_times_places_find_what_a_full_scan_finds_on_real_news(shared):
+    texts = [json.loads(line)["text"] for name in ("ecbplus/dev.jsonl", "meantime/docs.jsonl")
+             for line in (shared / "eval" / name).read_text(encoding="utf-8").splitlines()[:150] if line.strip()]
+    for text in texts + [t.upper() for t in texts[:50]]:
+        full, fast = _scan_both(text)
+        assert full == fast, text[:80]

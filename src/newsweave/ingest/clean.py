@@ -30,6 +30,7 @@ from .dates import to_iso
 
 _WORD = re.compile(r"[\w’'-]+", re.UNICODE)
 _URL = re.compile(r"(https?://\S+|www\.\S+|pic\.twitter\.com/\S+|@\w+)")
+_PUNCT = re.compile(r"[^\w\s]|_")  # what is neither alphanumeric nor space
 _NAME_WORD = re.compile(r"^([A-Z][\w.’'-]*|[A-Z]\.|and|&|de|da|van|von|al|bin|ul)$")
 _BYLINE_LABEL = re.compile(r"^\s*(by|written by|reported by|author|authors|posted by|edited by)\s*[:\-]?\s*", re.I)
 TERMINAL = (".", "!", "?", "”", '"', "’", "'", "…", ")")
@@ -52,10 +53,10 @@ def features(text: str) -> Features:
     words = _WORD.findall(text)
     n = len(words)
     stops = stopwords()
-    stop_ratio = sum(w.lower() in stops for w in words) / n if n else 0.0
+    stop_ratio = sum(1 for w in words if w.lower() in stops) / n if n else 0.0
     link_chars = sum(len(m) for m in _URL.findall(text))
     visible = len(text.replace(" ", "")) or 1
-    punct = sum(1 for c in text if not (c.isalnum() or c.isspace()))
+    punct = len(_PUNCT.findall(text))
     return Features(n, stop_ratio, link_chars / visible, punct / visible, text.rstrip().endswith(TERMINAL))
 
 
@@ -146,7 +147,7 @@ def clean(article: Article, rules: Furniture) -> Article:
             continue
         _cut_tails(ln, rules, tail_removals)
         if ln.label == "body":
-            ln.prose = features(ln.content).prose
+            ln.prose = (f if ln.content == ln.text else features(ln.content)).prose
     _by_position(article)
     _dedupe(article)
     article.removed = [Removal(ln.text, ln.reason or ln.label, ln.index) for ln in article.lines if ln.dropped]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 
 import dateparser
 
@@ -28,6 +29,7 @@ def _offset(spec: str) -> timezone:
     return _tz(*m.groups())
 
 
+@lru_cache(maxsize=4096)
 def to_iso(text: str | None) -> str | None:
     """``"January 25, 2026 01:57:51 IST"`` -> ``"2026-01-25T01:57:51+05:30"``;
     ``"2026-01-24"`` -> ``"2026-01-24"``; None when no date can be read."""
@@ -62,7 +64,9 @@ def to_iso(text: str | None) -> str | None:
         s,
         languages=["en"],
         settings={"PREFER_DAY_OF_MONTH": "first", "DATE_ORDER": "DMY", "REQUIRE_PARTS": ["day", "month", "year"],
-                  "RETURN_AS_TIMEZONE_AWARE": False},
+                  "RETURN_AS_TIMEZONE_AWARE": False,
+                  # printed dates only: "2 days ago" read against this machine's clock means nothing here
+                  "PARSERS": ["timestamp", "custom-formats", "absolute-time", "no-spaces-time"]},
     )
     if dt is None:
         return None

@@ -27,6 +27,7 @@ from spacy.util import filter_spans
 
 from ..link.kb import KB, kb_from_env
 from ..link.names import fold
+from .model import doc_text
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 LINKED = {"PERSON", "PARTY", "ORG", "PLACE", "MEDIA"}
@@ -255,7 +256,7 @@ class Entities:
         if not defined:
             return out
         for abbr, ent in defined.items():
-            for m in re.finditer(rf"(?<![\w-]){re.escape(abbr)}(?![\w-])", doc.text):
+            for m in re.finditer(rf"(?<![\w-]){re.escape(abbr)}(?![\w-])", doc_text(doc)):
                 span = doc.char_span(m.start(), m.end())
                 if span is None:
                     continue

@@ -27,6 +27,8 @@ from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
+from .model import doc_text
+
 OPEN, CLOSE, STRAIGHT = "“", "”", '"'
 
 
@@ -131,7 +133,7 @@ def find_quotes(doc: Doc) -> list[Quote]:
     lex = lexicon()
     quotes: list[Quote] = []
     prev: Quote | None = None
-    text = doc.text  # Doc.text joins every token: once
+    text = doc_text(doc)
     for q0, q1 in quote_spans(text):
         inner = _tokens_between(doc, q0, q1)
         if inner is None:

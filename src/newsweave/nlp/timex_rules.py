@@ -20,6 +20,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+import regex
+
 from ..errors import ConfigError
 from ..resources import timezones
 
@@ -95,6 +97,7 @@ class Lexicon:
     deictic: dict[str, int]
     time_words: frozenset[str]
     patterns: tuple[Pattern, ...]
+    partial: tuple[Any, ...]  # the patterns compiled by ``regex``, for partial matching (times._places)
 
     def number(self, text: str | None) -> float | None:
         """The value of a number as written ("33", "1,000", "twenty-five", "a", "half a"), or
@@ -293,6 +296,7 @@ def _lexicon(data: dict[str, Any]) -> Lexicon:
         deictic={" ".join(k.split()): int(v) for k, v in data["deictic"].items()},
         time_words=time_words,
         patterns=patterns,
+        partial=tuple(regex.compile(p.regex.pattern, regex.IGNORECASE) for p in patterns),
     )
 
 

@@ -100,6 +100,7 @@ class Store:
         self.mentions, self.clusters, self.entities = t["mentions"], t["clusters"], t["entities"]
         self.quotes, self.doc_events, self.times = t["quotes"], t["doc_events"], t["times"]
         self.signatures, self.near_duplicates = t["signatures"], t["near_duplicates"]
+        self._story_indexes: dict[Any, Any] = {}
 
     @property
     def dialect(self) -> str:
@@ -146,10 +147,13 @@ class Store:
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
 
     def story_index(self, params: Any = None) -> Any:
-        """The story index over this store (:class:`newsweave.store.stories.StoryIndex`)."""
+        """The story index over this store (:class:`newsweave.store.stories.StoryIndex`), one per
+        set of parameters: it keeps what it has read of the index in memory."""
         from .stories import StoryIndex
 
-        return StoryIndex(self, params)
+        if params not in self._story_indexes:
+            self._story_indexes[params] = StoryIndex(self, params)
+        return self._story_indexes[params]
 
     # -- documents -----------------------------------------------------------------------------
     def add_document(self, conn: Connection, a: Article) -> bool:

@@ -6,6 +6,7 @@ neighbour edges between similar documents (``doc_neighbours``) and each document
 
 from __future__ import annotations
 
+import secrets
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
     from .db import Store
 
 DOCS = ""  # term_df row that counts documents
+GEN = " generation"  # term_df row holding a random token, new on every change to the counts (no term has a leading space)
+DF_CACHE = 200_000  # document frequencies kept in memory while no other writer changes them
 CHUNK = 500  # bound parameters per IN (...) query
 CACHE = 4096  # documents whose terms are kept in memory
 
@@ -45,6 +48,8 @@ class StoryIndex:
         self.terms, self.df, self.edges, self.members = t["doc_terms"], t["term_df"], t["doc_neighbours"], t["story_docs"]
         self.documents = t["documents"]
         self._cache: OrderedDict[str, dict[str, float]] = OrderedDict()
+        self._df: dict[str, int] = {}  # valid while term_df's GEN row holds self._gen
+        self._gen: int | None = None
         self._pub: dict[str, str | None] = {}
         self._postings = text(" UNION ALL ".join(
             f"SELECT * FROM (SELECT doc_id, term FROM doc_terms WHERE term = :t{i} ORDER BY n DESC LIMIT :lim) AS p{i}"
@@ -69,19 +74,52 @@ class StoryIndex:
 
     def forget_terms(self, conn: Connection, doc_id: str) -> None:
         old = list(conn.scalars(select(self.terms.c.term).where(self.terms.c.doc_id == doc_id)))
+        self._cache.pop(doc_id, None)
+        self._pub.pop(doc_id, None)
         if old:
             conn.execute(delete(self.terms).where(self.terms.c.doc_id == doc_id))
             self._bump(conn, {t: -1 for t in [*old, DOCS]})
 
     def _bump(self, conn: Connection, by: Mapping[str, int]) -> None:
+        self._check_gen(conn)
         stmt = self.store._insert(self.df)
         stmt = stmt.on_conflict_do_update(index_elements=["term"], set_={"df": self.df.c.df + stmt.excluded.df})
         conn.execute(stmt, [{"term": t, "df": by[t]} for t in sorted(by)])
+        self._gen = secrets.randbits(31)
+        stmt = self.store._insert(self.df)
+        conn.execute(stmt.on_conflict_do_update(index_elements=["term"], set_={"df": stmt.excluded.df}),
+                     {"term": GEN, "df": self._gen})
+        for t, d in by.items():  # the cache follows the change it knows of
+            if t in self._df:
+                self._df[t] += d
+
+    def _check_gen(self, conn: Connection) -> None:
+        """Forget the cached counts unless the last change to them was this index's own (a
+        rolled-back change, another writer, a reset: the token differs)."""
+        gen = conn.scalar(select(self.df.c.df).where(self.df.c.term == GEN))
+        if gen != self._gen or gen is None:  # another writer may have reprocessed documents too
+            self._df.clear()
+            self._cache.clear()
+            self._pub.clear()
+            self._gen = gen
+        elif len(self._df) > DF_CACHE:
+            self._df.clear()
 
     def _dfs(self, conn: Connection, terms: Iterable[str], into: dict[str, int]) -> None:
-        missing = [t for t in set(terms) if t not in into]
+        """The document frequencies of ``terms`` into ``into``, from memory where they are known."""
+        missing = []
+        for t in set(terms):
+            if t in into:
+                continue
+            n = self._df.get(t)
+            if n is None:
+                missing.append(t)
+            else:
+                into[t] = n
         for part in _chunks(missing):
-            into.update(conn.execute(select(self.df.c.term, self.df.c.df).where(self.df.c.term.in_(part))).all())
+            found = conn.execute(select(self.df.c.term, self.df.c.df).where(self.df.c.term.in_(part))).all()
+            into.update(found)
+            self._df.update(found)
 
     def _tfs(self, conn: Connection, doc_ids: list[str]) -> dict[str, dict[str, float]]:
         """Each document's terms; a document's terms never change until it is reprocessed, so the
@@ -112,6 +150,7 @@ class StoryIndex:
         if not new:
             return 0
         dfs: dict[str, int] = {}
+        self._check_gen(conn)
         self._dfs(conn, [DOCS], dfs)
         n = max(dfs.get(DOCS, 0), 1)
         tfs = self._tfs(conn, new)
