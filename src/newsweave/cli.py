@@ -123,6 +123,19 @@ def _say_problem(e: InputError) -> None:
     err.print(f"[{colour}]{label}:[/] {escape(e.describe())}", highlight=False, soft_wrap=True)
 
 
+def _print_summary(title: str, summary: Any, store: Store, files: bool) -> None:
+    """The table `ingest` and `load` end with (an ingest Summary)."""
+    t = Table(title=title, show_header=False, box=None)
+    if files:
+        t.add_row("files read", str(summary.files))
+    t.add_row("documents added", str(len(summary.added)))
+    t.add_row("already stored", str(summary.unchanged))
+    t.add_row("failed", f"[red]{len(summary.failed)}[/]" if summary.failed else "0")
+    t.add_row("skipped (not a format newsweave reads)", str(len(summary.skipped)))
+    t.add_row("documents in the database", str(store.count_documents()))
+    out.print(t)
+
+
 @app.command()
 @_fails_cleanly
 def ingest(
@@ -147,14 +160,7 @@ def ingest(
     if as_json:
         out.print_json(json.dumps(summary.as_dict()))
     else:
-        t = Table(title="ingest", show_header=False, box=None)
-        t.add_row("files read", str(summary.files))
-        t.add_row("documents added", str(len(summary.added)))
-        t.add_row("already stored", str(summary.unchanged))
-        t.add_row("failed", f"[red]{len(summary.failed)}[/]" if summary.failed else "0")
-        t.add_row("skipped (not a format newsweave reads)", str(len(summary.skipped)))
-        t.add_row("documents in the database", str(store.count_documents()))
-        out.print(t)
+        _print_summary("ingest", summary, store, files=True)
     raise typer.Exit(EXIT_OK if summary.ok else EXIT_FAILED)
 
 
@@ -226,13 +232,7 @@ def load(
     if as_json:
         out.print_json(json.dumps(summary.as_dict()))
     else:
-        t = Table(title="load", show_header=False, box=None)
-        t.add_row("documents added", str(len(summary.added)))
-        t.add_row("already stored", str(summary.unchanged))
-        t.add_row("failed", f"[red]{len(summary.failed)}[/]" if summary.failed else "0")
-        t.add_row("skipped (not a format newsweave reads)", str(len(summary.skipped)))
-        t.add_row("documents in the database", str(store.count_documents()))
-        out.print(t)
+        _print_summary("load", summary, store, files=False)
     raise typer.Exit(EXIT_OK if summary.ok else EXIT_FAILED)
 
 

@@ -33,20 +33,17 @@ from ..pipeline import build_pipeline
 from ..store.rows import document_rows, to_payload
 from .boilerplate import MIN_OTHER_DOCS, judged_lines
 from .readers import read_input
-from .run import as_input_error, read_bytes
+from .run import BATCH, as_input_error, read_bytes
 from .sources import InputFile, iter_inputs
 
 ROW_BITS = 32
 SHARD_ROWS = 2000  # rows per Parquet file written by the local engine
-BATCH = 32  # articles per pipeline call (spaCy's nlp.pipe)
 MANIFEST = "newsweave-batch.json"
 FORMAT = "newsweave batch rows v1"
 ENGINES = ("local", "ray")
 
 #: every row between the stages: an input article (``kind`` article) or a problem
 IN_COLUMNS = ("seq", "kind", "source", "fmt", "raw", "encoding", "payload")
-#: every row written: a stored document's rows, or a problem
-OUT_COLUMNS = ("seq", "kind", "doc_id", "source", "payload", "signature")
 
 
 def out_schema():
@@ -258,16 +255,13 @@ def _finish(output: Path, summary: BatchSummary) -> None:
 
     files = shard_files(output)
     summary.shards = len(files)
-    for f in files:
-        table = pq.read_table(f, columns=["kind", "source", "payload"])
-        kinds = table.column("kind").to_pylist()
-        summary.documents += kinds.count("document")
-        for i, kind in enumerate(kinds):
-            if kind == "problem":
-                summary.problems += 1
-                err = problem_of({"source": table.column("source")[i].as_py(), "payload": table.column("payload")[i].as_py()})
-                if err.kind != "skipped":
-                    summary.failed.append(err)
+    for f in files:  # the kinds, and the problems' rows only (not every document's payload)
+        summary.documents += pq.read_table(f, columns=["kind"]).column("kind").to_pylist().count("document")
+        for row in pq.read_table(f, columns=["source", "payload"], filters=[("kind", "=", "problem")]).to_pylist():
+            summary.problems += 1
+            err = problem_of(row)
+            if err.kind != "skipped":
+                summary.failed.append(err)
     manifest = {"format": FORMAT, "engine": summary.engine, "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                 "files_read": summary.files, "documents": summary.documents, "problems": summary.problems,
                 "shards": [str(f.relative_to(output)) for f in files]}

@@ -3,7 +3,7 @@
 Input files are read by tasks (one file per task); the pipeline runs in a pool of actors, one per
 worker, each loading the spaCy model once; rows are written with ``write_parquet``. Without an
 address Ray starts on this machine (no setup); with one (``ray://head:10001`` or ``auto``) it runs
-on that cluster, whose nodes must have newsweave installed (see docs/scale.md).
+on that cluster, whose nodes must have newsweave installed (README, "Scale out").
 """
 
 from __future__ import annotations

@@ -17,9 +17,6 @@ from ..ingest.boilerplate import line_key
 DERIVED = ("url", "outlet", "outlet_evidence", "title", "byline", "published", "updated", "dateline",
            "text", "meta", "removed", "warnings")
 
-#: child tables, each a list of rows without ``doc_id`` (the store adds it)
-CHILDREN = ("mentions", "quotes", "times", "events", "clusters")
-
 
 def document_rows(a: Article) -> dict[str, Any]:
     """Everything the store keeps of ``a``: ``document`` (its row), ``lines`` (keys of its lines,
