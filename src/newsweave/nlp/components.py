@@ -18,7 +18,7 @@ entry id in ``span.kb_id_``.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -27,12 +27,15 @@ from spacy.util import filter_spans
 
 from ..link.kb import KB, kb_from_env
 from ..link.names import fold
+from .evidence import KB_VOTE, MIN_VOTES, Evidence, Name, decide, name_token
 from .model import doc_text
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 LINKED = {"PERSON", "PARTY", "ORG", "PLACE", "MEDIA"}
 NAME_LABELS = {"PERSON", "ORG", "PARTY"}
+NAMEABLE = {"WORK_OF_ART", "LAW", "PRODUCT", "EVENT", "NORP", "FAC"}  # labels evidence may turn into a name
 CONNECTORS = {"of", "the", "and", "for", "&", "-"}
+_INITIAL = re.compile(r"[A-Z]{1,2}\.?")
 
 
 @Language.factory("newsweave_paragraphs")
@@ -92,8 +95,10 @@ class Entities:
                 ids = sorted(set(forms[key]), key=lambda i: -kb.entries[i].population)
                 self.entries[key] = ids
                 matcher.add(key, [pdoc])
-        self.titles = kb.titles
         self.common = _common_words(nlp)
+        self.name_parts = frozenset(fold(w) for e in kb.entries.values() if e.type == "PERSON"
+                                    for f in e.forms for w in f.split() if len(w) > 1)
+        self.evidence = Evidence(kb.is_title, kb.place_suffixes, kb.small_places)
 
     # -- the ruler ---------------------------------------------------------------------------
     def _kb_spans(self, doc: Doc) -> list[Span]:
@@ -108,6 +113,9 @@ class Entities:
                 if (entry.type == "PLACE" and matcher is self.by_norm
                         and not (all(t.pos_ == "PROPN" for t in span) or _in_ents(doc, start, end))):
                     continue  # a place name that is an ordinary word here ("Punch"); acronyms are case-exact
+                if entry.type == "PLACE" and start > 0 and _INITIAL.fullmatch(doc[start - 1].text) \
+                        and not self._is_title(doc, start - 1, start):
+                    continue  # "MS Kandari", "R Ashoka": initials open a person's name, not a place's
                 spans.append(Span(doc, start, end, label=entry.type, kb_id=entry.id))
         return filter_spans(spans)
 
@@ -115,21 +123,55 @@ class Entities:
         for t in doc:
             t.norm_ = fold(t.text)
         kb_spans = self._kb_spans(doc)
-        model = []
+        names: list[Name] = []
+        others: list[Span] = []  # the model's other labels (DATE, CARDINAL, ...), as they were
         for ent in doc.ents:
-            ent = self._repair(doc, ent)
-            if ent is not None:
-                model.append(ent)
-        keep: list[Span] = []
-        for ent in model:
-            clash = [k for k in kb_spans if k.start < ent.end and ent.start < k.end]
+            got = self._repair(doc, ent, kb_spans)
+            if isinstance(got, Span):
+                others.append(got)
+            else:
+                names += got
+        kb_names = [Name(k.start, k.end, kb_id=k.kb_id_, fixed=k.label_) for k in kb_spans]
+        kept: list[Name] = []
+        for n in names:
+            clash = [k for k in kb_names if k.start < n.end and n.start < k.end]
             if not clash:
-                keep.append(ent)
-            elif all(k.label_ == "PLACE" and ent.label_ in NAME_LABELS and ent.start <= k.start and k.end <= ent.end
-                     and (k.start, k.end) != (ent.start, ent.end) for k in clash):
-                keep.append(ent)  # "Gaya Prasad" is a person, not the city inside the name
-                kb_spans = [k for k in kb_spans if k not in clash]
-        spans = filter_spans(kb_spans + keep)
+                kept.append(n)
+            elif all(k.fixed == "PLACE" and n.model in NAME_LABELS and n.start <= k.start and k.end <= n.end
+                     and (k.start, k.end) != (n.start, n.end) for k in clash):
+                kept.append(n)  # "Gaya Prasad" is a person, not the city inside the name
+                kb_names = [k for k in kb_names if k not in clash]
+        taken = {i for n in kept + kb_names for i in range(n.start, n.end)} | {i for o in others for i in range(o.start, o.end)}
+        for n in kept:
+            self._extend(doc, n, taken)
+        names = _merge_adjacent(doc, kept) + kb_names
+        others = [o for o in others if not any(n.start < o.end and o.start < n.end for n in names)]
+        names += self._missed(doc, names, others)
+        by_start = {n.start: n for n in names}
+        by_end = {n.end: n for n in names}
+        for n in names:
+            if n.fixed:
+                n.votes[n.fixed] += KB_VOTE
+        for n in sorted(names, key=lambda n: n.start):
+            self.evidence.vote(doc, n, by_start, by_end)
+        self.evidence.vote_annotated(doc, names, by_start)
+        self.evidence.vote_lists(doc, names)
+        for n in names:
+            if n.other and n.total() < MIN_VOTES:
+                others.append(Span(doc, n.start, n.end, label=n.other))
+        names = [n for n in names if n.model or n.fixed or n.total() >= MIN_VOTES]
+        labels = decide(self._groups(doc, names))
+        taken = {i for n in names for i in range(n.start, n.end)} | {i for o in others for i in range(o.start, o.end)}
+        spans: list[Span] = []
+        for n in names:
+            label = labels[id(n)]
+            if not label:
+                continue
+            start, end = n.start, n.end
+            if label == "PERSON" and not n.fixed:
+                start, end = self._complete_name(doc, start, end, taken)
+            spans.append(Span(doc, start, end, label=label, kb_id=n.kb_id))
+        spans = filter_spans(spans + others)
         spans = self._unnamed_parties(doc, spans)
         spans = self._abbreviations(doc, spans)
         spans = _propagate(doc, spans)
@@ -137,11 +179,15 @@ class Entities:
         return doc
 
     # -- repair of the model's spans ---------------------------------------------------------
-    def _repair(self, doc: Doc, ent: Span) -> Span | None:
+    def _repair(self, doc: Doc, ent: Span, kb_spans: list[Span]) -> list[Name] | Span:
+        """The model's span, trimmed and cut where a name cannot go on (a paragraph break, a
+        comma, a bracket), titles and offices taken off both ends and split out of the middle
+        ("Rudrapur MLA Rajkumar Thukral"), a place at the head split off ("Manavadar Jawahar
+        Chavda"); the parts as names with their first votes. A label newsweave does not link
+        (DATE, CARDINAL, ...) comes back as a span, as it was."""
         label = "PLACE" if ent.label_ in PLACE_LABELS else ent.label_
         start, end = ent.start, ent.end
-        # a span never crosses a paragraph break
-        for t in doc[start:end]:
+        for t in doc[start:end]:  # a span never crosses a paragraph break
             if t.is_space and "\n" in t.text:
                 end = t.i
                 break
@@ -150,39 +196,120 @@ class Entities:
         while end > start and (doc[end - 1].is_space or (doc[end - 1].is_punct and doc[end - 1].text not in ").")):
             end -= 1
         if start >= end:
-            return None
-        if label in LINKED:  # a name stops at a comma or colon, and does not end in a function word
-            cut = next((t.i for t in doc[start:end] if t.text in (",", ":", ";", "—", "–")), end)
-            end = cut
-            while end > start and doc[end - 1].pos_ in ("ADP", "CCONJ", "SCONJ", "DET", "PART", "PUNCT"):
-                end -= 1
-            if start >= end:
-                return None
+            return []
         if label not in LINKED:
             if label in ("WORK_OF_ART", "LAW", "PRODUCT", "EVENT", "NORP") and self._title_len(doc, start, 1, (start, end)):
                 label = "PERSON"  # "MLA Suresh Kumar" is a person, whatever the model called it
+            elif label in NAMEABLE and all(name_token(t) for t in doc[start:end]):
+                return [Name(start, end, Counter(), other=ent.label_)]  # evidence may say what it names
             else:
                 return Span(doc, start, end, label=ent.label_)
+        # a name stops at a comma or colon, and does not end in a function word
+        end = next((t.i for t in doc[start:end] if t.text in (",", ":", ";", "—", "–")), end)
+        # nor at a bracket ("Rajkumar Thukral (Rudrapur"), unless an organisation's name holds a
+        # whole bracketed part ("Jharkhand Vikas Morcha (Prajatantrik)"); nor at a possessive
+        # ("Hisar's Nalwa")
+        inner = doc[start + 1:end]
+        balanced = sum(t.text == "(" for t in inner) == sum(t.text == ")" for t in inner)
+        if label in ("PERSON", "PLACE") or not balanced:
+            end = next((t.i for t in inner if t.text in ("(", ")", "[", "]")), end)
+        end = next((t.i for t in doc[start + 1:end - 1] if t.text in ("'s", "’s") and name_token(doc[t.i + 1])), end)
+        while end > start and doc[end - 1].pos_ in ("ADP", "CCONJ", "SCONJ", "DET", "PART", "PUNCT") and doc[end - 1].text != ")":
+            end -= 1
+        if start >= end:
+            return []
+        end = self._before_place_cue(doc, start, end)
         titled = self._title_len(doc, start, 1, (start, end)) > 0 or (
             start > 0 and self._title_len(doc, start - 1, -1, (max(0, start - 4), start)) > 0)
+        start = self._past_overlapping_title(doc, start, end)
         start, end = self._strip_titles(doc, start, end)
-        if start >= end:
-            return None
-        if label == "PERSON":
-            start, end = self._complete_name(doc, start, end)
-        text = doc[start:end].text
-        if not any(t.pos_ == "PROPN" for t in doc[start:end]) and not any(c.isupper() for c in text[1:]):
+        out: list[Name] = []
+        pieces = self._split_at_titles(doc, start, end)
+        for k, (s, e) in enumerate(pieces):
+            last = k == len(pieces) - 1
+            mine = label if last else None  # a part before an office is typed by evidence alone
+            place = next((p for p in kb_spans if p.label_ == "PLACE" and p.start == s and p.end <= e - 2), None)
+            if place is not None and self._person_after_place(doc, place.end, e, mine):
+                s = place.end
+            s = self._past_common_head(doc, s, e)
+            if s >= e:
+                continue
+            name = self._name(doc, s, e, mine, titled=(k > 0 or titled))
+            if name is not None:
+                out.append(name)
+        return out
+
+    def _before_place_cue(self, doc: Doc, start: int, end: int) -> int:
+        """"Boxanagar Assembly constituency": the words before a constituency cue that the model
+        took into the name ("Assembly") are not part of it."""
+        cues = self.evidence.cues
+        if end < len(doc) and doc[end].lower_ in cues.place_after:
+            cut = end
+            while cut > start + 1 and doc[cut - 1].lower_ in cues.place_between:
+                cut -= 1
+            return cut
+        return end
+
+    def _name(self, doc: Doc, s: int, e: int, label: str | None, titled: bool) -> Name | None:
+        text = doc[s:e].text
+        if not any(t.pos_ == "PROPN" for t in doc[s:e]) and not any(c.isupper() for c in text[1:]):
             return None  # "Cites": a capitalised word, not a name
-        if end - start == 1 and not text.isupper() and (doc[start].lower_ in self.common or _lower_elsewhere(doc, doc[start].lower_)):
+        if e - s == 1 and not text.isupper() and _common_here(doc, s, self.common):
             return None  # "Assembly", "Indiscipline": an English word at the head of a sentence
-        last = doc[end - 1].lower_
-        if end - start >= 2 and last in self.kb.party_words:
-            label = "PARTY"  # "Praja Ekta Dal", whatever the model called it
-        elif label == "PERSON" and last in self.kb.org_words:
-            label = "ORG"  # "Bihar Assembly"
-        elif label == "ORG" and titled and end - start >= 2 and last not in self.kb.org_words:
-            label = "PERSON"  # "MLA Sawai Ram Khinchi": a title stands before people
-        return Span(doc, start, end, label=label)
+        votes: Counter = Counter()
+        if label:
+            votes[label] += 1
+        last = doc[e - 1].lower_
+        if e - s >= 2 and last in self.kb.party_words:
+            votes["PARTY"] += 3  # "Praja Ekta Dal", whatever the model called it
+        elif last in self.kb.org_words and e - s >= 2:
+            votes["ORG"] += 3  # "Bihar Assembly"
+        return Name(s, e, votes, model=label, titled=titled)
+
+    def _person_after_place(self, doc: Doc, s: int, e: int, label: str | None) -> bool:
+        """"Manavadar Jawahar Chavda": after the place, a person's name of two or more words."""
+        if label == "PERSON":
+            return True
+        words = doc[s:e]
+        return label == "ORG" and all(name_token(t) for t in words) and words[-1].lower_ not in self.kb.org_words \
+            and words[-1].lower_ not in self.kb.party_words
+
+    def _past_common_head(self, doc: Doc, s: int, e: int) -> int:
+        """"Urging Sidhu to stay": an English word opening a sentence is not part of the name."""
+        if e - s >= 2 and _at_head(doc, s) and fold(doc[s].text) in self.common and fold(doc[s].text) not in self.name_parts:
+            return s + 1
+        return s
+
+    def _past_overlapping_title(self, doc: Doc, start: int, end: int) -> int:
+        """"Leader of Opposition Chandrakant Kavlekar" with the span starting at "Opposition":
+        a title that began before the span and runs into it is not part of the name."""
+        for back in range(1, 4):
+            lo = start - back
+            if lo < 0:
+                break
+            for n in range(back + 1, back + 4):
+                if lo + n < end and self._is_title(doc, lo, lo + n):
+                    return lo + n
+        return start
+
+    def _split_at_titles(self, doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+        """The parts of a span around the titles inside it: "Rudrapur MLA Rajkumar Thukral" ->
+        "Rudrapur", "Rajkumar Thukral"."""
+        pieces = []
+        s = i = start
+        while i < end:
+            n = self._title_len(doc, i, 1, (i, end)) if i > start else 0
+            if n and i + n < end:
+                if i > s:
+                    pieces.append((s, i))
+                s = i = i + n
+                continue
+            i += 1
+        pieces.append((s, end))
+        return [(a, b) for a, b in pieces if a < b]
+
+    def _is_title(self, doc: Doc, lo: int, hi: int) -> bool:
+        return self.kb.is_title(doc[lo:hi].text)
 
     def _title_len(self, doc: Doc, i: int, step: int, limit: tuple[int, int]) -> int:
         """How many tokens from ``i`` (walking by ``step``) form a title ("LoP", "Union minister")."""
@@ -191,7 +318,7 @@ class Entities:
             lo, hi = (i, i + n) if step > 0 else (i - n + 1, i + 1)
             if lo < limit[0] or hi > limit[1]:
                 break
-            if fold(doc[lo:hi].text).strip(". ") in self.titles:
+            if self._is_title(doc, lo, hi):
                 best = n
         return best
 
@@ -208,20 +335,91 @@ class Entities:
             end -= n
         return start, end
 
-    def _complete_name(self, doc: Doc, start: int, end: int) -> tuple[int, int]:
+    def _complete_name(self, doc: Doc, start: int, end: int, taken: set[int]) -> tuple[int, int]:
         """Extend a person's name over adjacent proper nouns the model left out ("Priyanka" +
         "Gandhi Vadra"), never over a title, a paragraph break or another entity."""
-        taken = {t.i for e in doc.ents for t in e if not (e.start <= start < e.end)}
-
         def ok(t) -> bool:
             return (t.pos_ == "PROPN" and t.text[:1].isupper() and t.i not in taken
-                    and fold(t.text) not in self.titles and t.is_alpha)
+                    and not self.kb.is_title(t.text) and t.is_alpha)
 
         while start > 0 and ok(doc[start - 1]) and not doc[start].is_sent_start:
             start -= 1
         while end < len(doc) and ok(doc[end]) and not doc[end].is_sent_start:
             end += 1
         return start, end
+
+    def _extend(self, doc: Doc, n: Name, taken: set[int]) -> None:
+        """A name the model cut short ("Maikhuri" of "Tika Prasad Maikhuri") grows over the
+        name-like words beside it; the model's vote shrinks to the share of the words it saw."""
+        if n.fixed or n.model is None:
+            return
+        s, e = n.start, n.end
+
+        def ok(i: int) -> bool:
+            t = doc[i]
+            return (i not in taken and name_token(t) and not self._title_len(doc, i, 1, (i, len(doc)))
+                    and not (i == s - 1 and _at_head(doc, i) and fold(t.text) in self.common))
+
+        while s > 0 and ok(s - 1) and not doc[s].is_sent_start and doc[s - 1].whitespace_:
+            s -= 1
+        while e < len(doc) and ok(e) and not doc[e].is_sent_start and doc[e - 1].whitespace_:
+            e += 1
+        if (s, e) != (n.start, n.end):
+            share = (n.end - n.start) / (e - s)
+            n.votes[n.model] -= 1 - share
+            taken.update(range(s, e))
+            n.start, n.end = s, e
+
+    # -- names the model missed -------------------------------------------------------------
+    def _missed(self, doc: Doc, names: list[Name], others: list[Span]) -> list[Name]:
+        """Runs of name-like words no span covers ("CPI-M MLA Samsul Haque", a numbered list of
+        names): candidates that become entities only if their context votes for a type."""
+        named = {i for n in names for i in range(n.start, n.end)}
+        taken = named | {i for o in others for i in range(o.start, o.end)}
+        out: list[Name] = []
+        i = 0
+        while i < len(doc):
+            t = doc[i]
+            if i in taken or not name_token(t) or self._title_len(doc, i, 1, (i, len(doc))):
+                i += 1
+                continue
+            j = i
+            while j < len(doc) and j not in taken and name_token(doc[j]) and not (j > i and doc[j].is_sent_start) \
+                    and not (j > i and self._title_len(doc, j, 1, (j, len(doc)))):
+                j += 1
+            s = self._past_common_head(doc, i, j)
+            if j - s == 1 and _at_head(doc, s) and fold(doc[s].text) in self.common:
+                s = j
+            glued = (s > 0 and s - 1 in named and doc[s - 1].whitespace_) or (j < len(doc) and j in named)
+            if s < j and not glued and not all(fold(x.text) in self.common for x in doc[s:j]) \
+                    and not doc[s:j].text.isupper():
+                out.append(Name(s, j, Counter()))
+            i = max(j, i + 1)
+        return out
+
+    # -- one type per name -------------------------------------------------------------------
+    def _groups(self, doc: Doc, names: list[Name]) -> list[list[Name]]:
+        """Mentions of one name: the same words, or a person's surname or first name alone."""
+        by_key: dict[str, list[Name]] = defaultdict(list)
+        for n in sorted(names, key=lambda n: n.start):
+            by_key[_key(doc, n)].append(n)
+        groups = list(by_key.values())
+        multi = [g for g in groups if len(_key(doc, g[0]).split()) >= 2]
+        parts: dict[str, list[list[Name]]] = defaultdict(list)
+        for g in multi:
+            if _leans(g) == "PERSON":
+                words = _key(doc, g[0]).split()
+                for w in {words[0], words[-1]}:
+                    parts[w].append(g)
+        out = []
+        for g in groups:
+            key = _key(doc, g[0])
+            owners = parts.get(key) if " " not in key and not any(n.fixed for n in g) else None
+            if owners and len(owners) == 1:
+                owners[0].extend(g)
+            else:
+                out.append(g)
+        return out
 
     def _unnamed_parties(self, doc: Doc, spans: list[Span]) -> list[Span]:
         """Capitalised names ending in a party word that nothing tagged ("Praja Ekta Dal")."""
@@ -298,6 +496,52 @@ def _propagate(doc: Doc, spans: list[Span]) -> list[Span]:
                 taken.update(range(tok.i, end))
                 break
     return out
+
+
+def _merge_adjacent(doc: Doc, names: list[Name]) -> list[Name]:
+    """Two of the model's names side by side with nothing between them are one name when one of
+    them is a person's ("Tript Rajinder" + "Singh Bajwa")."""
+    out: list[Name] = []
+    for n in sorted(names, key=lambda n: n.start):
+        prev = out[-1] if out else None
+        if (prev is not None and prev.end == n.start and "PERSON" in (prev.model, n.model)
+                and not doc[n.start].is_sent_start and doc[prev.end - 1].whitespace_ == " "
+                and all(name_token(t) for t in doc[prev.start:n.end])):
+            prev.end = n.end
+            prev.votes.update(n.votes)
+            prev.model = "PERSON"
+            continue
+        out.append(n)
+    return out
+
+
+def _at_head(doc: Doc, i: int) -> bool:
+    """Token ``i`` opens a sentence, a line, a quotation or a bracket: its capital says nothing."""
+    if i == 0 or doc[i].is_sent_start:
+        return True
+    prev = doc[i - 1]
+    return prev.text in ('"', "“", "‘", "'", "(", ":", "-", "—", "–") or (prev.is_space and "\n" in prev.text)
+
+
+def _common_here(doc: Doc, i: int, common: frozenset[str]) -> bool:
+    """An English word written with a capital only because of where it stands, or written in
+    lower case elsewhere in the document."""
+    low = doc[i].lower_
+    return (low in common and _at_head(doc, i)) or _lower_elsewhere(doc, low)
+
+
+def _key(doc: Doc, n: Name) -> str:
+    text = doc[n.start:n.end].text
+    return fold(re.sub(r"['’]s$", "", text)).strip()
+
+
+def _leans(group: list[Name]) -> str | None:
+    total: Counter = Counter()
+    for n in group:
+        total.update(n.votes)
+        if n.fixed:
+            return n.fixed
+    return max(total, key=total.get) if total else next((n.model for n in group if n.model), None)
 
 
 def _lower_elsewhere(doc: Doc, lower: str) -> bool:

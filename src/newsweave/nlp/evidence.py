@@ -1,0 +1,349 @@
+"""What a name is, decided by evidence: votes for a type from the words around each mention.
+
+Every candidate mention (:class:`Name`) collects votes: the model's label, the knowledge base and
+the gazetteer, and the cues of ``data/entity_cues.toml`` — an office or honorific before it
+("MLA Sulabha Khodke"), a constituency word after it ("Boxanagar constituency"), "from X" after an
+office or a verb of standing for election, a name in brackets after a person's ("Rakesh Rathore
+(Sitapur Sadar)"), a party's possessive ("BJP's Sunita Duggal"), a government named after its head
+("the Vijay Rupani government"), an apposition ("Tanwar, a Dalit leader"), the subject of a
+verb people do ("X said"), a place-name ending (``place_suffixes.txt``). Items of one list
+("A, B, C and D", or a numbered list under "List of suspended MLAs") vote for the type their
+neighbours have. Then every mention of one name in the document — its full form, or a person's
+surname or first name alone — takes the type with most votes over all of them: a name that is a
+PERSON in nine mentions is not a PLACE in the tenth.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Doc, Token
+
+from ..link.names import fold
+
+#: the types evidence decides between
+TYPES = ("PERSON", "PLACE", "ORG", "PARTY", "MEDIA")
+#: votes a knowledge-base entry gives its own type (stronger than any cue)
+KB_VOTE = 6.0
+#: a name the model did not find needs this many votes to become an entity
+MIN_VOTES = 2.0
+FUNCTION_POS = {"DET", "PRON", "ADP", "CCONJ", "SCONJ", "AUX", "PART"}
+LIST_SEPARATORS = {",", "and", "&", ";", "or", "-", "–", "—", ":"}
+
+
+@dataclass(frozen=True, slots=True)
+class Cues:
+    place_after: frozenset[str]
+    place_between: frozenset[str]
+    place_of: frozenset[str]
+    place_from_after: frozenset[str]
+    place_verbs: frozenset[str]
+    place_prepositions: frozenset[str]
+    government: frozenset[str]
+    apposition: frozenset[str]
+    person_verbs: frozenset[str]
+    speech_verbs: frozenset[str]
+    plural: frozenset[str]
+    list_glue: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def load_cues() -> Cues:
+    from ..resources import _shipped
+
+    data = tomllib.loads(_shipped("entity_cues.toml"))
+    speech = tomllib.loads(_shipped("speech.toml"))
+    p, q = data["place"], data["person"]
+    low = lambda xs: frozenset(x.lower() for x in xs)  # noqa: E731
+    return Cues(low(p["after"]), low(p["between"]), low(p["of"]), low(p["from_after"]), low(p["verbs"]),
+                low(p["prepositions"]), low(q["government"]), low(q["apposition"]),
+                low(q["verbs"]) | low(speech["verbs"]), low(speech["verbs"]), low(q["plural"]), low(q["list_glue"]))
+
+
+@dataclass(slots=True)
+class Name:
+    """A candidate mention: tokens ``start:end``, its votes, and what the knowledge base says."""
+
+    start: int
+    end: int
+    votes: Counter = field(default_factory=Counter)
+    kb_id: str = ""
+    fixed: str | None = None  # a knowledge-base entry's type: evidence does not change it
+    model: str | None = None  # the model's label for it, if the model found it
+    titled: bool = False  # an office or honorific stands right before it
+    other: str | None = None  # a label newsweave does not link (PRODUCT, ...), kept when no evidence says more
+
+    def leaning(self) -> str | None:
+        if self.fixed:
+            return self.fixed
+        if not self.votes:
+            return self.model
+        best = max(self.votes.values())
+        top = [t for t in TYPES if self.votes.get(t, 0) == best]
+        return self.model if self.model in top else top[0]
+
+    def confident(self) -> str | None:
+        """The type this mention leans to by a clear margin, if any."""
+        if self.fixed:
+            return self.fixed
+        ranked = sorted(self.votes.values(), reverse=True) + [0.0, 0.0]
+        return self.leaning() if ranked[0] - ranked[1] >= 1.5 else None
+
+    def total(self) -> float:
+        return sum(self.votes.values())
+
+
+class Evidence:
+    """Votes from the context of each name (see the module doc)."""
+
+    def __init__(self, is_title: Callable[[str], bool], suffixes: tuple[str, ...], small_places: frozenset[str]):
+        self.cues = load_cues()
+        self._is_title = is_title  # the knowledge base's test for a title ("MLA", "Shri")
+        self.suffixes = suffixes
+        self.small_places = small_places
+
+    # -- single mentions ---------------------------------------------------------------------
+    def is_title(self, doc: Doc, lo: int, hi: int) -> bool:
+        return 0 <= lo < hi <= len(doc) and self._is_title(doc[lo:hi].text)
+
+    def title_before(self, doc: Doc, i: int) -> bool:
+        """An office or honorific ends right before token ``i`` ("MLA", "Union Home Minister", "Mr.")."""
+        return any(self.is_title(doc, i - n, i) for n in range(1, 5))
+
+    def title_after(self, doc: Doc, j: int) -> bool:
+        return any(self.is_title(doc, j, j + n) for n in range(1, 4))
+
+    def vote(self, doc: Doc, name: Name, by_start: dict[int, Name], by_end: dict[int, Name]) -> None:
+        """Add the votes of ``name``'s own context."""
+        c = self.cues
+        s, e = name.start, name.end
+        v = name.votes
+        span = doc[s:e]
+        sent_start = span.sent.start
+        before = doc[s - 1] if s > sent_start else None
+        after = doc[e] if e < len(doc) else None
+        words = e - s
+        if name.titled or self.title_before(doc, s):
+            v["PERSON"] += 3
+        # "Amravati MLA", "Rudrapur MLA": a one-word name before an office is its constituency
+        if words == 1 and after is not None and self.title_after(doc, e) and not self.title_before(doc, s):
+            v["PLACE"] += 1.5
+        # "BJP's Sunita Duggal"
+        if before is not None and before.text in ("'s", "’s"):
+            owner = by_end.get(s - 1)
+            if owner is not None and owner.leaning() == "PARTY":
+                v["PERSON"] += 2 if words >= 2 else 1
+        # "the Vijay Rupani government", "the Vajpayee-led government"
+        k = e
+        if k < len(doc) and doc[k].text in ("-", "–") and k + 1 < len(doc) and doc[k + 1].lower_ == "led":
+            v["PERSON"] += 1.5 if words >= 2 else 0.5
+            k += 2
+        if k < len(doc) and doc[k].lower_ in c.government and words >= 2:
+            v["PERSON"] += 2
+        # "Boxanagar constituency", "Pratappur Assembly seat", "Sirsa (SC) seat"
+        k = e
+        while k < len(doc) and k - e < 4 and doc[k].lower_ in c.place_between:
+            k += 1
+        if k < len(doc) and doc[k].lower_ in c.place_after:
+            v["PLACE"] += 3
+        # "the district of X"
+        if before is not None and before.lower_ == "of" and s - 2 >= sent_start and doc[s - 2].lower_ in c.place_of:
+            v["PLACE"] += 2
+        if before is not None and before.lower_ == "from":
+            lo = max(sent_start, s - 6)
+            if any(t.lemma_.lower() in c.place_from_after for t in doc[lo:s - 1]) or any(
+                    self.title_before(doc, j) for j in range(lo + 1, s)):
+                v["PLACE"] += 2
+            else:
+                v["PLACE"] += 0.5
+        if before is not None and before.lemma_.lower() in c.place_verbs:
+            v["PLACE"] += 2
+        if before is not None and before.lower_ in c.place_prepositions:
+            v["PLACE"] += 0.5
+        # "Rakesh Rathore (Sitapur Sadar)", "Sushma Patel (Mungra Badshahpur, Jaunpur)"
+        if self._bracket_after_person(doc, s, by_end):
+            v["PLACE"] += 2.5
+        # "Tanwar, a Dalit leader, ..."
+        if after is not None and after.text == "," and self._apposition(doc, e + 1):
+            v["PERSON"] += 2
+        # "X said", "X joined the party"
+        root = span.root
+        if root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_.lower() in c.person_verbs:
+            v["PERSON"] += 2 if root.head.lemma_.lower() in c.speech_verbs else 1
+        last = fold(doc[e - 1].text)
+        if any(last.endswith(x) and len(last) > len(x) + 2 for x in self.suffixes):
+            v["PLACE"] += 0.75
+        if not name.fixed and fold(span.text) in self.small_places:
+            v["PLACE"] += 1
+
+    def _bracket_after_person(self, doc: Doc, s: int, by_end: dict[int, Name]) -> bool:
+        """Token ``s`` opens the content of a bracket right after a person's name, or follows a
+        comma inside it ("(Mungra Badshahpur, Jaunpur)")."""
+        i = s - 1
+        while i >= 0 and doc[i].text != "(":
+            if doc[i].text in (")", ".", "\n") or s - i > 6 or doc[i].is_space:
+                return False
+            i -= 1
+        if i <= 0 or (i != s - 1 and doc[s - 1].text != ","):
+            return False
+        prev = by_end.get(i)
+        return prev is not None and prev.leaning() == "PERSON"
+
+    def _apposition(self, doc: Doc, i: int) -> bool:
+        """An apposition about a person starts at ``i``: ", a Dalit leader", ", the MLA from ..."."""
+        if i >= len(doc) or doc[i].lower_ not in ("a", "an", "the", "former", "senior", "sitting", "veteran",
+                                                 "ex", "then", "his", "her", "now", "also"):
+            return False
+        for j in range(i + 1, min(i + 6, len(doc))):
+            t = doc[j]
+            if t.text in (",", ".", ";") or t.is_space:
+                return False
+            if t.lower_ in self.cues.apposition or self.is_title(doc, j, j + 1):
+                return True
+        return False
+
+    def vote_annotated(self, doc: Doc, names: list[Name], by_start: dict[int, Name]) -> None:
+        """"Dhirendra Chauhan (Kotdwar)": a name followed by a place in brackets is a person's."""
+        for n in names:
+            if n.fixed or n.end + 1 >= len(doc) or doc[n.end].text != "(":
+                continue
+            inner = by_start.get(n.end + 1)
+            if inner is not None and inner.confident() == "PLACE":
+                n.votes["PERSON"] += 1.5
+
+    # -- lists ---------------------------------------------------------------------------------
+    def vote_lists(self, doc: Doc, names: list[Name]) -> None:
+        """Items of one list vote for the type their confident neighbours have."""
+        for group in self._lists(doc, names):
+            if len(group) < 3:
+                continue
+            sure = {id(n): n.confident() for n in group}
+            for n in group:
+                others = Counter(sure[id(m)] for m in group if m is not n and sure[id(m)])
+                size = sum(others.values())
+                if size:
+                    t, k = others.most_common(1)[0]
+                    if k / size >= 0.6:
+                        n.votes[t] += 2.0 * k / size
+
+    def _lists(self, doc: Doc, names: list[Name]) -> list[list[Name]]:
+        """Runs of names separated only by list punctuation ("A, B and C"), with bracketed asides
+        skipped ("A (x), B (y)"), and runs of lines that are each one name ("1 A" / "2 B")."""
+        ordered = sorted(names, key=lambda n: n.start)
+        out: list[list[Name]] = []
+        run: list[Name] = []
+        for n in ordered:
+            if run and self._between_is_separator(doc, run[-1].end, n.start):
+                run.append(n)
+            else:
+                if run:
+                    out.append(run)
+                run = [n]
+        if run:
+            out.append(run)
+        inside = [[n for n in r if _in_brackets(doc, n.start)] for r in out]
+        outside = [[n for n in r if not _in_brackets(doc, n.start)] for r in out]
+        lines = self._name_lines(doc, ordered)
+        return [r for r in outside + inside + lines if r]
+
+    def _between_is_separator(self, doc: Doc, a: int, b: int) -> bool:
+        depth = 0
+        seps = 0
+        for t in doc[a:b]:
+            if t.text == "(":
+                depth += 1
+            elif t.text == ")":
+                depth = max(0, depth - 1)
+            elif depth:
+                continue
+            elif t.lower_ in LIST_SEPARATORS:
+                seps += 1
+            elif t.is_space and "\n" not in t.text:
+                continue
+            elif seps and (t.lower_ in self.cues.list_glue or self.is_title(doc, t.i, t.i + 1)):
+                continue  # "..., and sitting MLA X"
+            else:
+                return False
+        return seps > 0 or depth > 0 or any(t.text == "(" for t in doc[a:b])
+
+    def _name_lines(self, doc: Doc, names: list[Name]) -> list[list[Name]]:
+        """Consecutive sentences that are each one name, perhaps numbered ("1 Vedavyas Kamath");
+        a heading before them naming people ("List of suspended MLAs") votes PERSON."""
+        out: list[list[Name]] = []
+        run: list[Name] = []
+        last_sent = None
+        for n in names:
+            sent = doc[n.start].sent
+            rest = [t for t in sent if not (n.start <= t.i < n.end) and not t.is_space and not t.like_num
+                    and t.text not in ".)("]
+            if rest:
+                continue
+            if run and last_sent is not None and sent.start - last_sent.end <= 2:
+                run.append(n)
+            else:
+                if len(run) >= 3:
+                    out.append(run)
+                run = [n]
+            last_sent = sent
+        if len(run) >= 3:
+            out.append(run)
+        for r in out:
+            first = doc[r[0].start].sent
+            if first.start > 0:
+                head = doc[first.start - 1].sent
+                if any(t.lower_ in self.cues.plural for t in head):
+                    for n in r:
+                        n.votes["PERSON"] += 2
+        return out
+
+
+def _in_brackets(doc: Doc, i: int) -> bool:
+    for j in range(i - 1, max(-1, i - 8), -1):
+        t = doc[j]
+        if t.text == ")":
+            return False
+        if t.text == "(":
+            return True
+    return False
+
+
+def name_token(t: Token) -> bool:
+    """A token that can be part of a name: capitalised letters ("Kolambkar", "D'Sa"), an initial
+    ("R", "C."), a capitalised hyphen part."""
+    text = t.text
+    if not text[:1].isupper() or (t.pos_ in FUNCTION_POS and t.is_stop):
+        return False
+    if t.is_alpha:
+        return True
+    core = text.rstrip(".")
+    return (len(core) == 1 and core.isalpha()) or (core.replace("'", "").replace("’", "").isalpha() and len(core) > 2)
+
+
+def decide(groups: list[list[Name]]) -> dict[int, str]:
+    """One type per group of mentions of one name: the type with most votes over all of them."""
+    out: dict[int, str] = {}
+    for g in groups:
+        fixed = next((n.fixed for n in g if n.fixed), None)
+        total: Counter = Counter()
+        models: Counter = Counter()
+        for n in g:
+            total.update(n.votes)
+            if n.model:
+                models[n.model] += 1
+        if fixed:
+            label = fixed
+        elif total:
+            best = max(total.values())
+            top = [t for t in TYPES if total.get(t, 0) == best]
+            model = models.most_common(1)[0][0] if models else None
+            label = model if model in top else top[0]
+        else:
+            label = models.most_common(1)[0][0] if models else ""
+        for n in g:
+            out[id(n)] = label
+    return out
