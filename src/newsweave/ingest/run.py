@@ -185,7 +185,7 @@ class Ingest:
         with self.store.transaction() as conn:
             rows = self.store.doc_clusters(conn)
             clusters = [DocCluster(r["doc_id"], r["cluster"], r["type"], r["kb_id"], r["forms"]) for r in rows]
-            entities = resolve(clusters, kb_from_env())
+            entities = resolve(clusters, kb_from_env(), self.stories.story_map(conn))
             self.store.replace_entities(conn, entities)
         return len(entities)
 

@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from rapidfuzz.fuzz import ratio
+
 from .kb import KB
-from .names import fold, name_key, near_name, part_key, same_name
+from .names import fold, name_key, near_name, part_key, same_name, skeleton
 
 FAMILY = {"PARTY": "NAME", "ORG": "NAME", "MEDIA": "NAME", "PLACE": "PLACE", "PERSON": "PERSON"}
 
@@ -76,7 +79,10 @@ def _contexts(clusters: list[DocCluster]) -> dict[str, set[str]]:
     return ctx
 
 
-def resolve(clusters: list[DocCluster], kb: KB) -> list[Entity]:
+def resolve(clusters: list[DocCluster], kb: KB, story_of: Mapping[str, str] | None = None) -> list[Entity]:
+    """The entities of ``clusters``; ``story_of`` (document -> story) lets spelling variants in
+    reports of one story join (see the module doc)."""
+    story_of = story_of or {}
     n = len(clusters)
     u = _Union(n)
     ctx = _contexts(clusters)
@@ -105,12 +111,15 @@ def resolve(clusters: list[DocCluster], kb: KB) -> list[Entity]:
         else:
             by_key.setdefault(key, i)
     _join_near(clusters, full, u, ctx)
-    _join_single_words(clusters, people, full, u, ctx)
+    _join_in_story(clusters, full, u, story_of)
+    _join_single_words(clusters, people, full, u, ctx, story_of)
+    _join_places_in_story(clusters, u, story_of)
     # entities
     groups: dict[int, list[DocCluster]] = defaultdict(list)
     for i, c in enumerate(clusters):
         groups[u.find(i)].append(c)
     entities = [_entity(members, kb) for members in groups.values()]
+    _drop_shared_parts(entities)
     seen: set[str] = set()
     for e in sorted(entities, key=lambda e: (-len(e.members), min((m.doc_id, m.cluster) for m in e.members))):
         if e.entity_id in seen:  # two entities with one name (two people never merged): tell them apart
@@ -143,7 +152,89 @@ def _join_near(clusters: list[DocCluster], full: list[int], u: _Union, ctx) -> N
                     docs[root] = docs.pop(ra, set()) | docs.pop(rb, set())
 
 
-def _join_single_words(clusters: list[DocCluster], people: list[int], full: list[int], u: _Union, ctx) -> None:
+def _co_named(clusters: list[DocCluster], u: _Union, members: list[int]) -> dict[int, set[str]]:
+    """Group root -> documents naming that group in full (two groups named in one document are
+    two people: the text kept them apart)."""
+    docs: dict[int, set[str]] = defaultdict(set)
+    for i in members:
+        docs[u.find(i)].add(clusters[i].doc_id)
+    return docs
+
+
+def _join_in_story(clusters: list[DocCluster], full: list[int], u: _Union, story_of: Mapping[str, str]) -> None:
+    """Reports of one story, one person: near names (Kolambkar / Kolamkar) and a name with a part
+    left out (Aslam Ali / Aslam Ali Chaudhary, Mujtaba Siddiqui / Mohammad Mujtaba Siddiqui) join
+    when no other person of the story fits, and no document names both."""
+    by_story: dict[str, list[int]] = defaultdict(list)
+    for i in full:
+        sid = story_of.get(clusters[i].doc_id)
+        if sid is not None:
+            by_story[sid].append(i)
+    for members in by_story.values():
+        if len({clusters[i].doc_id for i in members}) < 2:
+            continue
+        docs = _co_named(clusters, u, members)
+        for a in sorted(members, key=lambda i: len(clusters[i].name.split())):
+            fits = {u.find(b) for b in members if u.find(b) != u.find(a)
+                    and _variant(clusters[a].name, clusters[b].name)
+                    and not (clusters[a].kb_id and clusters[b].kb_id)}
+            fits = {r for r in fits if not docs[r] & docs[u.find(a)]}
+            if len(fits) == 1:
+                ra, rb = u.find(a), fits.pop()
+                u.union(ra, rb)
+                docs[u.find(ra)] = docs.pop(ra, set()) | docs.pop(rb, set())
+
+
+def _variant(a: str, b: str) -> bool:
+    """Two written names that can be one person's in reports of one story."""
+    if near_name(a, b):
+        return True
+    pa, pb = [part_key(w) for w in a.split()], [part_key(w) for w in b.split()]
+    short, long = sorted((pa, pb), key=len)
+    if len(short) < 2 or len(short) == len(long):
+        return False
+    if short == long[:len(short)]:
+        return True  # the surname left out: "Aslam Ali" / "Aslam Ali Chaudhary"
+    it = iter(long)
+    return short[-1] == long[-1] and all(p in it for p in short)  # a part left out, surname kept
+
+
+def _join_places_in_story(clusters: list[DocCluster], u: _Union, story_of: Mapping[str, str]) -> None:
+    """Reports of one story, one place: Mahendragarh / Mahendergarh, Karnaprayag / Karan Prayag
+    (the same consonants in the same order, or the same name up to transliteration)."""
+    by_story: dict[str, list[int]] = defaultdict(list)
+    for i, c in enumerate(clusters):
+        sid = story_of.get(c.doc_id)
+        if c.type == "PLACE" and sid is not None:
+            by_story[sid].append(i)
+    for members in by_story.values():
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                a, b = clusters[members[x]], clusters[members[y]]
+                if a.doc_id == b.doc_id or (a.kb_id and b.kb_id) or u.find(members[x]) == u.find(members[y]):
+                    continue
+                ka, kb_ = name_key(a.name), name_key(b.name)
+                if len(ka) >= 5 and ka[0] == kb_[0] and (same_name(a.name, b.name) or skeleton(ka) == skeleton(kb_)):
+                    u.union(members[x], members[y])
+
+
+def _drop_shared_parts(entities: list[Entity]) -> None:
+    """A one-word alias that is part of two people's names ("Pawar" of Sharad and of Ajit Pawar)
+    names neither: it is left out of both alias lists (its mentions stay linked)."""
+    owners: dict[str, set[str]] = defaultdict(set)
+    for e in entities:
+        if e.type == "PERSON":
+            words = e.name.split()
+            if len(words) >= 2:
+                for w in {words[0], words[-1]}:
+                    owners[part_key(w)].add(e.entity_id)
+    for e in entities:
+        if e.type == "PERSON":
+            e.aliases = [a for a in e.aliases if " " in a.strip() or len(owners.get(part_key(a), ())) < 2]
+
+
+def _join_single_words(clusters: list[DocCluster], people: list[int], full: list[int], u: _Union, ctx,
+                       story_of: Mapping[str, str] | None = None) -> None:
     by_part: dict[str, list[int]] = defaultdict(list)
     for j in full:
         parts = clusters[j].name.split()
@@ -155,8 +246,17 @@ def _join_single_words(clusters: list[DocCluster], people: list[int], full: list
             continue
         cands = {u.find(j) for j in by_part.get(part_key(c.name), ())
                  if clusters[j].doc_id == c.doc_id or ctx[clusters[j].doc_id] & ctx[c.doc_id]}
+        if not cands and story_of and (sid := story_of.get(c.doc_id)) is not None:
+            # a surname spelt another way in a report of the same story ("Khadke" / "Khodke")
+            key = part_key(c.name)
+            cands = {u.find(j) for j in full if story_of.get(clusters[j].doc_id) == sid
+                     and _near_part(key, part_key(clusters[j].name.split()[-1]))}
         if len(cands) == 1:
             u.union(i, cands.pop())
+
+
+def _near_part(a: str, b: str) -> bool:
+    return len(a) >= 4 and a[0] == b[0] and (a == b or ratio(a, b) >= 80 or skeleton(a) == skeleton(b))
 
 
 def _entity(members: list[DocCluster], kb: KB) -> Entity:

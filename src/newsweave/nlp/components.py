@@ -404,18 +404,18 @@ class Entities:
         for n in sorted(names, key=lambda n: n.start):
             by_key[_key(doc, n)].append(n)
         groups = list(by_key.values())
-        multi = [g for g in groups if len(_key(doc, g[0]).split()) >= 2]
+        multi = [g for g in groups if len(_key(doc, g[0]).split()) >= 2 and not any(n.fixed for n in g)]
         parts: dict[str, list[list[Name]]] = defaultdict(list)
         for g in multi:
+            words = _key(doc, g[0]).split()
+            parts[words[-1]].append(g)  # a surname alone
             if _leans(g) == "PERSON":
-                words = _key(doc, g[0]).split()
-                for w in {words[0], words[-1]}:
-                    parts[w].append(g)
+                parts[words[0]].append(g)  # a first name alone
         out = []
         for g in groups:
             key = _key(doc, g[0])
             owners = parts.get(key) if " " not in key and not any(n.fixed for n in g) else None
-            if owners and len(owners) == 1:
+            if owners and len(owners) == 1 and "PERSON" in (_leans(g), _leans(owners[0])):
                 owners[0].extend(g)
             else:
                 out.append(g)

@@ -168,11 +168,20 @@ class Evidence:
         # "Rakesh Rathore (Sitapur Sadar)", "Sushma Patel (Mungra Badshahpur, Jaunpur)"
         if self._bracket_after_person(doc, s, by_end):
             v["PLACE"] += 2.5
-        # "Tanwar, a Dalit leader, ..."
-        if after is not None and after.text == "," and self._apposition(doc, e + 1):
+        # "Tanwar, a Dalit leader, ...", "Mia, who was ...", "X, representing Y, ..."
+        if after is not None and after.text == "," and e + 1 < len(doc):
+            nxt = doc[e + 1].lower_
+            if nxt in ("who", "whose") or self._apposition(doc, e + 1):
+                v["PERSON"] += 2
+            elif doc[e + 1].lemma_.lower() in c.place_verbs and doc[e + 1].tag_ == "VBG":
+                v["PERSON"] += 1
+        # "Dharaviya is the fourth MLA", "X was a senior leader"
+        root = span.root
+        if root.dep_ == "nsubj" and root.head.lemma_ == "be" and any(
+                t.dep_ in ("attr", "acomp") and (t.lower_ in c.apposition or self.is_title(doc, t.i, t.i + 1))
+                for t in root.head.children):
             v["PERSON"] += 2
         # "X said", "X joined the party"
-        root = span.root
         if root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_.lower() in c.person_verbs:
             v["PERSON"] += 2 if root.head.lemma_.lower() in c.speech_verbs else 1
         last = fold(doc[e - 1].text)
