@@ -12,7 +12,7 @@ from newsweave.errors import ConfigError
 from newsweave.link import kb as kbmod
 from newsweave.nlp import model
 
-KB_DIR = resources.files("newsweave").joinpath("data", "kb")
+KB_DIR = resources.files("newsweave").joinpath("data", "packs", "india")
 
 
 @pytest.mark.parametrize("name", ["parties.tsv", "people.tsv", "offices.tsv", "orgs.tsv", "place_aliases.tsv",

@@ -111,3 +111,42 @@ def test_resolve_entity_ids_stable():
     a = resolve(clusters, _kb())
     b = resolve(list(reversed(clusters)), _kb())
     assert [e.entity_id for e in a] == [e.entity_id for e in b]
+
+
+def test_resolve_variants_in_reports_of_one_story_join():
+    clusters = [dc("d1", 0, "PERSON", {"Kalidas Kolambkar": 2}), dc("d2", 0, "PERSON", {"Kalidas Kolamkar": 1})]
+    apart = [e for e in resolve(clusters, _kb()) if e.type == "PERSON"]
+    assert len(apart) == 2  # no shared context, no story: two names
+    [one] = [e for e in resolve(clusters, _kb(), {"d1": "s1", "d2": "s1"}) if e.type == "PERSON"]
+    assert {one.name, *one.aliases} == {"Kalidas Kolambkar", "Kalidas Kolamkar"}
+
+
+def test_resolve_shortened_names_in_one_story_join_the_full_name():
+    clusters = [dc("d1", 0, "PERSON", {"Aslam Ali": 1}), dc("d2", 0, "PERSON", {"Aslam Ali Chaudhary": 1}),
+                dc("d3", 0, "PERSON", {"Mujtaba Siddiqi": 1}), dc("d2", 1, "PERSON", {"Mohammad Mujtaba Siddiqi": 1})]
+    ents = resolve(clusters, _kb(), {"d1": "s", "d2": "s", "d3": "s"})
+    names = sorted(sorted([e.name, *e.aliases]) for e in ents)
+    assert names == [["Aslam Ali", "Aslam Ali Chaudhary"], ["Mohammad Mujtaba Siddiqi", "Mujtaba Siddiqi"]]
+
+
+def test_resolve_story_never_joins_two_people_one_document_names():
+    clusters = [dc("d1", 0, "PERSON", {"Ramesh Yadav": 1}), dc("d1", 1, "PERSON", {"Ramesh Yaadav Rao": 1}),
+                dc("d2", 0, "PERSON", {"Ramesh Yadaw": 1})]
+    ents = resolve(clusters, _kb(), {"d1": "s", "d2": "s"})
+    assert not any({"Ramesh Yadav", "Ramesh Yaadav Rao"} <= {e.name, *e.aliases} for e in ents)
+
+
+def test_resolve_place_spellings_in_one_story_join():
+    clusters = [dc("d1", 0, "PLACE", {"Bholana": 1}), dc("d2", 0, "PLACE", {"Bhalauna": 1}),
+                dc("d3", 0, "PLACE", {"Bholana": 1}), dc("d4", 0, "PLACE", {"Bhagalpura": 1})]
+    ents = resolve(clusters, _kb(), {"d1": "s", "d2": "s", "d4": "s"})
+    groups = sorted(sorted([e.name, *e.aliases]) for e in ents)
+    assert groups == [["Bhagalpura"], ["Bhalauna", "Bholana"]]
+
+
+def test_resolve_surname_of_two_people_is_no_alias_of_either():
+    clusters = [dc("d1", 0, "PERSON", {"Devika Rane": 1, "Rane": 2}), dc("d2", 0, "PERSON", {"Mohan Rane": 1, "Rane": 1}),
+                dc("d3", 0, "PERSON", {"Asha Kulkarni": 1, "Kulkarni": 1})]
+    ents = {e.name: e for e in resolve(clusters, _kb())}
+    assert "Rane" not in ents["Devika Rane"].aliases and "Rane" not in ents["Mohan Rane"].aliases
+    assert ents["Asha Kulkarni"].aliases == ["Kulkarni"]

@@ -90,13 +90,30 @@ def main_options(
                            help=f"SQLAlchemy database URL [default: {DEFAULT_DB}, a file in the working folder; "
                                 "PostgreSQL: postgresql+psycopg://user@host/db]"),
     kb: str = typer.Option(None, "--kb", envvar="NEWSWEAVE_KB", metavar="PATH", show_default=False,
-                           help="A folder of knowledge-base files (parties.tsv, people.tsv, ...) added to the shipped ones."),
+                           help="A folder of knowledge-base files (parties.tsv, people.tsv, ...) added to the shipped packs."),
+    packs: str = typer.Option(None, "--packs", envvar="NEWSWEAVE_KB_PACKS", metavar="NAMES", show_default=False,
+                              help="The shipped knowledge-base packs to use, comma-separated [default: all: india,uk]."),
+    no_default_kb: bool = typer.Option(False, "--no-default-kb",
+                                       help="Use none of the shipped packs: only the folders given with --kb."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
 ) -> None:
     if kb:
         if not Path(kb).is_dir():
             raise typer.BadParameter(f"{kb} is not a folder; it should hold parties.tsv, people.tsv, ...", param_hint="--kb")
         os.environ["NEWSWEAVE_KB"] = kb
+    if no_default_kb:
+        if packs:
+            raise typer.BadParameter("give --packs or --no-default-kb, not both", param_hint="--no-default-kb")
+        packs = ""
+    if packs is not None:
+        from .link.kb import shipped_packs
+
+        names = [n.strip() for n in packs.split(",") if n.strip()]
+        unknown = [n for n in names if n not in shipped_packs()]
+        if unknown:
+            raise typer.BadParameter(f"no pack named {', '.join(unknown)}; the shipped packs are "
+                                     f"{', '.join(shipped_packs())}", param_hint="--packs")
+        os.environ["NEWSWEAVE_KB_PACKS"] = ",".join(names)
     ctx.obj = State(db)
 
 

@@ -100,6 +100,7 @@ class Outlet:
     name: str
     aliases: tuple[str, ...]
     hosts: tuple[str, ...]
+    country: str | None = None  # ISO 3166-1 code of the outlet's country; None for international agencies
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,9 +155,10 @@ def outlets(user_text: str | None = None) -> OutletTable:
                 continue
             if not rec or not rec[0].strip():
                 raise ConfigError(f"{where}: row {n}: the first column (name) is empty")
-            rec += [""] * (3 - len(rec))
+            rec += [""] * (4 - len(rec))
             split = lambda s: tuple(x.strip() for x in s.split("|") if x.strip())  # noqa: E731
-            rows.append(Outlet(rec[0].strip(), split(rec[1]), tuple(h.lower() for h in split(rec[2]))))
+            rows.append(Outlet(rec[0].strip(), split(rec[1]), tuple(h.lower() for h in split(rec[2])),
+                               rec[3].strip().upper() or None))
     return OutletTable(tuple(rows))
 
 

