@@ -143,10 +143,14 @@ def _forms(table: OutletTable) -> dict[str, Outlet]:
     return forms
 
 
-@lru_cache(maxsize=4)
-def outlets(user_text: str | None = None) -> OutletTable:
+@lru_cache(maxsize=8)
+def outlets(user_text: str | None = None, packs: tuple[tuple[str, str | None, str], ...] = ()) -> OutletTable:
+    """The outlet table: ``data/outlets.tsv`` (agencies and outlets of many countries; a fourth
+    column may give the country), each pack's ``outlets.tsv`` (of the pack's country), then the
+    user's file. ``packs``: (where, country, text) of each pack in use."""
     rows: list[Outlet] = []
-    for where, text in (("outlets.tsv", _shipped("outlets.tsv")), (ENV_OUTLETS, user_text)):
+    sources = [("outlets.tsv", None, _shipped("outlets.tsv")), *packs, (ENV_OUTLETS, None, user_text)]
+    for where, country, text in sources:
         if not text:
             continue
         body = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
@@ -158,12 +162,17 @@ def outlets(user_text: str | None = None) -> OutletTable:
             rec += [""] * (4 - len(rec))
             split = lambda s: tuple(x.strip() for x in s.split("|") if x.strip())  # noqa: E731
             rows.append(Outlet(rec[0].strip(), split(rec[1]), tuple(h.lower() for h in split(rec[2])),
-                               rec[3].strip().upper() or None))
+                               rec[3].strip().upper() or country))
     return OutletTable(tuple(rows))
 
 
 def load_outlets() -> OutletTable:
-    return outlets(_user_file(ENV_OUTLETS))
+    """The outlet table of this run's settings (packs in use, the user's outlet file)."""
+    from .link.kb import pack_settings, selected_packs
+
+    packs = tuple((f"{p.where}/outlets.tsv", p.country, p.files["outlets.tsv"])
+                  for p in selected_packs(*pack_settings()) if "outlets.tsv" in p.files)
+    return outlets(_user_file(ENV_OUTLETS), packs)
 
 
 @lru_cache(maxsize=1)

@@ -171,6 +171,7 @@ def _pack(name: str, files: dict[str, str], where: str) -> Pack:
     return Pack(meta.get("name", name), country.upper() if country else None, meta.get("description", ""), where, files)
 
 
+@lru_cache(maxsize=1)
 def shipped_packs() -> dict[str, Pack]:
     """The packs shipped in ``newsweave/data/packs``, by name."""
     root = resources.files("newsweave").joinpath("data", "packs")
@@ -182,7 +183,8 @@ def shipped_packs() -> dict[str, Pack]:
     return out
 
 
-def selected_packs(names: str | None = None, overlay: str | None = None) -> list[Pack]:
+@lru_cache(maxsize=8)
+def selected_packs(names: str | None = None, overlay: str | None = None) -> tuple[Pack, ...]:
     """The packs a run uses: the shipped ones named (``None``: all of them), then the user's
     folders (``os.pathsep``-separated)."""
     shipped = shipped_packs()
@@ -200,7 +202,7 @@ def selected_packs(names: str | None = None, overlay: str | None = None) -> list
         if not path.is_dir():
             raise ConfigError(f"{ENV_KB}: {folder} is not a folder; it should hold parties.tsv, people.tsv, ...")
         chosen.append(_pack(path.name or folder, _read_folder(path, folder), folder))  # type: ignore[arg-type]
-    return chosen
+    return tuple(chosen)
 
 
 def _places(kb: KB, pack: Pack) -> None:
@@ -287,9 +289,6 @@ def load_kb(overlay: str | None = None, packs: str | None = None) -> KB:
         for row in _rows(files.get("orgs.tsv", ""), f"{where}/orgs.tsv"):
             kb.add(Entry(row["id"], row.get("type") or "ORG", row["name"], [row["name"], *_split(row.get("forms", ""))],
                          wikidata=row.get("wikidata") or None, pack=name))
-        for row in _rows(files.get("outlets.tsv", ""), f"{where}/outlets.tsv"):
-            kb.add(Entry(f"media:{_slug(row['name'])}", "MEDIA", row["name"], [row["name"], *_split(row.get("aliases", ""))],
-                         pack=name))
         for row in _rows(files.get("offices.tsv", ""), f"{where}/offices.tsv"):
             for form in [row["name"], *_split(row.get("forms", ""))]:
                 kb.titles[fold(form).strip(". ")] = Title(form, row.get("kind") or "office")
@@ -349,5 +348,11 @@ def _state_units(kb: KB) -> None:
         party.forms += [f"{s} {p}" for s in state_forms for p in short]
 
 
+def pack_settings() -> tuple[str | None, str | None]:
+    """(packs, overlay folders) as this run's settings give them."""
+    return os.environ.get(ENV_PACKS), os.environ.get(ENV_KB)
+
+
 def kb_from_env() -> KB:
-    return load_kb(os.environ.get(ENV_KB), os.environ.get(ENV_PACKS))
+    packs, overlay = pack_settings()
+    return load_kb(overlay, packs)
