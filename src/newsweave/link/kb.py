@@ -228,7 +228,7 @@ def _places(kb: KB, pack: Pack) -> None:
         if state is not None and fold(name) == fold(state.name):
             continue  # "Delhi" the city is Delhi the territory: one place, not two
 
-        alts = [a for a in city.get("alternatenames", []) if re.fullmatch(r"[A-Z][a-z]+(?: [A-Z][a-z]+)*", a)
+        alts = [a for a in city.get("alternatenames", []) if re.fullmatch(r"[A-Z][a-z]{3,}(?: [A-Z][a-z]+)*", a)
                 and fold(a) not in division_names]
         e = kb.add(Entry(f"place:gn{city['geonameid']}", "PLACE", name, [name, city["name"], *alts],
                          population=int(city.get("population") or 0), within=within, pack=pack.name))

@@ -256,7 +256,7 @@ def _join_single_words(clusters: list[DocCluster], people: list[int], full: list
 
 
 def _near_part(a: str, b: str) -> bool:
-    return len(a) >= 4 and a[0] == b[0] and (a == b or ratio(a, b) >= 80 or skeleton(a) == skeleton(b))
+    return len(a) >= 4 and len(b) >= 4 and a[0] == b[0] and (a == b or ratio(a, b) >= 80 or skeleton(a) == skeleton(b))
 
 
 def _entity(members: list[DocCluster], kb: KB) -> Entity:

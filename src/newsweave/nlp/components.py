@@ -98,7 +98,11 @@ class Entities:
                         t.norm_ = fold(t.text)
                 ids = sorted(set(forms[key]), key=lambda i: -kb.entries[i].population)
                 self.entries[key] = ids
-                if self._is_ambiguous(key, [kb.entries[i] for i in ids]):
+                entries = [kb.entries[i] for i in ids]
+                if all(e.type == "PLACE" and key not in {fold(k) for k in e.known} for e in entries) \
+                        and all(w in self.common for w in key.split()):
+                    continue  # a gazetteer alternate that is an English word ("Bank"): never a name alone
+                if self._is_ambiguous(key, entries):
                     self.ambiguous.add(key)
                 matcher.add(key, [pdoc])
         self.name_parts = frozenset(fold(w) for e in kb.entries.values() if e.type == "PERSON"
@@ -175,6 +179,8 @@ class Entities:
             if entry is None:
                 continue  # "Congress" in a report from Washington
             span = doc[start:end]
+            if by_norm and len(key) <= 4 and span.text.isupper() and not key.isupper():
+                continue  # "UN" is not the town "Un": a short name matches in its own case
             if (entry.type == "PLACE" and by_norm
                     and not (all(t.pos_ == "PROPN" for t in span) or _in_ents(doc, start, end))):
                 continue  # a place name that is an ordinary word here ("Punch"); acronyms are case-exact
@@ -202,9 +208,9 @@ class Entities:
             clash = [k for k in kb_names if k.start < n.end and n.start < k.end]
             if not clash:
                 kept.append(n)
-            elif all(k.fixed == "PLACE" and n.model in NAME_LABELS and n.start <= k.start and k.end <= n.end
+            elif all(k.fixed == "PLACE" and n.model in NAME_LABELS | {"PLACE"} and n.start <= k.start and k.end <= n.end
                      and (k.start, k.end) != (n.start, n.end) for k in clash):
-                kept.append(n)  # "Gaya Prasad" is a person, not the city inside the name
+                kept.append(n)  # "Gaya Prasad" is a person, "Sri Lanka" a country, not the city inside the name
                 kb_names = [k for k in kb_names if k not in clash]
         taken = {i for n in kept + kb_names for i in range(n.start, n.end)} | {i for o in others for i in range(o.start, o.end)}
         for n in kept:
