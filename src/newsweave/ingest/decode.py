@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
@@ -100,3 +101,77 @@ def decode(data: bytes, source: str) -> Decoded:
     if controls > max(8, len(sample) // 50):
         raise InputError(source, "binary data (too many control characters), not text")
     return decoded
+
+
+# -- quotation marks lost to an encoding ------------------------------------------------------------
+# Some dumps were written through an encoding without curly quotes, each one replaced by "?":
+# "?I will not contest,? he said." / "don?t". Where the pattern is unambiguous they are restored.
+
+MIN_DAMAGE = 2  # this many signs (an opening "?", one that pairs, an apostrophe) before a text is judged damaged
+CURLY = "“”‘’"
+_URL = re.compile(r"(?:https?://|www\.)\S+|\S+\.(?:php|aspx?|html?|jsp)\?\S*")
+_OPEN = re.compile(r"(?:^|(?<=\s))\?(?=[^\W\d_]|…|\.\.\.)", re.M)  # a real question mark never sits before a word
+_CLOSE = re.compile(r"(?<=[^\s?])\?(?=[\s,.;:)]|$)|(?<=\?)\?(?=[\s,.;:)]|$)", re.M)
+_APOSTROPHE = re.compile(r"(?<=[^\W\d_])\?(?=(?:s|t|ll|re|ve|d|m)\b)|(?<=\b[ODL])\?(?=[A-Z])")
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteRepair:
+    text: str
+    quotes: int = 0  # quotations whose marks were restored (the opening one, and the closing one where it pairs)
+    apostrophes: int = 0
+
+
+def restore_lost_quotes(text: str, damaged: bool | None = None) -> QuoteRepair:
+    """Curly quotation marks and apostrophes written as "?" by a lossy encoding, restored (the text
+    keeps its length). An opening "?" (at a line start or after a space, right before a letter: a
+    real question mark never sits there) is an opening quotation mark, paired with a closing "?"
+    (after a letter or punctuation, before a space, punctuation or the line end) in the same
+    paragraph where one fits (see :func:`_pairs`), so a question inside the quotation stays a
+    question. A "?" inside a word before s/t/ll/re/ve/d/m ("don?t", "party?s") or after an O, D or
+    L before a capital ("D?Souza") is an apostrophe. Web addresses are left alone. All this only
+    when ``damaged``, or (None) when the text shows it: no intact curly quote, and MIN_DAMAGE signs
+    or more (opening marks, pairs, apostrophes). Every other question mark stays."""
+    if "?" not in text:
+        return QuoteRepair(text)
+    urls = [(m.start(), m.end()) for m in _URL.finditer(text)]
+    outside = lambda m: not any(a <= m.start() < b for a, b in urls)  # noqa: E731
+    opens = [m.start() for m in _OPEN.finditer(text) if outside(m)]
+    closes = [m.start() for m in _CLOSE.finditer(text) if outside(m)]
+    apostrophes = [m.start() for m in _APOSTROPHE.finditer(text) if outside(m)]
+    pairs = _pairs(text, opens, closes)
+    if damaged is None:
+        damaged = not any(c in text for c in CURLY) and len(opens) + len(pairs) + len(apostrophes) >= MIN_DAMAGE
+    if not damaged:
+        return QuoteRepair(text)
+    out = list(text)
+    for o in opens:  # an opening quotation mark, paired or not (a quotation may run on to the next paragraph)
+        out[o] = "“"
+    for _, c in pairs:
+        out[c] = "”"
+    for a in apostrophes:
+        out[a] = "’"
+    return QuoteRepair("".join(out), len(opens), len(apostrophes))
+
+
+def _pairs(text: str, opens: list[int], closes: list[int]) -> list[tuple[int, int]]:
+    """Each opening "?" with its closing one, before the next opening and within the paragraph:
+    the first after punctuation ("…,? he said"), else the first after a letter that a lower-case
+    word, punctuation or the line end follows ("the ?Dalit capital? of"); a "?" after a letter that a
+    capitalised word follows may end a real question inside the quotation, and is left alone."""
+    out = []
+    for k, o in enumerate(opens):
+        limit = min(opens[k + 1:] + [_paragraph_end(text, o)])
+        inside = [c for c in closes if o < c < limit]
+        after_punct = [c for c in inside if not text[c - 1].isalnum()]
+        plain = [c for c in inside if re.match(r"\?(?:\s+[^\W\d_]*[a-z]|[.,;:)]|\s*$)", text[c:c + 40], re.M)
+                 and not text[c + 1:c + 40].lstrip()[:1].isupper()]
+        close = (after_punct or plain or [None])[0]
+        if close is not None:
+            out.append((o, close))
+    return out
+
+
+def _paragraph_end(text: str, i: int) -> int:
+    end = text.find("\n", i)
+    return len(text) if end < 0 else end

@@ -1,7 +1,8 @@
 """Stage ``extract``: raw content -> logical lines plus whatever metadata the format states
 outright (a dump's fields; an HTML page's title, author, dates and site name via trafilatura).
 
-Mojibake is repaired here (ftfy), after the raw text has been stored as it came.
+Mojibake is repaired here (ftfy), after the raw text has been stored as it came, and so are
+curly quotes that a lossy encoding wrote as "?" (:func:`newsweave.ingest.decode.restore_lost_quotes`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from lxml import html as lxml_html
 from ..article import Article, Line
 from ..errors import InputError
 from .dates import to_iso
+from .decode import restore_lost_quotes
 from .fields import known_keys, pick
 
 TERMINAL = tuple('.!?:;"”’\')…]')
@@ -34,6 +36,17 @@ def repair(text: str) -> str:
     ligatures and full-width characters stay as written."""
     return ftfy.fix_text(text, uncurl_quotes=False, fix_character_width=False, fix_latin_ligatures=False,
                          unescape_html=False, normalization="NFC")
+
+
+def repair_article_text(article: Article, text: str, title: str | None = None) -> tuple[str, str | None]:
+    """The body (and headline) repaired: mojibake, then quotation marks lost to "?" — restored in
+    the headline too when the body shows the damage; a warning says how many."""
+    body = restore_lost_quotes(repair(text))
+    head = restore_lost_quotes(repair(title), damaged=bool(body.quotes or body.apostrophes)) if title else None
+    if body.quotes or body.apostrophes:
+        article.warnings.append(f"quotation marks written as '?' (a lossy encoding) restored: "
+                                f"{body.quotes} quotations, {body.apostrophes} apostrophes")
+    return body.text, head.text if head else None
 
 
 def split_lines(text: str) -> list[Line]:
@@ -80,7 +93,7 @@ def extract(article: Article) -> Article:
     elif article.fmt == "record":
         _from_record(article)
     else:
-        article.lines = split_lines(repair(article.raw))
+        article.lines = split_lines(repair_article_text(article, article.raw)[0])
     if not any(ln.text for ln in article.lines):
         raise InputError(article.source, "no text left after reading it")
     return article
@@ -91,9 +104,9 @@ def _from_record(article: Article) -> None:
     text, _ = pick(row, "text")
     if text and re.search(r"<(p|div|br|article)\b", text[:5000], re.I):
         text = _html_text(text, article.source) or text
-    article.lines = split_lines(repair(text or ""))
     title, _ = pick(row, "title")
-    article.title = repair(title) if title else None
+    body, article.title = repair_article_text(article, text or "", title or None)
+    article.lines = split_lines(body)
     outlet, key = pick(row, "outlet")
     if outlet:
         article.outlet, article.outlet_evidence = outlet, f"field {key!r}"
@@ -175,8 +188,8 @@ def _from_html(article: Article) -> None:
     if not text or not text.strip():
         raise InputError(article.source, "broken or empty HTML: no article text found in the page")
     tags = _meta_tags(page)
-    article.lines = split_lines(repair(text))
-    article.title = repair(doc.title) if doc.title else None
+    body, article.title = repair_article_text(article, text, doc.title or None)
+    article.lines = split_lines(body)
     site = _first(tags, META_SITE) or doc.sitename
     if site and not site.startswith("@"):
         article.outlet, article.outlet_evidence = site.strip(), "page site name"

@@ -14,6 +14,7 @@ from ..nlp.events import find_events, may_report_event
 from ..nlp.model import load_nlp, pipe
 from ..nlp.quotes import find_quotes
 from ..nlp.times import find_times
+from ..nlp.truecase import is_lowercased, tables_for, truecase
 from .coref import Cluster, cluster, mentions_of
 from .dedup import signature, to_bytes
 from .kb import KB, kb_from_env
@@ -48,8 +49,9 @@ def link_articles(articles: list[Article]) -> list[Article]:
     kb = kb_from_env()
     nlp = load_nlp()
     titled = [i for i, a in enumerate(articles) if a.title and may_report_event(a.title, nlp)]  # else no parse needed
-    heads = dict(zip(titled, pipe([_sentence_case(articles[i].title, kb, articles[i].text) for i in titled])))
-    for n, (article, doc) in enumerate(zip(articles, pipe([a.text for a in articles]))):
+    heads = dict(zip(titled, pipe([_model_text(articles[i].title, kb, nlp, 10) if is_lowercased(articles[i].text)
+                                   else _sentence_case(articles[i].title, kb, articles[i].text) for i in titled])))
+    for n, (article, doc) in enumerate(zip(articles, pipe([_model_text(a.text, kb, nlp) for a in articles]))):
         article.doc = doc
         article.mentions = mentions_of(doc)
         article.clusters = cluster(article.mentions, kb)
@@ -84,6 +86,12 @@ def link_articles(articles: list[Article]) -> list[Article]:
         article.terms = doc_terms(doc) | event_terms(article.events, article.clusters, article.text)
         _dateline_place(article)
     return articles
+
+
+def _model_text(text: str, kb: KB, nlp, min_letters: int = 200) -> str:
+    """What the model reads: a text written all in lower case true-cased (same length, so every
+    offset holds for the stored text; names and quotations taken from the parse read cased)."""
+    return truecase(text, *tables_for(kb, nlp)) if is_lowercased(text, min_letters) else text
 
 
 @lru_cache(maxsize=1)
