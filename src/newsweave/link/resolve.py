@@ -86,6 +86,7 @@ def resolve(clusters: list[DocCluster], kb: KB, story_of: Mapping[str, str] | No
     n = len(clusters)
     u = _Union(n)
     ctx = _contexts(clusters)
+    _link_near_known_people(clusters, kb)
     # 1. knowledge-base entries
     first_of: dict[str, int] = {}
     for i, c in enumerate(clusters):
@@ -127,6 +128,30 @@ def resolve(clusters: list[DocCluster], kb: KB, story_of: Mapping[str, str] | No
             e.entity_id = hashlib.sha1(f"{e.entity_id}:{first[0]}:{first[1]}".encode()).hexdigest()[:12]
         seen.add(e.entity_id)
     return entities
+
+
+def _link_near_known_people(clusters: list[DocCluster], kb: KB) -> None:
+    """A person the knowledge base knows, written a little differently ("Kier Starmer"), in a
+    document of the entry's pack's world (it names other entries of that pack), is that entry."""
+    by_surname: dict[str, list[tuple[str, object]]] = defaultdict(list)
+    for e in kb.entries.values():
+        if e.type == "PERSON":
+            for f in e.forms:
+                if len(f.split()) >= 2:
+                    by_surname[part_key(f.split()[-1])].append((f, e))
+    packs_of: dict[str, set[str]] = defaultdict(set)
+    for c in clusters:
+        entry = kb.entries.get(c.kb_id) if c.kb_id else None
+        if entry is not None:
+            packs_of[c.doc_id].add(entry.pack)
+    for c in clusters:
+        if c.type != "PERSON" or c.kb_id or len(c.name.split()) < 2:
+            continue
+        hits = {e.id: e for f, e in by_surname.get(part_key(c.name.split()[-1]), ()) if near_name(c.name, f)}
+        if len(hits) == 1:
+            entry = next(iter(hits.values()))
+            if entry.pack in packs_of[c.doc_id]:
+                c.kb_id = entry.id
 
 
 def _join_near(clusters: list[DocCluster], full: list[int], u: _Union, ctx) -> None:

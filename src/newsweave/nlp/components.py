@@ -107,7 +107,8 @@ class Entities:
                 matcher.add(key, [pdoc])
         self.name_parts = frozenset(fold(w) for e in kb.entries.values() if e.type == "PERSON"
                                     for f in e.forms for w in f.split() if len(w) > 1)
-        self.evidence = Evidence(kb.is_title, kb.place_suffixes, kb.small_places, kb.org_words | kb.party_words)
+        self.worlds: frozenset[str] | None = None  # the packs whose world the document in hand is in
+        self.evidence = Evidence(self.is_title, kb.place_suffixes, kb.small_places, kb.org_words | kb.party_words)
 
     # -- the ruler ---------------------------------------------------------------------------
     def _is_ambiguous(self, key: str, entries: list[Entry]) -> bool:
@@ -128,7 +129,7 @@ class Entities:
             return True
         if entry.type == "PERSON" and len(key.split()) == 1:
             return True
-        return entry.type == "PLACE" and fold(key) in self.kb.foreign_places
+        return entry.type == "PLACE" and (fold(key) in self.kb.foreign_places or fold(key) in self.kb.not_places)
 
     def _gated(self, entry: Entry) -> bool:
         pack = self.kb.packs.get(entry.pack)
@@ -173,6 +174,8 @@ class Entities:
                     continue  # "congress" in lower case is not the party
                 matches.append((key, start, end, matcher is self.by_norm))
         worlds = self._worlds(doc, matches)
+        known = {p for p in worlds if worlds[p] > 0}
+        self.worlds = frozenset(known | {p.name for p in self.kb.packs.values() if not p.country}) if known else None
         spans = []
         for key, start, end, by_norm in matches:
             entry = self._choose(key, worlds)
@@ -228,9 +231,10 @@ class Entities:
         self.evidence.vote_annotated(doc, names, by_start)
         self.evidence.vote_lists(doc, names)
         for n in names:
-            if n.other and n.total() < MIN_VOTES:
+            if n.other and n.total() < MIN_VOTES / 2:
                 others.append(Span(doc, n.start, n.end, label=n.other))
-        names = [n for n in names if n.model or n.fixed or n.total() >= MIN_VOTES]
+        # a name the model found (with a label newsweave does not link) needs less to become one
+        names = [n for n in names if n.model or n.fixed or n.total() >= (MIN_VOTES / 2 if n.other else MIN_VOTES)]
         labels = decide(self._groups(doc, names))
         taken = {i for n in names for i in range(n.start, n.end)} | {i for o in others for i in range(o.start, o.end)}
         spans: list[Span] = []
@@ -387,8 +391,12 @@ class Entities:
         pieces.append((s, end))
         return [(a, b) for a, b in pieces if a < b]
 
+    def is_title(self, text: str) -> bool:
+        """A title of a pack whose world the document is in (of any pack, when no world is known)."""
+        return self.kb.is_title(text, self.worlds)
+
     def _is_title(self, doc: Doc, lo: int, hi: int) -> bool:
-        return self.kb.is_title(doc[lo:hi].text)
+        return self.is_title(doc[lo:hi].text)
 
     def _title_len(self, doc: Doc, i: int, step: int, limit: tuple[int, int]) -> int:
         """How many tokens from ``i`` (walking by ``step``) form a title ("LoP", "Union minister")."""
@@ -419,7 +427,7 @@ class Entities:
         "Gandhi Vadra"), never over a title, a paragraph break or another entity."""
         def ok(t) -> bool:
             return (t.pos_ == "PROPN" and t.text[:1].isupper() and t.i not in taken
-                    and not self.kb.is_title(t.text) and t.is_alpha)
+                    and not self.is_title(t.text) and t.is_alpha)
 
         while start > 0 and ok(doc[start - 1]) and not doc[start].is_sent_start:
             start -= 1

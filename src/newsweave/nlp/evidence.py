@@ -42,6 +42,7 @@ class Cues:
     place_between: frozenset[str]
     place_of: frozenset[str]
     place_from_after: frozenset[str]
+    place_for_after: frozenset[str]
     place_verbs: frozenset[str]
     place_prepositions: frozenset[str]
     government: frozenset[str]
@@ -60,7 +61,7 @@ def load_cues() -> Cues:
     speech = tomllib.loads(_shipped("speech.toml"))
     p, q = data["place"], data["person"]
     low = lambda xs: frozenset(x.lower() for x in xs)  # noqa: E731
-    return Cues(low(p["after"]), low(p["between"]), low(p["of"]), low(p["from_after"]), low(p["verbs"]),
+    return Cues(low(p["after"]), low(p["between"]), low(p["of"]), low(p["from_after"]), low(p["for_after"]), low(p["verbs"]),
                 low(p["prepositions"]), low(q["government"]), low(q["apposition"]),
                 low(q["verbs"]) | low(speech["verbs"]), low(speech["verbs"]), low(q["plural"]), low(q["list_glue"]))
 
@@ -163,6 +164,9 @@ class Evidence:
                 v["PLACE"] += 2
             else:
                 v["PLACE"] += 0.5
+        if before is not None and before.lower_ == "for" and s - 2 >= sent_start and (
+                doc[s - 2].lower_ in c.place_for_after or doc[s - 2].lemma_.lower() in c.place_for_after):
+            v["PLACE"] += 2
         if before is not None and before.lemma_.lower() in c.place_verbs:
             v["PLACE"] += 2
         if before is not None and before.lower_ in c.place_prepositions:
