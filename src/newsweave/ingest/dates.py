@@ -14,8 +14,33 @@ from ..resources import timezones
 _TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s*[ap]\.?m\b", re.I)
 _OFFSET = re.compile(r"(?:UTC|GMT)?\s*([+-])(\d{1,2}):?(\d{2})\s*$")
 _ABBR = re.compile(r"\(?\b([A-Z]{1,5})\b\)?\s*$")
-_LABEL = re.compile(r"^\s*(last\s+)?(updated|published|posted|first published|modified|date|dated)\s*(on|at)?\s*[:\-|]?\s*", re.I)
+#: the label a page prints before a time ("Last Updated:", "Published on", "Story Created:")
+DATE_LABEL = re.compile(r"^\s*(last\s+|originally\s+|first\s+)?(updated|published|posted|first published|modified|date|dated|"
+                        r"(?:story\s+)?created)\s*(on|at)?\s*[:\-|]?\s*", re.I)
+_LABEL = DATE_LABEL
+#: a weekday or month name alone ("Thursday", "Wed.", "SEPT"): part of a date, never a name
+CALENDAR_WORD = re.compile(r"^(mon|tues?|wed(nes)?|thu(rs?)?|fri|sat(ur)?|sun)(day)?\.?$|"
+                           r"^(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?$", re.I)
+#: a clock time alone, with its label and zone ("Updated 9:28 AM EDT", "5:00 PM", "01:19 hrs")
+TIME_ONLY = re.compile(r"^\s*(?:(?:last\s+)?(?:updated|published|posted|modified)\s*(?:on|at)?\s*:?\s*)?"
+                       r"(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?|hrs?)?\s*(?:\(?[A-Z]{2,5}\)?)?\s*$", re.I)
+_INNER_ABBR = re.compile(r"(?<=\d)\s*(?:[ap]\.?m\.?)?\s*\(?\b([A-Z]{2,5})\b\)?", re.I)
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$")
+
+
+def calendar_words_only(text: str) -> bool:
+    """True when a name is made of weekday or month names, numbers and times only ("Thursday",
+    "End of Watch: Friday" is not: it has other words) -- a date, not a person or an outlet."""
+    words = re.findall(r"[\w.]+", text)
+    return bool(words) and all(CALENDAR_WORD.match(w) or re.fullmatch(r"[\d.:]+(?:[ap]\.?m\.?)?|[ap]\.?m\.?|hrs?", w, re.I)
+                               for w in words)
+
+
+def reads_as_time(text: str | None) -> bool:
+    """A printed date or time ("Thursday", "5:00 PM", "Sep 14, 2013"): never a byline or an outlet."""
+    if not text:
+        return False
+    return bool(calendar_words_only(text) or TIME_ONLY.match(text) or to_iso(text))
 
 
 def _tz(sign: str, hours: str, minutes: str) -> timezone:
@@ -59,6 +84,11 @@ def to_iso(text: str | None) -> str | None:
         if a and a.group(1).upper() in abbrs:
             tz = _offset(abbrs[a.group(1).upper()])
             s = s[: a.start()].strip()
+        else:  # a zone printed after the time, inside the line ("02:31 GMT, 12 March 2013")
+            inner = next((z for z in _INNER_ABBR.finditer(s) if z.group(1) in abbrs), None)
+            if inner:
+                tz = _offset(abbrs[inner.group(1)])
+                s = f"{s[: inner.start(1)]} {s[inner.end(1):]}".strip()
     has_time = bool(_TIME.search(s))
     dt = dateparser.parse(
         s,
