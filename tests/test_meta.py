@@ -138,3 +138,19 @@ def test_meta_lower_cased_dump(process):
     assert a.dateline == "riverton"
     assert a.text.startswith("the council chief") or a.text.startswith("the state unit chief")
 
+
+
+def test_meta_outlet_host_longest_listed_suffix_wins():
+    from newsweave.resources import Outlet, OutletTable
+
+    table = OutletTable((Outlet("Valley Times", (), ("valleytimes.example",)),
+                         Outlet("Valley Business Daily", (), ("biz.valleytimes.example",))))
+    assert table.by_host("www.biz.valleytimes.example").name == "Valley Business Daily"
+    assert table.by_host("m.valleytimes.example").name == "Valley Times"
+    assert table.by_host("notvalleytimes.example") is None
+
+
+def test_meta_outlet_from_url_host_alone(process):
+    row = {"id": "x3", "url": "https://www.republicworld.com/india/some-story", "text": f"Riverton: {BODY}"}
+    a = process(json.dumps(row), fmt="record", source="d.jsonl#x3")
+    assert a.outlet == "Republic World" and a.outlet_evidence.startswith("web host")

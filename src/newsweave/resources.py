@@ -140,11 +140,12 @@ class OutletTable:
         if not host:
             return None
         host = host.lower().split(":")[0]
+        best: tuple[int, Outlet] | None = None  # the longest listed host that the URL's host ends with
         for o in self.outlets:
             for h in o.hosts:
-                if host == h or host.endswith("." + h):
-                    return o
-        return None
+                if (host == h or host.endswith("." + h)) and (best is None or len(h) > best[0]):
+                    best = (len(h), o)
+        return best[1] if best else None
 
 
 def outlet_form(name: str) -> str:
