@@ -154,3 +154,10 @@ def test_meta_outlet_from_url_host_alone(process):
     row = {"id": "x3", "url": "https://www.republicworld.com/india/some-story", "text": f"Riverton: {BODY}"}
     a = process(json.dumps(row), fmt="record", source="d.jsonl#x3")
     assert a.outlet == "Republic World" and a.outlet_evidence.startswith("web host")
+
+
+def test_meta_stated_title_that_is_a_clock_time_is_no_headline(process):
+    row = {"id": "x4", "title": "8:24am:", "text": f"8:24am:\nCouncil Chief Quits Over Budget Row\n{BODY}"}
+    a = process(json.dumps(row), fmt="record", source="d.jsonl#x4")
+    assert a.title == "Council Chief Quits Over Budget Row"
+    assert any("not a headline" in w for w in a.warnings)

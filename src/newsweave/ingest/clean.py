@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from ..article import Article, Line, Removal
 from ..errors import InputError
 from ..resources import Furniture, LineRule, stopwords
-from .dates import DATE_LABEL, TIME_ONLY, calendar_words_only, to_iso
+from .dates import DATE_LABEL, TIME_ONLY, calendar_words_only, reads_as_time, to_iso
 from .extract import caseless
 
 _WORD = re.compile(r"[\w’'-]+", re.UNICODE)
@@ -223,6 +223,12 @@ def read_date_line(text: str, rules: Furniture) -> DateLine | None:
     return out if found else None
 
 
+def stated_title_is_time(title: str | None, rules: Furniture) -> bool:
+    """A dump's "title" that is a date line or a time ("Sunday, March 17, 2013 | 5:00 PM",
+    "8:24am:"): no headline."""
+    return bool(title) and bool(read_date_line(title, rules) or reads_as_time(title.strip(" :|-")))
+
+
 def _might_be_date_line(text: str) -> bool:
     return bool(re.search(r"\d", text)) and bool(DATE_IN_LINE.search(text) or DATE_LABEL.match(text)
                                                  or _GLUED_LABEL.search(text))
@@ -323,7 +329,7 @@ def _cut_glued_headline(ln: Line, rules: Furniture, removed: list[Removal]) -> N
 
 def clean(article: Article, rules: Furniture) -> Article:
     _cut_prefixes(article, rules)
-    title = article.title if article.title and not read_date_line(article.title, rules) else None
+    title = article.title if not stated_title_is_time(article.title, rules) else None
     cuts: list[Removal] = []
     for ln in article.lines:
         if ln.label == "body":

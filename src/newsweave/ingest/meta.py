@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 
 from ..article import Article, Line, Removal
 from ..resources import Furniture, OutletTable, outlet_form
-from .clean import DATE_IN_LINE, byline_name, caseless, name_like, read_date_line
+from .clean import DATE_IN_LINE, byline_name, caseless, name_like, read_date_line, stated_title_is_time
 from .dates import reads_as_time, to_iso
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
@@ -85,8 +85,8 @@ def metadata(article: Article, table: OutletTable, rules: Furniture) -> Article:
         candidates.append((article.outlet, article.outlet_evidence or "stated"))
     lines = article.lines
     title_line = next((ln for ln in lines if ln.label == "title"), None)
-    if article.title and read_date_line(article.title, rules):  # a dump's "title" that is a date line
-        article.warnings.append(f"the stated title {article.title!r} is a date line")
+    if stated_title_is_time(article.title, rules):  # a dump's "title" that is a date line
+        article.warnings.append(f"the stated title {article.title!r} is a date or a time, not a headline")
         article.title = None
     if not article.title and title_line is not None:
         article.title = title_line.text
