@@ -271,3 +271,52 @@ def test_clean_self_promotion_names_a_medium(process):
     line = "Lanternfox is the world's most widely used web browser with nearly half of all users."
     a = process(f"Browser Maker Patches Flaw\n\n{BODY}\n\n{line}\n\nThe patch is out on Tuesday for every version.")
     assert line in a.text
+
+
+def test_byline_name_drops_role_and_place():
+    assert byline_name("By Asha Verma, Chief Political Correspondent") == "Asha Verma"
+    assert byline_name("By Asha Verma in Riverton") == "Asha Verma"
+    assert byline_name("By Anil Kumar, Meera Das") == "Anil Kumar, Meera Das"
+
+
+def test_clean_read_date_line_time_after_date_and_place_before_label():
+    from newsweave.ingest.clean import read_date_line
+    from newsweave.resources import load_furniture
+
+    rules = load_furniture()
+    assert read_date_line("12 March 2026 • 2:15pm", rules).published == "2026-03-12T14:15:00+05:30"
+    placed = read_date_line("Riverton, UPDATED: Mar 14, 2026 22:05 IST", rules)
+    assert placed.places == ["Riverton"] and placed.updated == "2026-03-14T22:05:00+05:30"
+    chrome = read_date_line("Last updated at 22:46 GMT", rules)
+    assert chrome is not None and chrome.published is None and chrome.updated is None
+
+
+def test_clean_time_stamps_without_a_day_leave_the_body(process):
+    a = process(f"Council Chief Quits Over Budget Row\n\nUpdated 2 hours ago\n\n{BODY}\n\nLast updated at 22:46 GMT\n\n"
+                "He said he would stay in the party and work for its candidates in the coming polls.")
+    assert "ago" not in a.text and "22:46" not in a.text
+
+
+def test_clean_desk_credit_line_is_the_byline(process):
+    a = process(f"Council Chief Quits Over Budget Row\n\nValley Desk News Service\n\n{BODY}")
+    assert a.byline == "Valley Desk News Service"
+    assert "News Service" not in a.text
+
+
+def test_clean_caption_credit_forms(process):
+    a = process("Council Chief Quits Over Budget Row\n\n"
+                f"{BODY}\n\n"
+                "The chief leaves the town hall on Monday. Photograph: Jane Roe/Valley Pictures\n\n"
+                "Image source, Valley Pictures\n\nRepresentative image\n\n"
+                "He said he would stay in the party and work for its candidates. (With inputs from agencies)")
+    for debris in ("leaves the town hall", "Photograph:", "Image source", "Representative image", "With inputs"):
+        assert debris not in a.text, debris
+    assert "He said he would stay in the party and work for its candidates." in a.text
+
+
+def test_clean_promotion_of_the_outlet_dropped(process):
+    a = process(f"Council Chief Quits Over Budget Row\n\n{BODY}\n\n"
+                "Catch all the Politics News, Breaking News and Latest News Updates on Valley Times. "
+                "Download The Valley Times News App to get daily updates.\n\n"
+                "He said he would stay in the party and work for its candidates in the coming polls.")
+    assert "Catch all the" not in a.text

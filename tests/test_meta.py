@@ -129,7 +129,7 @@ def test_meta_outlet_and_title_never_a_time(process):
     a = process(json.dumps(row), fmt="record", source="d.jsonl#x1")
     assert a.outlet is None
     assert a.title == "Riots Follow Death Of Teen In Riverton"
-    assert a.published == "2026-03-15"
+    assert a.published == "2026-03-15T17:00:00+05:30"
 
 
 def test_meta_lower_cased_dump(process):
@@ -161,3 +161,9 @@ def test_meta_stated_title_that_is_a_clock_time_is_no_headline(process):
     a = process(json.dumps(row), fmt="record", source="d.jsonl#x4")
     assert a.title == "Council Chief Quits Over Budget Row"
     assert any("not a headline" in w for w in a.warnings)
+
+
+def test_meta_known_outlet_credited_on_date_line_is_byline_and_outlet_evidence(process):
+    a = process(f"Some Headline About The Party\n\nPTI | Updated: Mar 14, 2026 22:05 IST\n\n{BODY}")
+    assert a.byline == "PTI" and a.outlet == "Press Trust of India"
+    assert a.updated == "2026-03-14T22:05:00+05:30"

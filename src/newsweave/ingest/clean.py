@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 
 from ..article import Article, Line, Removal
 from ..errors import InputError
-from ..resources import Furniture, LineRule, stopwords
+from ..resources import Furniture, LineRule, load_furniture, stopwords
 from .dates import DATE_LABEL, TIME_ONLY, calendar_words_only, reads_as_time, to_iso
 from .extract import caseless
 
@@ -46,7 +46,7 @@ _WORD = re.compile(r"[\w’'-]+", re.UNICODE)
 _URL = re.compile(r"(https?://\S+|www\.\S+|pic\.twitter\.com/\S+|@\w+)")
 _PUNCT = re.compile(r"[^\w\s]|_")  # what is neither alphanumeric nor space
 _NAME_WORD = re.compile(r"^([A-Z][\w.’'-]*|[A-Z]\.|and|&|de|da|van|von|al|bin|ul)$")
-_BYLINE_LABEL = re.compile(r"^\s*(by|written by|reported by|author|authors|posted by|edited by)\s*[:\-]?\s*", re.I)
+_BYLINE_LABEL = re.compile(r"^\s*(by|written by|reported by|author|authors|posted by|edited by|curated by|compiled by)\s*[:\-]?\s*", re.I)
 TERMINAL = (".", "!", "?", "”", '"', "’", "'", "…", ")")
 _QUOTATION = re.compile(r"[\"“”«»]|(?<!\w)[‘’']|[‘’'](?!\w)")
 
@@ -86,10 +86,17 @@ def features(text: str) -> Features:
     return Features(n, stop_ratio, link_chars / visible, punct / visible, text.rstrip().endswith(TERMINAL))
 
 
-def byline_name(text: str) -> str | None:
-    """The name(s) in a byline line, or None when the line is a sentence that starts with "By"."""
+def byline_name(text: str, rules: Furniture | None = None) -> str | None:
+    """The name(s) in a byline line, or None when the line is a sentence that starts with "By".
+    A role after a comma ("Asha Verma, Political Correspondent") and a place after "in" are no
+    part of the name."""
     rest = _BYLINE_LABEL.sub("", text, count=1)
     rest = re.split(r"\s[|•·]\s|\s[–—-]\s|,\s*(?:updated|published|posted)\b", rest, maxsplit=1, flags=re.I)[0]
+    roles = (rules or load_furniture()).word_list("byline_roles")
+    parts = [p for p in re.split(r"\s*,\s*", rest) if p and not {w.lower() for w in p.split()} & roles]
+    if parts and len(parts) < len(re.split(r"\s*,\s*", rest.strip(" ,"))):
+        rest = ", ".join(parts)
+    rest = re.sub(r"\s+in\s+[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,2}\s*$", "", rest)
     rest = rest.strip(" ,;:|")
     words = rest.replace(",", " , ").split()
     names = [w for w in words if w != ","]
@@ -137,6 +144,10 @@ _GLUED_LABEL = re.compile(r"(?<=[a-z])(?=(?:Last\s+)?(?:Updated|Published|Posted
                           r"|(?i:(?<=[a-z])(?<!last)(?=(?:last\s*)?(?:updated|published|posted)\s*:))"
                           r"|(?i:(?<=\w)(?<!last)(?<!first)(?<!originally)\s+"
                           r"(?=(?:(?:last|first|originally)\s+)?(?:updated|published|posted|modified|edited)\s*(?:on|at)?\s*:))")
+# a place set off by a comma before a date label at the start of the line
+_PLACE_LABEL = re.compile(r"^\s*(?P<place>[^,|:]{2,40}?),\s*(?=(?i:(?:last\s+)?(?:updated|published|posted)\s*(?:on|at)?\s*:))")
+# the time and zone of a dated piece, taken off to give the date alone
+_DATE_PART = re.compile(r"[,\s]*(?:at\s+)?\d{1,2}[:.]\d{2}.*$|^\s*(?:last\s+|first\s+)?(?:updated|published|posted)\s*(?:on|at)?\s*:?\s*", re.I)
 _SEGMENT_SEP = re.compile(r"\s*[|•·]\s*|\s+[–—-]+\s+")
 _UPDATED = re.compile(r"\b(updated|modified|edited)\b", re.I)
 
@@ -153,6 +164,8 @@ class DateLine:
 
 def _segment_date(seg: str) -> tuple[str | None, str | None]:
     """``(ISO time, place)`` of one piece of a date line ("WASHINGTON, DC, April 28, 2009")."""
+    if TIME_ONLY.match(seg):
+        return None, None  # a clock time alone has no day (the parser would make "10:32" a date)
     m = DATE_IN_LINE.search(seg)
     prefix = seg[: m.start()].strip() if m else ""
     # before the date: a weekday, a label ("Updated", "Story Created:", "FOR IMMEDIATE RELEASE")
@@ -185,6 +198,9 @@ def read_date_line(text: str, rules: Furniture) -> DateLine | None:
     agency (``[words] credit_words``)."""
     text = _GLUED_LABEL.sub(" | ", text)
     out = DateLine()
+    if (m := _PLACE_LABEL.match(text)) and name_like(m["place"], 4):  # "New Delhi, UPDATED: ..."
+        out.places.append(m["place"])
+        text = text[m.end("place") + 1:]
     label, last_date, found = "", None, False
     credit_words = rules.word_list("credit_words")
     for seg in _SEGMENT_SEP.split(text):
@@ -197,22 +213,29 @@ def read_date_line(text: str, rules: Furniture) -> DateLine | None:
             continue
         piece = f"{label} {seg}".strip()
         value, place = _segment_date(piece)
-        if value is None and last_date and TIME_ONLY.match(seg):
+        refines = False
+        if value is None and last_date and TIME_ONLY.match(seg):  # "12 March 2024 • 2:15pm"
             value = to_iso(f"{last_date} {re.sub(r'^[^0-9]*', '', seg)}")
+            refines = not _UPDATED.search(piece)
         if value:
             found = True
-            last_date = last_date or value[:10]
+            last_date = last_date or _DATE_PART.sub("", piece)
             if _UPDATED.search(piece):
                 out.updated = out.updated or value
+            elif refines and out.published and "T" not in out.published:
+                out.published = value
             else:
                 out.published = out.published or value
             if place:
                 out.places.append(place)
             label = ""
             continue
-        if TIME_ONLY.match(seg) or _widget(seg, rules):
+        if TIME_ONLY.match(seg):
+            found = found or bool(DATE_LABEL.match(piece))  # "Last updated at 22:46 GMT": chrome, no day
             continue
-        name = byline_name(seg) if _BYLINE_LABEL.match(seg) else seg
+        if _widget(seg, rules):
+            continue
+        name = byline_name(seg, rules) if _BYLINE_LABEL.match(seg) else seg
         if not name or not name_like(name, 6) or calendar_words_only(name):
             return None
         words = {w.lower() for w in name.split()}
@@ -243,7 +266,7 @@ def _match_line(rules: Furniture, ln: Line, f: Features, below: bool):
         if rule.where == "body" and not below:
             continue
         if rule.pattern.search(ln.text):
-            if rule.label == "byline" and not byline_name(ln.text):
+            if rule.label == "byline" and not byline_name(ln.text, rules):
                 continue
             if rule.label == "dateinfo" and read_date_line(ln.text, rules) is None:
                 continue
@@ -367,7 +390,7 @@ def clean(article: Article, rules: Furniture) -> Article:
             _cut_glued_headline(ln, rules, cuts)
             ln.prose = (f if ln.content == ln.text else features(ln.content)).prose
     _captions(article, title, rules, cuts)
-    _by_position(article, title)
+    _by_position(article, title, rules)
     _dedupe(article)
     article.removed = [Removal(ln.text, ln.reason or ln.label, ln.index) for ln in article.lines if ln.dropped]
     article.removed += cuts
@@ -504,13 +527,13 @@ def headline_shape(text: str) -> bool:
     return (lower or any(w[:1].isupper() for w in words[1:])) and features(text).stop_ratio < 0.25
 
 
-def _by_position(article: Article, title: str | None) -> None:
+def _by_position(article: Article, title: str | None, rules: Furniture) -> None:
     body = [ln for ln in article.lines if ln.label == "body"]
     prose = [ln.index for ln in body if ln.prose]
     if not prose:
         return
     first, last = prose[0], prose[-1]
-    _head(article, title, [ln for ln in body if ln.index < first])
+    _head(article, title, [ln for ln in body if ln.index < first], rules)
     for i, ln in enumerate(body):
         if ln.index <= first or ln.label != "body":
             continue
@@ -529,7 +552,7 @@ def _by_position(article: Article, title: str | None) -> None:
                 ln.label = "subhead"
 
 
-def _head(article: Article, title: str | None, head: list[Line]) -> None:
+def _head(article: Article, title: str | None, head: list[Line], rules: Furniture) -> None:
     """The lines above the first prose paragraph: masthead, headline, credit and date lines,
     navigation. ``title`` is the headline the input states (a stated "title" that is a date line
     is none)."""
@@ -545,6 +568,8 @@ def _head(article: Article, title: str | None, head: list[Line]) -> None:
             ln.label, ln.reason = "dateinfo", "publication date line"
         elif re.fullmatch(r"[A-Z][A-Z&]{1,6}", text.strip()):
             ln.label, ln.reason = "byline", "wire credit"
+        elif ln.index != page_top and name_like(text, 5) and {w.lower() for w in text.split()} & rules.word_list("desk_words"):
+            ln.label, ln.reason = "byline", "desk credit"
         else:
             rest.append(ln)
     longer = [ln for ln in rest if len(_WORD.findall(ln.content)) >= 3 and not ln.content.rstrip().endswith((".", ":"))]

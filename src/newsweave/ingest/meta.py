@@ -106,6 +106,7 @@ def metadata(article: Article, table: OutletTable, rules: Furniture) -> Article:
         article.byline = credits[0]
     elif credits and table.lookup(credits[0]):
         candidates.append((credits[0], "credit on the date line"))
+        article.byline = article.byline or credits[0]
     _read_byline(article, lines, table, candidates)
     _read_dateline(article, rules, table, candidates)
     if not article.dateline and places:
