@@ -320,3 +320,12 @@ def test_clean_promotion_of_the_outlet_dropped(process):
                 "Download The Valley Times News App to get daily updates.\n\n"
                 "He said he would stay in the party and work for its candidates in the coming polls.")
     assert "Catch all the" not in a.text
+
+
+def test_clean_headline_is_the_first_head_line_not_the_longer_standfirst(process):
+    a = process("Council Chief Quits Over Budget Row\n\n"
+                "The chief of the town council quit on Monday after months of argument with party leaders over the budget\n\n"
+                "March 9, 2026\n\n"
+                f"{BODY}")
+    assert a.title == "Council Chief Quits Over Budget Row"
+    assert "after months of argument" in a.text

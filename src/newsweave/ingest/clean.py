@@ -60,6 +60,8 @@ INTRODUCES_SHARE = 0.25
 #: the longest line (in words) judged as a subhead or a cross-link between paragraphs
 SUBHEAD_MAX_WORDS = 14
 CROSSLINK_MAX_WORDS = 20
+#: the longest headline (in words) preferred over the lines below it
+HEADLINE_MAX_WORDS = 25
 
 
 @dataclass(frozen=True, slots=True)
@@ -577,7 +579,10 @@ def _head(article: Article, title: str | None, head: list[Line], rules: Furnitur
         longer[0].label, longer[0].reason = "furniture", "masthead"
         longer = longer[1:]
     if known_title is None and longer:
-        title = max(longer, key=lambda ln: len(_WORD.findall(ln.content)))
+        # the headline comes first; a longer line under it is the standfirst
+        fits = [ln for ln in longer if 4 <= len(_WORD.findall(ln.content)) <= HEADLINE_MAX_WORDS
+                and len([w for w in _WORD.findall(ln.content) if w.isalpha() and not calendar_words_only(w)]) >= 3]
+        title = fits[0] if fits else max(longer, key=lambda ln: len(_WORD.findall(ln.content)))
         title.label, title.reason = "title", "headline"
     for ln in rest:
         if ln.label == "body" and len(_WORD.findall(ln.content)) <= 3:
