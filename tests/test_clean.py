@@ -329,3 +329,24 @@ def test_clean_headline_is_the_first_head_line_not_the_longer_standfirst(process
                 f"{BODY}")
     assert a.title == "Council Chief Quits Over Budget Row"
     assert "after months of argument" in a.text
+
+
+def test_clean_date_only_lines_leave_the_body_even_unread(process):
+    from newsweave.ingest.clean import date_only
+
+    assert date_only("Mar. 8 5:46 PM EST") and date_only("Edited on Mon Dec-19-05 03:49 PM")
+    assert not date_only("Joe Verma 26-1") and not date_only("2026") and not date_only("May Day rally in Riverton")
+    a = process(f"Council Chief Quits Over Budget Row\n\n{BODY}\n\nMar. 8 5:46 PM EST\n\n"
+                "He said he would stay in the party and work for its candidates in the coming polls.")
+    assert "5:46" not in a.text
+
+
+def test_clean_read_date_line_bbc_and_slash_forms():
+    from newsweave.ingest.clean import read_date_line
+    from newsweave.resources import load_furniture
+
+    rules = load_furniture()
+    bbc = read_date_line("22 July 2026 Last updated at 17:50 GMT", rules)
+    assert bbc.published == "2026-07-22" and bbc.updated == "2026-07-22T17:50:00+00:00"
+    slash = read_date_line("PUBLISHED FRIDAY, MARCH 6, 2026 AT 12:46 PM/UPDATED AT 12:48 PM", rules)
+    assert slash.published.startswith("2026-03-06T12:46") and slash.updated.startswith("2026-03-06T12:48")

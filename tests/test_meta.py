@@ -89,6 +89,10 @@ def test_meta_split_title_keeps_hyphenated_words():
     ("March 14, 2026", "2026-03-14"),
     ("Published: 30th October 2025 08:20 PM", "2025-10-30T20:20:00+05:30"),
     ("PUBLISHED: 02:31 GMT, 12 March 2026", "2026-03-12T02:31:00+00:00"),
+    ("11/28/05", "2005-11-28"),
+    ("Posted 03/27/2026 7:21 AM", "2026-03-27T07:21:00+05:30"),
+    ("2026", None),
+    ("10:32 PM IST", None),
     ("no date here", None),
 ])
 def test_meta_dates_to_iso(text, iso):

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 
 from ..article import Article, Line, Removal
 from ..errors import InputError
-from ..resources import Furniture, LineRule, load_furniture, stopwords
+from ..resources import Furniture, LineRule, load_furniture, stopwords, timezones
 from .dates import DATE_LABEL, TIME_ONLY, calendar_words_only, reads_as_time, to_iso
 from .extract import caseless
 
@@ -145,7 +145,9 @@ DATE_IN_LINE = re.compile(
 _GLUED_LABEL = re.compile(r"(?<=[a-z])(?=(?:Last\s+)?(?:Updated|Published|Posted|Modified)\b)"
                           r"|(?i:(?<=[a-z])(?<!last)(?=(?:last\s*)?(?:updated|published|posted)\s*:))"
                           r"|(?i:(?<=\w)(?<!last)(?<!first)(?<!originally)\s+"
-                          r"(?=(?:(?:last|first|originally)\s+)?(?:updated|published|posted|modified|edited)\s*(?:on|at)?\s*:))")
+                          r"(?=(?:(?:last|first|originally)\s+)?(?:updated|published|posted|modified|edited)\s*(?:on|at)?\s*:))"
+                          r"|(?i:(?<=\d)\s+(?=(?:last\s+)?(?:updated|modified)\b))"  # "22 July 2013 Last updated at 17:50 GMT"
+                          r"|(?i:\s*/\s*(?=(?:last\s+)?(?:updated|modified|published|posted)\b))")  # "... 12:46 PM/UPDATED AT ..."
 # a place set off by a comma before a date label at the start of the line
 _PLACE_LABEL = re.compile(r"^\s*(?P<place>[^,|:]{2,40}?),\s*(?=(?i:(?:last\s+)?(?:updated|published|posted)\s*(?:on|at)?\s*:))")
 # the time and zone of a dated piece, taken off to give the date alone
@@ -185,6 +187,32 @@ def _segment_date(seg: str) -> tuple[str | None, str | None]:
                 and not DATE_LABEL.match(head):
             place = head
     return value, place
+
+
+_TOKEN = re.compile(r"[A-Za-z]+\.?|\d+(?:st|nd|rd|th)?|[^\sA-Za-z\d]")
+_NUMERIC_DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b")
+_MONTH_WORD = re.compile(rf"^{_MONTH}$", re.I)
+_DATE_WORDS = frozenset("updated published posted modified edited created story release released first last "
+                        "originally on at date dated time am pm a.m p.m hrs hr".split())
+
+
+def date_only(text: str) -> bool:
+    """Made of nothing but a date's parts -- numbers, weekday and month names, clock times, zone
+    abbreviations, date labels, punctuation -- with a month name or a numeric date among them
+    ("Mar. 8 5:46 PM EST", "Edited on Mon Dec-19-05 03:49 PM", "12/23/12 06:03 PM ET")."""
+    tokens = _TOKEN.findall(text)
+    if not tokens or not (_NUMERIC_DATE.search(text) or any(_MONTH_WORD.match(t) for t in tokens)):
+        return False
+    _, zones = timezones()
+    lower = caseless(text)
+    for t in tokens:
+        w = t.rstrip(".")
+        if not w or not w[0].isalpha() or calendar_words_only(w) or w.lower() in _DATE_WORDS:
+            continue
+        if (w.isupper() and 2 <= len(w) <= 4 and not lower) or w.upper() in zones:
+            continue  # a zone: "EST", "ET"
+        return False
+    return True
 
 
 def _widget(seg: str, rules: Furniture) -> bool:
@@ -237,6 +265,10 @@ def read_date_line(text: str, rules: Furniture) -> DateLine | None:
             continue
         if _widget(seg, rules):
             continue
+        if date_only(piece):  # a date the parser cannot read ("12/23/12 06:03 PM ET EST"): still chrome
+            found = True
+            label = ""
+            continue
         name = byline_name(seg, rules) if _BYLINE_LABEL.match(seg) else seg
         if not name or not name_like(name, 6) or calendar_words_only(name):
             return None
@@ -256,7 +288,7 @@ def stated_title_is_time(title: str | None, rules: Furniture) -> bool:
 
 def _might_be_date_line(text: str) -> bool:
     return bool(re.search(r"\d", text)) and bool(DATE_IN_LINE.search(text) or DATE_LABEL.match(text)
-                                                 or _GLUED_LABEL.search(text))
+                                                 or _GLUED_LABEL.search(text) or date_only(text))
 
 
 # -- rules ---------------------------------------------------------------------------------------

@@ -25,6 +25,9 @@ CALENDAR_WORD = re.compile(r"^(mon|tues?|wed(nes)?|thu(rs?)?|fri|sat(ur)?|sun)(d
 TIME_ONLY = re.compile(r"^\s*(?:(?:last\s+)?(?:updated|published|posted|modified)\s*(?:on|at)?\s*:?\s*)?"
                        r"(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?|hrs?)?\s*(?:\(?[A-Z]{2,5}\)?)?\s*$", re.I)
 _INNER_ABBR = re.compile(r"(?<=\d)\s*(?:[ap]\.?m\.?)?\s*\(?\b([A-Z]{2,5})\b\)?", re.I)
+# what a printed date has: a month's name, or day, month and year in figures
+_DATE_SHAPE = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b\d{1,4}[/.-]\s?\d{1,2}[/.-]\s?\d{1,4}\b"
+                         r"|\b\d{8}(?:T?\d{4,6})?\b", re.I)
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$")
 
 
@@ -41,6 +44,24 @@ def reads_as_time(text: str | None) -> bool:
     if not text:
         return False
     return bool(calendar_words_only(text) or TIME_ONLY.match(text) or to_iso(text))
+
+
+_NUMERIC = re.compile(r"\b(\d{1,2})[/.-]\s?(\d{1,2})[/.-]\s?(\d{2}|\d{4})\b")
+
+
+def _numeric_date(s: str) -> str:
+    """A date in figures written out as ISO: day first unless the first number cannot be a month's
+    day order ("11/28/05" is November 28, 2005), a two-figure year in this century or the last."""
+    m = _NUMERIC.search(s)
+    if not m:
+        return s
+    a, b, y = int(m[1]), int(m[2]), int(m[3])
+    day, month = (b, a) if b > 12 >= a else (a, b)
+    if len(m[3]) == 2:
+        y += 2000 if y < 70 else 1900
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return s
+    return f"{s[: m.start()]}{y:04d}-{month:02d}-{day:02d}{s[m.end():]}"
 
 
 def _tz(sign: str, hours: str, minutes: str) -> timezone:
@@ -63,6 +84,8 @@ def to_iso(text: str | None) -> str | None:
     s = _LABEL.sub("", text.strip()).strip(" .,|")
     if not s or not re.search(r"\d", s):
         return None
+    if not (_ISO.match(s) or _DATE_SHAPE.search(s)):
+        return None  # "2026", "10:32 PM": no day and month to read (the parser would invent them)
     default, abbrs = timezones()
     if _ISO.match(s):
         try:
@@ -90,6 +113,7 @@ def to_iso(text: str | None) -> str | None:
                 tz = _offset(abbrs[inner.group(1)])
                 s = f"{s[: inner.start(1)]} {s[inner.end(1):]}".strip()
     has_time = bool(_TIME.search(s))
+    s = _numeric_date(s)
     dt = dateparser.parse(
         s,
         languages=["en"],
