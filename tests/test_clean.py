@@ -350,3 +350,14 @@ def test_clean_read_date_line_bbc_and_slash_forms():
     assert bbc.published == "2026-07-22" and bbc.updated == "2026-07-22T17:50:00+00:00"
     slash = read_date_line("PUBLISHED FRIDAY, MARCH 6, 2026 AT 12:46 PM/UPDATED AT 12:48 PM", rules)
     assert slash.published.startswith("2026-03-06T12:46") and slash.updated.startswith("2026-03-06T12:48")
+
+
+def test_clean_more_photo_credit_forms(process):
+    a = process("Council Chief Quits Over Budget Row\n\n"
+                f"{BODY}\n\n"
+                "Party workers cheer the chief outside the hall. Valley Photo by Jane Roe\n\n"
+                "The chief waves to supporters on Monday. (VT Photo by Ravi Menon)\n\n"
+                "Image used for representational purposes only\n\nAFP via Getty Images\n\n"
+                "He said he would stay in the party and work for its candidates in the coming polls.")
+    for debris in ("cheer the chief", "Jane Roe", "waves to supporters", "Ravi Menon", "representational", "Getty"):
+        assert debris not in a.text, debris
