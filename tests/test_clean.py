@@ -109,3 +109,255 @@ def test_features_prose_and_links():
     assert features("He said the party would decide its future course of action soon.").prose
     assert not features("Chief minister inaugurates new bridge").prose
     assert features("https://example.com/a https://example.com/b").link_ratio > 0.5
+
+
+# -- date lines ------------------------------------------------------------------------------------
+
+def test_clean_read_date_line_pieces():
+    from newsweave.ingest.clean import read_date_line
+    from newsweave.resources import load_furniture
+
+    rules = load_furniture()
+    both = read_date_line("Published: 4th March 2026 08:20 PM | Last Updated: 4th March 2026 09:05 PM | A+A-", rules)
+    assert both.published == "2026-03-04T20:20:00+05:30" and both.updated == "2026-03-04T21:05:00+05:30"
+    glued = read_date_line("Valley Desk News ServiceUpdated: Monday, March 9, 2026, 07:40 AM IST", rules)
+    assert glued.credits == ["Valley Desk News Service"] and glued.updated == "2026-03-09T07:40:00+05:30"
+    placed = read_date_line("Published - March 05, 2026 04:10 pm IST - Riverton", rules)
+    assert placed.places == ["Riverton"] and placed.published == "2026-03-05T16:10:00+05:30"
+    weekday = read_date_line("Thursday, March 12, 2026", rules)
+    assert weekday.published == "2026-03-12" and weekday.credits == []
+    two = read_date_line("Posted: 03/9/2026 8:33 am Updated: 03/9/2026 9:10 am", rules)
+    assert two.published and two.updated
+    assert read_date_line("Fired Clerk Arrested For Fraud on March 4, 2026", rules) is None
+    assert read_date_line("The council will meet on March 4, 2026 to vote", rules) is None
+
+
+def test_clean_date_lines_leave_the_body(process):
+    a = process("Council Chief Quits Over Budget Row\n\n"
+                "The standfirst says the chief of the council quit after a long row over the budget.\n\n"
+                "11th March 2026\n\n"
+                "Published: 11th March 2026 08:20 PM | Last Updated: 11th March 2026 09:00 PM | A+A-\n\n"
+                f"RIVERTON: {BODY}")
+    assert "11th March 2026" not in a.text and "A+A-" not in a.text
+    assert a.published == "2026-03-11" and a.updated == "2026-03-11T21:00:00+05:30"
+
+
+# -- captions, credits, markup ---------------------------------------------------------------------------
+
+BODY = "The council chief resigned on Monday after a long row with party leaders over the budget."
+
+
+def test_clean_photo_caption_goes_with_its_credit(process):
+    a = process("Council Chief Quits Over Budget Row\n\n"
+                f"{BODY}\n\n"
+                "Party leaders met in the capital on Sunday to discuss the row. Council chief Anil Varma "
+                "with Mayor Rina Dutt last week. (SNA file photo)\n\n"
+                "Mayor Rina Dutt greeted supporters at the town hall on Sunday (Credit: Valley Times)\n\n"
+                "He said he would stay in the party and work for its candidates in the coming polls.")
+    assert "Party leaders met in the capital on Sunday to discuss the row." in a.text
+    for debris in ("with Mayor Rina Dutt last week", "(SNA file photo)", "greeted supporters", "Credit:"):
+        assert debris not in a.text, debris
+    assert "He said he would stay in the party" in a.text
+    assert any(r.reason == "photo caption and credit" for r in a.removed)
+
+
+def test_clean_caption_printed_twice_goes_both_times(process):
+    caption = "Council chief Anil Varma with supporters at a rally in Riverton on Sunday."
+    a = process(f"Council Chief Quits Over Budget Row\n\n{caption}\n\n{caption} | Photo Credit: SNA\n\n"
+                f"{BODY}\n\nFile image of Anil Varma | (Photo Credits: Facebook)\n\n"
+                "Council chief Anil Varma | SNA\n\n"
+                "He said he would stay in the party and work for its candidates in the coming polls.")
+    assert "with supporters at a rally" not in a.text and "Photo Credit" not in a.text
+    assert "File image" not in a.text and "Anil Varma | SNA" not in a.text
+    assert a.text.startswith("The council chief resigned")
+    assert any(r.reason == "photo caption (printed again without its credit)" for r in a.removed)
+
+
+def test_clean_standfirst_printed_again_as_caption_keeps_the_lead(process):
+    lead = "Anil Varma has quit the council. He left after a row with party leaders over the budget."
+    a = process(f"Council Chief Quits Over Budget Row\n\n{lead} {lead} (Ravi Menon/VT)\n\n{BODY}")
+    assert a.text.count("Anil Varma has quit the council.") == 1
+    assert "Ravi Menon/VT" not in a.text
+
+
+def test_clean_caption_credit_keeps_a_quoted_sentence(process):
+    a = process(f"Council Chief Quits Over Budget Row\n\n{BODY}\n\n"
+                "The mayor spoke to reporters on Monday. “We will win this seat again,” she said. (Photo: SNA)")
+    assert "“We will win this seat again,” she said." in a.text
+    assert "(Photo: SNA)" not in a.text
+
+
+def test_clean_headline_with_credit_is_not_a_caption(process):
+    a = process(f"Council Chief Quits Over Budget Row | SNA\n\n{BODY}")
+    assert a.title == "Council Chief Quits Over Budget Row" and a.outlet == "SNA"
+
+
+def test_clean_markup_residue_cut(process):
+    a = process(f"Council Chief Quits Over Budget Row\n\n{BODY}\n\n"
+                "He handed his letter to the Riverton Council\">Riverton Council Speaker on Monday evening.\n"
+                "story-image\n\nHe said he would stay in the party and work for its candidates.")
+    assert "He handed his letter to the Riverton Council Speaker on Monday evening." in a.text
+    assert "story-image" not in a.text and '">' not in a.text
+    assert any(r.reason.startswith("markup residue") for r in a.removed)
+
+
+def test_split_lines_keeps_a_css_class_line_apart():
+    lines = split_lines("Desk Updated: March 9, 2026\nstory-image\nCouncil chief Anil Varma | SNA")
+    assert [ln.text for ln in lines] == ["Desk Updated: March 9, 2026", "story-image", "Council chief Anil Varma | SNA"]
+
+
+def test_clean_wire_desk_codes_and_disclaimer_cut(process):
+    a = process(f"Council Chief Quits Over Budget Row\n\n{BODY}\n\n"
+                "He said the party would name a new chief within a week. PTI ABC XYZ\n\n"
+                "The council meets again on Friday to pass the budget. (This story has not been edited by "
+                "Valley Times staff and is auto-generated from a syndicated feed.)")
+    assert "He said the party would name a new chief within a week." in a.text
+    assert "PTI ABC XYZ" not in a.text and "syndicated feed" not in a.text
+    assert "The council meets again on Friday to pass the budget." in a.text
+    assert {"wire desk codes", "syndication disclaimer"} <= {r.reason for r in a.removed}
+
+
+def test_clean_embed_credit_line_dropped(process):
+    a = process(f"Council Chief Quits Over Budget Row\n\n{BODY}\n\nUpdate by SNA\n\n"
+                "He said he would stay in the party and work for its candidates in the coming polls.")
+    assert "Update by SNA" not in a.text
+
+
+# -- cross-links and subheads ----------------------------------------------------------------------------
+
+def test_clean_crosslink_between_paragraphs_dropped_subhead_kept(process):
+    a = process("Council Chief Quits Over Budget Row\n\n"
+                f"{BODY}\n\n"
+                "Westland polls: Another blow to the Green Front as Dunmore candidate Tara Singh joins rivals\n\n"
+                "Soon after, the chief walked out of the meeting and told reporters he had been humiliated.\n\n"
+                "Varma’s long career\n\n"
+                "Anil Varma first won a seat on the council in 2004 and held it through three elections.\n\n"
+                "Decoding Westland’s crowded field\n\n"
+                "The resignation is likely to weaken the ruling party before the vote next month.")
+    assert "Another blow to the Green Front" not in a.text
+    assert "Decoding Westland’s crowded field" not in a.text
+    assert "Varma’s long career" in a.text
+    assert "walked out of the meeting" in a.text and "likely to weaken" in a.text
+    reasons = [r.reason for r in a.removed]
+    assert reasons.count("cross-link: a headline that does not introduce what follows") == 2
+
+
+def test_clean_teaser_subhead_and_quote_intro_kept(process):
+    a = process("Council Chief Quits Over Budget Row\n\n"
+                f"{BODY}\n\nQuiet exit\n\n"
+                "He left by a side door and did not speak to the waiting reporters on Monday night.\n\n"
+                "The mayor said in a statement:\n\n"
+                "“We thank him for twenty years of service to the town and wish him well.”")
+    assert "Quiet exit" in a.text and "The mayor said in a statement:" in a.text
+
+
+def test_clean_glued_headline_cut_from_paragraph(process):
+    a = process("Council Chief Quits Over Budget Row\n\n"
+                f"{BODY} His exit was welcomed by the opposition. "
+                "Westland: Stones Thrown at Green Front Rally in Dunmore, 5 Injured.\n\n"
+                "He said he would stay in the party and work for its candidates in the coming polls.")
+    assert "His exit was welcomed by the opposition." in a.text
+    assert "Stones Thrown" not in a.text
+
+
+def test_clean_list_of_names_is_no_glued_headline(process):
+    a = process("Council Chief Quits Over Budget Row\n\n"
+                f"{BODY} Present at the meeting were Anil Varma, Rina Dutt, Tara Singh And Mohan Rao.\n\n"
+                "He said he would stay in the party and work for its candidates in the coming polls.")
+    assert "Present at the meeting were Anil Varma" in a.text
+
+
+def test_clean_self_promotion_names_a_medium(process):
+    line = "Lanternfox is the world's most widely used web browser with nearly half of all users."
+    a = process(f"Browser Maker Patches Flaw\n\n{BODY}\n\n{line}\n\nThe patch is out on Tuesday for every version.")
+    assert line in a.text
+
+
+def test_byline_name_drops_role_and_place():
+    assert byline_name("By Asha Verma, Chief Political Correspondent") == "Asha Verma"
+    assert byline_name("By Asha Verma in Riverton") == "Asha Verma"
+    assert byline_name("By Anil Kumar, Meera Das") == "Anil Kumar, Meera Das"
+
+
+def test_clean_read_date_line_time_after_date_and_place_before_label():
+    from newsweave.ingest.clean import read_date_line
+    from newsweave.resources import load_furniture
+
+    rules = load_furniture()
+    assert read_date_line("12 March 2026 • 2:15pm", rules).published == "2026-03-12T14:15:00+05:30"
+    placed = read_date_line("Riverton, UPDATED: Mar 14, 2026 22:05 IST", rules)
+    assert placed.places == ["Riverton"] and placed.updated == "2026-03-14T22:05:00+05:30"
+    chrome = read_date_line("Last updated at 22:46 GMT", rules)
+    assert chrome is not None and chrome.published is None and chrome.updated is None
+
+
+def test_clean_time_stamps_without_a_day_leave_the_body(process):
+    a = process(f"Council Chief Quits Over Budget Row\n\nUpdated 2 hours ago\n\n{BODY}\n\nLast updated at 22:46 GMT\n\n"
+                "He said he would stay in the party and work for its candidates in the coming polls.")
+    assert "ago" not in a.text and "22:46" not in a.text
+
+
+def test_clean_desk_credit_line_is_the_byline(process):
+    a = process(f"Council Chief Quits Over Budget Row\n\nValley Desk News Service\n\n{BODY}")
+    assert a.byline == "Valley Desk News Service"
+    assert "News Service" not in a.text
+
+
+def test_clean_caption_credit_forms(process):
+    a = process("Council Chief Quits Over Budget Row\n\n"
+                f"{BODY}\n\n"
+                "The chief leaves the town hall on Monday. Photograph: Jane Roe/Valley Pictures\n\n"
+                "Image source, Valley Pictures\n\nRepresentative image\n\n"
+                "He said he would stay in the party and work for its candidates. (With inputs from agencies)")
+    for debris in ("leaves the town hall", "Photograph:", "Image source", "Representative image", "With inputs"):
+        assert debris not in a.text, debris
+    assert "He said he would stay in the party and work for its candidates." in a.text
+
+
+def test_clean_promotion_of_the_outlet_dropped(process):
+    a = process(f"Council Chief Quits Over Budget Row\n\n{BODY}\n\n"
+                "Catch all the Politics News, Breaking News and Latest News Updates on Valley Times. "
+                "Download The Valley Times News App to get daily updates.\n\n"
+                "He said he would stay in the party and work for its candidates in the coming polls.")
+    assert "Catch all the" not in a.text
+
+
+def test_clean_headline_is_the_first_head_line_not_the_longer_standfirst(process):
+    a = process("Council Chief Quits Over Budget Row\n\n"
+                "The chief of the town council quit on Monday after months of argument with party leaders over the budget\n\n"
+                "March 9, 2026\n\n"
+                f"{BODY}")
+    assert a.title == "Council Chief Quits Over Budget Row"
+    assert "after months of argument" in a.text
+
+
+def test_clean_date_only_lines_leave_the_body_even_unread(process):
+    from newsweave.ingest.clean import date_only
+
+    assert date_only("Mar. 8 5:46 PM EST") and date_only("Edited on Mon Dec-19-05 03:49 PM")
+    assert not date_only("Joe Verma 26-1") and not date_only("2026") and not date_only("May Day rally in Riverton")
+    a = process(f"Council Chief Quits Over Budget Row\n\n{BODY}\n\nMar. 8 5:46 PM EST\n\n"
+                "He said he would stay in the party and work for its candidates in the coming polls.")
+    assert "5:46" not in a.text
+
+
+def test_clean_read_date_line_bbc_and_slash_forms():
+    from newsweave.ingest.clean import read_date_line
+    from newsweave.resources import load_furniture
+
+    rules = load_furniture()
+    bbc = read_date_line("22 July 2026 Last updated at 17:50 GMT", rules)
+    assert bbc.published == "2026-07-22" and bbc.updated == "2026-07-22T17:50:00+00:00"
+    slash = read_date_line("PUBLISHED FRIDAY, MARCH 6, 2026 AT 12:46 PM/UPDATED AT 12:48 PM", rules)
+    assert slash.published.startswith("2026-03-06T12:46") and slash.updated.startswith("2026-03-06T12:48")
+
+
+def test_clean_more_photo_credit_forms(process):
+    a = process("Council Chief Quits Over Budget Row\n\n"
+                f"{BODY}\n\n"
+                "Party workers cheer the chief outside the hall. Valley Photo by Jane Roe\n\n"
+                "The chief waves to supporters on Monday. (VT Photo by Ravi Menon)\n\n"
+                "Image used for representational purposes only\n\nAFP via Getty Images\n\n"
+                "He said he would stay in the party and work for its candidates in the coming polls.")
+    for debris in ("cheer the chief", "Jane Roe", "waves to supporters", "Ravi Menon", "representational", "Getty"):
+        assert debris not in a.text, debris

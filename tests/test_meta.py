@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from newsweave.ingest.dates import to_iso
@@ -26,6 +28,10 @@ def test_meta_title_suffix_gives_outlet(process):
     ("LUCKNOW (Reuters) - ", "Lucknow"),
     ("Jaipur, Rajasthan: ", "Jaipur"),
     ("Mumbai, 24 January 2026: ", "Mumbai"),
+    ("Riverton (Westland) [Freedonia], July 30 (SNA): ", "Riverton"),
+    ("Dunmore, Aug 24 ", "Dunmore"),
+    ("Dunmore, Jul 13 (PTI) ", "Dunmore"),
+    ("Dunmore, 3rd March 2026: ", "Dunmore"),
 ])
 def test_meta_dateline_shapes(process, opening, place):
     a = process(f"Some Headline About The Party\n\n{opening}{BODY}")
@@ -33,7 +39,7 @@ def test_meta_dateline_shapes(process, opening, place):
     assert a.text.startswith("The state unit chief")
 
 
-@pytest.mark.parametrize("opening", ["Update: ", "Meanwhile: ", "Rahul Verma — "])
+@pytest.mark.parametrize("opening", ["Update: ", "Meanwhile: ", "Rahul Verma — ", "Kumar, Verma ", "Mayor Rina Dutt "])
 def test_meta_no_false_dateline(process, opening):
     a = process(f"Some Headline About The Party\n\n{opening}{BODY}")
     assert a.dateline is None
@@ -81,7 +87,87 @@ def test_meta_split_title_keeps_hyphenated_words():
     ("2026-01-24T10:00:00Z", "2026-01-24T10:00:00+00:00"),
     ("Updated: 14/03/2026 09:12", "2026-03-14T09:12:00+05:30"),
     ("March 14, 2026", "2026-03-14"),
+    ("Published: 30th October 2025 08:20 PM", "2025-10-30T20:20:00+05:30"),
+    ("PUBLISHED: 02:31 GMT, 12 March 2026", "2026-03-12T02:31:00+00:00"),
+    ("11/28/05", "2005-11-28"),
+    ("Posted 03/27/2026 7:21 AM", "2026-03-27T07:21:00+05:30"),
+    ("2026", None),
+    ("10:32 PM IST", None),
     ("no date here", None),
 ])
 def test_meta_dates_to_iso(text, iso):
     assert to_iso(text) == iso
+
+
+def test_meta_dateline_agency_gives_byline(process):
+    a = process(f"Some Headline About The Party\n\nDunmore, Jul 13 (PTI) {BODY}")
+    assert a.dateline == "Dunmore" and a.byline == "PTI"
+
+
+def test_meta_dateline_place_from_the_date_line(process):
+    a = process(f"Some Headline About The Party\n\nPublished - March 05, 2026 04:10 pm IST - Riverton\n\n{BODY}")
+    assert a.dateline == "Riverton"
+    assert a.published == "2026-03-05T16:10:00+05:30"
+
+
+def test_meta_credit_glued_to_date_label_is_byline(process):
+    a = process(f"Some Headline About The Party\n\n{BODY}\n\n"
+                "Valley Desk News ServiceUpdated: Monday, March 9, 2026, 07:40 AM IST\n\n"
+                "He said he would stay in the party and work for its candidates in the coming polls.")
+    assert a.byline == "Valley Desk News Service"
+    assert a.updated == "2026-03-09T07:40:00+05:30"
+    assert "News Service" not in a.text
+
+
+@pytest.mark.parametrize("line", ["Thursday, March 12, 2026", "Story Created: Mar 12, 2026 at 9:56 AM",
+                                  "End of Watch: Friday, June 24, 2005", "FOR IMMEDIATE RELEASE March 12, 2026"])
+def test_meta_byline_never_a_weekday_or_a_label(process, line):
+    a = process(f"Some Headline About The Party\n\n{line}\n\n{BODY}")
+    assert a.byline is None
+    assert a.published and a.published.startswith(("2026-03-12", "2005-06-24"))
+
+
+def test_meta_outlet_and_title_never_a_time(process):
+    row = {"id": "x1", "title": "Sunday, March 15, 2026 | 5:00 PM",
+           "text": f"Sunday, March 15, 2026 | 5:00 PM\nRiots Follow Death Of Teen In Riverton\n{BODY}"}
+    a = process(json.dumps(row), fmt="record", source="d.jsonl#x1")
+    assert a.outlet is None
+    assert a.title == "Riots Follow Death Of Teen In Riverton"
+    assert a.published == "2026-03-15T17:00:00+05:30"
+
+
+def test_meta_lower_cased_dump(process):
+    row = {"id": "x2", "title": "party leader resigns", "text": f"riverton, jan 24 (pti): {BODY.lower()}\n\nby pti"}
+    a = process(json.dumps(row), fmt="record", source="d.jsonl#x2")
+    assert a.dateline == "riverton"
+    assert a.text.startswith("the council chief") or a.text.startswith("the state unit chief")
+
+
+
+def test_meta_outlet_host_longest_listed_suffix_wins():
+    from newsweave.resources import Outlet, OutletTable
+
+    table = OutletTable((Outlet("Valley Times", (), ("valleytimes.example",)),
+                         Outlet("Valley Business Daily", (), ("biz.valleytimes.example",))))
+    assert table.by_host("www.biz.valleytimes.example").name == "Valley Business Daily"
+    assert table.by_host("m.valleytimes.example").name == "Valley Times"
+    assert table.by_host("notvalleytimes.example") is None
+
+
+def test_meta_outlet_from_url_host_alone(process):
+    row = {"id": "x3", "url": "https://www.republicworld.com/india/some-story", "text": f"Riverton: {BODY}"}
+    a = process(json.dumps(row), fmt="record", source="d.jsonl#x3")
+    assert a.outlet == "Republic World" and a.outlet_evidence.startswith("web host")
+
+
+def test_meta_stated_title_that_is_a_clock_time_is_no_headline(process):
+    row = {"id": "x4", "title": "8:24am:", "text": f"8:24am:\nCouncil Chief Quits Over Budget Row\n{BODY}"}
+    a = process(json.dumps(row), fmt="record", source="d.jsonl#x4")
+    assert a.title == "Council Chief Quits Over Budget Row"
+    assert any("not a headline" in w for w in a.warnings)
+
+
+def test_meta_known_outlet_credited_on_date_line_is_byline_and_outlet_evidence(process):
+    a = process(f"Some Headline About The Party\n\nPTI | Updated: Mar 14, 2026 22:05 IST\n\n{BODY}")
+    assert a.byline == "PTI" and a.outlet == "Press Trust of India"
+    assert a.updated == "2026-03-14T22:05:00+05:30"

@@ -42,6 +42,10 @@ class LineRule:
     pattern: re.Pattern[str]
     max_words: int | None = None
     ends_zone: bool = False
+    where: str = "anywhere"  # "body": only below the article's first prose paragraph
+
+
+RULE_PLACES = ("anywhere", "body")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +54,11 @@ class Furniture:
     tails: tuple[LineRule, ...]
     prefixes: tuple[LineRule, ...]
     not_places: frozenset[str] = frozenset()  # capitalised words that open a paragraph but are no dateline
+    inline: tuple[LineRule, ...] = ()  # debris inside a line (markup residue), cut wherever it matches
+    words: tuple[tuple[str, frozenset[str]], ...] = ()  # named word lists (`[words]`), lower case
+
+    def word_list(self, name: str) -> frozenset[str]:
+        return next((ws for n, ws in self.words if n == name), frozenset())
 
 
 def _rules(entries: list[dict], where: str, flags: int) -> list[LineRule]:
@@ -63,8 +72,11 @@ def _rules(entries: list[dict], where: str, flags: int) -> list[LineRule]:
                     pattern=re.compile(e["pattern"], flags),
                     max_words=e.get("max_words"),
                     ends_zone=bool(e.get("ends_zone", False)),
+                    where=e.get("where", "anywhere"),
                 )
             )
+            if out[-1].where not in RULE_PLACES:
+                raise ConfigError(f"{where}: rule {n}: `where` is {out[-1].where!r}; use one of {RULE_PLACES}")
         except (KeyError, re.error) as exc:
             raise ConfigError(f"{where}: rule {n}: {exc!r}; each rule needs `reason` and a valid `pattern`") from exc
     return out
@@ -76,7 +88,9 @@ def furniture(user_text: str | None = None) -> Furniture:
     lines: list[LineRule] = []
     tails: list[LineRule] = []
     prefixes: list[LineRule] = []
+    inline: list[LineRule] = []
     not_places: set[str] = set()
+    words: dict[str, set[str]] = {}
     for where, text in (("furniture.toml", _shipped("furniture.toml")), (ENV_FURNITURE, user_text)):
         if not text:
             continue
@@ -87,8 +101,14 @@ def furniture(user_text: str | None = None) -> Furniture:
         lines += _rules(data.get("line", []), where, re.IGNORECASE)
         tails += _rules(data.get("tail", []), where, 0)
         prefixes += _rules(data.get("prefix", []), where, re.IGNORECASE)
+        inline += _rules(data.get("inline", []), where, 0)
         not_places |= {w.lower() for w in data.get("dateline", {}).get("not_places", [])}
-    return Furniture(tuple(lines), tuple(tails), tuple(prefixes), frozenset(not_places))
+        for name, listed in data.get("words", {}).items():
+            if not isinstance(listed, list):
+                raise ConfigError(f"{where}: [words] {name} must be a list of strings")
+            words.setdefault(name, set()).update(str(w).lower() for w in listed)
+    return Furniture(tuple(lines), tuple(tails), tuple(prefixes), frozenset(not_places), tuple(inline),
+                     tuple((n, frozenset(ws)) for n, ws in sorted(words.items())))
 
 
 def load_furniture() -> Furniture:
@@ -121,11 +141,12 @@ class OutletTable:
         if not host:
             return None
         host = host.lower().split(":")[0]
+        best: tuple[int, Outlet] | None = None  # the longest listed host that the URL's host ends with
         for o in self.outlets:
             for h in o.hosts:
-                if host == h or host.endswith("." + h):
-                    return o
-        return None
+                if (host == h or host.endswith("." + h)) and (best is None or len(h) > best[0]):
+                    best = (len(h), o)
+        return best[1] if best else None
 
 
 def outlet_form(name: str) -> str:

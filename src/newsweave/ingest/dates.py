@@ -14,8 +14,54 @@ from ..resources import timezones
 _TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s*[ap]\.?m\b", re.I)
 _OFFSET = re.compile(r"(?:UTC|GMT)?\s*([+-])(\d{1,2}):?(\d{2})\s*$")
 _ABBR = re.compile(r"\(?\b([A-Z]{1,5})\b\)?\s*$")
-_LABEL = re.compile(r"^\s*(last\s+)?(updated|published|posted|first published|modified|date|dated)\s*(on|at)?\s*[:\-|]?\s*", re.I)
+#: the label a page prints before a time ("Last Updated:", "Published on", "Story Created:")
+DATE_LABEL = re.compile(r"^\s*(last\s+|originally\s+|first\s+)?(updated|published|posted|first published|modified|date|dated|"
+                        r"(?:story\s+)?created)\s*(on|at)?\s*[:\-|]?\s*", re.I)
+_LABEL = DATE_LABEL
+#: a weekday or month name alone ("Thursday", "Wed.", "SEPT"): part of a date, never a name
+CALENDAR_WORD = re.compile(r"^(mon|tues?|wed(nes)?|thu(rs?)?|fri|sat(ur)?|sun)(day)?\.?$|"
+                           r"^(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?$", re.I)
+#: a clock time alone, with its label and zone ("Updated 9:28 AM EDT", "5:00 PM", "01:19 hrs")
+TIME_ONLY = re.compile(r"^\s*(?:(?:last\s+)?(?:updated|published|posted|modified)\s*(?:on|at)?\s*:?\s*)?"
+                       r"(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?|hrs?)?\s*(?:\(?[A-Z]{2,5}\)?)?\s*$", re.I)
+_INNER_ABBR = re.compile(r"(?<=\d)\s*(?:[ap]\.?m\.?)?\s*\(?\b([A-Z]{2,5})\b\)?", re.I)
+# what a printed date has: a month's name, or day, month and year in figures
+_DATE_SHAPE = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b\d{1,4}[/.-]\s?\d{1,2}[/.-]\s?\d{1,4}\b"
+                         r"|\b\d{8}(?:T?\d{4,6})?\b", re.I)
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$")
+
+
+def calendar_words_only(text: str) -> bool:
+    """True when a name is made of weekday or month names, numbers and times only ("Thursday",
+    "End of Watch: Friday" is not: it has other words) -- a date, not a person or an outlet."""
+    words = re.findall(r"[\w.]+", text)
+    return bool(words) and all(CALENDAR_WORD.match(w) or re.fullmatch(r"[\d.:]+(?:[ap]\.?m\.?)?|[ap]\.?m\.?|hrs?", w, re.I)
+                               for w in words)
+
+
+def reads_as_time(text: str | None) -> bool:
+    """A printed date or time ("Thursday", "5:00 PM", "Sep 14, 2013"): never a byline or an outlet."""
+    if not text:
+        return False
+    return bool(calendar_words_only(text) or TIME_ONLY.match(text) or to_iso(text))
+
+
+_NUMERIC = re.compile(r"\b(\d{1,2})[/.-]\s?(\d{1,2})[/.-]\s?(\d{2}|\d{4})\b")
+
+
+def _numeric_date(s: str) -> str:
+    """A date in figures written out as ISO: day first unless the first number cannot be a month's
+    day order ("11/28/05" is November 28, 2005), a two-figure year in this century or the last."""
+    m = _NUMERIC.search(s)
+    if not m:
+        return s
+    a, b, y = int(m[1]), int(m[2]), int(m[3])
+    day, month = (b, a) if b > 12 >= a else (a, b)
+    if len(m[3]) == 2:
+        y += 2000 if y < 70 else 1900
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return s
+    return f"{s[: m.start()]}{y:04d}-{month:02d}-{day:02d}{s[m.end():]}"
 
 
 def _tz(sign: str, hours: str, minutes: str) -> timezone:
@@ -38,6 +84,8 @@ def to_iso(text: str | None) -> str | None:
     s = _LABEL.sub("", text.strip()).strip(" .,|")
     if not s or not re.search(r"\d", s):
         return None
+    if not (_ISO.match(s) or _DATE_SHAPE.search(s)):
+        return None  # "2026", "10:32 PM": no day and month to read (the parser would invent them)
     default, abbrs = timezones()
     if _ISO.match(s):
         try:
@@ -59,7 +107,13 @@ def to_iso(text: str | None) -> str | None:
         if a and a.group(1).upper() in abbrs:
             tz = _offset(abbrs[a.group(1).upper()])
             s = s[: a.start()].strip()
+        else:  # a zone printed after the time, inside the line ("02:31 GMT, 12 March 2013")
+            inner = next((z for z in _INNER_ABBR.finditer(s) if z.group(1) in abbrs), None)
+            if inner:
+                tz = _offset(abbrs[inner.group(1)])
+                s = f"{s[: inner.start(1)]} {s[inner.end(1):]}".strip()
     has_time = bool(_TIME.search(s))
+    s = _numeric_date(s)
     dt = dateparser.parse(
         s,
         languages=["en"],

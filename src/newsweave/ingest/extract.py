@@ -22,6 +22,9 @@ from .decode import restore_lost_quotes
 from .fields import known_keys, pick
 
 TERMINAL = tuple('.!?:;"”’\')…]')
+# a line that is one lower-case identifier ("article-image", "story_body"): a CSS class or element
+# name left by the scraper, never the continuation of a wrapped sentence
+_MARKUP_TOKEN = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+$")
 
 # HTML <meta> names and JSON-LD keys that state publication times, in order of trust
 META_PUBLISHED = ("article:published_time", "og:article:published_time", "datepublished", "pubdate",
@@ -49,9 +52,16 @@ def repair_article_text(article: Article, text: str, title: str | None = None) -
     return body.text, head.text if head else None
 
 
+def caseless(text: str) -> bool:
+    """Text with letters but no capitals (a lower-cased dump): capitalisation says nothing."""
+    return not any(c.isupper() for c in text) and any(c.isalpha() for c in text)
+
+
 def split_lines(text: str) -> list[Line]:
     """Logical lines: one per paragraph line; a hard-wrapped paragraph (continuation lines that
-    start in lower case, or a block wrapped at a fixed width) becomes one line."""
+    start in lower case, or a block wrapped at a fixed width) becomes one line. In a text with no
+    capitals at all only the fixed-width test is used."""
+    by_case = not caseless(text)
     blocks: list[list[str]] = [[]]
     for raw in text.split("\n"):
         line = re.sub(r"[ \t\u00a0]+", " ", raw).strip()
@@ -68,7 +78,7 @@ def split_lines(text: str) -> list[Line]:
             continue
         cur = block[0]
         for nxt in block[1:]:
-            if not cur.endswith(TERMINAL) and nxt[:1].islower():
+            if by_case and not cur.endswith(TERMINAL) and nxt[:1].islower() and not _MARKUP_TOKEN.match(nxt):
                 cur = f"{cur} {nxt}"
             else:
                 out.append(cur)

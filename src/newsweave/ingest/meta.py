@@ -19,18 +19,25 @@ from urllib.parse import urlparse
 
 from ..article import Article, Line, Removal
 from ..resources import Furniture, OutletTable, outlet_form
-from .clean import DATE_IN_LINE, byline_name, name_like
-from .dates import to_iso
+from .clean import DATE_IN_LINE, byline_name, caseless, name_like, read_date_line, stated_title_is_time
+from .dates import reads_as_time, to_iso
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _PW = r"[A-Z][A-Za-z.'’-]*[A-Za-z]"
-DATELINE = re.compile(
+_ORD = r"(?:st|nd|rd|th)?"
+_DATELINE = (
     rf"^(?P<place>{_PW}(?:[ -]{_PW}){{0,3}})"
-    rf"(?:\s*,\s*(?P<region>{_PW}(?: {_PW}){{0,2}}))?"
-    rf"(?:\s*,?\s*(?P<date>{_MONTH}\s+\d{{1,2}}(?:,?\s*\d{{4}})?|\d{{1,2}}\s+{_MONTH}(?:,?\s*\d{{4}})?))?"
+    rf"(?:\s*\((?P<state>{_PW}(?: {_PW}){{0,2}})\))?"  # "Mumbai (Maharashtra)"
+    rf"(?:\s*\[(?P<country>{_PW}(?: {_PW}){{0,2}})\])?"  # "[India]"
+    rf"(?:\s*(?P<comma>,)\s*(?P<region>{_PW}(?: {_PW}){{0,2}}))?"
+    rf"(?:\s*(?P<comma2>,)?\s*(?P<date>{_MONTH}\s+\d{{1,2}}{_ORD}(?:,?\s*\d{{4}})?|\d{{1,2}}{_ORD}\s+{_MONTH}(?:,?\s*\d{{4}})?))?"
     rf"\s*(?:\((?P<agency>[A-Za-z][\w .&-]{{1,30}})\))?"
-    rf"\s*(?P<sep>:|—|–|--?)\s+(?=\S)"
+    # a separator; or none after a date or an agency credit ("Agartala, Aug 24 In a jolt ...")
+    rf"(?:\s*(?P<sep>:|—|–|--?)\s+(?=\S)|\s+(?=[“\"‘'(]?[A-Z]))"
 )
+DATELINE = re.compile(_DATELINE)
+#: the same for a lower-cased dump
+DATELINE_CASELESS = re.compile(_DATELINE, re.I)
 _SUFFIX = re.compile(r"^(?P<title>.*\S)\s+(?P<sep>\||–|—|-|::|»)\s+(?P<suffix>[^|–—»]{2,60})$")
 _ACRONYM = re.compile(r"^[A-Z][A-Z&.-]{1,7}$")
 _SELF_REF = re.compile(
@@ -62,6 +69,8 @@ def split_title(title: str, table: OutletTable) -> tuple[str, str | None]:
     if not m:
         return title.strip(), None
     suffix = m["suffix"].strip()
+    if reads_as_time(suffix):  # "Sunday, March 17, 2013 | 5:00 PM" names no outlet
+        return title.strip(), None
     known = table.lookup(suffix)
     if m["sep"] in ("|", "::", "»") and len(suffix.split()) <= 6 or known or _ACRONYM.match(suffix):
         head = m["title"]
@@ -76,6 +85,9 @@ def metadata(article: Article, table: OutletTable, rules: Furniture) -> Article:
         candidates.append((article.outlet, article.outlet_evidence or "stated"))
     lines = article.lines
     title_line = next((ln for ln in lines if ln.label == "title"), None)
+    if stated_title_is_time(article.title, rules):  # a dump's "title" that is a date line
+        article.warnings.append(f"the stated title {article.title!r} is a date or a time, not a headline")
+        article.title = None
     if not article.title and title_line is not None:
         article.title = title_line.text
     if article.title:
@@ -87,16 +99,25 @@ def metadata(article: Article, table: OutletTable, rules: Furniture) -> Article:
     if by_host:
         candidates.append((by_host.name, f"web host {host}"))
     masthead = next((ln.text.strip() for ln in lines if ln.reason == "masthead"), None)
-    credits = _read_dates(article, lines)
+    credits, places = _read_dates(article, lines, rules)
     if masthead and outlet_form(masthead) in {outlet_form(c) for c in credits} | _self_mentions(article):
         candidates.append((masthead, "masthead, named again in the page"))
     elif not article.byline and credits and not table.lookup(credits[0]):
         article.byline = credits[0]
+    elif credits and table.lookup(credits[0]):
+        candidates.append((credits[0], "credit on the date line"))
+        article.byline = article.byline or credits[0]
     _read_byline(article, lines, table, candidates)
-    _read_dateline(article, rules, candidates)
+    _read_dateline(article, rules, table, candidates)
+    if not article.dateline and places:
+        article.dateline = _title_case(places[0])
     candidates += _self_evidence(article, table, masthead)
     if masthead:
         candidates.append((masthead, "masthead"))
+    if article.byline and reads_as_time(article.byline):
+        article.warnings.append(f"the byline {article.byline!r} is a date or a time; dropped")
+        article.byline = None
+    candidates = [(c, ev) for c, ev in candidates if not reads_as_time(c)]
     if candidates:
         name, evidence = candidates[0]
         known = table.lookup(name)
@@ -125,26 +146,45 @@ def _read_byline(article: Article, lines: list[Line], table: OutletTable, candid
     if not article.byline:
         line = next((ln for ln in lines if ln.label == "byline"), None)
         article.byline = byline_name(line.text) if line else None
+    if not article.byline:  # a lower-cased credit line in the page head ("pti"): the table knows it
+        line = next((ln for ln in lines if ln.reason == "navigation text in the page head" and caseless(ln.text)
+                     and len(ln.text.split()) <= 2 and table.lookup(ln.text)), None)
+        article.byline = line.text.strip() if line else None
     if article.byline:
         article.byline = _title_case(article.byline.strip(), keep_acronym=True)
         if table.lookup(article.byline):
             candidates.append((article.byline, "wire credit in the byline"))
 
 
-def _read_dates(article: Article, lines: list[Line]) -> list[str]:
+def _read_dates(article: Article, lines: list[Line], rules: Furniture) -> tuple[list[str], list[str]]:
     """Publication and update times from the date lines; returns the names credited on them
-    ("Metro Political Desk | Mar 14, 2026, 8:40 PM IST")."""
-    credits = []
+    ("Metro Political Desk | Mar 14, 2026, 8:40 PM IST") and the places they name
+    ("Published - March 14, 2026 03:57 pm IST - Riverton")."""
+    credits: list[str] = []
+    places: list[str] = []
     for ln in lines:
         if ln.label != "dateinfo":
+            continue
+        dl = read_date_line(ln.text, rules)
+        if dl is not None:
+            credits += dl.credits
+            places += dl.places
+            if dl.updated:
+                article.updated = article.updated or dl.updated
+            if dl.published:
+                article.published = article.published or dl.published
             continue
         text = ln.text
         m = DATE_IN_LINE.search(text)
         if m and m.start() > 0:
-            credit = text[: m.start()].strip(" |,-–—•·:")
-            if credit and name_like(credit) and not _LABEL_WORDS.match(credit):
+            raw = text[: m.start()]
+            credit = raw.strip(" |,-–—•·:")
+            # a credit is set apart from the date ("Desk | Mar 14"); "Saturday, Mar 14" and
+            # "Story Created: Mar 14" are parts of the date line
+            if credit and re.search(r"[|•·–—]\s*$|\s-\s*$", raw) and name_like(credit) \
+                    and not _LABEL_WORDS.match(credit) and not reads_as_time(credit):
                 credits.append(credit)
-                text = text[m.start():]
+            text = text[m.start():]
         value = to_iso(text)
         if value is None:
             article.warnings.append(f"could not read the date line {ln.text!r}")
@@ -156,10 +196,10 @@ def _read_dates(article: Article, lines: list[Line]) -> list[str]:
     if not article.published and article.updated:
         article.published = article.updated
         article.warnings.append("no publication time stated; the last-updated time stands in for it")
-    return credits
+    return credits, places
 
 
-def _read_dateline(article: Article, rules: Furniture, candidates: list) -> None:
+def _read_dateline(article: Article, rules: Furniture, table: OutletTable, candidates: list) -> None:
     """The dateline opens the body's first paragraph: the first prose line after the headline,
     byline and date lines (else the first prose line)."""
     kept = [ln for ln in article.lines if not ln.dropped and ln.prose]
@@ -169,24 +209,41 @@ def _read_dateline(article: Article, rules: Furniture, candidates: list) -> None
     for line in after[:1] + kept[:1]:
         if all(line is not t for t in tried):
             tried.append(line)
-            if _take_dateline(article, line, rules, candidates):
+            if _take_dateline(article, line, rules, table, candidates):
                 return
 
 
-def _take_dateline(article: Article, line: Line, rules: Furniture, candidates: list) -> bool:
-    m = DATELINE.match(line.content)
+def _take_dateline(article: Article, line: Line, rules: Furniture, table: OutletTable, candidates: list) -> bool:
+    """A dateline opens the paragraph: a place (with its state, country or region), maybe a date
+    and an agency credit, then a separator -- or, after a date or a credit, none
+    ("Riverton, Aug 24 In a ...", "Riverton, Jul 13 (PTI) The ...")."""
+    lower = caseless(line.content)
+    m = (DATELINE_CASELESS if lower else DATELINE).match(line.content)
     if not m:
         return False
-    place, sep = m["place"], m["sep"]
+    place, sep, agency = m["place"], m["sep"], m["agency"]
+    if agency is None and m["state"] and not (m["country"] or m["region"] or m["date"]) \
+            and (table.lookup(m["state"]) or _ACRONYM.match(m["state"])):
+        agency = m["state"]  # "LUCKNOW (Reuters) -": the bracket names the agency, not a state
     first_word = re.split(r"[ -]", place)[0].lower()
-    if first_word in rules.not_places or (sep != ":" and not (place.isupper() or m["date"] or m["agency"])):
+    if first_word in rules.not_places:
         return False
+    if sep is None:
+        if not (agency or (m["date"] and (m["comma"] or m["comma2"]))):
+            return False
+    elif sep != ":" and not ((place.isupper() and not lower) or m["date"] or agency):
+        return False
+    elif lower and not (m["date"] or agency) and len(place.split()) > 2:
+        return False  # without capitals, only a short place opens a paragraph with a colon
     if not article.dateline:
         article.dateline = _title_case(place)
     line.kept = line.content[m.end():]
     article.removed.append(Removal(m.group(0).strip(), "dateline", line.index))
-    if m["agency"]:
-        candidates.append((m["agency"].strip(), "wire credit in the dateline"))
+    if agency:
+        agency = agency.strip()
+        candidates.append((agency, "wire credit in the dateline"))
+        if not article.byline and table.lookup(agency):
+            article.byline = _title_case(agency, keep_acronym=True)
     return True
 
 
