@@ -150,3 +150,10 @@ def test_resolve_surname_of_two_people_is_no_alias_of_either():
     ents = {e.name: e for e in resolve(clusters, _kb())}
     assert "Rane" not in ents["Devika Rane"].aliases and "Rane" not in ents["Mohan Rane"].aliases
     assert ents["Asha Kulkarni"].aliases == ["Kulkarni"]
+
+
+def test_resolve_survives_names_without_letters():
+    odd = ["'", "- -", "123 456", "A", "’s Kumar", "Ám Ón", "X Y"]
+    clusters = [dc(f"d{i}", 0, typ, {name: 1}) for i, name in enumerate(odd) for typ in ("PERSON", "PLACE")]
+    ents = resolve(clusters, _kb(), {f"d{i}": "s" for i in range(len(odd))})
+    assert ents

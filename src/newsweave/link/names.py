@@ -95,4 +95,6 @@ def near_name(a: str, b: str, threshold: float = 88.0) -> bool:
 def near_part(a: str, b: str) -> bool:
     """Two keys of one name part written a little differently: close by rapidfuzz, or two letters
     swapped ("Keir" / "Kier")."""
+    if not a or not b:
+        return False
     return ratio(a, b) >= 80 or (len(a) >= 4 and a[0] == b[0] and OSA.distance(a, b) <= 1)

@@ -239,7 +239,7 @@ def _join_places_in_story(clusters: list[DocCluster], u: _Union, story_of: Mappi
                 if a.doc_id == b.doc_id or (a.kb_id and b.kb_id) or u.find(members[x]) == u.find(members[y]):
                     continue
                 ka, kb_ = name_key(a.name), name_key(b.name)
-                if len(ka) >= 5 and ka[0] == kb_[0] and (same_name(a.name, b.name) or skeleton(ka) == skeleton(kb_)):
+                if len(ka) >= 5 and len(kb_) >= 5 and ka[0] == kb_[0] and (same_name(a.name, b.name) or skeleton(ka) == skeleton(kb_)):
                     u.union(members[x], members[y])
 
 
