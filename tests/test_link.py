@@ -157,3 +157,17 @@ def test_resolve_survives_names_without_letters():
     clusters = [dc(f"d{i}", 0, typ, {name: 1}) for i, name in enumerate(odd) for typ in ("PERSON", "PLACE")]
     ents = resolve(clusters, _kb(), {f"d{i}": "s" for i in range(len(odd))})
     assert ents
+
+
+def test_link_one_person_spelt_two_ways_in_one_article(linked):
+    a = linked("Former minister Naresh Agarwal joined the Lok Vikas Party on Monday. Naresh Agrawal said he had "
+               "been ignored for years, and Agarwal's son will contest the next election.")
+    [(name, forms)] = [(n, f) for n, f in people(a).items() if n.startswith("Naresh")]
+    assert {"Naresh Agarwal", "Naresh Agrawal"} <= forms
+
+
+def test_resolve_one_name_typed_two_ways_is_one_entity_of_the_commoner_type():
+    clusters = [dc("d1", 0, "PERSON", {"Virendra Sachdev": 3}), dc("d2", 0, "ORG", {"Virendra Sachdev": 1}),
+                dc("d3", 0, "PERSON", {"Virendra Sachdev": 1})]
+    [ent] = resolve(clusters, _kb())
+    assert ent.type == "PERSON" and ent.doc_ids == ["d1", "d2", "d3"]

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from rapidfuzz.distance import OSA
 from spacy.tokens import Doc
 
 from .kb import KB
@@ -138,13 +139,24 @@ def cluster(mentions: list[Mention], kb: KB) -> list[Cluster]:
 
 
 def _same_person(c: Cluster, name: str) -> bool:
-    if any(same_name(f, name) for f in c.forms):
+    if any(same_name(f, name) or _misspelt(f, name) for f in c.forms):
         return True
     a, b = sorted((c.name.split(), name.split()), key=len)
     if len(a) < 2 or part_key(a[0]) != part_key(b[0]):
         return False
     keys = [part_key(w) for w in b]
     return all(part_key(w) in keys for w in a)
+
+
+def _misspelt(a: str, b: str) -> bool:
+    """One person's name spelt two ways in one article: the same words but one, which differs by
+    a letter added, dropped, changed or two swapped ("Naresh Agarwal" / "Naresh Agrawal")."""
+    pa, pb = [part_key(w) for w in a.split()], [part_key(w) for w in b.split()]
+    if len(pa) != len(pb) or len(pa) < 2:
+        return False
+    diff = [(x, y) for x, y in zip(pa, pb) if x != y]
+    return len(diff) == 1 and min(len(diff[0][0]), len(diff[0][1])) >= 5 and diff[0][0][0] == diff[0][1][0] \
+        and OSA.distance(*diff[0]) <= 1
 
 
 def _person_for_word(clusters: list[Cluster], mentions: list[Mention], word: str, at: int) -> Cluster | None:

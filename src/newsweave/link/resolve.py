@@ -115,6 +115,7 @@ def resolve(clusters: list[DocCluster], kb: KB, story_of: Mapping[str, str] | No
     _join_in_story(clusters, full, u, story_of)
     _join_single_words(clusters, people, full, u, ctx, story_of)
     _join_places_in_story(clusters, u, story_of)
+    _join_across_types(clusters, u)
     # entities
     groups: dict[int, list[DocCluster]] = defaultdict(list)
     for i, c in enumerate(clusters):
@@ -239,8 +240,23 @@ def _join_places_in_story(clusters: list[DocCluster], u: _Union, story_of: Mappi
                 if a.doc_id == b.doc_id or (a.kb_id and b.kb_id) or u.find(members[x]) == u.find(members[y]):
                     continue
                 ka, kb_ = name_key(a.name), name_key(b.name)
-                if len(ka) >= 5 and len(kb_) >= 5 and ka[0] == kb_[0] and (same_name(a.name, b.name) or skeleton(ka) == skeleton(kb_)):
+                if len(ka) >= 5 and len(kb_) >= 5 and ka[0] == kb_[0] and (
+                        same_name(a.name, b.name) or skeleton(ka) == skeleton(kb_) or ratio(ka, kb_) >= 85):
                     u.union(members[x], members[y])
+
+
+def _join_across_types(clusters: list[DocCluster], u: _Union) -> None:
+    """A name of two or more words that documents type differently (a person in most, an
+    organisation in one) is one entity; its type is voted by its mentions (see _entity)."""
+    people: dict[str, int] = {}
+    for i, c in enumerate(clusters):
+        if c.type == "PERSON" and len(c.name.split()) >= 2:
+            people.setdefault(name_key(c.name), i)
+    for i, c in enumerate(clusters):
+        if c.type in ("ORG", "PLACE") and not c.kb_id and len(c.name.split()) >= 2:
+            j = people.get(name_key(c.name))
+            if j is not None and not (clusters[j].kb_id and c.kb_id):
+                u.union(i, j)
 
 
 def _drop_shared_parts(entities: list[Entity]) -> None:
@@ -301,8 +317,11 @@ def _entity(members: list[DocCluster], kb: KB) -> Entity:
     elif "PARTY" in types and (types["PARTY"] * 3 >= types["ORG"] or any(
             len(f.split()) > 1 and f.split()[-1].lower() in kb.party_words for f in docs_using)):
         etype = "PARTY"
-    else:
-        etype = types.most_common(1)[0][0]
+    else:  # the type most mentions have; a person's name wins a tie
+        weight: Counter = Counter()
+        for m in members:
+            weight[m.type] += sum(m.forms.values()) or 1
+        etype = max(weight, key=lambda t: (weight[t], t == "PERSON"))
     if entry:
         name = entry.name
     else:  # the fullest common form: a full name before a single word, then used by most documents

@@ -294,6 +294,9 @@ class Entities:
         if start >= end:
             return []
         end = self._before_place_cue(doc, start, end)
+        cues = self.evidence.cues
+        while label == "PLACE" and end - start >= 2 and doc[end - 1].lower_ in cues.place_after:
+            end -= 1  # "Khargone district": the cue is not part of the name
         titled = self._title_len(doc, start, 1, (start, end)) > 0 or (
             start > 0 and self._title_len(doc, start - 1, -1, (max(0, start - 4), start)) > 0)
         start = self._past_overlapping_title(doc, start, end)
