@@ -122,3 +122,11 @@ def test_kb_user_folder_is_a_pack_of_its_own(tmp_path):
     kb = kbmod.load_kb(str(tmp_path), "")
     assert kb.entries["party:tlp"].pack == "testland"
     assert any(e.type == "PLACE" for e in kb.entries.values())  # New Zealand's places came with it
+
+
+def test_entities_a_known_surname_inside_another_persons_name_is_not_that_person():
+    got = kb_ids("Sushil Kumar Sinhal said the BJP would win in Bihar, and Modi agreed at a rally in Patna.")
+    assert got.get("Modi") == "person:narendra_modi"
+    assert not any(k == "person:narendra_modi" for t, k in got.items() if t != "Modi")
+    doc = load_nlp()("Former deputy chief minister Sushil Modi said the BJP would win in Bihar.")
+    assert not [e for e in doc.ents if e.kb_id_ == "person:narendra_modi"]

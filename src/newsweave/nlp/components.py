@@ -27,7 +27,7 @@ from spacy.util import filter_spans
 
 from ..link.kb import KB, Entry, kb_from_env
 from ..resources import stopwords
-from ..link.names import fold
+from ..link.names import fold, near_name
 from .evidence import KB_VOTE, MIN_VOTES, Evidence, Name, decide, name_token
 from .model import doc_text
 
@@ -164,6 +164,20 @@ class Entities:
                 sure[pack] += 1
         return sure
 
+    def _whole_name(self, doc: Doc, start: int, entry: Entry) -> int | None:
+        """A known person's one-word name with more name words before it: the whole name is the
+        entry's when it is one of its forms or near one ("Kier Starmer"); else it is someone else's."""
+        s = start
+        while s > 0 and name_token(doc[s - 1]) and not self._is_title(doc, s - 1, s) \
+                and not (_at_head(doc, s - 1) and fold(doc[s - 1].text) in self.common) and doc[s - 1].whitespace_:
+            s -= 1
+        if s == start:
+            return start
+        whole = doc[s:start + 1].text
+        if any(fold(f) == fold(whole) or near_name(whole, f) for f in entry.forms if len(f.split()) >= 2):
+            return s
+        return None
+
     def _kb_spans(self, doc: Doc) -> list[Span]:
         matches = []
         for matcher in (self.by_norm, self.by_orth):
@@ -190,6 +204,10 @@ class Entities:
             if entry.type == "PLACE" and start > 0 and _INITIAL.fullmatch(doc[start - 1].text) \
                     and not self._is_title(doc, start - 1, start):
                 continue  # "MS Kandari", "R Ashoka": initials open a person's name, not a place's
+            if entry.type == "PERSON" and end - start == 1:
+                start = self._whole_name(doc, start, entry)
+                if start is None:
+                    continue  # "Sushil Modi" is not the "Modi" the knowledge base knows
             spans.append(Span(doc, start, end, label=entry.type, kb_id=entry.id))
         return filter_spans(spans)
 
