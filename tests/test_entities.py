@@ -130,3 +130,11 @@ def test_entities_a_known_surname_inside_another_persons_name_is_not_that_person
     assert not any(k == "person:narendra_modi" for t, k in got.items() if t != "Modi")
     doc = load_nlp()("Former deputy chief minister Sushil Modi said the BJP would win in Bihar.")
     assert not [e for e in doc.ents if e.kb_id_ == "person:narendra_modi"]
+
+
+def test_kb_outlet_short_names_are_not_linked_outside_their_world():
+    got = kb_ids("The patch will be released at 10 a.m. ET on Tuesday, Microsoft said, for Outlook and "
+                 "Internet Explorer users in Seattle.")
+    assert "ET" not in got and "Outlook" not in got
+    india = kb_ids("Speaking to ET in Mumbai, the BJP leader said the party would win Maharashtra.")
+    assert india.get("ET") == "media:the-economic-times"

@@ -156,7 +156,8 @@ class Entities:
             ids = self.entries[key]
             if key in self.ambiguous:
                 for i in ids:
-                    loose[self.kb.entries[i].pack].add(i)
+                    if self.kb.entries[i].type != "MEDIA":  # two outlets' short names prove nothing ("ET", "Outlook")
+                        loose[self.kb.entries[i].pack].add(i)
             else:
                 sure[self.kb.entries[ids[0]].pack] += 1
         for pack, ids in loose.items():
