@@ -171,3 +171,10 @@ def test_resolve_one_name_typed_two_ways_is_one_entity_of_the_commoner_type():
                 dc("d3", 0, "PERSON", {"Virendra Sachdev": 1})]
     [ent] = resolve(clusters, _kb())
     assert ent.type == "PERSON" and ent.doc_ids == ["d1", "d2", "d3"]
+
+
+def test_link_dateline_place_is_an_entity_of_the_article(linked):
+    a = linked("Party leaders meet\n\nKESARGANJ: Three MLAs left the Lok Vikas Party on Monday and said they would "
+               "announce their next step after talks with workers in the coming week.")
+    assert a.dateline == "Kesarganj"
+    assert [c.forms for c in a.clusters if c.type == "PLACE"] == [{"Kesarganj": 1}]

@@ -34,6 +34,23 @@ def outlet_cluster(article: Article, kb: KB, index: int) -> Cluster | None:
     return Cluster(index, "MEDIA", entry.id if entry else None, Counter({f: 1 for f in forms}))
 
 
+def dateline_cluster(article: Article, kb: KB) -> None:
+    """The dateline's place is a place the article names: it joins the place cluster of the same
+    name, or is one of its own (without a place in the text), linked to the knowledge base when
+    the article names other entries of that entry's pack."""
+    if not article.dateline:
+        return
+    form = article.dateline
+    same = next((c for c in article.clusters if c.type == "PLACE" and fold(form) in {fold(f) for f in c.forms}), None)
+    if same is not None:
+        same.forms[form] += 0
+        return
+    entry = kb.find("PLACE", form)
+    packs = {kb.entries[c.kb_id].pack for c in article.clusters if c.kb_id in kb.entries}
+    kb_id = entry.id if entry is not None and entry.pack in packs else None
+    article.clusters.append(Cluster(len(article.clusters), "PLACE", kb_id, Counter({form: 1})))
+
+
 def _person_named(clusters: list[Cluster], text: str) -> int | None:
     """The one person of the document a bare name ("Choyal said") stands for, if any."""
     words = text.split()
@@ -63,6 +80,7 @@ def link_articles(articles: list[Article]) -> list[Article]:
                 same.forms.update({f: 0 for f in media.forms if f not in same.forms})
             else:
                 article.clusters.append(media)
+        dateline_cluster(article, kb)
         article.quotes = find_quotes(doc)
         by_start = {m.start: m.cluster for m in article.mentions}
         for q in article.quotes:
