@@ -96,7 +96,7 @@ class Entities:
                 if folded:
                     for t in pdoc:
                         t.norm_ = fold(t.text)
-                ids = sorted(set(forms[key]), key=lambda i: -kb.entries[i].population)
+                ids = sorted(set(forms[key]), key=lambda i: (-kb.entries[i].population, i))
                 self.entries[key] = ids
                 entries = [kb.entries[i] for i in ids]
                 if all(e.type == "PLACE" and key not in {fold(k) for k in e.known} for e in entries) \
@@ -125,7 +125,7 @@ class Entities:
         if _acronym(key) and len(letters) <= 3:
             return True
         words = [w for w in re.findall(r"[a-z']+", fold(key)) if w != "the"]
-        if words and all(w in self.common or w in STOPWORDS for w in words):
+        if words and all(_english(w, self.common) for w in words):
             return True
         if entry.type == "PERSON" and len(key.split()) == 1:
             return True
@@ -365,8 +365,9 @@ class Entities:
         if label:
             votes[label] += 1
         last = doc[e - 1].lower_
-        if e - s >= 2 and last in self.kb.party_words:
-            votes["PARTY"] += 3  # "Praja Ekta Dal", whatever the model called it
+        if e - s >= 2 and (last in self.kb.party_words or any(
+                t.lower_ in self.kb.party_words and t.i + 1 < e and doc[t.i + 1].lower_ == "of" for t in doc[s:e])):
+            votes["PARTY"] += 3  # "Praja Ekta Dal", "Workers Party of Britain", whatever the model called it
         elif last in self.kb.org_words and e - s >= 2:
             votes["ORG"] += 3  # "Bihar Assembly"
         return Name(s, e, votes, model=label, titled=titled)
@@ -534,19 +535,39 @@ class Entities:
         return out
 
     def _unnamed_parties(self, doc: Doc, spans: list[Span]) -> list[Span]:
-        """Capitalised names ending in a party word that nothing tagged ("Praja Ekta Dal")."""
-        taken = {t.i for s in spans for t in s}
+        """Capitalised names around a party word that no knowledge-base entry covers ("Praja Ekta
+        Dal", "Peasants and Workers Party of India", "People's Party of Arunachal"): one PARTY,
+        replacing the model's pieces of it."""
+        fixed = {t.i for s in spans if s.kb_id_ for t in s}
         out = list(spans)
+        claimed: set[int] = set()
+
+        def word(i: int) -> bool:
+            t = doc[i]
+            return i not in fixed and i not in claimed and t.text[:1].isupper() and t.is_alpha and t.pos_ != "DET"
+
         for tok in doc:
-            if tok.i in taken or tok.lower_ not in self.kb.party_words or not tok.text[:1].isupper():
+            if tok.i in fixed or tok.i in claimed or tok.lower_ not in self.kb.party_words or not tok.text[:1].isupper():
                 continue
             start = tok.i
-            while start > 0 and doc[start - 1].text[:1].isupper() and doc[start - 1].is_alpha \
-                    and doc[start - 1].pos_ != "DET" and doc[start - 1].i not in taken and not doc[start].is_sent_start:
-                start -= 1
-            if tok.i - start >= 1:
-                out.append(Span(doc, start, tok.i + 1, label="PARTY"))
-                taken.update(range(start, tok.i + 1))
+            while start > 0 and not doc[start].is_sent_start:
+                if word(start - 1):
+                    start -= 1
+                elif start - 2 >= 0 and doc[start - 1].text in ("and", "&", "'s", "’s", "'", "’") and word(start - 2):
+                    start -= 2  # "Peasants and Workers Party", "People's Party"
+                else:
+                    break
+            end = tok.i + 1
+            if end + 1 < len(doc) and doc[end].lower_ == "of" and word(end + 1):
+                end += 2  # "... Party of India"
+                while end < len(doc) and word(end) and not doc[end].is_sent_start:
+                    end += 1
+            if end - start >= 2 and not (start == tok.i and end == tok.i + 1):
+                if start == tok.i and doc[start].lower_ in self.kb.party_words and end == tok.i + 1:
+                    continue
+                out = [s for s in out if s.end <= start or s.start >= end]
+                out.append(Span(doc, start, end, label="PARTY"))
+                claimed.update(range(start, end))
         return out
 
     # -- abbreviations defined in the text ---------------------------------------------------
@@ -608,6 +629,12 @@ def _propagate(doc: Doc, spans: list[Span]) -> list[Span]:
                 taken.update(range(tok.i, end))
                 break
     return out
+
+
+def _english(word: str, common: frozenset[str]) -> bool:
+    """An English word (the model's lemma tables, or a plural of one), or a function word."""
+    return (word in common or word in STOPWORDS or (word.endswith("s") and word[:-1] in common)
+            or (word.endswith("es") and word[:-2] in common) or (word.endswith("ies") and word[:-3] + "y" in common))
 
 
 def _merge_adjacent(doc: Doc, names: list[Name]) -> list[Name]:

@@ -15,6 +15,7 @@ PERSON in nine mentions is not a PLACE in the tenth.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections import Counter
 from collections.abc import Callable
@@ -32,6 +33,7 @@ TYPES = ("PERSON", "PLACE", "ORG", "PARTY", "MEDIA")
 KB_VOTE = 6.0
 #: a name the model did not find needs this many votes to become an entity
 MIN_VOTES = 2.0
+_INITIALS = re.compile(r"[A-Z]{1,3}\.?|(?:[A-Z]\.){1,3}")
 FUNCTION_POS = {"DET", "PRON", "ADP", "CCONJ", "SCONJ", "AUX", "PART"}
 LIST_SEPARATORS = {",", "and", "&", ";", "or", "-", "–", "—", ":"}
 
@@ -133,6 +135,13 @@ class Evidence:
         words = e - s
         if name.titled or self.title_before(doc, s):
             v["PERSON"] += 3
+        # "EE Pangteang", "B. K. Hariprasad": initials open a person's name
+        k = s
+        while k < e - 1 and _INITIALS.fullmatch(doc[k].text):
+            k += 1
+        if k > s and k - s <= 3 and e - k <= 2 and all(t.text[:1].isupper() and len(t.text) > 2 for t in doc[k:e]) \
+                and doc[e - 1].lower_ not in self.org_words:
+            v["PERSON"] += 2
         # "Amravati MLA", "Rudrapur MLA": a one-word name before an office is its constituency
         if words == 1 and after is not None and self.title_after(doc, e) and not self.title_before(doc, s):
             v["PLACE"] += 1.5
