@@ -59,3 +59,29 @@ def test_kb_official_model_preferred(monkeypatch):
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: object() if name == "en_core_web_sm" else real(name))
     assert model.model_name() == "en_core_web_sm"
+
+
+def test_kb_india_pack_forms_name_one_entry():
+    """Every written form of a party, person or organisation names one entry of the India pack; a
+    person's one-word alias is no other person's first name or surname; parties named exist."""
+    from collections import defaultdict
+
+    from newsweave.link.names import fold
+
+    kb = kbmod.load_kb(None, "india")
+    named = [e for e in kb.entries.values() if e.type in ("PARTY", "PERSON", "ORG") and e.pack == "india"]
+    owners = defaultdict(set)
+    for e in named:
+        for f in e.forms:
+            owners[f if not any(c.islower() for c in f) else fold(f)].add(e.id)
+    assert not {k: v for k, v in owners.items() if len(v) > 1}
+    people = [e for e in named if e.type == "PERSON"]
+    parts = defaultdict(set)
+    for e in people:
+        words = e.name.split()
+        if len(words) > 1:
+            parts[fold(words[0])].add(e.id)
+            parts[fold(words[-1])].add(e.id)
+    shared = [(e.id, a) for e in people for a in e.known if " " not in a and parts.get(fold(a), set()) - {e.id}]
+    assert not shared
+    assert all(kb.entries[e.party].type == "PARTY" for e in people if e.party)
