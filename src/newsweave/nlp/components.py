@@ -165,18 +165,22 @@ class Entities:
                 sure[pack] += 1
         return sure
 
-    def _whole_name(self, doc: Doc, start: int, entry: Entry) -> int | None:
-        """A known person's one-word name with more name words before it: the whole name is the
-        entry's when it is one of its forms or near one ("Kier Starmer"); else it is someone else's."""
-        s = start
+    def _whole_name(self, doc: Doc, start: int, end: int, entry: Entry) -> tuple[int, int] | None:
+        """A known person's name with more name words beside it: the whole name is the entry's
+        when it is one of its forms or near one ("Kier Starmer"); else it is someone else's
+        ("Sushil Modi", "Ravi Shankar Prasad Sinha")."""
+        s, e = start, end
         while s > 0 and name_token(doc[s - 1]) and not self._is_title(doc, s - 1, s) \
                 and not (_at_head(doc, s - 1) and fold(doc[s - 1].text) in self.common) and doc[s - 1].whitespace_:
             s -= 1
-        if s == start:
-            return start
-        whole = doc[s:start + 1].text
+        while e < len(doc) and name_token(doc[e]) and not self._is_title(doc, e, e + 1) \
+                and doc[e - 1].whitespace_ and not doc[e].is_sent_start:
+            e += 1
+        if (s, e) == (start, end):
+            return start, end
+        whole = doc[s:e].text
         if any(fold(f) == fold(whole) or near_name(whole, f) for f in entry.forms if len(f.split()) >= 2):
-            return s
+            return s, e
         return None
 
     def _kb_spans(self, doc: Doc) -> list[Span]:
@@ -205,10 +209,11 @@ class Entities:
             if entry.type == "PLACE" and start > 0 and _INITIAL.fullmatch(doc[start - 1].text) \
                     and not self._is_title(doc, start - 1, start):
                 continue  # "MS Kandari", "R Ashoka": initials open a person's name, not a place's
-            if entry.type == "PERSON" and end - start == 1:
-                start = self._whole_name(doc, start, entry)
-                if start is None:
+            if entry.type == "PERSON":
+                whole = self._whole_name(doc, start, end, entry)
+                if whole is None:
                     continue  # "Sushil Modi" is not the "Modi" the knowledge base knows
+                start, end = whole
             spans.append(Span(doc, start, end, label=entry.type, kb_id=entry.id))
         return filter_spans(spans)
 
@@ -558,8 +563,9 @@ class Entities:
                 else:
                     break
             end = tok.i + 1
-            if end + 1 < len(doc) and doc[end].lower_ == "of" and word(end + 1):
-                end += 2  # "... Party of India"
+            place = next((s for s in spans if s.start == end + 1 and s.label_ == "PLACE"), None)
+            if end + 1 < len(doc) and doc[end].lower_ == "of" and (word(end + 1) or place is not None):
+                end = place.end if place is not None else end + 2  # "... Party of India", "... of Arunachal"
                 while end < len(doc) and word(end) and not doc[end].is_sent_start:
                     end += 1
             if end - start >= 2 and not (start == tok.i and end == tok.i + 1):
