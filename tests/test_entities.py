@@ -138,3 +138,11 @@ def test_kb_outlet_short_names_are_not_linked_outside_their_world():
     assert "ET" not in got and "Outlook" not in got
     india = kb_ids("Speaking to ET in Mumbai, the BJP leader said the party would win Maharashtra.")
     assert india.get("ET") == "media:the-economic-times"
+
+
+def test_entities_a_known_place_inside_a_longer_name_does_not_cut_it():
+    got = ents("The five MLAs are Harish Rawal (Sundar Nagar), Mohan Teotia (48 Bhimgarh), Rekha Kohli "
+               "(Kalanagar Town), Jagan Bhamra (Rupaspur Sadar II) and Suman Pathak (Ratangarh).")
+    for place in ("Sundar Nagar", "Bhimgarh", "Kalanagar Town", "Rupaspur Sadar II"):
+        assert got.get(place) == "PLACE", (place, got)
+    assert "Nagar" not in got

@@ -37,6 +37,7 @@ NAME_LABELS = {"PERSON", "ORG", "PARTY"}
 NAMEABLE = {"WORK_OF_ART", "LAW", "PRODUCT", "EVENT", "NORP", "FAC"}  # labels evidence may turn into a name
 CONNECTORS = {"of", "the", "and", "for", "&", "-"}
 STOPWORDS = stopwords()
+_ROMAN = re.compile(r"(?:I{1,3}|IV|V|VI{0,3}|IX|X)(?:-[A-Z]+)?")
 _INITIAL = re.compile(r"[A-Z]{1,2}\.?")
 
 
@@ -165,6 +166,20 @@ class Entities:
                 sure[pack] += 1
         return sure
 
+    def _inside_longer_place(self, doc: Doc, start: int, end: int) -> bool:
+        """The matched place is the end of a longer name ("Kasturba Nagar") or is followed by a
+        place word or a numeral that continues it ("Mon Town", "Tuensang Sadar II")."""
+        prev = doc[start - 1] if start > 0 else None
+        if prev is not None and prev.whitespace_ and name_token(prev) and not self._is_title(doc, start - 1, start) \
+                and not (_at_head(doc, start - 1) and fold(prev.text) in self.common) \
+                and prev.lower_ not in self.kb.party_words:
+            return True
+        cues = self.evidence.cues
+        if end < len(doc) and doc[end - 1].whitespace_ and doc[end].text[:1].isupper():
+            nxt = doc[end]
+            return nxt.lower_ in cues.place_between or nxt.lower_ in cues.place_after or bool(_ROMAN.fullmatch(nxt.text))
+        return False
+
     def _whole_name(self, doc: Doc, start: int, end: int, entry: Entry) -> tuple[int, int] | None:
         """A known person's name with more name words beside it: the whole name is the entry's
         when it is one of its forms or near one ("Kier Starmer"); else it is someone else's
@@ -209,6 +224,8 @@ class Entities:
             if entry.type == "PLACE" and start > 0 and _INITIAL.fullmatch(doc[start - 1].text) \
                     and not self._is_title(doc, start - 1, start):
                 continue  # "MS Kandari", "R Ashoka": initials open a person's name, not a place's
+            if entry.type == "PLACE" and self._inside_longer_place(doc, start, end):
+                continue  # "Uttam Nagar" is not the town Nagar, "Mon Town" not Mon: the longer name decides
             if entry.type == "PERSON":
                 whole = self._whole_name(doc, start, end, entry)
                 if whole is None:
@@ -509,7 +526,8 @@ class Entities:
             if j - s == 1 and _at_head(doc, s) and fold(doc[s].text) in self.common:
                 s = j
             glued = (s > 0 and s - 1 in named and doc[s - 1].whitespace_) or (j < len(doc) and j in named)
-            if s < j and not glued and not all(fold(x.text) in self.common for x in doc[s:j]) \
+            aside = s >= 2 and doc[s - 1].text == "(" and name_token(doc[s - 2])  # "N Konyak (Mon Town)"
+            if s < j and not glued and (aside or not all(fold(x.text) in self.common for x in doc[s:j])) \
                     and not doc[s:j].text.isupper():
                 out.append(Name(s, j, Counter()))
             i = max(j, i + 1)
@@ -665,7 +683,7 @@ def _at_head(doc: Doc, i: int) -> bool:
     if i == 0 or doc[i].is_sent_start:
         return True
     prev = doc[i - 1]
-    return prev.text in ('"', "“", "‘", "'", "(", ":", "-", "—", "–") or (prev.is_space and "\n" in prev.text)
+    return prev.text in ('"', "“", "‘", "'", ":", "-", "—", "–") or (prev.is_space and "\n" in prev.text)
 
 
 def _common_here(doc: Doc, i: int, common: frozenset[str]) -> bool:

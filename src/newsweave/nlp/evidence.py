@@ -214,7 +214,10 @@ class Evidence:
             if doc[i].text in (")", ".", "\n") or s - i > 6 or doc[i].is_space:
                 return False
             i -= 1
-        if i <= 0 or (i != s - 1 and doc[s - 1].text != ","):
+        lead = s - 1
+        while lead > i and doc[lead].like_num:
+            lead -= 1  # "(48 Moka)": a constituency's number before its name
+        if i <= 0 or (i != lead and doc[lead].text != ","):
             return False
         prev = by_end.get(i)
         return prev is not None and prev.leaning() == "PERSON"
