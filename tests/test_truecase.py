@@ -127,3 +127,11 @@ def test_truecase_link_stage_gives_model_cased_copy_keeps_stored_text():
     names = {f for c in art.clusters for f in c.forms}
     assert "Ramdeen Yadav" in names and "BJP" in names and "Lucknow" in names
     assert any(q.text.startswith("I have left the Congress") for q in art.quotes)
+
+
+def test_truecase_a_known_name_word_beside_a_name_gets_its_capital():
+    idx = tc.name_index(NAMES)
+    idx.parts = frozenset({"malik", "shah"})
+    got = tc.truecase("the rally was led by harendra malik and suresh shah, who will speak at the bank.", idx, LEX)
+    assert "Harendra Malik" in got and "Suresh Shah" in got and "will speak at the bank" in got
+    assert tc.truecase("a malik spoke.", idx, LEX) == "A malik spoke."  # no name beside it

@@ -165,14 +165,26 @@ def _evidence(form: str, lexicon: Lexicon, prominent: bool) -> bool:
 def tables_for(kb, nlp) -> tuple["NameIndex", Lexicon]:
     """The name index and the lexicon for a knowledge base and a loaded pipeline, built once."""
     lexicon = lexicon_of(nlp)
-    return name_index(kb_names(kb, lexicon)), lexicon
+    idx = name_index(kb_names(kb, lexicon))
+    idx.parts = person_parts(kb, lexicon)
+    return idx, lexicon
+
+
+def person_parts(kb, lexicon: Lexicon) -> frozenset[str]:
+    """Lower-case words of the knowledge base's people's names that can only be a name or a noun
+    ("malik", "shah"; not "will", "may"): beside a name word they are part of the name."""
+    words = {w.lower() for e in kb.entries.values() if e.type == "PERSON" for f in e.forms
+             for w in re.findall(r"[A-Za-z]{3,}", f) if w[:1].isupper()}
+    return frozenset(w for w in words if w not in lexicon.plain and (not lexicon.is_word(w) or lexicon.only_noun(w)))
 
 
 @dataclass(slots=True)
 class NameIndex:
-    """Cased names by their first word (lower case): [(lower form, cased form)], longest first."""
+    """Cased names by their first word (lower case): [(lower form, cased form)], longest first;
+    and the words of people's names ("shah", "malik") that are nouns or no words at all."""
 
     by_first: dict[str, list[tuple[str, str]]]
+    parts: frozenset[str] = frozenset()
 
 
 def name_index(names: Iterable[str]) -> NameIndex:
@@ -238,6 +250,12 @@ def truecase(text: str, names: Iterable[str] | NameIndex = (), lexicon: Lexicon 
         if not any(t in lexicon.plain for t in re.findall(r"[a-z]+", m.group())):
             for j in range(m.start(), m.end()):
                 _capital(out, j)
+    for _ in range(2):  # "ganesh Naik", "Manoj shah": a word of a known person's name beside a name word
+        for k, m in enumerate(words):
+            if m.group() in idx.parts and out[m.start()].islower() and (
+                    k > 0 and _name_word(out, words[k - 1], low) and words[k - 1].end() + 1 == m.start()
+                    or k + 1 < len(words) and _name_word(out, words[k + 1], low) and m.end() + 1 == words[k + 1].start()):
+                _capital(out, m.start())
     for m in _SENT_END.finditer(low):
         if not _inside(m.end(), web):
             _capital(out, m.end())
@@ -245,6 +263,11 @@ def truecase(text: str, names: Iterable[str] | NameIndex = (), lexicon: Lexicon 
     if first:
         _capital(out, first.start())
     return "".join(out)
+
+
+def _name_word(out: list[str], m: re.Match, low: str) -> bool:
+    """The word was given a capital as (part of) a name, and is not merely a sentence's first."""
+    return out[m.start()].isupper() and len(m.group()) >= MIN_NAME_LETTERS and low[max(0, m.start() - 2):m.start()].strip() not in (".", "!", "?")
 
 
 def _match(low: str, i: int, candidates) -> str | None:
