@@ -132,6 +132,6 @@ def test_truecase_link_stage_gives_model_cased_copy_keeps_stored_text():
 def test_truecase_a_known_name_word_beside_a_name_gets_its_capital():
     idx = tc.name_index(NAMES)
     idx.parts = frozenset({"malik", "shah"})
-    got = tc.truecase("the rally was led by harendra malik and suresh shah, who will speak at the bank.", idx, LEX)
-    assert "Harendra Malik" in got and "Suresh Shah" in got and "will speak at the bank" in got
-    assert tc.truecase("a malik spoke.", idx, LEX) == "A malik spoke."  # no name beside it
+    got = tc.truecase("the leader said harendra malik and suresh shah will address the rally at the bank.", idx, LEX)
+    assert got == "The leader said Harendra Malik and Suresh Shah will address the rally at the bank."
+    assert tc.truecase("the malik said so.", idx, LEX) == "The malik said so."  # no name beside it
