@@ -131,7 +131,7 @@ def test_truecase_link_stage_gives_model_cased_copy_keeps_stored_text():
 
 def test_truecase_a_known_name_word_beside_a_name_gets_its_capital():
     idx = tc.name_index(NAMES)
-    idx.parts = frozenset({"malik", "shah"})
+    idx.parts = frozenset({"malik", "shah", "mango"})
     got = tc.truecase("the leader said harendra malik and suresh shah will address the rally at the bank.", idx, LEX)
     assert got == "The leader said Harendra Malik and Suresh Shah will address the rally at the bank."
-    assert tc.truecase("the malik said so.", idx, LEX) == "The malik said so."  # no name beside it
+    assert tc.truecase("suresh mango said the mango was big.", idx, LEX) == "Suresh Mango said the mango was big."
