@@ -33,7 +33,7 @@ from .names import fold
 ENV_KB = "NEWSWEAVE_KB"
 ENV_PACKS = "NEWSWEAVE_KB_PACKS"
 MIN_CITY_POPULATION = 15000
-SMALL_PLACE_POPULATION = 500  # smaller places are evidence for a name's type, not names matched alone
+SMALL_PLACE_POPULATION = 5000  # smaller places are evidence for a name's type, not names matched alone
 TYPES = ("PERSON", "PARTY", "ORG", "PLACE", "MEDIA")
 #: the pack of outlets in ``data/outlets.tsv`` (news agencies and outlets of many countries)
 OUTLETS_PACK = "outlets"

@@ -37,6 +37,7 @@ NAME_LABELS = {"PERSON", "ORG", "PARTY"}
 NAMEABLE = {"WORK_OF_ART", "LAW", "PRODUCT", "EVENT", "NORP", "FAC"}  # labels evidence may turn into a name
 CONNECTORS = {"of", "the", "and", "for", "&", "-"}
 STOPWORDS = stopwords()
+_ONE_WORD = re.compile(r"[^\W\d_]+")  # a form of letters only is one token
 _ROMAN = re.compile(r"(?:I{1,3}|IV|V|VI{0,3}|IX|X)(?:-[A-Z]+)?")
 _INITIAL = re.compile(r"[A-Z]{1,2}\.?")
 
@@ -91,13 +92,12 @@ class Entities:
                 norm_forms[fold(form)].append(entry.id)
         self.common = _common_words(nlp)
         self.ambiguous: set[str] = set()  # match keys that need evidence of their pack's world
+        # one-word forms are looked up by a token's text (no matcher needed: most of the gazetteer)
+        self.one_word: tuple[dict[str, str], dict[str, str]] = ({}, {})  # (folded, exact) token text -> key
         for forms, matcher, folded in ((norm_forms, self.by_norm, True), (orth_forms, self.by_orth, False)):
-            keys = list(forms)
-            for key, pdoc in zip(keys, nlp.tokenizer.pipe(keys)):
-                if folded:
-                    for t in pdoc:
-                        t.norm_ = fold(t.text)
-                ids = sorted(set(forms[key]), key=lambda i: (-kb.entries[i].population, i))
+            several = []
+            for key, got in forms.items():
+                ids = sorted(set(got), key=lambda i: (-kb.entries[i].population, i))
                 self.entries[key] = ids
                 entries = [kb.entries[i] for i in ids]
                 if all(e.type == "PLACE" and key not in {fold(k) for k in e.known} for e in entries) \
@@ -105,6 +105,14 @@ class Entities:
                     continue  # a gazetteer alternate that is an English word ("Bank"): never a name alone
                 if self._is_ambiguous(key, entries):
                     self.ambiguous.add(key)
+                if _ONE_WORD.fullmatch(key):
+                    self.one_word[0 if folded else 1][key] = key
+                else:
+                    several.append(key)
+            for key, pdoc in zip(several, nlp.tokenizer.pipe(several)):
+                if folded:
+                    for t in pdoc:
+                        t.norm_ = fold(t.text)
                 matcher.add(key, [pdoc])
         self.name_parts = frozenset(fold(w) for e in kb.entries.values() if e.type == "PERSON"
                                     for f in e.forms for w in f.split() if len(w) > 1)
@@ -207,6 +215,13 @@ class Entities:
                 if matcher is self.by_norm and not span.text[:1].isupper():
                     continue  # "congress" in lower case is not the party
                 matches.append((key, start, end, matcher is self.by_norm))
+        folded, exact = self.one_word
+        for t in doc:
+            if t.text[:1].isupper():
+                if (key := folded.get(t.norm_)) is not None:
+                    matches.append((key, t.i, t.i + 1, True))
+                if (key := exact.get(t.text)) is not None:
+                    matches.append((key, t.i, t.i + 1, False))
         worlds = self._worlds(doc, matches)
         known = {p for p in worlds if worlds[p] > 0}
         self.worlds = frozenset(known | {p.name for p in self.kb.packs.values() if not p.country}) if known else None
