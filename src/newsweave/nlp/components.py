@@ -336,7 +336,8 @@ class Entities:
             else:
                 return Span(doc, start, end, label=ent.label_)
         # a name stops at a comma or colon, and does not end in a function word
-        end = next((t.i for t in doc[start:end] if t.text in (",", ":", ";", "—", "–")), end)
+        end = next((t.i for t in doc[start:end] if t.text in (",", ":", ";", "—", "–")
+                    or (t.text == "-" and t.i > 0 and doc[t.i - 1].whitespace_ and t.whitespace_)), end)  # a spaced dash
         # nor at a bracket ("Rajkumar Thukral (Rudrapur"), unless an organisation's name holds a
         # whole bracketed part ("Jharkhand Vikas Morcha (Prajatantrik)"); nor at a possessive
         # ("Hisar's Nalwa")
