@@ -146,3 +146,8 @@ def test_entities_a_known_place_inside_a_longer_name_does_not_cut_it():
     for place in ("Sundar Nagar", "Bhimgarh", "Kalanagar Town", "Rupaspur Sadar II"):
         assert got.get(place) == "PLACE", (place, got)
     assert "Nagar" not in got
+
+
+def test_kb_an_ambiguous_party_name_inside_a_longer_name_is_not_the_party():
+    got = kb_ids("Protesters occupied the Labour Center of Patras on Monday, while in London Labour MPs met.")
+    assert "Labour Center" not in got and got.get("Labour") == "party:labour"

@@ -174,6 +174,15 @@ class Entities:
                 sure[pack] += 1
         return sure
 
+    def _name_goes_on(self, doc: Doc, end: int) -> bool:
+        """A capitalised English noun follows that is no title, party or institution word."""
+        if end >= len(doc) or not doc[end - 1].whitespace_ or doc[end].is_sent_start:
+            return False
+        t = doc[end]
+        low = t.lower_
+        return (t.text[:1].isupper() and t.is_alpha and low in self.common and not self._is_title(doc, end, end + 1)
+                and low not in self.kb.party_words and low not in self.kb.org_words and not _is_month_or_day(low))
+
     def _inside_longer_place(self, doc: Doc, start: int, end: int) -> bool:
         """The matched place is the end of a longer name ("Kasturba Nagar") or is followed by a
         place word or a numeral that continues it ("Mon Town", "Tuensang Sadar II")."""
@@ -241,6 +250,8 @@ class Entities:
                 continue  # "MS Kandari", "R Ashoka": initials open a person's name, not a place's
             if entry.type == "PLACE" and self._inside_longer_place(doc, start, end):
                 continue  # "Uttam Nagar" is not the town Nagar, "Mon Town" not Mon: the longer name decides
+            if key in self.ambiguous and entry.type in ("PARTY", "ORG") and self._name_goes_on(doc, end):
+                continue  # "the Labour Center" of Patras is no party: an ambiguous name inside a longer one
             if entry.type == "PERSON":
                 whole = self._whole_name(doc, start, end, entry)
                 if whole is None:
@@ -669,6 +680,14 @@ def _propagate(doc: Doc, spans: list[Span]) -> list[Span]:
                 taken.update(range(tok.i, end))
                 break
     return out
+
+
+_CALENDAR = frozenset("january february march april may june july august september october november december "
+                      "monday tuesday wednesday thursday friday saturday sunday".split())
+
+
+def _is_month_or_day(low: str) -> bool:
+    return low in _CALENDAR
 
 
 def _english(word: str, common: frozenset[str]) -> bool:
