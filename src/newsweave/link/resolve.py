@@ -72,9 +72,11 @@ class _Union:
 
 
 def _contexts(clusters: list[DocCluster]) -> dict[str, set[str]]:
+    """What each document names besides people: its parties, organisations and places, and the
+    people the knowledge base knows."""
     ctx: dict[str, set[str]] = defaultdict(set)
     for c in clusters:
-        if c.type in ("PARTY", "ORG", "PLACE"):
+        if c.type in ("PARTY", "ORG", "PLACE") or (c.type == "PERSON" and c.kb_id):
             ctx[c.doc_id].add(c.kb_id or fold(c.name))
     return ctx
 

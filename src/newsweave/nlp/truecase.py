@@ -133,7 +133,8 @@ def kb_names(kb, lexicon: Lexicon) -> list[str]:
             if _evidence(form, lexicon, prominent or e.type == "MEDIA" and form.isupper()):
                 out.append(form)
     for title in getattr(kb, "titles", {}).values():  # "Shri", "Dr"; office acronyms "MLA", "MP", "CM"
-        if title.kind == "honorific" and _evidence(title.form, lexicon, False) or title.form.isupper() and _evidence(
+        acronym = title.form.isupper() or re.fullmatch(r"[A-Z]{2,}s", title.form) is not None  # "MLA", "MLAs"
+        if title.kind == "honorific" and _evidence(title.form, lexicon, False) or acronym and _evidence(
                 title.form, lexicon, True):
             out.append(title.form)
     return out + [c for c in country_names() if _evidence(c, lexicon, True)]
