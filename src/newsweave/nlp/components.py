@@ -2,13 +2,15 @@
 
 ``newsweave_paragraphs``  a sentence starts after every paragraph break (a subhead without a
                           full stop is not glued to the next paragraph).
-``newsweave_entities``    after the model's NER: the knowledge-base entity ruler (case- and
-                          diacritic-insensitive names, case-sensitive acronyms), then repair of
-                          the model's spans (titles stripped from names, names completed over
-                          adjacent proper nouns, places known to the gazetteer typed PLACE,
-                          unknown "... Party"/"... Dal" organisations typed PARTY, words the
-                          model took for names dropped), then abbreviations defined in the
-                          text ("Praja Ekta Dal (PED)") found again wherever they recur.
+``newsweave_entities``    after the model's NER, entity spans and types decided by evidence:
+                          the knowledge-base ruler (forms that can name something outside their
+                          pack's world link only in a document of that world), the model's spans
+                          cut and split where a name cannot go on (brackets, dashes, titles and
+                          offices inside them, a place at a person's name's head), names the model
+                          missed found by their context, every mention's votes for a type
+                          (:mod:`.evidence`) and one type per name in the document; then unknown
+                          "... Party"/"... Dal" parties and abbreviations defined in the text
+                          ("Praja Ekta Dal (PED)") found wherever they recur.
 
 Labels on ``doc.ents`` afterwards: PERSON, PARTY, ORG, PLACE, MEDIA for what newsweave links,
 the model's other labels (DATE, CARDINAL, ...) as they were. A knowledge-base match carries the
@@ -26,16 +28,15 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ..link.kb import KB, Entry, kb_from_env
-from ..resources import stopwords
 from ..link.names import fold, near_name
+from ..resources import stopwords
 from .evidence import KB_VOTE, MIN_VOTES, Evidence, Name, decide, name_token
 from .model import doc_text
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 LINKED = {"PERSON", "PARTY", "ORG", "PLACE", "MEDIA"}
 NAME_LABELS = {"PERSON", "ORG", "PARTY"}
-NAMEABLE = {"WORK_OF_ART", "LAW", "PRODUCT", "EVENT", "NORP", "FAC"}  # labels evidence may turn into a name
-CONNECTORS = {"of", "the", "and", "for", "&", "-"}
+NAMEABLE = {"WORK_OF_ART", "LAW", "PRODUCT", "EVENT", "NORP"}  # labels evidence may turn into a name
 STOPWORDS = stopwords()
 _ONE_WORD = re.compile(r"[^\W\d_]+")  # a form of letters only is one token
 _ROMAN = re.compile(r"(?:I{1,3}|IV|V|VI{0,3}|IX|X)(?:-[A-Z]+)?")
