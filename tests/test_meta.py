@@ -171,3 +171,90 @@ def test_meta_known_outlet_credited_on_date_line_is_byline_and_outlet_evidence(p
     a = process(f"Some Headline About The Party\n\nPTI | Updated: Mar 14, 2026 22:05 IST\n\n{BODY}")
     assert a.byline == "PTI" and a.outlet == "Press Trust of India"
     assert a.updated == "2026-03-14T22:05:00+05:30"
+
+
+# -- round 2 -------------------------------------------------------------------------------------
+
+def record(process, **row):
+    return process(json.dumps(row), fmt="record", source="d.jsonl#1")
+
+
+def test_meta_dotted_two_figure_year_date_line(process):
+    a = process(f"Party Leader Resigns Over Differences\n\nOur Special Correspondent\n\nPublished 24.08.15, 12:00 AM\n\n{BODY}")
+    assert a.published == "2015-08-24T00:00:00+05:30" and a.byline == "Our Special Correspondent"
+
+
+def test_meta_crawl_date_label_on_an_older_article(process):
+    a = process(f"date 2024-05-01 Party Leader Resigns Over Differences\n\nPublished 24.08.15, 12:00 AM\n\n{BODY}")
+    assert a.published.startswith("2015-08-24")
+    assert any("date label" in w for w in a.warnings)
+    same = process(f"date 2015-08-25 Party Leader Resigns Over Differences\n\nPublished 24.08.15, 12:00 AM\n\n{BODY}")
+    assert same.published == "2015-08-25"  # a day's lag: the label stands
+
+
+@pytest.mark.parametrize("head, byline", [
+    ("By Valley Correspondent, Valley Times, Riverton", "Valley Correspondent"),
+    ("Asha Verma\nPolitical Correspondent", "Asha Verma"),
+    ("Asha Verma, Political Editor", "Asha Verma"),
+    ("Asha Verma - Political Reporter", "Asha Verma"),
+    ("Asha Verma @ashaverma", "Asha Verma"),
+    ("Story by Asha Verma", "Asha Verma"),
+    ("By Asha Verma and Tom Roe, Riverton", "Asha Verma and Tom Roe"),
+])
+def test_meta_byline_shapes(process, head, byline):
+    a = process(f"Party Leader Resigns Over Differences\n\n{head}\n\n{BODY}")
+    assert a.byline == byline
+    assert a.text.startswith("The state unit chief")
+
+
+def test_meta_byline_credit_before_place_and_date(process):
+    a = process(f"Party Leader Resigns Over Differences\n\nBy Valley News Service | Riverton | Published: 24th August 2015 "
+                f"12:00 AM\n\n{BODY}")
+    assert a.byline == "Valley News Service" and a.dateline == "Riverton" and a.published.startswith("2015-08-24")
+
+
+@pytest.mark.parametrize("opening, place", [
+    ("Riverton:\n", "Riverton"),
+    ("RIVERTON, AUG. 23 ", "Riverton"),
+    ("Riverton/Lakeside: ", "Riverton/Lakeside"),
+])
+def test_meta_dateline_round2_shapes(process, opening, place):
+    a = process(f"Some Headline About The Party\n\n{opening}{BODY}")
+    assert a.dateline == place
+    assert a.text.startswith("The state unit chief")
+
+
+def test_meta_agency_credit_under_the_last_paragraph(process):
+    a = process(f"Some Headline About The Party\n\nRiverton: {BODY}\n\n(IANS)")
+    assert a.byline == "IANS"
+
+
+def test_meta_outlet_of_an_unknown_host(process):
+    # the page names itself
+    a = record(process, id="1", url="https://www.rivertonstar.example/a/1",
+               text=f"{BODY}\n\nIt was the third resignation this year.\n\nMore from the Riverton Star")
+    assert a.outlet == "Riverton Star" and a.outlet_evidence.startswith("site name")
+    # else the host's name in words
+    b = record(process, id="2", url="https://thevalleypost.example/a/2", text=BODY)
+    assert b.outlet == "The Valley Post"
+    c = record(process, id="3", url="https://www.kalingatv.com/a/3", text=BODY)
+    assert c.outlet == "Kalinga TV"  # in the outlet table
+
+
+def test_meta_site_name_beats_an_outlet_the_article_cites(process):
+    a = record(process, id="1", url="https://thevalleypost.example/a/1",
+               text=f"{BODY}\n\nSpeaking to LBC, she said the party would decide within a week what to do next.")
+    assert a.outlet == "The Valley Post"
+
+
+def test_meta_unzoned_time_in_the_outlets_country(process):
+    uk = record(process, id="1", url="https://www.lbc.co.uk/a", text=f"Some Headline About The Party\n\n3 September 2019, 23:55\n\n{BODY}")
+    assert uk.published == "2019-09-03T23:55:00+01:00"  # British Summer Time
+    winter = record(process, id="2", url="https://www.lbc.co.uk/b", text=f"Some Headline About The Party\n\n3 January 2019, 23:55\n\n{BODY}")
+    assert winter.published == "2019-01-03T23:55:00+00:00"
+    india = record(process, id="3", url="https://www.thehindu.com/c", text=f"Some Headline About The Party\n\n3 January 2019, 23:55\n\n{BODY}")
+    assert india.published == "2019-01-03T23:55:00+05:30"
+    unknown_uk = record(process, id="4", url="https://www.valleyherald.co.uk/d", text=f"Some Headline About The Party\n\n3 September 2019, 23:55\n\n{BODY}")
+    assert unknown_uk.published == "2019-09-03T23:55:00+01:00"  # the host's .uk
+    stated = record(process, id="5", url="https://www.lbc.co.uk/e", published="2019-09-03 23:55", text=BODY)
+    assert stated.published == "2019-09-03T23:55:00+01:00"

@@ -20,13 +20,13 @@ from urllib.parse import urlparse
 from ..article import Article, Line, Removal
 from ..resources import Furniture, OutletTable, outlet_form
 from .clean import DATE_IN_LINE, byline_name, caseless, name_like, read_date_line, stated_title_is_time
-from .dates import reads_as_time, to_iso
+from .dates import localize, reads_as_time, to_iso, zone_of
 
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|SEPT|OCT|NOV|DEC)(?:[a-z]*|[A-Z]*)\.?"
 _PW = r"[A-Z][A-Za-z.'’-]*[A-Za-z]"
 _ORD = r"(?:st|nd|rd|th)?"
 _DATELINE = (
-    rf"^(?P<place>{_PW}(?:[ -]{_PW}){{0,3}})"
+    rf"^(?P<place>{_PW}(?:[ -]{_PW}){{0,3}}(?:/{_PW}(?:[ -]{_PW}){{0,2}})?)"  # "Riverton", "Riverton/Lakeside"
     rf"(?:\s*\((?P<state>{_PW}(?: {_PW}){{0,2}})\))?"  # "Mumbai (Maharashtra)"
     rf"(?:\s*\[(?P<country>{_PW}(?: {_PW}){{0,2}})\])?"  # "[India]"
     rf"(?:\s*(?P<comma>,)\s*(?P<region>{_PW}(?: {_PW}){{0,2}}))?"
@@ -98,6 +98,8 @@ def metadata(article: Article, table: OutletTable, rules: Furniture) -> Article:
     by_host = table.by_host(host)
     if by_host:
         candidates.append((by_host.name, f"web host {host}"))
+    elif host and (site := site_name(host, article, rules)):
+        candidates.append((site, f"site name of the web host {host}"))
     masthead = next((ln.text.strip() for ln in lines if ln.reason == "masthead"), None)
     credits, places = _read_dates(article, lines, rules)
     if masthead and outlet_form(masthead) in {outlet_form(c) for c in credits} | _self_mentions(article):
@@ -120,14 +122,142 @@ def metadata(article: Article, table: OutletTable, rules: Furniture) -> Article:
     candidates = [(c, ev) for c, ev in candidates if not reads_as_time(c)]
     if candidates:
         name, evidence = candidates[0]
-        known = table.lookup(name)
+        known = table.lookup(name) if not evidence.startswith("site name") else None
         article.outlet = known.name if known else name
         article.outlet_evidence = evidence
         # the same outlet under another name on the same page ("Samachar Wire Service" / "| SWS")
         also = [c for c, ev in candidates[1:] if ev == "headline suffix" and outlet_form(c) != outlet_form(name)]
         if also:
             article.meta["outlet_also_written"] = also
+    zone = zone_of(_country(article, table, host))
+    article.published, article.updated = localize(article.published, zone), localize(article.updated, zone)
     return article
+
+
+def _country(article: Article, table: OutletTable, host: str | None) -> str | None:
+    """The outlet's country: the outlet table's, else the web host's country-code domain."""
+    known = table.lookup(article.outlet)
+    if known and known.country:
+        return known.country
+    tld = host.rsplit(".", 1)[-1].lower() if host and "." in host else ""
+    return {"uk": "GB"}.get(tld, tld.upper()) if len(tld) == 2 else None
+
+
+_TWO_LEVEL = re.compile(r"\.(?:co|com|org|net|ac|gov|nic|ltd|plc|me|news)\.[a-z]{2}$")
+_NAME_TOKEN = re.compile(r"[A-Za-z0-9][\w’'.&-]*")
+
+
+def site_label(host: str, rules: Furniture) -> str | None:
+    """The part of a web host that names its site: ``www.riverton-star.co.uk`` -> ``riverton-star``;
+    on a blog platform (``furniture.toml`` [words] site_platforms) the blog's own name."""
+    host = host.lower().strip(".").split(":")[0]
+    if re.fullmatch(r"[\d.]+|\[?[0-9a-f:]+\]?", host):
+        return None  # an IP address names no site
+    parts = host.split(".")
+    n = 3 if _TWO_LEVEL.search(host) else 2
+    if len(parts) < n:
+        return None
+    domain = ".".join(parts[-n:])
+    if domain in rules.word_list("site_platforms") and len(parts) > n:
+        return parts[-n - 1]
+    return parts[-n]
+
+
+def site_name(host: str, article: Article, rules: Furniture) -> str | None:
+    """The name of a site the outlet tables do not know, from its web host: as the page writes it
+    when it names itself ("More from the Riverton Star" on riverton-star.co.uk, "the RivertonLive
+    newsletter"), else the host's name split into words (``rivertonstar`` -> "Riverton Star",
+    ``thevalleypost`` -> "The Valley Post", ``kalingatv`` -> "Kalinga TV"): words of the page and the
+    words outlets' names are made of (``furniture.toml`` [words] site_words), a site suffix
+    (site_suffixes: "online", "net") dropped."""
+    label = site_label(host, rules)
+    if not label or not re.search(r"[a-z]", label):
+        return None
+    suffixes = rules.word_list("site_suffixes")
+    key = re.sub(r"[^a-z0-9]", "", label)
+    keys = {key} | {key[: -len(x)] for x in suffixes if key.endswith(x) and len(key) > len(x) + 2}
+    found = _self_named(article, keys)
+    if found:
+        return found
+    words = _split_label(label, article, rules)
+    if words and words[-1].lower() in suffixes and len(words) > 1:
+        words = words[:-1]
+    acronyms = rules.word_list("site_acronyms")
+    out = []
+    for i, w in enumerate(words):
+        if w in acronyms:
+            out.append(w.upper())
+        elif i and w in ("and", "of", "the", "for", "on", "in"):
+            out.append(w)
+        else:
+            out.append(w[:1].upper() + w[1:])
+    return " ".join(out) or None
+
+
+def _self_named(article: Article, keys: set[str]) -> str | None:
+    """A run of capitalised words anywhere on the page (furniture included) whose letters are the
+    host's name ("Riverton Star" for ``rivertonstar``)."""
+    for ln in article.lines:
+        tokens = _NAME_TOKEN.findall(ln.text)
+        for i, t in enumerate(tokens):
+            if not t[:1].isupper():
+                continue
+            run = ""
+            for j in range(i, min(i + 6, len(tokens))):
+                tok = tokens[j]
+                if j > i and not (tok[:1].isupper() or tok.lower() in ("and", "&", "of", "the")):
+                    break
+                run += re.sub(r"[^a-z0-9]", "", tok.lower().replace("&", "and"))
+                if run in keys and not tok.lower() in ("and", "&", "of", "the"):
+                    name = " ".join(tokens[i : j + 1]).strip(".’'")
+                    return re.sub(r"^(?:the|The)\s+", "The ", name)
+                if len(run) > max(len(k) for k in keys):
+                    break
+    return None
+
+
+def _split_label(label: str, article: Article, rules: Furniture) -> list[str]:
+    """A host's name in words: its hyphens, then the fewest words of the page, of outlets' names
+    and function words, with at most one word that neither knows (three letters or more)."""
+    vocab = {w.lower() for ln in article.lines for w in re.findall(r"[A-Za-z]+", ln.text)}
+    vocab |= rules.word_list("site_words") | rules.word_list("site_acronyms") | {"the", "and", "of", "for", "on", "in"}
+    out: list[str] = []
+    for piece in label.split("-"):
+        letters = re.fullmatch(r"([a-z]+)(\d*)", piece)
+        if not letters:
+            out.append(piece)
+            continue
+        word, digits = letters.groups()
+        best = _segment(word, vocab)
+        if best is None:
+            out.append(piece)
+        else:
+            best[-1] += digits
+            out += best
+    return out
+
+
+def _segment(word: str, vocab: set[str]) -> list[str] | None:
+    n = len(word)
+    # best[i] = (cost, unknown pieces, pieces) for word[:i]
+    best: list[tuple[float, int, list[str]] | None] = [None] * (n + 1)
+    best[0] = (0.0, 0, [])
+    for i in range(n):
+        if best[i] is None:
+            continue
+        cost, unknown, pieces = best[i]
+        for j in range(i + 1, n + 1):
+            piece = word[i:j]
+            known = piece in vocab and (len(piece) > 1 or piece in ("a",))
+            if not known and (len(piece) < 4 or unknown):
+                continue
+            c = cost + (1.0 if known else 1.0 + 0.6 * len(piece))  # an unknown piece costs by its length
+            cand = (c, unknown + (not known), pieces + [piece])
+            if best[j] is None or c < best[j][0]:
+                best[j] = cand
+    if best[n] is None or (best[n][1] and len(best[n][2]) == 1):
+        return None if best[n] is None else [word]
+    return best[n][2]
 
 
 def _self_mentions(article: Article) -> set[str]:
@@ -145,15 +275,33 @@ def _self_mentions(article: Article) -> set[str]:
 def _read_byline(article: Article, lines: list[Line], table: OutletTable, candidates: list) -> None:
     if not article.byline:
         line = next((ln for ln in lines if ln.label == "byline"), None)
-        article.byline = byline_name(line.text) if line else None
+        article.byline = byline_name(line.text, None, table) if line else None
     if not article.byline:  # a lower-cased credit line in the page head ("pti"): the table knows it
         line = next((ln for ln in lines if ln.reason == "navigation text in the page head" and caseless(ln.text)
                      and len(ln.text.split()) <= 2 and table.lookup(ln.text)), None)
         article.byline = line.text.strip() if line else None
+    if not article.byline and (credit := _end_credit(lines, table)):
+        article.byline = credit  # "(IANS)" under the last paragraph
     if article.byline:
         article.byline = _title_case(article.byline.strip(), keep_acronym=True)
         if table.lookup(article.byline):
             candidates.append((article.byline, "wire credit in the byline"))
+
+
+_END_CREDIT = re.compile(r"^\s*(?:[(\[]\s*(?P<a>[A-Za-z][\w&.-]{1,15})\s*[)\]]|[-–—]+\s*(?P<b>[A-Z][\w&.-]{1,15}))\s*$")
+
+
+def _end_credit(lines: list[Line], table: OutletTable) -> str | None:
+    """A wire agency credited on a line of its own after the last paragraph ("(IANS)", "-- PTI")."""
+    prose = [ln.index for ln in lines if ln.prose and not ln.dropped]
+    if not prose:
+        return None
+    for ln in lines:
+        if ln.index > prose[-1] and (m := _END_CREDIT.match(ln.text)):
+            name = m["a"] or m["b"]
+            if table.lookup(name):
+                return name
+    return None
 
 
 def _read_dates(article: Article, lines: list[Line], rules: Furniture) -> tuple[list[str], list[str]]:
@@ -162,9 +310,13 @@ def _read_dates(article: Article, lines: list[Line], rules: Furniture) -> tuple[
     ("Published - March 14, 2026 03:57 pm IST - Riverton")."""
     credits: list[str] = []
     places: list[str] = []
+    stated = article.published
+    label_date = printed = None  # the scraper's date label; the first date line the page prints
     for ln in lines:
         if ln.label != "dateinfo":
             continue
+        if ln.reason == LABEL_REASON:
+            label_date = label_date or to_iso(ln.text, naive=True)
         dl = read_date_line(ln.text, rules)
         if dl is not None:
             credits += dl.credits
@@ -173,6 +325,8 @@ def _read_dates(article: Article, lines: list[Line], rules: Furniture) -> tuple[
                 article.updated = article.updated or dl.updated
             if dl.published:
                 article.published = article.published or dl.published
+                if ln.reason != LABEL_REASON:
+                    printed = printed or dl.published
             continue
         text = ln.text
         m = DATE_IN_LINE.search(text)
@@ -185,7 +339,7 @@ def _read_dates(article: Article, lines: list[Line], rules: Furniture) -> tuple[
                     and not _LABEL_WORDS.match(credit) and not reads_as_time(credit):
                 credits.append(credit)
             text = text[m.start():]
-        value = to_iso(text)
+        value = to_iso(text, naive=True)
         if value is None:
             article.warnings.append(f"could not read the date line {ln.text!r}")
             continue
@@ -193,10 +347,32 @@ def _read_dates(article: Article, lines: list[Line], rules: Furniture) -> tuple[
             article.updated = article.updated or value
         else:
             article.published = article.published or value
+            if ln.reason != LABEL_REASON:
+                printed = printed or value
+    if not stated and label_date and printed and article.published == label_date and _days(printed, label_date) > CRAWL_LAG_DAYS:
+        # the scraper dated the page when it fetched it; the page's own date line is older
+        article.warnings.append(f"the date label {label_date} is {_days(printed, label_date)} days after the page's "
+                                f"printed date {printed}; the printed date stands")
+        article.published = printed
     if not article.published and article.updated:
         article.published = article.updated
         article.warnings.append("no publication time stated; the last-updated time stands in for it")
     return credits, places
+
+
+#: the reason the cleaner gives a scraper's date label ("date 2026-01-24" before the first line)
+LABEL_REASON = "date label glued to the first line"
+#: how many days a scraper's date label may follow the page's printed date and still be its day
+CRAWL_LAG_DAYS = 2
+
+
+def _days(earlier: str, later: str) -> int:
+    from datetime import date
+
+    try:
+        return (date.fromisoformat(later[:10]) - date.fromisoformat(earlier[:10])).days
+    except ValueError:
+        return 0
 
 
 def _read_dateline(article: Article, rules: Furniture, table: OutletTable, candidates: list) -> None:
@@ -205,12 +381,39 @@ def _read_dateline(article: Article, rules: Furniture, table: OutletTable, candi
     kept = [ln for ln in article.lines if not ln.dropped and ln.prose]
     head = [ln.index for ln in article.lines if ln.label in ("title", "byline", "dateinfo", "breadcrumb")]
     after = [ln for ln in kept if head and ln.index > max(head)]
+    if kept and _dateline_alone(article, kept[0], rules, table, candidates):
+        return
     tried: list[Line] = []
     for line in after[:1] + kept[:1]:
         if all(line is not t for t in tried):
             tried.append(line)
             if _take_dateline(article, line, rules, table, candidates):
                 return
+
+
+def _dateline_alone(article: Article, first: Line, rules: Furniture, table: OutletTable, candidates: list) -> bool:
+    """A dateline printed on a line of its own above the first paragraph ("Riverton:" / "In a
+    setback to ...")."""
+    at = next((i for i, ln in enumerate(article.lines) if ln is first), 0)
+    if at == 0:
+        return False
+    line = article.lines[at - 1]
+    if not (line.label == "body" or line.reason == "navigation text in the page head"):
+        return False
+    text = line.text.strip()
+    if not re.search(r"[:—–-]$|\)$", text) or len(text.split()) > 8:
+        return False
+    probe = Line(f"{text} X", line.index)
+    saved = (article.dateline, article.byline, len(candidates), len(article.removed))
+    if not _take_dateline(article, probe, rules, table, candidates) or probe.kept != "X":
+        article.dateline, article.byline = saved[:2]
+        del candidates[saved[2]:]
+        del article.removed[saved[3]:]
+        return False
+    line.label, line.reason = "dateinfo", "dateline"
+    article.removed = [r for r in article.removed[: saved[3]] if not (r.line == line.index and r.text == line.text)]
+    article.removed.append(Removal(text, "dateline", line.index))
+    return True
 
 
 def _take_dateline(article: Article, line: Line, rules: Furniture, table: OutletTable, candidates: list) -> bool:
