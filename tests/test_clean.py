@@ -447,3 +447,21 @@ def test_clean_date_label_without_a_date_and_link_note(process):
     a = process(f"Councillors Expelled From Party\n\nValley NewsPublished:\n\n{P1} The report (opens in new tab) "
                 f"said so.\n\n{P2}")
     assert "Published" not in a.text and "opens in new tab" not in a.text
+
+
+def test_clean_also_read_list_in_the_page_head(process):
+    a = process(f"date 2019-03-05 -\nALSO READ\nValley council leader quits after vote\nRiverton mayor joins rival party\n-\n{P1}\n\n{P2}")
+    assert "Valley council leader" not in a.text and "Riverton mayor" not in a.text
+    assert a.text.startswith(P1)
+
+
+def test_clean_headline_printed_again_in_the_body(process):
+    a = process(f"Councillors Expelled From Party In Riverton\n\n{P1}\n\nCouncillors Expelled From Party In Riverton\n\n{P2}")
+    assert a.title == "Councillors Expelled From Party In Riverton"
+    assert "Councillors Expelled" not in a.text
+
+
+def test_clean_read_time_and_relative_stamp_with_counts(process):
+    a = process(f"Councillors Expelled From Party\n\n7 hours ago 2\n\n{P1}\n\n  • 2 min read\n\n{P2}\n\nStay informed on all "
+                "the latest news, real-time breaking news updates, and follow all the important headlines on Valley News.")
+    assert "hours ago" not in a.text and "min read" not in a.text and "Stay informed" not in a.text

@@ -258,3 +258,30 @@ def test_meta_unzoned_time_in_the_outlets_country(process):
     assert unknown_uk.published == "2019-09-03T23:55:00+01:00"  # the host's .uk
     stated = record(process, id="5", url="https://www.lbc.co.uk/e", published="2019-09-03 23:55", text=BODY)
     assert stated.published == "2019-09-03T23:55:00+01:00"
+
+
+def test_meta_host_of_a_redirect_link(process):
+    a = record(process, id="1", text=BODY,
+               url="http://click.tracker.example/r?url=___http://feed.example/?a=1&destinationurl=http://www.kalingatv.com/a/1")
+    assert a.outlet == "Kalinga TV"
+
+
+def test_meta_syndication_credit_and_desk_initials(process):
+    a = process(f"date 2024-03-02 (MENAFN- IANS) Riverton, March 2 (IANS) {BODY}")
+    assert a.dateline == "Riverton" and a.byline == "IANS" and a.text.startswith("The state unit chief")
+    b = process(f"Some Headline About The Party\n\n{BODY}\n\n--IANS\nabc/de/fg")
+    assert b.byline == "IANS" and "abc/de/fg" not in b.text
+
+
+def test_meta_byline_with_a_role_in_words_at_the_page_top(process):
+    a = process(f"Asha Verma, local democracy reporter\n\n{BODY}")
+    assert a.byline == "Asha Verma" and a.title is None
+
+
+def test_meta_dateline_under_a_standfirst(process):
+    a = process(f"Some Headline About The Party\n\nTwo councillors quit the party on Friday.\n\nRiverton: {BODY}")
+    assert a.dateline == "Riverton"
+    speaker = process(f"Some Headline About The Party\n\nTwo councillors quit the party on Friday.\n\nPresident Obama: {BODY}")
+    assert speaker.dateline is None
+    quote = process(f"Some Headline About The Party\n\nTwo councillors quit the party on Friday.\n\nVerma: I will stay in the party, she said.")
+    assert quote.dateline is None

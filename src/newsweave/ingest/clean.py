@@ -650,13 +650,15 @@ def _by_position(article: Article, title: str | None, rules: Furniture) -> None:
 
 _BULLET = re.compile(r"^\s*(?:[-–•*·▪►»]|\d{1,2}[.)])\s+")
 _KICKER = re.compile(r"^[A-Z][A-Z’' &-]{2,24}:\s+\S")
+_KICKER_CASELESS = re.compile(r"^[a-z][a-z’' &-]{2,24}:\s+\S")
 
 
 def link_line(text: str) -> bool:
     """A line that reads as a link to another article: a headline's shape, or a capitalised
     kicker and a few words ("POLLS: 'Intense battle' for every vote"), a list bullet allowed."""
     text = _BULLET.sub("", text)
-    if _KICKER.match(text) and len(_WORD.findall(text)) <= 15 and not text.rstrip().endswith("."):
+    kicker = _KICKER_CASELESS if caseless(text) else _KICKER
+    if kicker.match(text) and len(_WORD.findall(text)) <= 15 and not text.rstrip().endswith("."):
         return True
     return headline_shape(text)
 
@@ -702,7 +704,7 @@ def _head(article: Article, title: str | None, head: list[Line], rules: Furnitur
             ln.label, ln.reason = "furniture", "the writer's role"
         elif ln.index != page_top and name_like(text, 5) and {w.lower() for w in text.split()} & rules.word_list("desk_words"):
             ln.label, ln.reason = "byline", "desk credit"
-        elif ln.index != page_top and unlabelled_byline(text, rules):
+        elif unlabelled_byline(text, rules) and (ln.index != page_top or _role_words(text, rules)):
             ln.label, ln.reason = "byline", "byline (a name and the writer's role, outlet or handle)"
         else:
             rest.append(ln)
@@ -745,6 +747,18 @@ def known_title_of(ln: Line, known_title: str | None) -> bool:
     return bool(known_title) and _norm(ln.content) == known_title
 
 
+def role_phrase(text: str, roles: frozenset[str]) -> bool:
+    """A writer's role in words of its own ("local democracy reporter"): a few words ending in a role."""
+    words = text.lower().split()
+    return 1 <= len(words) <= 4 and words[-1] in roles and not text.rstrip().endswith(TERMINAL)
+
+
+def _role_words(text: str, rules: Furniture) -> bool:
+    pieces = [p.strip() for p in re.split(r"\s*,\s*|\s[–—|-]\s", text) if p.strip()]
+    roles = rules.word_list("byline_roles")
+    return len(pieces) >= 2 and all(role_only(p, roles) or role_phrase(p, roles) for p in pieces[1:])
+
+
 def unlabelled_byline(text: str, rules: Furniture) -> bool:
     """A head line that names its writer without "By": the name and the writer's role ("Asha
     Verma, Political Editor", "Asha Verma - Political Reporter"), the outlet the table knows and a
@@ -761,7 +775,7 @@ def unlabelled_byline(text: str, rules: Furniture) -> bool:
         return False
     if {w.lower() for w in pieces[0].split()} & roles:
         return False
-    if all(role_only(p, roles) for p in pieces[1:]):
+    if all(role_only(p, roles) or role_phrase(p, roles) for p in pieces[1:]):
         return True
     table = load_outlets()
     return bool(table.lookup(pieces[1])) and all(name_like(p, 4) for p in pieces[2:])
@@ -770,7 +784,7 @@ def unlabelled_byline(text: str, rules: Furniture) -> bool:
 def _dedupe(article: Article) -> None:
     """A line printed twice is kept once; a short line printed twice in a row (a picture's alt
     text and its caption, "Jane Roe" / "Jane Roe") is neither."""
-    seen: set[str] = set()
+    seen: set[str] = {_norm(ln.content) for ln in article.lines if ln.label == "title"}  # the headline printed again
     last: Line | None = None
     for ln in article.lines:
         if ln.dropped:

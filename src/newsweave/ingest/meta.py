@@ -94,7 +94,7 @@ def metadata(article: Article, table: OutletTable, rules: Furniture) -> Article:
         article.title, suffix = split_title(article.title, table)
         if suffix:
             candidates.append((suffix, "headline suffix"))
-    host = urlparse(article.url).hostname if article.url else article.meta.get("hostname")
+    host = page_host(article.url) if article.url else article.meta.get("hostname")
     by_host = table.by_host(host)
     if by_host:
         candidates.append((by_host.name, f"web host {host}"))
@@ -141,6 +141,20 @@ def _country(article: Article, table: OutletTable, host: str | None) -> str | No
         return known.country
     tld = host.rsplit(".", 1)[-1].lower() if host and "." in host else ""
     return {"uk": "GB"}.get(tld, tld.upper()) if len(tld) == 2 else None
+
+
+#: the short words a site's name joins its words with ("itsinthe" -> "its in the")
+_CONNECTORS = frozenset("the and of for on in its it is at to my our your by".split())
+_INNER_URL = re.compile(r"https?://([^/?&#\s]+)", re.I)
+
+
+def page_host(url: str) -> str | None:
+    """The web host of the page a URL leads to: a tracking or redirect link names it in its query
+    (``click?url=...&destinationurl=http://riverton-times.example/a``), the last one counting."""
+    host = urlparse(url).hostname
+    query = url.split("?", 1)[1] if "?" in url else ""
+    inner = _INNER_URL.findall(query)
+    return inner[-1].lower() if inner else host
 
 
 _TWO_LEVEL = re.compile(r"\.(?:co|com|org|net|ac|gov|nic|ltd|plc|me|news)\.[a-z]{2}$")
@@ -209,7 +223,7 @@ def _self_named(article: Article, keys: set[str]) -> str | None:
                     break
                 run += re.sub(r"[^a-z0-9]", "", tok.lower().replace("&", "and"))
                 if run in keys and not tok.lower() in ("and", "&", "of", "the"):
-                    name = " ".join(tokens[i : j + 1]).strip(".’'")
+                    name = " ".join(tokens[i : j + 1]).strip(".’'-")
                     return re.sub(r"^(?:the|The)\s+", "The ", name)
                 if len(run) > max(len(k) for k in keys):
                     break
@@ -220,7 +234,7 @@ def _split_label(label: str, article: Article, rules: Furniture) -> list[str]:
     """A host's name in words: its hyphens, then the fewest words of the page, of outlets' names
     and function words, with at most one word that neither knows (three letters or more)."""
     vocab = {w.lower() for ln in article.lines for w in re.findall(r"[A-Za-z]+", ln.text)}
-    vocab |= rules.word_list("site_words") | rules.word_list("site_acronyms") | {"the", "and", "of", "for", "on", "in"}
+    vocab |= rules.word_list("site_words") | rules.word_list("site_acronyms") | _CONNECTORS
     out: list[str] = []
     for piece in label.split("-"):
         letters = re.fullmatch(r"([a-z]+)(\d*)", piece)
@@ -288,7 +302,8 @@ def _read_byline(article: Article, lines: list[Line], table: OutletTable, candid
             candidates.append((article.byline, "wire credit in the byline"))
 
 
-_END_CREDIT = re.compile(r"^\s*(?:[(\[]\s*(?P<a>[A-Za-z][\w&.-]{1,15})\s*[)\]]|[-–—]+\s*(?P<b>[A-Z][\w&.-]{1,15}))\s*$")
+_END_CREDIT = re.compile(r"^\s*(?:[(\[]\s*(?P<a>[A-Za-z][\w&.-]{1,15})\s*[)\]]|[-–—]+\s*(?P<b>[A-Za-z][\w&.-]{1,15}))"
+                         r"(?:\s+[a-z]{2,4}(?:\s*/\s*[a-z]{2,4})+)?\s*$")  # "--IANS and/in/bg": the desk's initials after it
 
 
 def _end_credit(lines: list[Line], table: OutletTable) -> str | None:
@@ -389,6 +404,28 @@ def _read_dateline(article: Article, rules: Furniture, table: OutletTable, candi
             tried.append(line)
             if _take_dateline(article, line, rules, table, candidates):
                 return
+    # under a standfirst: the first paragraph a short one and the dateline opening the second
+    # ("Two MPs joined the party." / "Riverton: Ahead of the polls, ...")
+    lead = (after or kept)[:2]
+    if len(lead) == 2 and len(lead[0].content.split()) <= STANDFIRST_MAX_WORDS:
+        m = DATELINE.match(lead[1].content)
+        if m and m["sep"] == ":" and len(m["place"].split()) <= 2 and not _speaker(m["place"], lead[1].content[m.end():]):
+            _take_dateline(article, lead[1], rules, table, candidates)
+
+
+_TITLE_WORDS = frozenset("president prime minister mr mrs ms dr sir lord lady dame chief senator sen rep governor gov "
+                         "secretary speaker leader mp mla mep mayor judge general gen".split())
+
+
+def _speaker(name: str, rest: str) -> bool:
+    """"President Obama: We will ...": a speaker's name and words, no dateline."""
+    if {w.lower().strip(".") for w in name.split()} & _TITLE_WORDS:
+        return True
+    return bool(re.match(r"\s*[“\"‘']", rest) or re.search(r"\b(I|I'm|I’m|we|We|my|My|our|Our)\b", " ".join(rest.split()[:6])))
+
+
+#: the longest first paragraph (in words) read as a standfirst above the dateline's paragraph
+STANDFIRST_MAX_WORDS = 35
 
 
 def _dateline_alone(article: Article, first: Line, rules: Furniture, table: OutletTable, candidates: list) -> bool:
@@ -403,9 +440,10 @@ def _dateline_alone(article: Article, first: Line, rules: Furniture, table: Outl
     text = line.text.strip()
     if not re.search(r"[:—–-]$|\)$", text) or len(text.split()) > 8:
         return False
-    probe = Line(f"{text} X", line.index)
+    rest = "x" if caseless(text) else "X"  # a stand-in for the paragraph the dateline opens
+    probe = Line(f"{text} {rest}", line.index)
     saved = (article.dateline, article.byline, len(candidates), len(article.removed))
-    if not _take_dateline(article, probe, rules, table, candidates) or probe.kept != "X":
+    if not _take_dateline(article, probe, rules, table, candidates) or probe.kept != rest:
         article.dateline, article.byline = saved[:2]
         del candidates[saved[2]:]
         del article.removed[saved[3]:]
@@ -431,6 +469,8 @@ def _take_dateline(article: Article, line: Line, rules: Furniture, table: Outlet
     first_word = re.split(r"[ -]", place)[0].lower()
     if first_word in rules.not_places:
         return False
+    if sep == ":" and not (m["date"] or agency) and _speaker(place, line.content[m.end():]):
+        return False  # "President Obama: We will ...", "Verma: I will stay"
     if sep is None:
         if not (agency or (m["date"] and (m["comma"] or m["comma2"]))):
             return False
