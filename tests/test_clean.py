@@ -465,3 +465,15 @@ def test_clean_read_time_and_relative_stamp_with_counts(process):
     a = process(f"Councillors Expelled From Party\n\n7 hours ago 2\n\n{P1}\n\n  • 2 min read\n\n{P2}\n\nStay informed on all "
                 "the latest news, real-time breaking news updates, and follow all the important headlines on Valley News.")
     assert "hours ago" not in a.text and "min read" not in a.text and "Stay informed" not in a.text
+
+
+def test_clean_related_headlines_between_paragraphs(process):
+    a = process(f"Councillors Expelled From Party\n\n{P1}\n\nValley Council Leader Quits After Budget Vote\n\n"
+                f"Riverton Mayor Joins Rival Party Ahead Of Polls\n\n{P2}\n\nGot a story? Get in touch at news@valley.example")
+    assert "Valley Council Leader" not in a.text and "Riverton Mayor" not in a.text and "Got a story" not in a.text
+    assert P1 in a.text and P2 in a.text
+
+
+def test_clean_photo_credit_line(process):
+    a = process(f"Councillors Expelled From Party\n\n{P1}\n\nCredit: Getty Images\n\n{P2}")
+    assert "Getty" not in a.text

@@ -285,3 +285,12 @@ def test_meta_dateline_under_a_standfirst(process):
     assert speaker.dateline is None
     quote = process(f"Some Headline About The Party\n\nTwo councillors quit the party on Friday.\n\nVerma: I will stay in the party, she said.")
     assert quote.dateline is None
+
+
+def test_meta_crawl_date_line_and_uk_clock(process):
+    a = process(f"Some Headline About The Party\n\nRetrieved on 2024-05-01\n\nPublished 24.08.15\n\n{BODY}")
+    assert a.published == "2015-08-24"
+    b = process(f"date 2024-05-01\n\nSome Headline About The Party\n\nPublished 24.08.15, 12:00 AM\n\n{BODY}")
+    assert b.published.startswith("2015-08-24")
+    c = process(f"Some Headline About The Party\n\nTuesday 19 July 2022 10:34, UK\n\n{BODY}")
+    assert c.published == "2022-07-19T10:34:00+01:00"

@@ -321,7 +321,8 @@ def _match_line(rules: Furniture, ln: Line, f: Features, below: bool):
             if rule.label == "byline" and (not byline_name(ln.text, rules)
                                            or (_might_be_date_line(ln.text) and read_date_line(ln.text, rules))):
                 continue  # no name; or a date line that credits its writer ("By X | Riverton | Published: ...")
-            if rule.label == "dateinfo" and read_date_line(ln.text, rules) is None:
+            if rule.label == "dateinfo" and read_date_line(ln.text, rules) is None \
+                    and not (rule.reason == "crawl date" and to_iso(re.sub(r"^\D*", "", ln.text))):
                 continue
             return rule
     return None

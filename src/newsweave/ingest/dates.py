@@ -121,7 +121,7 @@ def to_iso(text: str | None, naive: bool = False) -> str | None:
             if inner:
                 tz = _offset(abbreviation_zones().get(inner.group(1)) or abbrs[inner.group(1)])
                 s = f"{s[: inner.start(1)]} {s[inner.end(1):]}".strip()
-    has_time = bool(_TIME.search(s))
+    has_time = bool(_TIME.search(_NUMERIC.sub(" ", s)))  # "24.08.15" is a date, not the time 24:08
     s = _numeric_date(s)
     dt = dateparser.parse(
         s,

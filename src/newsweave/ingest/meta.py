@@ -330,8 +330,9 @@ def _read_dates(article: Article, lines: list[Line], rules: Furniture) -> tuple[
     for ln in lines:
         if ln.label != "dateinfo":
             continue
-        if ln.reason == LABEL_REASON:
-            label_date = label_date or to_iso(ln.text, naive=True)
+        label = ln.reason in (LABEL_REASON, "crawl date") or _SCRAPER_LABEL.match(ln.text)
+        if label:
+            label_date = label_date or to_iso(re.sub(r"^\D*", "", ln.text), naive=True)
         dl = read_date_line(ln.text, rules)
         if dl is not None:
             credits += dl.credits
@@ -340,7 +341,7 @@ def _read_dates(article: Article, lines: list[Line], rules: Furniture) -> tuple[
                 article.updated = article.updated or dl.updated
             if dl.published:
                 article.published = article.published or dl.published
-                if ln.reason != LABEL_REASON:
+                if not label:
                     printed = printed or dl.published
             continue
         text = ln.text
@@ -362,7 +363,7 @@ def _read_dates(article: Article, lines: list[Line], rules: Furniture) -> tuple[
             article.updated = article.updated or value
         else:
             article.published = article.published or value
-            if ln.reason != LABEL_REASON:
+            if not label:
                 printed = printed or value
     if not stated and label_date and printed and article.published == label_date and _days(printed, label_date) > CRAWL_LAG_DAYS:
         # the scraper dated the page when it fetched it; the page's own date line is older
@@ -377,6 +378,8 @@ def _read_dates(article: Article, lines: list[Line], rules: Furniture) -> tuple[
 
 #: the reason the cleaner gives a scraper's date label ("date 2026-01-24" before the first line)
 LABEL_REASON = "date label glued to the first line"
+#: a scraper's date label on a line of its own ("date 2026-01-24")
+_SCRAPER_LABEL = re.compile(r"^\s*date\s*[:\-]?\s*\d{4}-\d{2}-\d{2}\s*$", re.I)
 #: how many days a scraper's date label may follow the page's printed date and still be its day
 CRAWL_LAG_DAYS = 2
 
