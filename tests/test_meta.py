@@ -294,3 +294,17 @@ def test_meta_crawl_date_line_and_uk_clock(process):
     assert b.published.startswith("2015-08-24")
     c = process(f"Some Headline About The Party\n\nTuesday 19 July 2022 10:34, UK\n\n{BODY}")
     assert c.published == "2022-07-19T10:34:00+01:00"
+
+
+def test_meta_site_date_widget_above_the_headline(process):
+    a = process(f"December 17, 2025 02:45 pm (IST)\n\nFollow us:\n\nSome Headline About The Party: Leader Quits\n\n"
+                f"| @valleyblooms | Dec 19, 2020, at 05:20 am\n\nRiverton/VNS: {BODY}")
+    assert a.published.startswith("2020-12-19") and a.byline is None
+    assert a.dateline == "Riverton"
+
+
+def test_meta_wire_before_its_date_and_hashtag_dateline(process):
+    a = process(f"Some Headline About The Party\n\nThe leader had quit the cabinet last month.\n\nPTI 17 December 2020\n\n{BODY}")
+    assert a.byline == "PTI" and a.published == "2020-12-17"
+    b = process(f"#Riverton: {BODY}")
+    assert b.dateline == "Riverton"

@@ -267,6 +267,8 @@ def read_date_line(text: str, rules: Furniture) -> DateLine | None:
         if value:
             found = True
             last_date = last_date or _DATE_PART.sub("", piece)
+            if (wire := re.match(r"^\s*([A-Z]{2,6})\s+(?=\d)", seg)) and not caseless(seg):
+                out.credits.append(wire.group(1))  # "PTI 17 December 2020": the wire and its date
             if _UPDATED.search(piece):
                 out.updated = out.updated or value
             elif refines and out.published and "T" not in out.published:

@@ -19,14 +19,14 @@ from urllib.parse import urlparse
 
 from ..article import Article, Line, Removal
 from ..resources import Furniture, OutletTable, outlet_form
-from .clean import DATE_IN_LINE, byline_name, caseless, name_like, read_date_line, stated_title_is_time
+from .clean import DATE_IN_LINE, DateLine, byline_name, caseless, name_like, read_date_line, stated_title_is_time
 from .dates import localize, reads_as_time, to_iso, zone_of
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|SEPT|OCT|NOV|DEC)(?:[a-z]*|[A-Z]*)\.?"
 _PW = r"[A-Z][A-Za-z.'’-]*[A-Za-z]"
 _ORD = r"(?:st|nd|rd|th)?"
 _DATELINE = (
-    rf"^(?P<place>{_PW}(?:[ -]{_PW}){{0,3}}(?:/{_PW}(?:[ -]{_PW}){{0,2}})?)"  # "Riverton", "Riverton/Lakeside"
+    rf"^#?(?P<place>{_PW}(?:[ -]{_PW}){{0,3}}(?:/{_PW}(?:[ -]{_PW}){{0,2}})?)"  # "Riverton", "Riverton/Lakeside", "#Riverton"
     rf"(?:\s*\((?P<state>{_PW}(?: {_PW}){{0,2}})\))?"  # "Mumbai (Maharashtra)"
     rf"(?:\s*\[(?P<country>{_PW}(?: {_PW}){{0,2}})\])?"  # "[India]"
     rf"(?:\s*(?P<comma>,)\s*(?P<region>{_PW}(?: {_PW}){{0,2}}))?"
@@ -101,11 +101,11 @@ def metadata(article: Article, table: OutletTable, rules: Furniture) -> Article:
     elif host and (site := site_name(host, article, rules)):
         candidates.append((site, f"site name of the web host {host}"))
     masthead = next((ln.text.strip() for ln in lines if ln.reason == "masthead"), None)
-    credits, places = _read_dates(article, lines, rules)
+    credits, places = _read_dates(article, lines, rules, title_line.index if title_line is not None else None)
     if masthead and outlet_form(masthead) in {outlet_form(c) for c in credits} | _self_mentions(article):
         candidates.append((masthead, "masthead, named again in the page"))
-    elif not article.byline and credits and not table.lookup(credits[0]):
-        article.byline = credits[0]
+    elif not article.byline and credits and not table.lookup(credits[0]) and not credits[0].startswith("@"):
+        article.byline = credits[0]  # (a handle, "@riverton_times", is the site's, not a writer)
     elif credits and table.lookup(credits[0]):
         candidates.append((credits[0], "credit on the date line"))
         article.byline = article.byline or credits[0]
@@ -233,7 +233,7 @@ def _self_named(article: Article, keys: set[str]) -> str | None:
 def _split_label(label: str, article: Article, rules: Furniture) -> list[str]:
     """A host's name in words: its hyphens, then the fewest words of the page, of outlets' names
     and function words, with at most one word that neither knows (three letters or more)."""
-    vocab = {w.lower() for ln in article.lines for w in re.findall(r"[A-Za-z]+", ln.text)}
+    vocab = {w.lower() for ln in article.lines for w in re.findall(r"[A-Za-z]+", ln.text)} - {re.sub(r"[^a-z]", "", label)}
     vocab |= rules.word_list("site_words") | rules.word_list("site_acronyms") | _CONNECTORS
     out: list[str] = []
     for piece in label.split("-"):
@@ -319,7 +319,8 @@ def _end_credit(lines: list[Line], table: OutletTable) -> str | None:
     return None
 
 
-def _read_dates(article: Article, lines: list[Line], rules: Furniture) -> tuple[list[str], list[str]]:
+def _read_dates(article: Article, lines: list[Line], rules: Furniture,
+                title_at: int | None = None) -> tuple[list[str], list[str]]:
     """Publication and update times from the date lines; returns the names credited on them
     ("Metro Political Desk | Mar 14, 2026, 8:40 PM IST") and the places they name
     ("Published - March 14, 2026 03:57 pm IST - Riverton")."""
@@ -330,9 +331,12 @@ def _read_dates(article: Article, lines: list[Line], rules: Furniture) -> tuple[
     for ln in lines:
         if ln.label != "dateinfo":
             continue
-        label = ln.reason in (LABEL_REASON, "crawl date") or _SCRAPER_LABEL.match(ln.text)
+        # a scraper's label, a crawl date, or the site's date widget above the headline ("today")
+        label = ln.reason in (LABEL_REASON, "crawl date") or bool(_SCRAPER_LABEL.match(ln.text)) \
+            or (title_at is not None and ln.index < title_at)
         if label:
-            label_date = label_date or to_iso(re.sub(r"^\D*", "", ln.text), naive=True)
+            label_date = label_date or (read_date_line(ln.text, rules) or DateLine()).published \
+                or to_iso(re.sub(r"^\D*", "", ln.text), naive=True)
         dl = read_date_line(ln.text, rules)
         if dl is not None:
             credits += dl.credits
@@ -466,6 +470,8 @@ def _take_dateline(article: Article, line: Line, rules: Furniture, table: Outlet
     if not m:
         return False
     place, sep, agency = m["place"], m["sep"], m["agency"]
+    if "/" in place and not agency and _ACRONYM.match(place.rsplit("/", 1)[1]):
+        place, agency = place.rsplit("/", 1)  # "Riverton/IBNS:": the place and the agency
     if agency is None and m["state"] and not (m["country"] or m["region"] or m["date"]) \
             and (table.lookup(m["state"]) or _ACRONYM.match(m["state"])):
         agency = m["state"]  # "LUCKNOW (Reuters) -": the bracket names the agency, not a state
