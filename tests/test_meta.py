@@ -308,3 +308,52 @@ def test_meta_wire_before_its_date_and_hashtag_dateline(process):
     assert a.byline == "PTI" and a.published == "2020-12-17"
     b = process(f"#Riverton: {BODY}")
     assert b.dateline == "Riverton"
+
+
+@pytest.mark.parametrize("url, day", [
+    ("https://valley.example/nation/2024/Mar/02/leader-joins-party", "2024-03-02"),
+    ("https://valley.example/politics/leader-joins-party-2023-10-08-896857", "2023-10-08"),
+    ("https://valley.example/2019/03/11/leader-joins-party.html", "2019-03-11"),
+    ("https://valley.example/story/20240302/leader", "2024-03-02"),
+    ("https://valley.example/article67292485.ece", None),
+    ("https://valley.example/2024/13/45/no-such-day", None),
+])
+def test_meta_url_date(url, day):
+    from newsweave.ingest.meta import url_date
+
+    assert url_date(url) == day
+
+
+def test_meta_url_date_stands_in_and_beats_a_crawl_label(process):
+    a = record(process, id="1", url="https://valley.example/2019/03/11/leader-joins-party.html", text=BODY)
+    assert a.published == "2019-03-11" and any("address" in w for w in a.warnings)
+    b = record(process, id="2", url="https://valley.example/2015/08/24/leader-joins-party.html", text=f"date 2024-05-01 {BODY}")
+    assert b.published == "2015-08-24"
+    c = record(process, id="3", url="https://valley.example/2015/08/24/leader.html", published="2015-08-25", text=BODY)
+    assert c.published == "2015-08-25"  # a stated date stands
+
+
+def test_meta_caption_under_the_date_line_is_no_headline(process):
+    a = process(f"date 2021-10-30 Six rebel councillors join the Valley Party in Riverton\n\nPublished: 30th October 2021 08:20 PM\n\n"
+                f"Valley Party President Asha Verma Speaks\n\nBy Valley News Service\n\nRIVERTON: {BODY}")
+    assert a.title == "Six rebel councillors join the Valley Party in Riverton"
+
+
+@pytest.mark.parametrize("url, title", [
+    ("https://valley.example/2019/03/11/councillor-resigned-may-join-rival-party.html", "Councillor resigned may join rival party"),
+    ("https://valley.example/x/verma-s-rally-in-riverton-to-send-signals-119081700949_1.html", "Verma's rally in riverton to send signals"),
+    ("https://valley.example/politics/valley-party-expels-two-councillors/article68713092.ece", "Valley party expels two councillors"),
+    ("https://valley.example/81731", None),
+])
+def test_meta_url_headline(url, title):
+    from newsweave.ingest.meta import url_headline
+
+    assert url_headline(url) == title
+
+
+def test_meta_headline_from_the_address_only_without_one_in_the_page(process):
+    a = record(process, id="1", url="https://valley.example/2019/03/11/councillor-resigned-may-join-rival-party.html", text=BODY)
+    assert a.title == "Councillor resigned may join rival party"
+    b = record(process, id="2", url="https://valley.example/2019/03/11/councillor-resigned-may-join-rival-party.html",
+               title="Councillor Quits", text=BODY)
+    assert b.title == "Councillor Quits"

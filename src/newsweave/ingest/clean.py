@@ -722,8 +722,11 @@ def _head(article: Article, title: str | None, head: list[Line], rules: Furnitur
                 and len([w for w in _WORD.findall(ln.content) if w.isalpha() and not calendar_words_only(w)]) >= 3]
         # a headline written in title case beats a sentence-case line above it (a photo's alt
         # text, a slogan: "Free from fear or favour")
-        cased = [ln for ln in fits if title_cased(ln.content)]
-        if fits and cased and not title_cased(fits[0].content):
+        # (right under it, no date line or byline between: a caption further down is no headline)
+        between = lambda a, b: any(a.index < ln.index < b.index and ln.label in ("dateinfo", "byline")  # noqa: E731
+                                   for ln in article.lines)
+        cased = [ln for ln in fits if title_cased(ln.content) and len(_WORD.findall(ln.content)) >= 6]
+        if fits and cased and not title_cased(fits[0].content) and not between(fits[0], cased[0]):
             fits = cased
         title = fits[0] if fits else max(longer, key=lambda ln: len(_WORD.findall(ln.content)))
         title.label, title.reason = "title", "headline"

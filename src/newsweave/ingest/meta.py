@@ -94,6 +94,9 @@ def metadata(article: Article, table: OutletTable, rules: Furniture) -> Article:
         article.title, suffix = split_title(article.title, table)
         if suffix:
             candidates.append((suffix, "headline suffix"))
+    elif (slug := url_headline(article.url)):
+        article.title = slug
+        article.warnings.append("no headline in the page; the words of its address stand in for it")
     host = page_host(article.url) if article.url else article.meta.get("hostname")
     by_host = table.by_host(host)
     if by_host:
@@ -374,10 +377,71 @@ def _read_dates(article: Article, lines: list[Line], rules: Furniture,
         article.warnings.append(f"the date label {label_date} is {_days(printed, label_date)} days after the page's "
                                 f"printed date {printed}; the printed date stands")
         article.published = printed
+    in_url = url_date(article.url)
+    if in_url and not stated and not printed and label_date and article.published == label_date \
+            and _days(in_url, label_date) > CRAWL_LAG_DAYS:
+        article.warnings.append(f"the date label {label_date} is {_days(in_url, label_date)} days after the date in "
+                                f"the page's address {in_url}; the address's date stands")
+        article.published = in_url
     if not article.published and article.updated:
         article.published = article.updated
         article.warnings.append("no publication time stated; the last-updated time stands in for it")
+    if not article.published and in_url:
+        article.published = in_url
+        article.warnings.append(f"no publication date printed; the date in the page's address ({in_url}) stands in")
     return credits, places
+
+
+_SLUG_NOISE = re.compile(r"^(?:amp|article\d*|story|index|details?|\d{4,}|\d+_\d+|[a-z]\d[\w]*)$")
+
+
+def url_headline(url: str | None) -> str | None:
+    """The headline a page's address spells (``/six-rebel-mlas-join-party-2377755.html`` -> "Six rebel
+    mlas join party"): the longest path segment of five words or more, its id, extension and
+    ``amp`` dropped; None when the address spells none."""
+    if not url:
+        return None
+    best: list[str] = []
+    for seg in urlparse(url).path.split("/"):
+        seg = re.sub(r"\.(?:html?|ece|cms|php|aspx?|shtml)$", "", seg.lower())
+        words = [re.sub(r"(?<=[a-z]{3})\d{5,}$", "", w) for w in re.split(r"[-_.]+", seg) if w]  # "assembly20190730"
+        words = [w for w in words if w and not (re.search(r"\d", w) and re.search(r"[a-z]", w) and len(w) > 6)]  # "th4we9jbc"
+        words = re.sub(r"\b(\w+) s\b", r"\1's", " ".join(words)).split()  # "hooda s rally": "hooda's rally"
+        while words and (_SLUG_NOISE.match(words[-1]) or (words[-1].isdigit() and len(words) > 1
+                                                           and re.fullmatch(r"\d{4,}", words[-2]))):
+            words.pop()  # the page's id: "-2377755", "-119081700949_1"
+        while words and _SLUG_NOISE.match(words[0]):
+            words.pop(0)
+        if len(words) > len(best) and sum(bool(re.fullmatch(r"[a-z']+", w)) for w in words) >= 0.7 * len(words):
+            best = words
+    if len(best) < 5:
+        return None
+    text = " ".join(best)
+    return text[:1].upper() + text[1:]
+
+
+_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+_URL_DATE = re.compile(
+    r"(?<![\d])(?P<y>(?:19|20)\d{2})(?P<s>[/_-])(?P<m>\d{1,2}|[A-Za-z]{3,4})(?P=s)(?P<d>\d{1,2})(?![\d])"  # /2024/Mar/02/, -2023-10-08-
+    r"|/(?P<y2>(?:19|20)\d{2})(?P<m2>[01]\d)(?P<d2>[0-3]\d)/")  # /20240302/
+
+
+def url_date(url: str | None) -> str | None:
+    """The day a news page's address names (``/2024/Mar/02/slug``, ``slug-2023-10-08-896857``,
+    ``/20240302/``); None when it names none or no real day."""
+    from datetime import date
+
+    if not url:
+        return None
+    path = urlparse(url).path
+    for m in _URL_DATE.finditer(path):
+        y, mo, d = (m["y"], m["m"], m["d"]) if m["y"] else (m["y2"], m["m2"], m["d2"])
+        month = int(mo) if mo.isdigit() else _MONTHS.get(mo[:3].lower())
+        try:
+            return date(int(y), month or 0, int(d)).isoformat()
+        except (TypeError, ValueError):
+            continue
+    return None
 
 
 #: the reason the cleaner gives a scraper's date label ("date 2026-01-24" before the first line)
