@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from newsweave.ingest.clean import byline_name, features
 from newsweave.ingest.extract import split_lines
 
@@ -477,3 +479,12 @@ def test_clean_related_headlines_between_paragraphs(process):
 def test_clean_photo_credit_line(process):
     a = process(f"Councillors Expelled From Party\n\n{P1}\n\nCredit: Getty Images\n\n{P2}")
     assert "Getty" not in a.text
+
+
+def test_clean_caption_printed_twice_is_no_headline_and_glued_breadcrumb(process):
+    cap = "During the induction a number of monks and saints were also present at the office"
+    a = process(json.dumps({"id": "1", "url": "https://valley.example/monks-join-valley-party-in-riverton-1234567", "text": f"{cap}\n{cap}\n{P1}\n\n{P2}"}), fmt="record", source="d.jsonl#1")
+    assert a.title == "Monks join valley party in riverton" and cap not in a.text
+    b = process(f"Valley Polls 2024: Party Suspends Riverton Councillor For Six Years\nHomeValleyValley Polls 2024: Party "
+                f"Suspends Riverton Councillor For Six Years\n\n{P1}\n\n{P2}")
+    assert b.title.startswith("Valley Polls 2024") and "HomeValley" not in b.text

@@ -728,8 +728,24 @@ def _head(article: Article, title: str | None, head: list[Line], rules: Furnitur
         cased = [ln for ln in fits if title_cased(ln.content) and len(_WORD.findall(ln.content)) >= 6]
         if fits and cased and not title_cased(fits[0].content) and not between(fits[0], cased[0]):
             fits = cased
+        # a line printed twice in a row that the page's address does not spell is a photo's alt text
+        # and caption, no headline
+        from .meta import url_headline
+
+        slug = _stems(url_headline(article.url) or "", stopwords())
+        doubled = {_norm(a.content) for a, b in zip(head, head[1:]) if _norm(a.content) == _norm(b.content)
+                   and slug and len(_stems(a.content, stopwords()) & slug) < 0.5 * len(slug)}
+        fits = [ln for ln in fits if _norm(ln.content) not in doubled]
+        longer = [ln for ln in longer if _norm(ln.content) not in doubled]
+        for ln in rest:
+            if _norm(ln.content) in doubled:
+                ln.label, ln.reason = "furniture", "photo caption (alt text and caption, the same words)"
+    if known_title is None and longer:
         title = fits[0] if fits else max(longer, key=lambda ln: len(_WORD.findall(ln.content)))
         title.label, title.reason = "title", "headline"
+        for ln in rest:  # the headline again, a breadcrumb glued to it ("HomeRivertonHeadline ...")
+            if ln is not title and ln.label == "body" and _norm(title.content) in _norm(ln.content):
+                ln.label, ln.reason = "title", "headline repeated in the body"
         for ln in rest:
             if ln.index < title.index and ln.label == "body":  # a slogan, a photo's alt text above the headline
                 ln.label, ln.reason = "furniture", "page head above the headline"

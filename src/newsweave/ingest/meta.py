@@ -414,9 +414,9 @@ def url_headline(url: str | None) -> str | None:
             words.pop(0)
         if len(words) > len(best) and sum(bool(re.fullmatch(r"[a-z']+", w)) for w in words) >= 0.7 * len(words):
             best = words
-    if len(best) < 5:
+    text = re.sub(r"(?:\s(?:19|20)\d\d\s\d{1,2}\s\d{1,2})+$", "", " ".join(best))  # "... updates 2023 10 08"
+    if len(text.split()) < 5:
         return None
-    text = " ".join(best)
     return text[:1].upper() + text[1:]
 
 
