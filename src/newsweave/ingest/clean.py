@@ -267,7 +267,8 @@ def read_date_line(text: str, rules: Furniture) -> DateLine | None:
         if value:
             found = True
             last_date = last_date or _DATE_PART.sub("", piece)
-            if (wire := re.match(r"^\s*([A-Z]{2,6})\s+(?=\d)", seg)) and not caseless(seg):
+            wire = re.match(r"^\s*([A-Za-z]{2,6})\s+(?=\d)", seg)
+            if wire and (wire.group(1).isupper() or _known_outlet(wire.group(1))) and not calendar_words_only(wire.group(1)):
                 out.credits.append(wire.group(1))  # "PTI 17 December 2020": the wire and its date
             if _UPDATED.search(piece):
                 out.updated = out.updated or value
@@ -298,6 +299,12 @@ def read_date_line(text: str, rules: Furniture) -> DateLine | None:
         else:  # after the date, or after a "By" credit ("By Desk | Riverton | Published: ...")
             out.places.append(name)
     return out if found else None
+
+
+def _known_outlet(name: str) -> bool:
+    from ..resources import load_outlets
+
+    return load_outlets().lookup(name) is not None
 
 
 def stated_title_is_time(title: str | None, rules: Furniture) -> bool:

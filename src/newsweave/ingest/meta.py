@@ -534,7 +534,8 @@ def _take_dateline(article: Article, line: Line, rules: Furniture, table: Outlet
     if not m:
         return False
     place, sep, agency = m["place"], m["sep"], m["agency"]
-    if "/" in place and not agency and _ACRONYM.match(place.rsplit("/", 1)[1]):
+    after_slash = place.rsplit("/", 1)[-1]
+    if "/" in place and not agency and ((_ACRONYM.match(after_slash) and not lower) or table.lookup(after_slash)):
         place, agency = place.rsplit("/", 1)  # "Riverton/IBNS:": the place and the agency
     if agency is None and m["state"] and not (m["country"] or m["region"] or m["date"]) \
             and (table.lookup(m["state"]) or _ACRONYM.match(m["state"])):
