@@ -252,3 +252,32 @@ def test_times_places_find_what_a_full_scan_finds_on_real_news(shared):
     for text in texts + [t.upper() for t in texts[:50]]:
         full, fast = _scan_both(text)
         assert full == fast, text[:80]
+
+
+# -- printed zones and the outlet's country (ingest.dates) -------------------------------------------
+
+@pytest.mark.parametrize("printed, value", [
+    ("3 September 2019, 23:55 BST", "2019-09-03T23:55:00+01:00"),  # British Summer Time, not Bangladesh
+    ("July 7, 2012 10:04 PM ET", "2012-07-07T22:04:00-04:00"),  # ET in summer
+    ("Jan 7, 2012 10:04 PM ET", "2012-01-07T22:04:00-05:00"),
+    ("Aug 7, 2012 9:56 AM PT", "2012-08-07T09:56:00-07:00"),
+    ("Aug 7, 2012 9:56 AM AKDT", "2012-08-07T09:56:00-08:00"),
+    ("Published 24.08.15, 12:00 AM", "2015-08-24T00:00:00+05:30"),  # unzoned: the default
+])
+def test_timezone_printed_abbreviations(printed, value):
+    from newsweave.ingest.dates import to_iso
+
+    assert to_iso(printed) == value
+
+
+def test_timezone_localize_by_country():
+    from newsweave.ingest.dates import localize, to_iso, zone_of
+
+    naive = to_iso("3 September 2019, 23:55", naive=True)
+    assert naive == "2019-09-03T23:55:00"
+    assert localize(naive, zone_of("GB")) == "2019-09-03T23:55:00+01:00"
+    assert localize(naive, zone_of("US")) == "2019-09-03T23:55:00-04:00"
+    assert localize(naive, zone_of("IN")) == "2019-09-03T23:55:00+05:30"
+    assert localize(naive, None) == "2019-09-03T23:55:00+05:30"  # no country: the default
+    assert localize("2019-09-03", zone_of("GB")) == "2019-09-03"
+    assert localize("2019-09-03T23:55:00+00:00", zone_of("IN")) == "2019-09-03T23:55:00+00:00"

@@ -42,10 +42,12 @@ class LineRule:
     pattern: re.Pattern[str]
     max_words: int | None = None
     ends_zone: bool = False
+    zone: str = "list"  # the block a zone-starting line opens: "list" (links, menus) | "address" (an appeal to the reader)
     where: str = "anywhere"  # "body": only below the article's first prose paragraph
 
 
 RULE_PLACES = ("anywhere", "body")
+RULE_ZONES = ("list", "address")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,11 +74,14 @@ def _rules(entries: list[dict], where: str, flags: int) -> list[LineRule]:
                     pattern=re.compile(e["pattern"], flags),
                     max_words=e.get("max_words"),
                     ends_zone=bool(e.get("ends_zone", False)),
+                    zone=e.get("zone", "list"),
                     where=e.get("where", "anywhere"),
                 )
             )
             if out[-1].where not in RULE_PLACES:
                 raise ConfigError(f"{where}: rule {n}: `where` is {out[-1].where!r}; use one of {RULE_PLACES}")
+            if out[-1].zone not in RULE_ZONES:
+                raise ConfigError(f"{where}: rule {n}: `zone` is {out[-1].zone!r}; use one of {RULE_ZONES}")
         except (KeyError, re.error) as exc:
             raise ConfigError(f"{where}: rule {n}: {exc!r}; each rule needs `reason` and a valid `pattern`") from exc
     return out
@@ -200,6 +205,20 @@ def load_outlets() -> OutletTable:
 def timezones() -> tuple[str, dict[str, str]]:
     data = tomllib.loads(_shipped("timezones.toml"))
     return data["default"], {k.upper(): v for k, v in data["abbreviations"].items()}
+
+
+@lru_cache(maxsize=1)
+def country_zones() -> dict[str, str]:
+    """ISO 3166-1 country code -> the IANA zone its outlets' unzoned times are read in."""
+    data = tomllib.loads(_shipped("timezones.toml"))
+    return {k.upper(): v for k, v in data.get("countries", {}).items()}
+
+
+@lru_cache(maxsize=1)
+def abbreviation_zones() -> dict[str, str]:
+    """Zone abbreviations printed all year ("ET") -> the IANA zone they name."""
+    data = tomllib.loads(_shipped("timezones.toml"))
+    return {k.upper(): v for k, v in data.get("abbreviation_zones", {}).items()}
 
 
 @lru_cache(maxsize=1)

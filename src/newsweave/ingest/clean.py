@@ -46,7 +46,10 @@ _WORD = re.compile(r"[\w’'-]+", re.UNICODE)
 _URL = re.compile(r"(https?://\S+|www\.\S+|pic\.twitter\.com/\S+|@\w+)")
 _PUNCT = re.compile(r"[^\w\s]|_")  # what is neither alphanumeric nor space
 _NAME_WORD = re.compile(r"^([A-Z][\w.’'-]*|[A-Z]\.|and|&|de|da|van|von|al|bin|ul)$")
-_BYLINE_LABEL = re.compile(r"^\s*(by|written by|reported by|author|authors|posted by|edited by|curated by|compiled by)\s*[:\-]?\s*", re.I)
+_BYLINE_LABEL = re.compile(r"^\s*(by|written by|reported by|report by|reporting by|story by|words by|text by|words|author|authors|"
+                           r"posted by|edited by|curated by|compiled by)\s*[:\-]?\s*", re.I)
+#: a writer's social-media handle after the name ("Asha Verma @ashaverma")
+_HANDLE = re.compile(r"\s*\(?@\w{2,30}\)?\s*$")
 TERMINAL = (".", "!", "?", "”", '"', "’", "'", "…", ")")
 _QUOTATION = re.compile(r"[\"“”«»]|(?<!\w)[‘’']|[‘’'](?!\w)")
 
@@ -88,14 +91,28 @@ def features(text: str) -> Features:
     return Features(n, stop_ratio, link_chars / visible, punct / visible, text.rstrip().endswith(TERMINAL))
 
 
-def byline_name(text: str, rules: Furniture | None = None) -> str | None:
+def byline_name(text: str, rules: Furniture | None = None, outlets=None) -> str | None:
     """The name(s) in a byline line, or None when the line is a sentence that starts with "By".
-    A role after a comma ("Asha Verma, Political Correspondent") and a place after "in" are no
-    part of the name."""
-    rest = _BYLINE_LABEL.sub("", text, count=1)
-    rest = re.split(r"\s[|•·]\s|\s[–—-]\s|,\s*(?:updated|published|posted)\b", rest, maxsplit=1, flags=re.I)[0]
+    A role after a comma or a dash ("Asha Verma, Political Correspondent", "Asha Verma - Political
+    Reporter"), the outlet the outlet table knows and the place after it ("By Asha Verma,
+    Riverton Times, Riverton"), a one-word place after the names ("By Asha Verma and Tom Roe,
+    Riverton"), a place after "in" and a social-media handle are no part of the name. A desk
+    credit that is all the line names stays ("By HT Correspondent, Hindustan Times, New Delhi")."""
+    rest = _HANDLE.sub("", _BYLINE_LABEL.sub("", text, count=1))
+    pieces = re.split(r"\s[|•·]\s|\s[–—-]\s|,\s*(?:updated|published|posted)\b", rest, flags=re.I)
     roles = (rules or load_furniture()).word_list("byline_roles")
-    parts = [p for p in re.split(r"\s*,\s*", rest) if p and not {w.lower() for w in p.split()} & roles]
+    is_role = lambda p: bool({w.lower() for w in p.split()} & roles)  # noqa: E731
+    rest = pieces[0]  # "Asha Verma - Political Reporter", "Asha Verma | Riverton | Updated ..."
+    all_parts = [p for p in re.split(r"\s*,\s*", rest.strip(" ,")) if p]
+    if outlets is not None:  # the outlet and what follows it (its place) are no name
+        at = next((i for i, p in enumerate(all_parts) if i > 0 and outlets.lookup(p)), None)
+        if at is not None:
+            all_parts = all_parts[:at]
+    parts = [p for p in all_parts if not is_role(p)]
+    if all_parts and is_role(all_parts[0]) and any(w.lower() not in roles for w in all_parts[0].split()):
+        parts = all_parts[:1]  # a desk credit first: "HT Correspondent, Hindustan Times, New Delhi"
+    if len(parts) >= 2 and len(parts[-1].split()) == 1 and all(len(p.split()) >= 2 for p in parts[:-1]):
+        parts = parts[:-1]  # "Asha Verma and Tom Roe, Riverton": the place
     if parts and len(parts) < len(re.split(r"\s*,\s*", rest.strip(" ,"))):
         rest = ", ".join(parts)
     rest = re.sub(r"\s+in\s+[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,2}\s*$", "", rest)
@@ -179,7 +196,7 @@ def _segment_date(seg: str) -> tuple[str | None, str | None]:
     if rest and not (len(rest.split()) <= 3 and (DATE_LABEL.match(rest) or rest.endswith((":", ","))
                                                 or (rest.isupper() and not caseless(seg)))):
         return None, None
-    value = to_iso(seg) or (to_iso(seg[m.start():]) if m else None)
+    value = to_iso(seg, naive=True) or (to_iso(seg[m.start():], naive=True) if m else None)
     place = None
     if value and prefix.endswith(","):
         head = prefix.split(",")[0].strip()
@@ -231,7 +248,7 @@ def read_date_line(text: str, rules: Furniture) -> DateLine | None:
     if (m := _PLACE_LABEL.match(text)) and name_like(m["place"], 4):  # "New Delhi, UPDATED: ..."
         out.places.append(m["place"])
         text = text[m.end("place") + 1:]
-    label, last_date, found = "", None, False
+    label, last_date, found, labelled = "", None, False, False
     credit_words = rules.word_list("credit_words")
     for seg in _SEGMENT_SEP.split(text):
         seg = seg.strip(" ,;")
@@ -245,11 +262,14 @@ def read_date_line(text: str, rules: Furniture) -> DateLine | None:
         value, place = _segment_date(piece)
         refines = False
         if value is None and last_date and TIME_ONLY.match(seg):  # "12 March 2024 • 2:15pm"
-            value = to_iso(f"{last_date} {re.sub(r'^[^0-9]*', '', seg)}")
+            value = to_iso(f"{last_date} {re.sub(r'^[^0-9]*', '', seg)}", naive=True)
             refines = not _UPDATED.search(piece)
         if value:
             found = True
             last_date = last_date or _DATE_PART.sub("", piece)
+            wire = re.match(r"^\s*([A-Za-z]{2,6})\s+(?=\d)", seg)
+            if wire and (wire.group(1).isupper() or _known_outlet(wire.group(1))) and not calendar_words_only(wire.group(1)):
+                out.credits.append(wire.group(1))  # "PTI 17 December 2020": the wire and its date
             if _UPDATED.search(piece):
                 out.updated = out.updated or value
             elif refines and out.published and "T" not in out.published:
@@ -273,11 +293,18 @@ def read_date_line(text: str, rules: Furniture) -> DateLine | None:
         if not name or not name_like(name, 6) or calendar_words_only(name):
             return None
         words = {w.lower() for w in name.split()}
-        if not found or words & credit_words or _BYLINE_LABEL.match(seg):
+        if _BYLINE_LABEL.match(seg) or (not found and not labelled and not words & credit_words) or words & credit_words:
             out.credits.append(name)
-        else:
+            labelled = labelled or bool(_BYLINE_LABEL.match(seg))
+        else:  # after the date, or after a "By" credit ("By Desk | Riverton | Published: ...")
             out.places.append(name)
     return out if found else None
+
+
+def _known_outlet(name: str) -> bool:
+    from ..resources import load_outlets
+
+    return load_outlets().lookup(name) is not None
 
 
 def stated_title_is_time(title: str | None, rules: Furniture) -> bool:
@@ -300,24 +327,32 @@ def _match_line(rules: Furniture, ln: Line, f: Features, below: bool):
         if rule.where == "body" and not below:
             continue
         if rule.pattern.search(ln.text):
-            if rule.label == "byline" and not byline_name(ln.text, rules):
-                continue
-            if rule.label == "dateinfo" and read_date_line(ln.text, rules) is None:
+            if rule.label == "byline" and (not byline_name(ln.text, rules)
+                                           or (_might_be_date_line(ln.text) and read_date_line(ln.text, rules))):
+                continue  # no name; or a date line that credits its writer ("By X | Riverton | Published: ...")
+            if rule.label == "dateinfo" and read_date_line(ln.text, rules) is None \
+                    and not (rule.reason == "crawl date" and to_iso(re.sub(r"^\D*", "", ln.text))):
                 continue
             return rule
     return None
 
 
 def _cut_prefixes(article: Article, rules: Furniture) -> None:
+    """Debris glued to the start of the first lines, one piece after another ("date 2026-03-04
+    (Eds: adding quotes) Riverton, Mar 4 (PTI) ...")."""
     out: list[Line] = []
     for ln in article.lines:
         if ln.index < 2:
-            for rule in rules.prefixes:
-                m = rule.pattern.match(ln.text)
-                if m and m.end() < len(ln.text):
-                    out.append(Line(m.group(0).strip(), ln.index, rule.label, rule.reason))
-                    ln.text = ln.text[m.end():]
-                    break
+            cut = True
+            while cut:
+                cut = False
+                for rule in rules.prefixes:
+                    m = rule.pattern.match(ln.text)
+                    if m and m.end() < len(ln.text):
+                        out.append(Line(m.group(0).strip(), ln.index, rule.label, rule.reason))
+                        ln.text = ln.text[m.end():]
+                        cut = True
+                        break
         out.append(ln)
     article.lines = out
 
@@ -393,22 +428,28 @@ def clean(article: Article, rules: Furniture) -> Article:
             _cut_inline(ln, rules, cuts)
     first = _first_prose(article, rules)
     zone: str | None = None
+    zone_kind = "list"
     for ln in article.lines:
         if ln.label != "body":
             continue
         f = features(ln.text)
         below = ln.index > first
         rule = _match_line(rules, ln, f, below)
-        if rule and not (zone is not None and rule.where == "body"):
+        if rule and not (zone is not None and rule.where == "body" and zone_kind == "list"):
             ln.label, ln.reason = rule.label, rule.reason
             if rule.ends_zone:
-                zone = ln.text
+                zone, zone_kind = ln.text, rule.zone
             continue
         if not f.prose and f.words <= 40 and _might_be_date_line(ln.text) and read_date_line(ln.text, rules):
             ln.label, ln.reason = "dateinfo", "publication date line"
             continue
         if zone is not None:
-            if f.prose and f.words >= 15:
+            if zone_kind == "address":
+                if addresses_reader(ln.text):
+                    ln.label, ln.reason = "furniture", f"in the appeal after {zone[:40]!r}"
+                    continue
+                zone = None
+            elif f.prose and f.words >= 15:
                 zone = None
             else:
                 ln.label, ln.reason = "furniture", f"in the block after {zone[:40]!r}"
@@ -432,6 +473,19 @@ def clean(article: Article, rules: Furniture) -> Article:
     if not any(not ln.dropped for ln in article.lines):
         raise InputError(article.source, "no article text left after removing page furniture")
     return article
+
+
+_READER = re.compile(r"\b(you|your|yours|yourself|you’re|you're|you’ll|you'll|us|our|we|we’re|we're)\b", re.I)
+_REPORTED = re.compile(r"\b(said|says|told|added|according|stated|announced)\b", re.I)
+#: the longest line an appeal to the reader runs on in
+APPEAL_MAX_WORDS = 80
+
+
+def addresses_reader(text: str) -> bool:
+    """A line of an outlet's appeal: it speaks to the reader ("you", "your") or for the outlet
+    ("we", "our", "us"), reports nobody's words and is not long ("And do share with your
+    friends", "You can help. Donate today.")."""
+    return bool(_READER.search(text)) and not _REPORTED.search(text) and len(_WORD.findall(text)) <= APPEAL_MAX_WORDS
 
 
 def _first_prose(article: Article, rules: Furniture) -> int:
@@ -483,6 +537,13 @@ def _captions(article: Article, title: str | None, rules: Furniture, removed: li
     for ln in article.lines:
         if ln.label == "body" and captions.get(_norm(ln.content), ln.index) != ln.index:
             ln.label, ln.reason = "furniture", "photo caption (printed again without its credit)"
+    # the picture's alt text on the line above its caption ("Jane Roe" / "Jane Roe, who ... Picture: PA")
+    by_index = {ln.index: ln for ln in article.lines}
+    for caption, at in captions.items():
+        above = by_index.get(at - 1)
+        if above is not None and above.label == "body" and not above.prose and 0 < len(_WORD.findall(above.content)) <= 8 \
+                and caption.startswith(_norm(above.content)) and _norm(above.content) != caption:
+            above.label, above.reason = "furniture", "photo caption (the picture's alt text)"
 
 
 def _caption_of(before: str, abbreviations: frozenset[str]) -> str | None:
@@ -547,6 +608,16 @@ def name_like(text: str, max_words: int = 6) -> bool:
         w[:1].isupper() or w.lower() in _CONNECTORS for w in words) and not text.rstrip().endswith(TERMINAL)
 
 
+def title_cased(text: str) -> bool:
+    """Every content word capitalised, four or more of them ("Labour MP Quits Party Over Row")."""
+    if caseless(text):
+        return False
+    stops = stopwords()
+    words = re.findall(r"[A-Za-z][\w’'-]*", text)
+    content = [w for w in words if w.lower() not in stops]
+    return len(content) >= 4 and all(w[0].isupper() for w in content)
+
+
 def headline_shape(text: str) -> bool:
     """A line that could be another article's headline: four words or more, a name in it (a
     capitalised word after the first), few function words, no quotation, no sentence inside and
@@ -568,6 +639,7 @@ def _by_position(article: Article, title: str | None, rules: Furniture) -> None:
         return
     first, last = prose[0], prose[-1]
     _head(article, title, [ln for ln in body if ln.index < first], rules)
+    _link_lists(body, first)
     for i, ln in enumerate(body):
         if ln.index <= first or ln.label != "body":
             continue
@@ -586,6 +658,36 @@ def _by_position(article: Article, title: str | None, rules: Furniture) -> None:
                 ln.label = "subhead"
 
 
+_BULLET = re.compile(r"^\s*(?:[-–•*·▪►»]|\d{1,2}[.)])\s+")
+_KICKER = re.compile(r"^[A-Z][A-Z’' &-]{2,24}:\s+\S")
+_KICKER_CASELESS = re.compile(r"^[a-z][a-z’' &-]{2,24}:\s+\S")
+
+
+def link_line(text: str) -> bool:
+    """A line that reads as a link to another article: a headline's shape, or a capitalised
+    kicker and a few words ("POLLS: 'Intense battle' for every vote"), a list bullet allowed."""
+    text = _BULLET.sub("", text)
+    kicker = _KICKER_CASELESS if caseless(text) else _KICKER
+    if kicker.match(text) and len(_WORD.findall(text)) <= 15 and not text.rstrip().endswith("."):
+        return True
+    return headline_shape(text)
+
+
+def _link_lists(body: list[Line], first: int) -> None:
+    """Two or more link lines in a row below the first paragraph -- a list of related headlines
+    inside the article or under it -- go; one alone is judged as a subhead or a cross-link."""
+    run: list[Line] = []
+    for ln in [*body, None]:
+        if ln is not None and ln.index > first and ln.label == "body" and not ln.prose \
+                and len(_WORD.findall(ln.content)) <= CROSSLINK_MAX_WORDS and link_line(ln.content):
+            run.append(ln)
+            continue
+        if len(run) >= 2:
+            for r in run:
+                r.label, r.reason = "furniture", "list of links to other articles"
+        run = []
+
+
 def _head(article: Article, title: str | None, head: list[Line], rules: Furniture) -> None:
     """The lines above the first prose paragraph: masthead, headline, credit and date lines,
     navigation. ``title`` is the headline the input states (a stated "title" that is a date line
@@ -593,6 +695,8 @@ def _head(article: Article, title: str | None, head: list[Line], rules: Furnitur
     known_title = _norm(title) if title else None
     page_top = min((ln.index for ln in article.lines), default=0)
     rest: list[Line] = []
+    roles = rules.word_list("byline_roles")
+    prev: Line | None = None
     for ln in head:
         text = ln.content
         words = len(_WORD.findall(text))
@@ -602,10 +706,19 @@ def _head(article: Article, title: str | None, head: list[Line], rules: Furnitur
             ln.label, ln.reason = "dateinfo", "publication date line"
         elif re.fullmatch(r"[A-Z][A-Z&]{1,6}", text.strip()):
             ln.label, ln.reason = "byline", "wire credit"
+        elif prev is not None and prev in rest and role_only(text, roles) \
+                and name_like(prev.content, 4) and 2 <= len(prev.content.split()) <= 4 and not known_title_of(prev, known_title):
+            # "Asha Verma" above "Political Correspondent": the name is the byline, the role no name
+            prev.label, prev.reason = "byline", "byline (the writer's role on the next line)"
+            rest.remove(prev)
+            ln.label, ln.reason = "furniture", "the writer's role"
         elif ln.index != page_top and name_like(text, 5) and {w.lower() for w in text.split()} & rules.word_list("desk_words"):
             ln.label, ln.reason = "byline", "desk credit"
+        elif unlabelled_byline(text, rules) and (ln.index != page_top or _role_words(text, rules)):
+            ln.label, ln.reason = "byline", "byline (a name and the writer's role, outlet or handle)"
         else:
             rest.append(ln)
+        prev = ln
     longer = [ln for ln in rest if len(_WORD.findall(ln.content)) >= 3 and not ln.content.rstrip().endswith((".", ":"))]
     if longer and longer[0].index == page_top and name_like(longer[0].content, 5) and len(longer) > 1:
         longer[0].label, longer[0].reason = "furniture", "masthead"
@@ -614,19 +727,102 @@ def _head(article: Article, title: str | None, head: list[Line], rules: Furnitur
         # the headline comes first; a longer line under it is the standfirst
         fits = [ln for ln in longer if 4 <= len(_WORD.findall(ln.content)) <= HEADLINE_MAX_WORDS
                 and len([w for w in _WORD.findall(ln.content) if w.isalpha() and not calendar_words_only(w)]) >= 3]
+        # a headline written in title case beats a sentence-case line above it (a photo's alt
+        # text, a slogan: "Free from fear or favour")
+        # (right under it, no date line or byline between: a caption further down is no headline)
+        between = lambda a, b: any(a.index < ln.index < b.index and ln.label in ("dateinfo", "byline")  # noqa: E731
+                                   for ln in article.lines)
+        cased = [ln for ln in fits if title_cased(ln.content) and len(_WORD.findall(ln.content)) >= 6]
+        if fits and cased and not title_cased(fits[0].content) and not between(fits[0], cased[0]):
+            fits = cased
+        # a line printed twice in a row that the page's address does not spell is a photo's alt text
+        # and caption, no headline
+        from .meta import url_headline
+
+        slug = _stems(url_headline(article.url) or "", stopwords())
+        doubled = {_norm(a.content) for a, b in zip(head, head[1:]) if _norm(a.content) == _norm(b.content)
+                   and slug and len(_stems(a.content, stopwords()) & slug) < 0.5 * len(slug)}
+        fits = [ln for ln in fits if _norm(ln.content) not in doubled]
+        longer = [ln for ln in longer if _norm(ln.content) not in doubled]
+        for ln in rest:
+            if _norm(ln.content) in doubled:
+                ln.label, ln.reason = "furniture", "photo caption (alt text and caption, the same words)"
+    if known_title is None and longer:
         title = fits[0] if fits else max(longer, key=lambda ln: len(_WORD.findall(ln.content)))
         title.label, title.reason = "title", "headline"
+        for ln in rest:  # the headline again, a breadcrumb glued to it ("HomeRivertonHeadline ...")
+            if ln is not title and ln.label == "body" and _norm(title.content) in _norm(ln.content):
+                ln.label, ln.reason = "title", "headline repeated in the body"
+        for ln in rest:
+            if ln.index < title.index and ln.label == "body":  # a slogan, a photo's alt text above the headline
+                ln.label, ln.reason = "furniture", "page head above the headline"
     for ln in rest:
         if ln.label == "body" and len(_WORD.findall(ln.content)) <= 3:
             ln.label, ln.reason = "furniture", "navigation text in the page head"
 
 
+#: words that qualify a writer's role ("Chief Political Correspondent", "Senior Reporter")
+_ROLE_QUALIFIERS = frozenset("political senior special principal associate deputy assistant chief "
+                             "diplomatic legal economics".split())
+
+
+def role_only(text: str, roles: frozenset[str]) -> bool:
+    """A writer's role and nothing else ("Political Correspondent", "Chief Reporter")."""
+    words = [w.lower() for w in text.split()]
+    return name_like(text, 4) and any(w in roles for w in words) and all(w in roles | _ROLE_QUALIFIERS for w in words)
+
+
+def known_title_of(ln: Line, known_title: str | None) -> bool:
+    return bool(known_title) and _norm(ln.content) == known_title
+
+
+def role_phrase(text: str, roles: frozenset[str]) -> bool:
+    """A writer's role in words of its own ("local democracy reporter"): a few words ending in a role."""
+    words = text.lower().split()
+    return 1 <= len(words) <= 4 and words[-1] in roles and not text.rstrip().endswith(TERMINAL)
+
+
+def _role_words(text: str, rules: Furniture) -> bool:
+    pieces = [p.strip() for p in re.split(r"\s*,\s*|\s[–—|-]\s", text) if p.strip()]
+    roles = rules.word_list("byline_roles")
+    return len(pieces) >= 2 and all(role_only(p, roles) or role_phrase(p, roles) for p in pieces[1:])
+
+
+def unlabelled_byline(text: str, rules: Furniture) -> bool:
+    """A head line that names its writer without "By": the name and the writer's role ("Asha
+    Verma, Political Editor", "Asha Verma - Political Reporter"), the outlet the table knows and a
+    place ("Asha Verma, Riverton Times, Riverton"), or the writer's handle ("Asha Verma
+    @ashaverma")."""
+    from ..resources import load_outlets
+
+    roles = rules.word_list("byline_roles")
+    if _HANDLE.search(text) and "@" in text:
+        name = _HANDLE.sub("", text).strip()
+        return 2 <= len(name.split()) <= 4 and name_like(name, 4)
+    pieces = [p.strip() for p in re.split(r"\s*,\s*|\s[–—|-]\s", text) if p.strip()]
+    if len(pieces) < 2 or not (name_like(pieces[0], 4) and 2 <= len(pieces[0].split()) <= 4):
+        return False
+    if {w.lower() for w in pieces[0].split()} & roles:
+        return False
+    if all(role_only(p, roles) or role_phrase(p, roles) for p in pieces[1:]):
+        return True
+    table = load_outlets()
+    return bool(table.lookup(pieces[1])) and all(name_like(p, 4) for p in pieces[2:])
+
+
 def _dedupe(article: Article) -> None:
-    seen: set[str] = set()
+    """A line printed twice is kept once; a short line printed twice in a row (a picture's alt
+    text and its caption, "Jane Roe" / "Jane Roe") is neither."""
+    seen: set[str] = {_norm(ln.content) for ln in article.lines if ln.label == "title"}  # the headline printed again
+    last: Line | None = None
     for ln in article.lines:
         if ln.dropped:
             continue
         key = _norm(ln.content)
         if key in seen and len(key) > 3:
             ln.label, ln.reason = "furniture", "repeated line"
+            if last is not None and _norm(last.content) == key and not ln.prose and len(key.split()) <= 8 \
+                    and last.label == "body":
+                last.label, last.reason = "furniture", "photo caption (alt text and caption, the same words)"
         seen.add(key)
+        last = ln

@@ -1,15 +1,20 @@
 """Publication and update times as ISO 8601: a date alone when no time is printed, else a full
-timestamp with its UTC offset (a printed zone, else the default zone of ``data/timezones.toml``)."""
+timestamp with its UTC offset (a printed zone; else the zone of the outlet's country, summer time
+included, else the default zone of ``data/timezones.toml``).
+
+The ingest stages read page times ``naive`` (a time printed without a zone keeps no offset) and
+:func:`localize` gives them their zone once the outlet, and so its country, is known."""
 
 from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dateparser
 
-from ..resources import timezones
+from ..resources import abbreviation_zones, country_zones, timezones
 
 _TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s*[ap]\.?m\b", re.I)
 _OFFSET = re.compile(r"(?:UTC|GMT)?\s*([+-])(\d{1,2}):?(\d{2})\s*$")
@@ -69,16 +74,20 @@ def _tz(sign: str, hours: str, minutes: str) -> timezone:
     return timezone(-delta if sign == "-" else delta)
 
 
-def _offset(spec: str) -> timezone:
-    m = re.match(r"([+-])(\d{2}):?(\d{2})", spec)
-    assert m, spec
-    return _tz(*m.groups())
+def _offset(spec: str):
+    """A zone from ``data/timezones.toml``: a fixed offset ("+05:30") or an IANA name whose summer
+    time applies ("America/New_York" for "ET")."""
+    m = re.match(r"([+-])(\d{2}):?(\d{2})$", spec)
+    if m:
+        return _tz(*m.groups())
+    return ZoneInfo(spec)
 
 
 @lru_cache(maxsize=4096)
-def to_iso(text: str | None) -> str | None:
+def to_iso(text: str | None, naive: bool = False) -> str | None:
     """``"January 25, 2026 01:57:51 IST"`` -> ``"2026-01-25T01:57:51+05:30"``;
-    ``"2026-01-24"`` -> ``"2026-01-24"``; None when no date can be read."""
+    ``"2026-01-24"`` -> ``"2026-01-24"``; None when no date can be read. A time printed without a
+    zone gets the default offset, or with ``naive`` none (:func:`localize` gives it one later)."""
     if not text:
         return None
     s = _LABEL.sub("", text.strip()).strip(" .,|")
@@ -94,7 +103,7 @@ def to_iso(text: str | None) -> str | None:
             return None
         if len(s) == 10:
             return dt.date().isoformat()
-        if dt.tzinfo is None:
+        if dt.tzinfo is None and not naive:
             dt = dt.replace(tzinfo=_offset(default))
         return dt.isoformat(timespec="seconds")
     tz = None
@@ -105,14 +114,14 @@ def to_iso(text: str | None) -> str | None:
     else:
         a = _ABBR.search(s)
         if a and a.group(1).upper() in abbrs:
-            tz = _offset(abbrs[a.group(1).upper()])
+            tz = _offset(abbreviation_zones().get(a.group(1).upper()) or abbrs[a.group(1).upper()])
             s = s[: a.start()].strip()
         else:  # a zone printed after the time, inside the line ("02:31 GMT, 12 March 2013")
             inner = next((z for z in _INNER_ABBR.finditer(s) if z.group(1) in abbrs), None)
             if inner:
-                tz = _offset(abbrs[inner.group(1)])
+                tz = _offset(abbreviation_zones().get(inner.group(1)) or abbrs[inner.group(1)])
                 s = f"{s[: inner.start(1)]} {s[inner.end(1):]}".strip()
-    has_time = bool(_TIME.search(s))
+    has_time = bool(_TIME.search(_NUMERIC.sub(" ", s)))  # "24.08.15" is a date, not the time 24:08
     s = _numeric_date(s)
     dt = dateparser.parse(
         s,
@@ -126,4 +135,30 @@ def to_iso(text: str | None) -> str | None:
         return None
     if not has_time:
         return dt.date().isoformat()
+    if tz is None and naive:
+        return dt.isoformat(timespec="seconds")
     return dt.replace(tzinfo=tz or _offset(default)).isoformat(timespec="seconds")
+
+
+def zone_of(country: str | None) -> str | None:
+    """The IANA zone a country's unzoned page times are read in (``data/timezones.toml``)."""
+    return country_zones().get(country.upper()) if country else None
+
+
+def localize(value: str | None, zone: str | None = None) -> str | None:
+    """An ISO time without an offset ("2019-09-03T23:55:00") in ``zone`` -- an IANA name, whose
+    summer time applies on that day ("Europe/London" -> +01:00 in September), or an offset --
+    else in the default zone. A date alone, or a time with its offset, is returned as it is."""
+    if not value or "T" not in value:
+        return value
+    try:
+        dt = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if dt.tzinfo is not None:
+        return value
+    try:
+        tz = _offset(zone) if zone else None
+    except (ZoneInfoNotFoundError, ValueError):
+        tz = None
+    return dt.replace(tzinfo=tz or _offset(timezones()[0])).isoformat(timespec="seconds")

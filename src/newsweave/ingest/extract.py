@@ -87,10 +87,13 @@ def split_lines(text: str) -> list[Line]:
     return [Line(t, i) for i, t in enumerate(out)]
 
 
+_LIST_ITEM = re.compile(r"^(?:[-–•*·▪►»]|\d{1,2}[.)])\s+\S")
+
+
 def _fixed_width(block: list[str]) -> bool:
     """Three or more lines of near-equal length, none but the last ending a sentence."""
-    if len(block) < 3:
-        return False
+    if len(block) < 3 or all(_LIST_ITEM.match(x) for x in block):
+        return False  # a list's items are lines of their own
     head = block[:-1]
     lengths = [len(x) for x in head]
     return (min(lengths) >= 25 and max(lengths) - min(lengths) <= 15
@@ -124,7 +127,7 @@ def _from_record(article: Article) -> None:
     article.byline = byline
     published, _ = pick(row, "published")
     updated, _ = pick(row, "updated")
-    article.published, article.updated = to_iso(published), to_iso(updated)
+    article.published, article.updated = to_iso(published, naive=True), to_iso(updated, naive=True)
     for value, what in ((published, "published"), (updated, "updated")):
         if value and not to_iso(value):
             article.warnings.append(f"could not read the {what} date {value!r}")
@@ -207,9 +210,9 @@ def _from_html(article: Article) -> None:
     if article.byline and article.byline.startswith("http"):
         article.byline = None
     article.url = doc.url or tags.get("og:url")
-    pub = to_iso(_first(tags, META_PUBLISHED) or tags.get("time"))
-    article.published = pub or (to_iso(doc.date) if doc.date else None)
-    article.updated = to_iso(_first(tags, META_UPDATED))
+    pub = to_iso(_first(tags, META_PUBLISHED) or tags.get("time"), naive=True)
+    article.published = pub or (to_iso(doc.date, naive=True) if doc.date else None)
+    article.updated = to_iso(_first(tags, META_UPDATED), naive=True)
     host = urlparse(article.url).hostname if article.url else None
     article.meta = {k: v for k, v in {"description": doc.description, "hostname": host or doc.hostname,
                                       "categories": doc.categories or None, "tags": doc.tags or None}.items() if v}
