@@ -488,3 +488,20 @@ def test_clean_caption_printed_twice_is_no_headline_and_glued_breadcrumb(process
     b = process(f"Valley Polls 2024: Party Suspends Riverton Councillor For Six Years\nHomeValleyValley Polls 2024: Party "
                 f"Suspends Riverton Councillor For Six Years\n\n{P1}\n\n{P2}")
     assert b.title.startswith("Valley Polls 2024") and "HomeValley" not in b.text
+
+
+def test_clean_uk_caption_credits_agency_dash_and_read_more_links(process):
+    a = process(f"Riverton MP quits\n\n{P1}\n\nAsha Verma Image copyright Riverton Council\n\n"
+                f"1 Asha Verma announced she will step away from the party Credit: PA\n\n"
+                f"{P2}\n\n\"We will not stop now,\" she said. \"The work goes on.\" – PA\n\n"
+                f"Read more:\n\nAll the councillors who have left the party this year\n\n{P1.replace('two', 'three')}")
+    for debris in ("Image copyright", "Credit: PA", "– PA", "Read more", "All the councillors who have left"):
+        assert debris not in a.text, debris
+    assert P2 in a.text and '"The work goes on."' in a.text and P1.replace("two", "three") in a.text
+
+
+def test_clean_lone_bulleted_headline_between_paragraphs_goes_a_list_stays(process):
+    a = process(f"Riverton MP quits\n\n{P1}\n\n  • The moment the councillors crossed the floor of the chamber\n\n{P2}")
+    assert "The moment the councillors" not in a.text
+    b = process(f"Riverton MP quits\n\n{P1}\n\n• The first reason given by the councillors\n\n• The second reason they gave\n\n{P2}")
+    assert "The first reason" in b.text and "The second reason" in b.text

@@ -651,14 +651,17 @@ def _by_position(article: Article, title: str | None, rules: Furniture) -> None:
             # a cross-link sits between two prose paragraphs (a list item does not)
             prev = next((n for n in reversed(body[:i]) if not n.dropped), None)
             nxt = next((n for n in body[i + 1:] if not n.dropped), None)
-            if prev is not None and prev.prose and nxt is not None and nxt.prose and headline_shape(ln.content) \
-                    and not introduces(ln.content, nxt.content):
+            between = prev is not None and prev.prose and nxt is not None and nxt.prose
+            if between and headline_shape(ln.content) and not introduces(ln.content, nxt.content):
                 ln.label, ln.reason = "furniture", "cross-link: a headline that does not introduce what follows"
+            elif between and _LINK_BULLET.match(ln.content):
+                ln.label, ln.reason = "furniture", "cross-link: a lone bulleted headline between paragraphs"
             elif words <= SUBHEAD_MAX_WORDS:
                 ln.label = "subhead"
 
 
 _BULLET = re.compile(r"^\s*(?:[-–•*·▪►»]|\d{1,2}[.)])\s+")
+_LINK_BULLET = re.compile(r"^\s*[•▪►»]\s+\S")  # "• The moment X crossed the floor"; a dash or a number opens list items
 _KICKER = re.compile(r"^[A-Z][A-Z’' &-]{2,24}:\s+\S")
 _KICKER_CASELESS = re.compile(r"^[a-z][a-z’' &-]{2,24}:\s+\S")
 
