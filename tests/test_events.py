@@ -120,6 +120,16 @@ def test_merge_stories_group_documents_by_stored_story():
     assert groups[0]["story_id"] == "s1" and groups[0]["title"] == "b" and groups[0]["outlets"] == ["Daily", "Wire"]
 
 
+def test_merge_stories_title_is_a_headline_never_a_date_line_or_byline():
+    docs = [{"doc_id": d, "source": d, "title": t, "byline": b, "outlet": "Wire", "published": p} for d, t, b, p in
+            (("a", "MONDAY, MAY 23, 2026", None, "2026-05-23"), ("b", "By Asha Rao", "Asha Rao", "2026-05-23"),
+             ("c", "Riverton mayor quits the Civic Party", None, "2026-05-24"))]
+    assert stories(docs, {"a": "s", "b": "s", "c": "s"})[0]["title"] == "Riverton mayor quits the Civic Party"
+    lead = {"a": "Riverton mayor quits", "b": "x"}
+    only_dates = docs[:2]
+    assert stories(only_dates, {"a": "s", "b": "s"}, lambda ids: {d: lead[d] for d in ids})[0]["title"] == "Riverton mayor quits"
+
+
 def test_events_headline_in_title_case(linked_article):
     a = linked_article("Former Minister Ramesh Kumar Yadav Quits Lok Vikas Party, Cites Neglect | SWS",
                        "PATNA: Ramesh Kumar Yadav said on Saturday that he had been ignored by the leadership for years.")

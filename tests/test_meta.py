@@ -91,6 +91,9 @@ def test_meta_split_title_keeps_hyphenated_words():
     ("PUBLISHED: 02:31 GMT, 12 March 2026", "2026-03-12T02:31:00+00:00"),
     ("11/28/05", "2005-11-28"),
     ("Posted 03/27/2026 7:21 AM", "2026-03-27T07:21:00+05:30"),
+    ("POSTED: 04/02/26, 9:00 PM PDT", "2026-04-02T21:00:00-07:00"),  # a US zone: month first
+    ("Posted at 3:21 PM ET, 01/5/2026", "2026-01-05T15:21:00-05:00"),
+    ("04/02/2026 9:00 PM IST", "2026-02-04T21:00:00+05:30"),  # elsewhere: day first
     ("2026", None),
     ("10:32 PM IST", None),
     ("no date here", None),

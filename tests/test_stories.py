@@ -8,8 +8,8 @@ import json
 import pytest
 
 from newsweave.article import Article
-from newsweave.link.stories import (StoryParams, cluster_block, event_conflict, scale, story_id, vector,
-                                    within_window)
+from newsweave.link.stories import (StoryParams, cluster_block, date_line, date_terms, event_conflict,
+                                    line_date, profile, scale, shared, similarity, story_id, vector, within_window)
 
 from conftest import write
 
@@ -35,7 +35,7 @@ def test_stories_cluster_block_a_report_that_links_two_stories_joins_them():
     edges = _edges({("a", "b"): 0.05, ("c", "a"): 0.5, ("c", "b"): 0.5})
     sigma = {d: 0.3 for d in "abc"}
     assert cluster_block(["a", "b", "c"], edges, sigma, P) == {"a": "a", "b": "a", "c": "a"}
-    weak = _edges({("a", "b"): 0.05, ("c", "a"): 0.5, ("c", "b"): 0.2})  # 0.2/0.3 < merge: b stays apart
+    weak = _edges({("a", "b"): 0.05, ("c", "a"): 0.5, ("c", "b"): 0.1})  # 0.1/0.3 < merge: b stays apart
     assert cluster_block(["a", "b", "c"], weak, sigma, P)["b"] == "b"
 
 
@@ -55,6 +55,54 @@ def test_stories_event_conflict_needs_events_on_both_sides():
     assert event_conflict({"event:join_party:rai": 1}, {"event:expelled:sahni": 1})
     assert not event_conflict({"event:join_party:rai": 1}, {"event:join_party:rai": 1, "x": 1})
     assert not event_conflict({"event:join_party:rai": 1}, {"bridge": 1})
+
+
+def test_stories_event_conflict_same_actor_other_event_is_no_conflict():
+    assert not event_conflict({"event:rally:rai": 1}, {"event:join_party:rai": 1}, by_actor=True)
+    assert event_conflict({"event:rally:rai": 1}, {"event:join_party:rai": 1})
+    assert event_conflict({"event:join_party:rai": 1}, {"event:join_party:sahni": 1}, by_actor=True)
+
+
+def test_stories_similarity_one_actors_two_events_apart_only_months_apart():
+    words = {"rally": 2, "rohtak": 2, "votes": 2}
+    rally = _profile(words | {"event:rally:rai": 1}, "2026-03-01")
+    join = _profile(words | {"event:join_party:rai": 1}, "2026-03-03")
+    later = _profile(words | {"event:join_party:rai": 1}, "2026-11-03")
+    assert similarity(rally, later, P) == pytest.approx(P.event_conflict * similarity(rally, join, P))
+
+
+def _profile(tf: dict[str, float], published: str | None = None):
+    return profile(tf, {t: 1 for t in tf}, 100, published)
+
+
+def test_stories_similarity_undated_text_naming_a_later_year_is_another_story():
+    words = {"flood": 3, "kosi": 2, "relief": 2}
+    dated = _profile(words, "2019-08-01")
+    later = _profile(words | {"since:2023": 1})  # undated, writes out 2023
+    same = _profile(words | {"since:2020": 1})  # a text may name next year's event
+    assert similarity(dated, later, P) == 0 and similarity(dated, same, P) > 0.99
+
+
+def test_stories_shared_neighbours_weigh_links():
+    # a, b, c report one event and have the same neighbours; d is a look-alike with its own (e, f)
+    edges = _edges({("a", "b"): 0.6, ("a", "c"): 0.6, ("b", "c"): 0.6, ("c", "d"): 0.6,
+                    ("d", "e"): 0.6, ("d", "f"): 0.6, ("e", "f"): 0.6})
+    w = shared(edges, list("abcdef"), StoryParams(shared_k=2))
+    assert w["a"]["b"] > w["c"]["d"]  # as similar, but fewer neighbours in common
+
+
+def test_stories_date_line_is_only_a_date():
+    for line in ("MONDAY, MAY 23, 2005", "Posted 11/27/2005 7:21 AM", "10 June 2013 Last updated at 14:00 GMT"):
+        assert date_line(line), line
+    for line in ("Ten killed as bus falls into gorge on May 23", "By Asha Rao", "2005"):
+        assert not date_line(line) or line == "2005", line
+    assert line_date("Monday, May 23, 2005") == "2005-05-23" and line_date("Posted 11/27/2005") == "2005-11-27"
+    assert line_date("04/09/2012") is None  # day and month cannot be told apart
+
+
+def test_stories_date_terms_only_for_undated_documents():
+    assert date_terms("2026-03-14", "Saturday, March 14, 2026", "x", []) == {}
+    assert date_terms(None, "Saturday, March 14, 2026", "x", []) == {"date:2026-03-14": 1.0}
 
 
 def test_stories_vector_is_unit_length_and_weighs_rare_words():
@@ -84,7 +132,7 @@ def test_stories_index_incremental_and_stable(store):
     with store.transaction() as conn:
         c = _doc(store, conn, "c", BRIDGE | {"toll": 1}, "2026-03-02")
         d = _doc(store, conn, "d", FLOOD | {"boat": 1}, "2026-03-02")
-        e = _doc(store, conn, "e", BRIDGE | {"probe": 1}, "2027-03-02")  # a year later: another story
+        e = _doc(store, conn, "e", BRIDGE | {"probe": 1}, "2029-03-02")  # years later: another story
         assert index.assign(conn, [c, d, e]) > 0
         assert index.assign(conn, [c, d, e]) == 0  # assigned once
     m = index.story_map()

@@ -221,6 +221,30 @@ def abbreviation_zones() -> dict[str, str]:
     return {k.upper(): v for k, v in data.get("abbreviation_zones", {}).items()}
 
 
+@dataclass(frozen=True, slots=True)
+class DateWords:
+    """The words of a line that only tells a date (``times.toml``), lower-cased."""
+
+    months: dict[str, int]  # names and abbreviations
+    weekdays: frozenset[str]  # names and abbreviations
+    labels: frozenset[str]  # "posted", "updated", "am", ...
+
+
+@lru_cache(maxsize=1)
+def date_words() -> DateWords:
+    data = tomllib.loads(_shipped("times.toml"))
+    months = {k.lower(): v for k, v in (data["months"] | data["month_abbreviations"]).items()}
+    days = [*data["weekdays"], *data["date_line"]["weekday_abbreviations"]]
+    return DateWords(months, frozenset(d.lower() for d in days), frozenset(w.lower() for w in data["date_line"]["labels"]))
+
+
+@lru_cache(maxsize=1)
+def month_first_zones() -> frozenset[str]:
+    """Zone abbreviations printed beside dates written month first ("04/02/07 9:00 PM PDT")."""
+    data = tomllib.loads(_shipped("timezones.toml"))
+    return frozenset(a.upper() for a in data.get("month_first", {}).get("abbreviations", []))
+
+
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     words = []

@@ -69,8 +69,9 @@ def quotes(store: Store) -> Iterator[dict[str, Any]]:
 
 def stories_and_events(store: Store) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     merged = merge_events(store.event_rows(), store.copies(), kb_from_env().inside)
-    docs = list(store.iter_documents(columns=("doc_id", "source", "title", "outlet", "published")))
-    story_list = stories(docs, store.story_index().story_map())
+    docs = list(store.iter_documents(columns=("doc_id", "source", "title", "byline", "outlet", "published")))
+    index = store.story_index()
+    story_list = stories(docs, index.story_map(), index.lead_lines)
     by_doc = {d: s["story_id"] for s in story_list for d in s["doc_ids"]}
     events = []
     for ev in merged:

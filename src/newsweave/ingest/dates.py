@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dateparser
 
-from ..resources import abbreviation_zones, country_zones, timezones
+from ..resources import abbreviation_zones, country_zones, month_first_zones, timezones
 
 _TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s*[ap]\.?m\b", re.I)
 _OFFSET = re.compile(r"(?:UTC|GMT)?\s*([+-])(\d{1,2}):?(\d{2})\s*$")
@@ -54,14 +54,18 @@ def reads_as_time(text: str | None) -> bool:
 _NUMERIC = re.compile(r"\b(\d{1,2})[/.-]\s?(\d{1,2})[/.-]\s?(\d{2}|\d{4})\b")
 
 
-def _numeric_date(s: str) -> str:
-    """A date in figures written out as ISO: day first unless the first number cannot be a month's
-    day order ("11/28/05" is November 28, 2005), a two-figure year in this century or the last."""
+def _numeric_date(s: str, month_first: bool = False) -> str:
+    """A date in figures written out as ISO: day first (``month_first``: month first) unless the
+    numbers allow only the other order ("11/28/05" is November 28, 2005), a two-figure year in
+    this century or the last."""
     m = _NUMERIC.search(s)
     if not m:
         return s
     a, b, y = int(m[1]), int(m[2]), int(m[3])
-    day, month = (b, a) if b > 12 >= a else (a, b)
+    if month_first:
+        day, month = (a, b) if a > 12 >= b else (b, a)
+    else:
+        day, month = (b, a) if b > 12 >= a else (a, b)
     if len(m[3]) == 2:
         y += 2000 if y < 70 else 1900
     if not (1 <= month <= 12 and 1 <= day <= 31):
@@ -106,7 +110,7 @@ def to_iso(text: str | None, naive: bool = False) -> str | None:
         if dt.tzinfo is None and not naive:
             dt = dt.replace(tzinfo=_offset(default))
         return dt.isoformat(timespec="seconds")
-    tz = None
+    tz, zone = None, ""
     m = _OFFSET.search(s)
     if m:
         tz = _tz(*m.groups())
@@ -114,15 +118,17 @@ def to_iso(text: str | None, naive: bool = False) -> str | None:
     else:
         a = _ABBR.search(s)
         if a and a.group(1).upper() in abbrs:
-            tz = _offset(abbreviation_zones().get(a.group(1).upper()) or abbrs[a.group(1).upper()])
+            zone = a.group(1).upper()
+            tz = _offset(abbreviation_zones().get(zone) or abbrs[zone])
             s = s[: a.start()].strip()
         else:  # a zone printed after the time, inside the line ("02:31 GMT, 12 March 2013")
             inner = next((z for z in _INNER_ABBR.finditer(s) if z.group(1) in abbrs), None)
             if inner:
-                tz = _offset(abbreviation_zones().get(inner.group(1)) or abbrs[inner.group(1)])
+                zone = inner.group(1)
+                tz = _offset(abbreviation_zones().get(zone) or abbrs[zone])
                 s = f"{s[: inner.start(1)]} {s[inner.end(1):]}".strip()
     has_time = bool(_TIME.search(_NUMERIC.sub(" ", s)))  # "24.08.15" is a date, not the time 24:08
-    s = _numeric_date(s)
+    s = _numeric_date(s, zone in month_first_zones())
     dt = dateparser.parse(
         s,
         languages=["en"],

@@ -12,18 +12,22 @@ reported value with the documents behind it, ``conflicts`` where documents disag
 date, place, the actor's name as written), and ``single_source`` when one outlet alone reports it.
 
 Stories are clustered from the documents' words (:mod:`.stories`); an event belongs to the story
-most of its documents are in.
+most of its documents are in. A story's title is a headline of its earliest members: never a title
+that is only a date line ("MONDAY, MAY 23, 2005"), a byline or a label ending in a colon (then the
+first line of a member's text, where a cleaner took the date line for the title), and a short
+headline before a lead sentence that stands in for one.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from typing import Any
 
 from .names import fold
-from .stories import story_id
+from .stories import date_line, story_id
 
 MODALITY_CLASS = {"asserted": "asserted", "speculative": "speculative", "planned": "planned", "denied": "denied"}
 
@@ -180,9 +184,44 @@ def _merged(rows: list[dict[str, Any]], copies: dict[str, str], inside: Inside) 
     }
 
 
-def stories(docs: list[dict[str, Any]], story_by_doc: dict[str, str]) -> list[dict[str, Any]]:
+HEADLINE_WORDS = 20  # a longer title is a lead sentence standing in for a headline
+_BYLINE = re.compile(r"^(?:by|from)\s+\S", re.I)
+
+
+def headline(title: str | None, byline: str | None = None) -> bool:
+    """A title that can head a story: not a date line, not the byline ("By Asha Rao"), not a label
+    that introduces something (ending in a colon)."""
+    if not title or not title.strip() or date_line(title) or title.rstrip().endswith(":"):
+        return False
+    if byline and fold(title.strip()) == fold(byline.strip()):
+        return False
+    return not (_BYLINE.match(title.strip()) and len(title.split()) <= 8)
+
+
+def _short(titles: list[str]) -> str | None:
+    return next((t for t in titles if len(t.split()) <= HEADLINE_WORDS), None)
+
+
+Lead = Callable[[list[str]], dict[str, str]]
+
+
+def story_title(members: list[dict[str, Any]], lead: Lead | None = None) -> str:
+    """A story's title, from its members in order: the first headline among their titles; else
+    (their titles are date lines or bylines) the first headline among the first lines of their
+    texts (``lead``: doc_ids -> first line); else the first longer title (a lead sentence standing
+    in for a headline); else the first member's source."""
+    titles = [d["title"].strip() for d in members if headline(d["title"], d.get("byline"))]
+    found = _short(titles)
+    if found is None and lead is not None:
+        lines = lead([d["doc_id"] for d in members])
+        found = _short([lines[d["doc_id"]].strip() for d in members if headline(lines.get(d["doc_id"]), d.get("byline"))])
+    return found or (titles or [members[0]["source"]])[0]
+
+
+def stories(docs: list[dict[str, Any]], story_by_doc: dict[str, str], lead: Lead | None = None) -> list[dict[str, Any]]:
     """SCHEMA.md ``story`` fields from the stored story of each document (``story_by_doc``, from
-    :mod:`newsweave.link.stories`); a document without one is a story of its own."""
+    :mod:`newsweave.link.stories`); a document without one is a story of its own. ``lead`` gives
+    the first line of documents' texts, for a story none of whose titles is a headline."""
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for d in docs:
         groups[story_by_doc.get(d["doc_id"]) or story_id(d["doc_id"])].append(d)
@@ -191,7 +230,7 @@ def stories(docs: list[dict[str, Any]], story_by_doc: dict[str, str]) -> list[di
         members.sort(key=lambda d: (d["published"] or "9999", d["doc_id"]))
         out.append({
             "story_id": sid,
-            "title": next((d["title"] for d in members if d["title"]), members[0]["source"]),
+            "title": story_title(members, lead),
             "doc_ids": [d["doc_id"] for d in members],
             "outlets": list(dict.fromkeys(d["outlet"] for d in members if d["outlet"])),
         })

@@ -18,7 +18,7 @@ from ..nlp.truecase import is_lowercased, tables_for, truecase
 from .coref import Cluster, cluster, mentions_of
 from .dedup import signature, to_bytes
 from .kb import KB, kb_from_env
-from .stories import doc_terms, event_terms
+from .stories import story_terms
 from .names import fold, part_key, same_name
 
 
@@ -101,7 +101,7 @@ def link_articles(articles: list[Article]) -> list[Article]:
                     ev.actor_cluster = c.index
         article.events += _headline_events(article, heads.get(n))
         article.signature = to_bytes(signature(article.text))
-        article.terms = doc_terms(doc) | event_terms(article.events, article.clusters, article.text)
+        article.terms = story_terms(article)
         _dateline_place(article)
     return articles
 

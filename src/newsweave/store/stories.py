@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, delete, func, insert, select, text
 
 from .bulk import bulk_insert
-from ..link.stories import (EVENT, StoryParams, cluster_block, cosine, event_conflict, scale, story_id, vector,
-                            within_window)
+from ..link.stories import Profile, StoryParams, cluster_block, profile, scale, shared, similarity, story_id, within_window
 
 if TYPE_CHECKING:
     from .db import Store
@@ -157,10 +156,10 @@ class StoryIndex:
         self._published(conn, new)
         seq = (conn.scalar(select(func.max(self.members.c.seq))) or 0)
         pending, arrived = set(new), set()
-        vectors: dict[str, dict[str, float]] = {}  # the weights hold for this call
+        profiles: dict[str, Profile] = {}  # the weights hold for this call
         edges: dict[tuple[str, str], float] = {}
         for doc in new:
-            self._link(conn, doc, tfs.get(doc, {}), dfs, n, pending - arrived, vectors, edges)
+            self._link(conn, doc, tfs.get(doc, {}), dfs, n, pending - arrived, profiles, edges)
             arrived.add(doc)
         conn.execute(insert(self.members), [{"doc_id": d, "story_id": story_id(d), "seq": seq + i}
                                             for i, d in enumerate(new, 1)])
@@ -180,12 +179,13 @@ class StoryIndex:
         return {d: self._pub.get(d) for d in doc_ids}
 
     def _link(self, conn: Connection, doc: str, tf: dict[str, float], dfs: dict[str, int], n: int,
-              later: set[str], vectors: dict[str, dict[str, float]], edges: dict[tuple[str, str], float]) -> None:
+              later: set[str], profiles: dict[str, Profile], edges: dict[tuple[str, str], float]) -> None:
         """Neighbour edges between ``doc`` and the stored documents most like it (``later``: the
         documents of this call still to come, not yet candidates)."""
         p = self.p
         self._dfs(conn, tf, dfs)
-        v = vector(tf, dfs, n)
+        me = profile(tf, dfs, n, self._published(conn, [doc])[doc])
+        v = me.words
         query = sorted(v, key=v.get, reverse=True)[:p.query_terms]
         votes: dict[str, float] = defaultdict(float)
         if query:  # each word's newest postings, in one statement
@@ -197,15 +197,15 @@ class StoryIndex:
         cands = sorted(votes, key=votes.get, reverse=True)[:p.candidates]
         published = self._published(conn, [doc, *cands])
         cands = [d for d in cands if within_window(published[doc], published[d], p.window_days)]
-        ctf = self._tfs(conn, [d for d in cands if d not in vectors])
+        ctf = self._tfs(conn, [d for d in cands if d not in profiles])
         self._dfs(conn, (t for tf_ in ctf.values() for t in tf_), dfs)
         for other, tf_ in ctf.items():
-            vectors[other] = vector(tf_, dfs, n)
-        lead = {t: w for t, w in v.items() if t.startswith(EVENT)}
+            profiles[other] = profile(tf_, dfs, n, published[other])
         for other in cands:
-            sim = cosine(v, vectors.get(other, {}))
-            if lead and event_conflict(lead, vectors.get(other, {})):
-                sim *= p.event_conflict
+            them = profiles.get(other)
+            if them is None or not within_window(me.date, them.date, p.window_days):  # a date line's date too
+                continue
+            sim = similarity(me, them, p)
             if sim >= p.min_sim:
                 edges[(doc, other)] = edges[(other, doc)] = sim
 
@@ -224,10 +224,13 @@ class StoryIndex:
         block = set(new) | touched | set(self._members(conn, sorted(set(stories.values()))))
         edges.update(self._edges(conn, sorted(block - set(edges))))
         self._prune(conn, edges)
-        sigma = {d: scale(edges.get(d, {}).values(), p) for d in block}
+        around = {o for d in block for o in edges.get(d, {})} - set(edges)  # their nearest neighbours count
+        edges.update(self._edges(conn, sorted(around)))
+        weighted = shared(edges, block, p)
+        sigma = {d: scale(weighted[d].values(), p) for d in block}
         seqs = self._seqs(conn, sorted(block))
         order = sorted(block, key=lambda d: (seqs[d], d))
-        inside = {d: {o: s for o, s in edges.get(d, {}).items() if o in block} for d in block}
+        inside = {d: {o: s for o, s in weighted[d].items() if o in block} for d in block}
         roots = cluster_block(order, inside, sigma, p)
         for part in _chunks(order):
             conn.execute(delete(self.members).where(self.members.c.doc_id.in_(part)))
@@ -271,6 +274,12 @@ class StoryIndex:
         self._cache.clear()
         self._pub.clear()
         return order
+
+    def lead_lines(self, doc_ids: list[str]) -> dict[str, str]:
+        """The first line of each document's text (a story title's last resort)."""
+        with self.store.engine.connect() as conn:
+            texts = _lookup(conn, self.documents.c.doc_id, self.documents.c.text, doc_ids)
+        return {d: t.lstrip().split("\n", 1)[0] for d, t in texts.items() if t}
 
     def story_map(self, conn: Connection | None = None) -> dict[str, str]:
         """Each document's story (``conn``: inside a transaction in hand)."""
