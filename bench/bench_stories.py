@@ -39,7 +39,8 @@ BATCH = 32
 
 def base_terms(path: Path) -> list[tuple[str, dict[str, float], set[str]]]:
     """(id, terms, the terms that are names) of every text."""
-    from newsweave.link.stories import NAMED, doc_terms
+    from newsweave.link.names import part_key
+    from newsweave.link.stories import NAME, NAMED, doc_terms
     from newsweave.nlp.model import load_nlp
 
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -47,7 +48,12 @@ def base_terms(path: Path) -> list[tuple[str, dict[str, float], set[str]]]:
     out = []
     for row, doc in zip(rows, nlp.pipe([r["text"] for r in rows], batch_size=64)):
         names = {t.lemma_.lower().strip() for t in doc if t.ent_type_ in NAMED}
-        out.append((row["id"], doc_terms(doc), names))
+        terms = doc_terms(doc)
+        for ent in doc.ents:  # the names stories compare, as the pipeline's entity terms
+            if ent.label_ in ("PERSON", "ORG", "GPE", "LOC", "NORP") and len(key := part_key(ent[-1].text)) >= 2:
+                terms[NAME + key] = terms.get(NAME + key, 0) + 1
+                names.add(NAME + key)
+        out.append((row["id"], terms, names))
     return out
 
 

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from newsweave.article import Article
-from newsweave.link.stories import (StoryParams, cluster_block, date_line, date_terms, event_conflict,
+from newsweave.link.stories import (StoryParams, cluster_block, date_line, date_terms, entity_terms, event_conflict,
                                     line_date, profile, scale, shared, similarity, story_id, vector, within_window)
 
 from conftest import write
@@ -72,7 +72,27 @@ def test_stories_similarity_one_actors_two_events_apart_only_months_apart():
 
 
 def _profile(tf: dict[str, float], published: str | None = None):
-    return profile(tf, {t: 1 for t in tf}, 100, published)
+    return profile(tf, {t: 1 for t in tf}, 100, published, P)
+
+
+def test_stories_similarity_months_apart_about_other_people_is_less():
+    words = {"coach": 3, "fired": 2, "season": 2}
+    a = _profile(words | {"name:okafor": 6, "name:pirates": 4, "name:lions": 1}, "2026-01-10")
+    b = _profile(words | {"name:mensah": 6, "name:hawks": 4, "name:lions": 1}, "2026-09-10")
+    c = _profile(words | {"name:okafor": 5, "name:pirates": 2}, "2026-09-10")
+    soon = _profile(words | {"name:mensah": 6, "name:hawks": 4}, "2026-01-12")
+    assert similarity(a, c, P) > 0.99  # a follow-up about the same people: the words decide
+    assert similarity(a, soon, P) > 0.99  # the same days: other people may lead another report
+    assert similarity(a, b, P) == pytest.approx(P.name_conflict)  # another coach fired, months later
+
+
+def test_stories_entity_terms_key_a_name_by_its_last_word():
+    class C:
+        def __init__(self, name, type_, n):
+            self.name, self.type, self.forms = name, type_, {name: n}
+
+    terms = entity_terms([C("Coach Ravi Kant", "PERSON", 2), C("Kant", "PERSON", 1), C("Monday", "DATE", 3)])
+    assert len(terms) == 1 and next(iter(terms.values())) == 3
 
 
 def test_stories_similarity_undated_text_naming_a_later_year_is_another_story():

@@ -8,7 +8,9 @@ compared with all). Pairs at or above ``min_sim`` are kept as neighbour edges.
 
 A pair's similarity is the cosine of their words, less where they report different news however
 alike their words: they lead with events by different actors, or with one actor's different
-events more than ``season_days`` apart (``event_conflict``), or an undated text names a year two
+events more than ``season_days`` apart (``event_conflict``); further apart than that, neither
+names the other's main people, organisations or places (``name_conflict``: the same kind of event
+about other people, months later); or an undated text names a year two
 or more after the other was published (``year_conflict``: the same kind of event another year). A document without a publication date
 takes its date from a date line that names the month and the four-digit year ("Monday, May 23,
 2005" as its title or first line), for the time window too.
@@ -71,7 +73,9 @@ class StoryParams:
     shared_power: float = 0.5  # a link is weighted by (share of nearest neighbours in common) ** this
     passes: int = 3  # rounds in which a document may move to the story it links to best
     event_conflict: float = 0.5  # similarity kept when two documents lead with different events
-    season_days: int = 90  # closer (or undated), one actor's two lead events are one story
+    season_days: int = 90  # closer (or undated): one actor's two lead events, or other people, may be one story
+    main_names: int = 2  # the names a document is most about
+    name_conflict: float = 0.5  # similarity kept, further apart, when neither names the other's main names
     year_conflict: float = 0.0  # similarity kept when an undated text names a year 2+ after the other's date
     merge: float = 0.8  # scaled similarity at which a report joins two stories into one
     query_terms: int = 15  # a document's most telling words looked up in the index
@@ -136,9 +140,27 @@ def event_conflict(a: Mapping[str, float], b: Mapping[str, float], by_actor: boo
     return bool(eb and not ea & eb)
 
 
+NAME = "name:"  # prefix of the people, organisations, places and parties a document names
 DATE = "date:"  # prefix of an undated document's date, read off its date line
 SINCE = "since:"  # prefix of the latest year an undated document's text writes out
-CHANNELS = (DATE, SINCE)  # terms that are not words: compared apart, never in the word vector
+CHANNELS = (NAME, DATE, SINCE)  # terms that are not words: compared apart, never in the word vector
+NAME_TYPES = frozenset({"PERSON", "ORG", "PLACE", "PARTY"})
+
+
+def entity_terms(clusters: Iterable[Any]) -> dict[str, float]:
+    """The people, organisations, places and parties a document names, as ``name:<key>`` weighted
+    by mentions. The key is that of the name's last word, so "Coach Ravi Kant", "Ravi Kant" and
+    "Kant" agree, across documents too."""
+    out: dict[str, float] = defaultdict(float)
+    for c in clusters:
+        parts = c.name.split() if c.type in NAME_TYPES else []
+        key = part_key(parts[-1]) if parts else ""
+        n = sum(c.forms.values())
+        if len(key) >= 2 and n > 0:
+            out[f"{NAME}{key}"] += n
+    return dict(out)
+
+
 _WORD = re.compile(r"[^\W\d_]+")
 _DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3,9})\.?,?\s+(\d{4})\b")
 _MONTH_DAY_YEAR = re.compile(r"\b([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b")
@@ -210,10 +232,10 @@ def date_terms(published: str | None, title: str | None, text: str, times: Itera
 
 
 def story_terms(article: Any) -> dict[str, float]:
-    """Everything stories compare a processed article on: its content words, lead events and,
+    """Everything stories compare a processed article on: its content words, lead events, names and,
     when it has no publication date, the date its text gives."""
     return (doc_terms(article.doc) | event_terms(article.events, article.clusters, article.text)
-            | date_terms(article.published, article.title, article.text, article.times))
+            | entity_terms(article.clusters) | date_terms(article.published, article.title, article.text, article.times))
 
 
 def idf(df: int, n: int) -> float:
@@ -232,18 +254,25 @@ def vector(tf: Mapping[str, float], df: Mapping[str, int], n: int) -> dict[str, 
 
 @dataclass(frozen=True, slots=True)
 class Profile:
-    """What a document is compared on: its words (unit TF-IDF vector), its date (publication, else
-    its date line) and, undated, ``since``."""
+    """What a document is compared on: its words (unit TF-IDF vector), the names it gives and the
+    ``main_names`` it is most about, its date (publication, else its date line) and, undated,
+    ``since``."""
 
     words: dict[str, float]
+    names: frozenset[str]
+    main: frozenset[str]
     date: str | None
     since: int | None
 
 
-def profile(tf: Mapping[str, float], df: Mapping[str, int], n: int, published: str | None) -> Profile:
+def profile(tf: Mapping[str, float], df: Mapping[str, int], n: int, published: str | None,
+            p: StoryParams) -> Profile:
+    top, log = math.log(n + PRIOR_DOCS + 1), math.log
+    names = {t: x * (top - log(df.get(t, 1) + 0.5)) for t, x in tf.items() if t.startswith(NAME)}
+    main = sorted(names, key=lambda t: (-names[t], t))[:p.main_names]  # most mentioned, rarest first
     day = published or next((t[len(DATE):] for t in tf if t.startswith(DATE)), None)
     since = max((int(t[len(SINCE):]) for t in tf if t.startswith(SINCE)), default=None)
-    return Profile(vector(tf, df, n), day, since)
+    return Profile(vector(tf, df, n), frozenset(names), frozenset(main), day, since)
 
 
 def _year(value: str | None) -> int | None:
@@ -251,8 +280,9 @@ def _year(value: str | None) -> int | None:
 
 
 def similarity(a: Profile, b: Profile, p: StoryParams) -> float:
-    """The cosine of two documents' words, less where they lead with different events or one is
-    undated and writes out a year two or more after the other's."""
+    """The cosine of two documents' words, less where they lead with different events, are months
+    apart and name none of each other's main names, or one is undated and writes out a year two or
+    more after the other's."""
     sim = cosine(a.words, b.words)
     if sim <= 0:
         return 0.0
@@ -260,6 +290,10 @@ def similarity(a: Profile, b: Profile, p: StoryParams) -> float:
     # story; the same person's other event months apart is another, and two people's are two
     if event_conflict(a.words, b.words, by_actor=within_window(a.date, b.date, p.season_days)):
         sim *= p.event_conflict
+    # months apart, a report is of the same story only if it is about the same people
+    if (a.main and b.main and not within_window(a.date, b.date, p.season_days)
+            and not (a.main & b.names or b.main & a.names)):
+        sim *= p.name_conflict
     if any(x.since is not None and (y := _year(y_.date)) is not None and x.since - 1 > y
            for x, y_ in ((a, b), (b, a))):
         sim *= p.year_conflict

@@ -184,7 +184,7 @@ class StoryIndex:
         documents of this call still to come, not yet candidates)."""
         p = self.p
         self._dfs(conn, tf, dfs)
-        me = profile(tf, dfs, n, self._published(conn, [doc])[doc])
+        me = profile(tf, dfs, n, self._published(conn, [doc])[doc], p)
         v = me.words
         query = sorted(v, key=v.get, reverse=True)[:p.query_terms]
         votes: dict[str, float] = defaultdict(float)
@@ -200,7 +200,7 @@ class StoryIndex:
         ctf = self._tfs(conn, [d for d in cands if d not in profiles])
         self._dfs(conn, (t for tf_ in ctf.values() for t in tf_), dfs)
         for other, tf_ in ctf.items():
-            profiles[other] = profile(tf_, dfs, n, published[other])
+            profiles[other] = profile(tf_, dfs, n, published[other], p)
         for other in cands:
             them = profiles.get(other)
             if them is None or not within_window(me.date, them.date, p.window_days):  # a date line's date too
