@@ -178,3 +178,16 @@ def test_link_dateline_place_is_an_entity_of_the_article(linked):
                "announce their next step after talks with workers in the coming week.")
     assert a.dateline == "Kesarganj"
     assert [c.forms for c in a.clusters if c.type == "PLACE"] == [{"Kesarganj": 1}]
+
+
+def test_resolve_a_kb_form_left_unlinked_never_joins_the_entry():
+    kb = KB()
+    kb.add(Entry("org:court", "ORG", "High Court of Riverland", ["High Court"], pack="riverland"))
+    kb.add(Entry("party:rp", "PARTY", "Riverland People's Party", ["RPP"], pack="riverland"))
+    clusters = [dc("a", 0, "ORG", {"High Court": 2}, "org:court"),  # a Riverland report: linked
+                dc("b", 0, "ORG", {"High Court": 1}),  # elsewhere: judged another court
+                dc("c", 0, "ORG", {"High Court": 1}),
+                dc("d", 0, "ORG", {"Harbour Board": 1}), dc("e", 0, "ORG", {"Harbour Board": 2}),
+                dc("f", 0, "PARTY", {"RPP": 1}, "party:rp"), dc("f", 1, "ORG", {"High Court": 1})]  # missed
+    groups = sorted(sorted(f"{m.doc_id}{m.cluster}" for m in e.members) for e in resolve(clusters, kb))
+    assert groups == [["a0", "f1"], ["b0", "c0"], ["d0", "e0"], ["f0"]]

@@ -94,14 +94,24 @@ def resolve(clusters: list[DocCluster], kb: KB, story_of: Mapping[str, str] | No
     for i, c in enumerate(clusters):
         if c.kb_id:
             u.union(i, first_of.setdefault(c.kb_id, i))
-    # 2. shared written forms (organisations, parties, places, outlets)
-    by_form: dict[tuple[str, str], int] = {}
+    # 2. shared written forms (organisations, parties, places, outlets). A form the knowledge base
+    # knows, left unlinked in a document that links nothing of that entry's pack, names something
+    # else there (the "Supreme Court" of a US state is not India's): it joins the other such uses,
+    # not the entry. In a document of the pack's world it is a mention the ruler missed.
+    worlds: dict[str, set[str]] = defaultdict(set)
+    for c in clusters:
+        if c.kb_id and c.kb_id in kb.entries:
+            worlds[c.doc_id].add(kb.entries[c.kb_id].pack)
+    by_form: dict[tuple[str, str, str], int] = {}
     for i, c in enumerate(clusters):
         if c.type == "PERSON":
             continue
         for f in c.forms:
-            key = (FAMILY[c.type], fold(f))
-            if len(key[1]) >= 2:
+            folded = fold(f)
+            entry = kb.find(c.type, f)
+            side = "" if entry is None else (c.kb_id or (entry.id if entry.pack in worlds[c.doc_id] else "unlinked"))
+            key = (FAMILY[c.type], folded, side)
+            if len(folded) >= 2:
                 u.union(i, by_form.setdefault(key, i))
     # 3. people
     people = [i for i, c in enumerate(clusters) if c.type == "PERSON"]
