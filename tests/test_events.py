@@ -189,3 +189,26 @@ def test_events_posts_appointed_and_resigned():
 def test_events_follower_counts(phrase, value, approx):
     [ev] = [e for e in find_events(load_nlp()(f"Anil Verma quit the Lok Vikas Party on Saturday {phrase}."))]
     assert (ev.followers, ev.approx if value is not None else False) == (value, approx)
+
+
+def _asserted(a) -> set[tuple[str, str, str | None]]:
+    return {(e.type, e.actor_text, e.party_text) for e in a.events if e.sent_start >= 0 and e.actor_start is not None}
+
+
+def test_events_group_with_named_members_gives_each_member_the_event(process):
+    a = process("Riverton leaders switch sides\n\nSix rebel Civic Party MLAs, including Tomas Brandt, Lena Vogt "
+                "and Arun Dasgupta, joined the Harbour Party on Saturday.")
+    assert {("join_party", n, "Harbour Party") for n in ("Tomas Brandt", "Lena Vogt", "Arun Dasgupta")} <= _asserted(a)
+
+
+def test_events_members_listed_after_the_group_get_its_event(process):
+    a = process("Riverton leaders switch sides\n\nFour MLAs joined the Harbour Party on Monday. The MLAs who joined "
+                "are Tomas Brandt, Lena Vogt and Arun Dasgupta.")
+    assert {("join_party", n, "Harbour Party") for n in ("Tomas Brandt", "Lena Vogt", "Arun Dasgupta")} <= _asserted(a)
+
+
+def test_events_a_conjunct_is_not_taken_for_the_name_before_it(process):
+    a = process("Riverton leaders switch sides\n\nThree MLAs, Tomas Brandt, Lena Vogt and Arun Dasgupta, joined "
+                "the Harbour Party on Monday.")
+    actors = [e.actor_text for e in a.events if e.actor_start is not None and e.sent_start >= 0]
+    assert len(actors) == len(set(actors)) == 3

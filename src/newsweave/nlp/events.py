@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -73,6 +73,7 @@ class _Lexicon:
     approx: frozenset[str]
     modality: dict[str, frozenset[str]]
     numbers: dict[str, int]
+    members_after: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -91,7 +92,7 @@ def lexicon() -> _Lexicon:
     mod = {k: frozenset(v) for k, v in data["modality"].items()}
     return _Lexicon(verbs, nouns, types, frozenset(data["posts"]["words"]), frozenset(data["party_nouns"]["words"]),
                     frozenset(data["followers"]["words"]), frozenset(data["followers"]["approx"]), mod,
-                    dict(data["numbers"]))
+                    dict(data["numbers"]), frozenset(data["groups"]["members_after"]))
 
 
 def may_report_event(text: str, nlp: Any) -> bool:
@@ -173,7 +174,39 @@ def find_events(doc: Doc, quotes: list[Any] | None = None, times: list[Any] | No
                     if ev is not None:
                         events.append(ev)
                         break
+        events += _listed_members(ctx, sent, events)
     return events
+
+
+def _listed_members(ctx: _Context, sent: Span, events: list[Event]) -> list[Event]:
+    """"The six MLAs (who joined) are A, B and C": each listed person gets the events of the group
+    named by that noun ("six BSP MLAs joined the SP"), in this sentence or the last before it that
+    has one."""
+    root = sent.root
+    if root.lemma_ != "be":
+        return []
+    group = next((c for c in root.children if c.dep_ == "nsubj" and c.tag_ == "NNS"), None)
+    listed = next((c for c in root.children if c.dep_ == "attr"), None)
+    if group is None or listed is None:
+        return []
+    people = [t for t in _conjuncts(listed) + _members(ctx, listed) if _person_tok(ctx, t)]
+    if len(people) < 2:
+        return []
+    def head(t: Token) -> Token:
+        return t.head.head if t.tag_ in ("WP", "WDT") and t.head.dep_ == "relcl" else t  # "MLAs who joined"
+
+    grouped = [ev for ev in events if ev.actor_start is None and ev.actor_tok is not None
+               and head(ev.actor_tok).lemma_ == group.lemma_ and ev.sent_start <= sent.start_char]
+    if not grouped:
+        return []
+    last = max(ev.sent_start for ev in grouped)
+    out = []
+    for ev in (ev for ev in grouped if ev.sent_start == last):
+        for t in people:
+            actor, text = _actor(ctx, t)
+            if actor is not None and actor.label_ == "PERSON":
+                out.append(replace(ev, actor_start=actor.start_char, actor_text=actor.text, actor_tok=t))
+    return out
 
 
 # -- arguments ---------------------------------------------------------------------------------
@@ -267,6 +300,11 @@ def _actor(ctx: _Context, tok: Token) -> tuple[Span | None, str | None]:
     e = ctx.ent(tok, ("PERSON", "PARTY", "ORG"))
     if e is not None:
         return e, e.text
+    if tok.tag_ == "NNS" and _members(ctx, tok):  # "six MLAs, including A and B": the group, then each member
+        return None, ctx.doc[tok.left_edge.i: tok.i + 1].text
+    own = [e for c in tok.lefts if c.dep_ == "compound" and (e := ctx.ent(c, ("PERSON",))) is not None]
+    if own:  # "Meena Kumari" where the name found is "Meena": the name, not a later conjunct's
+        return own[-1], own[-1].text
     people = [ctx.ent(t, ("PERSON",)) for t in tok.subtree if t.dep_ in ("appos", "conj", "compound") or t.i == tok.i]
     people = [e for e in people if e is not None]
     if people:  # "Former UP Minister and Congress leader Naseemuddin Siddiqui", "the leader, Ram Lal"
@@ -472,13 +510,35 @@ def _conjuncts(tok: Token) -> list[Token]:
     return out
 
 
+def _person_tok(ctx: _Context, tok: Token) -> bool:
+    """The token is (or ends) a person's name: "Sharma" in "Ravi Sharma"."""
+    return ctx.ent(tok, ("PERSON",)) is not None or any(
+        c.dep_ == "compound" and ctx.ent(c, ("PERSON",)) is not None for c in tok.children)
+
+
+def _members(ctx: _Context, group: Token) -> list[Token]:
+    """The named members of an unnamed group ("six MLAs, including A, B and C"; "two leaders, A
+    and B"): the people listed after one of the ``[groups]`` prepositions, or in apposition."""
+    found: list[Token] = []
+    for c in group.children:
+        if c.dep_ == "prep" and c.lower_ in lexicon().members_after:
+            found += [t for p in c.children if p.dep_ == "pobj" for t in _conjuncts(p)]
+        elif c.dep_ == "appos":
+            found += _conjuncts(c)
+    return [t for t in found if _person_tok(ctx, t)]
+
+
 def _verb_events(ctx: _Context, tok: Token, etype: str, sent: Span) -> list[Event]:
-    """One event per conjoined actor of the trigger ("expelled X and Y")."""
+    """One event per conjoined actor of the trigger ("expelled X and Y"), and one per named member
+    of a group that acts ("six MLAs, including X and Y, joined")."""
     first = _verb_event(ctx, tok, etype, sent)
     if first is None:
         return []
     out = [first]
-    for other in _conjuncts(first.actor_tok)[1:]:
+    others = _conjuncts(first.actor_tok)[1:]
+    if first.actor_start is None and first.actor_tok is not None:
+        others += _members(ctx, first.actor_tok)
+    for other in others:
         ev = _verb_event(ctx, tok, etype, sent, actor_tok=other)
         if ev is not None:
             out.append(ev)
