@@ -212,3 +212,17 @@ def test_events_a_conjunct_is_not_taken_for_the_name_before_it(process):
                 "the Harbour Party on Monday.")
     actors = [e.actor_text for e in a.events if e.actor_start is not None and e.sent_start >= 0]
     assert len(actors) == len(set(actors)) == 3
+
+
+def test_events_he_is_the_subject_before_not_the_last_name(process):
+    a = process("Riverton leaders switch sides\n\nTomas Brandt met Lena Vogt and Arun Dasgupta in Riverton on "
+                "Monday. He joined the Harbour Party later that day.")
+    assert ("join_party", "Tomas Brandt", "Harbour Party") in _asserted(a)
+
+
+def test_events_he_in_what_a_surname_wrote_is_that_person(process):
+    a = process("Riverton leaders switch sides\n\nFarhan Qureshi quit the Civic Party on Monday. In his letter, "
+                "addressed to party chief Lena Vogt and leader Tomas Brandt, Qureshi wrote that he was resigning "
+                "from the Civic Party with his supporters.")
+    actors = {e.actor_text for e in a.events if e.type == "leave_party"}
+    assert actors <= {"Farhan Qureshi", "Qureshi"} and actors
