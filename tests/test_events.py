@@ -226,3 +226,12 @@ def test_events_he_in_what_a_surname_wrote_is_that_person(process):
                 "from the Civic Party with his supporters.")
     actors = {e.actor_text for e in a.events if e.type == "leave_party"}
     assert actors <= {"Farhan Qureshi", "Qureshi"} and actors
+
+
+def test_events_a_house_or_cabinet_is_no_party(process):
+    a = process("Riverton leaders switch sides\n\nTomas Brandt resigned from the Riverland Legislative Assembly on "
+                "Monday. Lena Vogt quit the Cabinet on Tuesday. The Harbour Party joined the Riverland Democratic "
+                "Alliance on Wednesday, and Arun Dasgupta left the Civic Party.")
+    parties = {(e.type, e.party_text) for e in a.events if e.type in ("leave_party", "join_party")}
+    assert ("leave_party", "Civic Party") in parties
+    assert not any("Assembly" in (p or "") or "Cabinet" in (p or "") for _, p in parties)

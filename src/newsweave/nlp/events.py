@@ -74,6 +74,7 @@ class _Lexicon:
     modality: dict[str, frozenset[str]]
     numbers: dict[str, int]
     members_after: frozenset[str]
+    alliances: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -92,7 +93,8 @@ def lexicon() -> _Lexicon:
     mod = {k: frozenset(v) for k, v in data["modality"].items()}
     return _Lexicon(verbs, nouns, types, frozenset(data["posts"]["words"]), frozenset(data["party_nouns"]["words"]),
                     frozenset(data["followers"]["words"]), frozenset(data["followers"]["approx"]), mod,
-                    dict(data["numbers"]), frozenset(data["groups"]["members_after"]))
+                    dict(data["numbers"]), frozenset(data["groups"]["members_after"]),
+                    frozenset(data["alliances"]["words"]))
 
 
 def may_report_event(text: str, nlp: Any) -> bool:
@@ -272,12 +274,13 @@ def _args(tok: Token) -> list[tuple[str, Token]]:
 
 
 def _party_of(ctx: _Context, tok: Token) -> Span | None:
-    """The party a token stands for: a party or organisation named there, else "the party" or
-    "membership" as the last party named."""
+    """The party a token stands for: a party or alliance named there, else "the party" or
+    "membership" as the last party named. An organisation that is no alliance (a House, a
+    cabinet) is no party."""
     lex = lexicon()
     for t in [tok, *[c for c in tok.children if c.dep_ in ("compound", "poss", "appos")]]:
         e = ctx.ent(t, ("PARTY", "ORG"))
-        if e is not None:
+        if e is not None and (e.label_ == "PARTY" or any(w.lower_ in lex.alliances for w in e)):
             return e
     if tok.lemma_.lower() in lex.party_nouns:
         if any(c.dep_ == "det" and c.lower_ in ("which", "what", "another", "a", "an", "any", "some", "no", "whichever")
