@@ -235,3 +235,11 @@ def test_events_a_house_or_cabinet_is_no_party(process):
     parties = {(e.type, e.party_text) for e in a.events if e.type in ("leave_party", "join_party")}
     assert ("leave_party", "Civic Party") in parties
     assert not any("Assembly" in (p or "") or "Cabinet" in (p or "") for _, p in parties)
+
+
+def test_events_the_days_news_is_dated_by_publication_background_is_not(process):
+    a = process("Tomas Brandt joins Harbour Party\n\nPublished: 14 March 2026\n\nTomas Brandt has joined the Harbour "
+                "Party, leaving the Civic Party. Lena Vogt, who had left the Civic Party, welcomed him.")
+    dates = {(e.actor_text, e.type): e.date for e in a.events if e.sent_start >= 0}
+    assert dates.get(("Tomas Brandt", "join_party")) == "2026-03-14"
+    assert dates.get(("Lena Vogt", "leave_party")) in (None,)  # past perfect: background, undated

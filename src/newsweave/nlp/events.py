@@ -535,7 +535,21 @@ def _base(ctx: _Context, tok: Token, etype: str, sent: Span) -> Event:
     future = bool(date and ctx.anchor and date[:10] >= ctx.anchor)
     ev.modality = _modality(tok, future)
     ev.attribution = _attribution(ctx, tok, sent)
+    if ctx.anchor and date in (None, "PRESENT_REF") and ev.modality == "asserted" and _news_tense(tok):
+        ev.date, ev.date_text = ctx.anchor, date_text  # "joins", "has now joined", "joined": the day's news
     return ev
+
+
+def _news_tense(tok: Token) -> bool:
+    """A verb that tells the day's news: present ("joins"), present perfect ("has joined") or a
+    simple past in a main clause ("joined the BJP"); not the past perfect ("had joined") or a
+    relative clause ("who joined"), which tell what came before."""
+    if tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("relcl", "acl"):
+        return False
+    aux = {c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")}
+    if "had" in aux or "'d" in aux:
+        return False
+    return tok.tag_ in ("VBZ", "VBP", "VBD") or (tok.tag_ == "VBN" and bool(aux & {"has", "have", "'s", "'ve"}))
 
 
 def _companion_ok(tok: Token, etype: str) -> bool:
