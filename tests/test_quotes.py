@@ -27,7 +27,7 @@ def test_quotes_speaker_after_and_before():
                    ("The door is still open for him to come back.", "Meera Das")]
 
 
-def test_quotes_pronoun_speaker_is_last_person_named():
+def test_quotes_pronoun_speaker_is_the_person_before():
     got = quotes("Ramesh Kumar Yadav spoke to workers in Patna on Friday.\n\n"
                  "“We will decide together where we go from here,” he said.")
     assert got == [("We will decide together where we go from here,", "Ramesh Kumar Yadav")]
@@ -57,3 +57,9 @@ def test_quotes_terms_and_names_are_not_quotes(text):
 def test_quotes_continuation_keeps_speaker():
     got = quotes("“We will take a decision soon,” Meera Das said. “Our workers will be consulted first.”")
     assert got == [("We will take a decision soon,", "Meera Das"), ("Our workers will be consulted first.", "Meera Das")]
+
+
+def test_quotes_he_said_is_the_subject_before_not_the_last_name(process):
+    a = process("Riverton leaders switch sides\n\nTomas Brandt joined the Harbour Party on Monday in the presence "
+                "of Speaker Lena Vogt.\n\n\u201cI was always a Harbour Party soldier,\u201d he said after joining.")
+    assert [q.speaker_text for q in a.quotes] == ["Tomas Brandt"]

@@ -33,6 +33,8 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
+from .refer import Referents
+
 
 
 @dataclass(slots=True)
@@ -141,45 +143,13 @@ class _Context:
         self.ent_of: dict[int, Span] = {t.i: e for e in doc.ents for t in e}
         self.quotes = quotes
         self.times = times
-        self.sents = list(doc.sents)
-        self._sent_index = {sent.start: n for n, sent in enumerate(self.sents)}
+        self.refer = Referents(doc, lambda idx: self.quote_at(idx) is not None)
 
     def person(self, tok: Token) -> Span | None:
-        """The person a token names: its entity, else (a surname the model left untagged,
-        "Qureshi wrote") the last person named before it whose name ends in that word."""
-        e = self.ent_of.get(tok.i)
-        if e is not None:
-            return e if e.label_ == "PERSON" else None
-        if tok.pos_ != "PROPN" or not tok.text[:1].isupper():
-            return None
-        return next((e for e in reversed(self.doc.ents) if e.label_ == "PERSON" and e.end <= tok.i
-                     and e[-1].text == tok.text), None)
+        return self.refer.person(tok)
 
-    def subject_person(self, sent: Span, before: int | None = None) -> Span | None:
-        """The last person who is the subject of a clause of ``sent`` (before token ``before``)."""
-        found = None
-        for t in sent:
-            if before is not None and t.i >= before:
-                break
-            if t.dep_ in ("nsubj", "nsubjpass") and self.quote_at(t.idx) is None:
-                e = self.person(t) or next(
-                    (self.ent(c, ("PERSON",)) for c in t.lefts if c.dep_ == "compound" and self.ent(c, ("PERSON",))), None)
-                found = e or found
-        return found
-
-    def antecedent(self, tok: Token, back: int = 3) -> Span | None:
-        """Who "he" or "she" is: the subject of an earlier clause of its sentence, else of the
-        nearest of the ``back`` sentences before it that has a person for subject (the centre of
-        attention, not the last name written), else the last person named."""
-        here = self.subject_person(tok.sent, before=tok.i)
-        if here is not None:
-            return here
-        n = self._sent_index.get(tok.sent.start, 0)
-        for prev in reversed(self.sents[max(0, n - back):n]):
-            e = self.subject_person(prev)
-            if e is not None:
-                return e
-        return self.last(tok.idx, ("PERSON",))
+    def antecedent(self, tok: Token) -> Span | None:
+        return self.refer.antecedent(tok)
 
     def ent(self, tok: Token, labels: tuple[str, ...]) -> Span | None:
         e = self.ent_of.get(tok.i)

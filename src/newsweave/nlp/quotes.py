@@ -11,7 +11,7 @@ a verb and without a reporting verb ("the “Dalit capital”"), or one introduc
 
 The speaker is the subject of the reporting verb in the text around the quotation (after the
 closing mark: “...,” he said; before the opening mark: X says, “...”). A named subject is the
-entity mention it is part of; "he"/"she" is the last person named before the quotation; an
+entity mention it is part of; "he"/"she" is the person the text is about (:mod:`.refer`); an
 unnamed subject is kept as written ("a senior UP Congress leader"), and "the leader" later refers
 back to it. A quotation with no attribution of its own, in the same paragraph or right after a
 quoted paragraph, continues the previous speaker.
@@ -28,6 +28,7 @@ from importlib import resources
 from spacy.tokens import Doc, Span, Token
 
 from .model import doc_text
+from .refer import Referents
 
 OPEN, CLOSE, STRAIGHT = "“", "”", '"'
 
@@ -134,7 +135,9 @@ def find_quotes(doc: Doc) -> list[Quote]:
     quotes: list[Quote] = []
     prev: Quote | None = None
     text = doc_text(doc)
-    for q0, q1 in quote_spans(text):
+    spans = quote_spans(text)
+    refer = Referents(doc, lambda idx: any(a <= idx < b for a, b in spans))
+    for q0, q1 in spans:
         inner = _tokens_between(doc, q0, q1)
         if inner is None:
             continue
@@ -153,7 +156,7 @@ def find_quotes(doc: Doc) -> list[Quote]:
             subj = named[-1].root if named else subj
         if subj is not None:
             if subj.lower_ in lex.pronouns:
-                person = _last_person(doc, q0)
+                person = refer.antecedent(subj)
                 if person is not None:
                     quote.speaker_start, quote.speaker_end, quote.speaker_text = person.start_char, person.end_char, person.text
             else:
@@ -168,11 +171,6 @@ def find_quotes(doc: Doc) -> list[Quote]:
         quotes.append(quote)
         prev = quote
     return quotes
-
-
-def _last_person(doc: Doc, before: int) -> Span | None:
-    people = [e for e in doc.ents if e.label_ == "PERSON" and e.end_char <= before]
-    return people[-1] if people else None
 
 
 def _refer_back(phrase: Span, before: int) -> str | None:

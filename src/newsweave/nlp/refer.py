@@ -1,0 +1,59 @@
+"""Who a pronoun is: the person the text is about, not the last name written.
+
+"He" or "she" is the subject of an earlier clause of its sentence, else of the nearest of the few
+sentences before it that has a person for subject (centering: a text keeps its subject in view),
+else the last person named. Subjects inside quotations do not count (the speaker of a quotation is
+not the person the quotation is about). Events and quotations resolve their pronouns here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from spacy.tokens import Doc, Span, Token
+
+BACK = 3  # sentences looked back for a subject
+
+
+class Referents:
+    def __init__(self, doc: Doc, inside_quote: Callable[[int], bool] = lambda idx: False):
+        self.doc = doc
+        self.inside_quote = inside_quote
+        self.ent_of: dict[int, Span] = {t.i: e for e in doc.ents for t in e}
+        self.sents = list(doc.sents)
+        self._index = {sent.start: n for n, sent in enumerate(self.sents)}
+
+    def person(self, tok: Token) -> Span | None:
+        """The person a token names: its entity, else (a surname the model left untagged,
+        "Qureshi wrote") the last person named before it whose name ends in that word."""
+        e = self.ent_of.get(tok.i)
+        if e is not None:
+            return e if e.label_ == "PERSON" else None
+        if tok.pos_ != "PROPN" or not tok.text[:1].isupper():
+            return None
+        return next((e for e in reversed(self.doc.ents) if e.label_ == "PERSON" and e.end <= tok.i
+                     and e[-1].text == tok.text), None)
+
+    def subject_person(self, sent: Span, before: int | None = None) -> Span | None:
+        """The last person who is the subject of a clause of ``sent`` (before token ``before``),
+        outside quotations."""
+        found = None
+        for t in sent:
+            if before is not None and t.i >= before:
+                break
+            if t.dep_ in ("nsubj", "nsubjpass") and not self.inside_quote(t.idx):
+                e = self.person(t) or next((p for c in t.lefts if c.dep_ == "compound"
+                                            and (p := self.ent_of.get(c.i)) is not None and p.label_ == "PERSON"), None)
+                found = e or found
+        return found
+
+    def antecedent(self, tok: Token) -> Span | None:
+        here = self.subject_person(tok.sent, before=tok.i)
+        if here is not None:
+            return here
+        n = self._index.get(tok.sent.start, 0)
+        for prev in reversed(self.sents[max(0, n - BACK):n]):
+            e = self.subject_person(prev)
+            if e is not None:
+                return e
+        people = [e for e in self.doc.ents if e.label_ == "PERSON" and e.end_char <= tok.idx]
+        return people[-1] if people else None
