@@ -243,3 +243,10 @@ def test_events_the_days_news_is_dated_by_publication_background_is_not(process)
     dates = {(e.actor_text, e.type): e.date for e in a.events if e.sent_start >= 0}
     assert dates.get(("Tomas Brandt", "join_party")) == "2026-03-14"
     assert dates.get(("Lena Vogt", "leave_party")) in (None,)  # past perfect: background, undated
+
+
+def test_events_a_team_that_suspends_is_no_party_a_party_unit_is(process):
+    a = process("Riverton news\n\nThe Riverton Lions suspended striker Tomas Brandt for two games on Monday. "
+                "The Civic Party\u2019s Riverland unit on Tuesday suspended Lena Vogt for six years.")
+    got = {(e.type, e.actor_text, e.party_text) for e in a.events if e.type in ("suspended", "expelled")}
+    assert got == {("suspended", "Lena Vogt", "The Civic Party")} or got == {("suspended", "Lena Vogt", "Civic Party")}

@@ -248,7 +248,7 @@ def _party_of(ctx: _Context, tok: Token) -> Span | None:
     "membership" as the last party named. An organisation that is no alliance (a House, a
     cabinet) is no party."""
     lex = lexicon()
-    for t in [tok, *[c for c in tok.children if c.dep_ in ("compound", "poss", "appos")]]:
+    for t in [tok, *[c for c in tok.children if c.dep_ in ("compound", "poss", "appos", "nmod")]]:
         e = ctx.ent(t, ("PARTY", "ORG"))
         if e is not None and (e.label_ == "PARTY" or any(w.lower_ in lex.alliances for w in e)):
             return e
@@ -588,10 +588,11 @@ def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span, actor_tok: To
             if _post_of(arg) and not ctx.ent(arg, ("PARTY", "ORG")):
                 continue
             party = party or _party_of(ctx, arg)
+    by_subject = etype in ("expelled", "suspended", "appointed") and not passive  # "the BSP expelled X"
     if spec.get("needs_post"):
         if post is None:
             return None
-    elif spec.get("needs_party") and party is None:
+    elif spec.get("needs_party") and party is None and not by_subject:
         return None
     if etype == "resigned_post" and party is not None and post is None:
         return None
@@ -602,6 +603,8 @@ def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span, actor_tok: To
             subj = _subject(tok)
             if subj is not None:
                 party = _party_of(ctx, subj)
+        if party is None and spec.get("needs_party"):
+            return None
     else:
         actor_tok = actor_tok or _subject(tok, ctx)
     if actor_tok is None:
