@@ -250,3 +250,10 @@ def test_events_a_team_that_suspends_is_no_party_a_party_unit_is(process):
                 "The Civic Party\u2019s Riverland unit on Tuesday suspended Lena Vogt for six years.")
     got = {(e.type, e.actor_text, e.party_text) for e in a.events if e.type in ("suspended", "expelled")}
     assert got == {("suspended", "Lena Vogt", "The Civic Party")} or got == {("suspended", "Lena Vogt", "Civic Party")}
+
+
+def test_events_expelled_by_a_party_officer_is_expelled_from_that_party(process):
+    a = process("Riverton news\n\nThe Civic Party (CVP) met in Riverton on Monday. Tomas Brandt and Lena Vogt "
+                "were expelled for six years by CVP state president Arun Dasgupta.")
+    got = {(e.type, e.actor_text) for e in a.events if e.type == "expelled" and e.party_text}
+    assert got == {("expelled", "Tomas Brandt"), ("expelled", "Lena Vogt")}

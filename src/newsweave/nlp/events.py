@@ -588,6 +588,9 @@ def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span, actor_tok: To
             if _post_of(arg) and not ctx.ent(arg, ("PARTY", "ORG")):
                 continue
             party = party or _party_of(ctx, arg)
+    if party is None and passive and etype in ("expelled", "suspended"):  # "were expelled by PED chief X"
+        agents = [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        party = next((e for g in agents for t in g.subtree if (e := ctx.ent(t, ("PARTY",))) is not None), None)
     by_subject = etype in ("expelled", "suspended", "appointed") and not passive  # "the BSP expelled X"
     if spec.get("needs_post"):
         if post is None:
