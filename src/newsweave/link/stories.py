@@ -10,10 +10,10 @@ A pair's similarity is the cosine of their words, less where they report differe
 alike their words: they lead with events by different actors, or with one actor's different
 events more than ``season_days`` apart (``event_conflict``); further apart than that, neither
 names the other's main people, organisations or places (``name_conflict``: the same kind of event
-about other people, months later); or an undated text names a year two
-or more after the other was published (``year_conflict``: the same kind of event another year). A document without a publication date
-takes its date from a date line that names the month and the four-digit year ("Monday, May 23,
-2005" as its title or first line), for the time window too.
+about other people, months later); or an undated text names a year two or more after the other
+was published (``year_conflict``: the same kind of event another year). A document without a
+publication date takes its date from a date line that names the month and the four-digit year
+("Monday, May 23, 2005" as its title or first line), for the time window too.
 
 Links are weighted by the neighbours their two documents share (Jarvis & Patrick, "Clustering
 using a similarity measure based on shared near neighbors", 1973): two reports of one event have

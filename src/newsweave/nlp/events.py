@@ -200,7 +200,7 @@ def _listed_members(ctx: _Context, sent: Span, events: list[Event]) -> list[Even
     listed = next((c for c in root.children if c.dep_ == "attr"), None)
     if group is None or listed is None:
         return []
-    people = [t for t in _conjuncts(listed) + _members(ctx, listed) if _person_tok(ctx, t)]
+    people = [t for t in _conjuncts(listed) + _members(ctx, listed) if ctx.refer.named(t) is not None]
     if len(people) < 2:
         return []
     def head(t: Token) -> Token:
@@ -314,9 +314,9 @@ def _actor(ctx: _Context, tok: Token) -> tuple[Span | None, str | None]:
         return e, e.text
     if tok.tag_ == "NNS" and _members(ctx, tok):  # "six MLAs, including A and B": the group, then each member
         return None, ctx.doc[tok.left_edge.i: tok.i + 1].text
-    own = [e for c in tok.lefts if c.dep_ == "compound" and (e := ctx.ent(c, ("PERSON",))) is not None]
-    if own:  # "Meena Kumari" where the name found is "Meena": the name, not a later conjunct's
-        return own[-1], own[-1].text
+    own = ctx.refer.named(tok)
+    if own is not None:  # "Meena Kumari" where the name found is "Meena": the name, not a later conjunct's
+        return own, own.text
     people = [ctx.ent(t, ("PERSON",)) for t in tok.subtree if t.dep_ in ("appos", "conj", "compound") or t.i == tok.i]
     people = [e for e in people if e is not None]
     if people:  # "Former UP Minister and Congress leader Naseemuddin Siddiqui", "the leader, Ram Lal"
@@ -536,12 +536,6 @@ def _conjuncts(tok: Token) -> list[Token]:
     return out
 
 
-def _person_tok(ctx: _Context, tok: Token) -> bool:
-    """The token is (or ends) a person's name: "Sharma" in "Ravi Sharma"."""
-    return ctx.ent(tok, ("PERSON",)) is not None or any(
-        c.dep_ == "compound" and ctx.ent(c, ("PERSON",)) is not None for c in tok.children)
-
-
 def _members(ctx: _Context, group: Token) -> list[Token]:
     """The named members of an unnamed group ("six MLAs, including A, B and C"; "two leaders, A
     and B"): the people listed after one of the ``[groups]`` prepositions, or in apposition."""
@@ -551,7 +545,7 @@ def _members(ctx: _Context, group: Token) -> list[Token]:
             found += [t for p in c.children if p.dep_ == "pobj" for t in _conjuncts(p)]
         elif c.dep_ == "appos":
             found += _conjuncts(c)
-    return [t for t in found if _person_tok(ctx, t)]
+    return [t for t in found if ctx.refer.named(t) is not None]
 
 
 def _verb_events(ctx: _Context, tok: Token, etype: str, sent: Span) -> list[Event]:

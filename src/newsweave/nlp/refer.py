@@ -33,6 +33,15 @@ class Referents:
         return next((e for e in reversed(self.doc.ents) if e.label_ == "PERSON" and e.end <= tok.i
                      and e[-1].text == tok.text), None)
 
+    def named(self, tok: Token) -> Span | None:
+        """The person a token names (:meth:`person`), else the one its compound words name
+        ("Kumari" of "Meena Kumari" where the name found is "Meena")."""
+        e = self.person(tok)
+        if e is not None:
+            return e
+        return next((p for c in reversed(list(tok.lefts)) if c.dep_ == "compound"
+                     and (p := self.ent_of.get(c.i)) is not None and p.label_ == "PERSON"), None)
+
     def subject_person(self, sent: Span, before: int | None = None) -> Span | None:
         """The last person who is the subject of a clause of ``sent`` (before token ``before``),
         outside quotations."""
@@ -41,9 +50,7 @@ class Referents:
             if before is not None and t.i >= before:
                 break
             if t.dep_ in ("nsubj", "nsubjpass") and not self.inside_quote(t.idx):
-                e = self.person(t) or next((p for c in t.lefts if c.dep_ == "compound"
-                                            and (p := self.ent_of.get(c.i)) is not None and p.label_ == "PERSON"), None)
-                found = e or found
+                found = self.named(t) or found
         return found
 
     def antecedent(self, tok: Token) -> Span | None:
