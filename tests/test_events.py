@@ -154,9 +154,9 @@ def linked_article(pipeline):
     # snap ties with
     ("Anil Verma snapped ties with the Lok Vikas Party on Saturday.",
      ("leave_party", "Anil Verma", "Lok Vikas Party", "2026-03-14", "asserted")),
-    # be inducted into
+    # be inducted into: the party takes him in
     ("Anil Verma was inducted into the Jan Kranti Dal on Saturday in Patna.",
-     ("join_party", "Anil Verma", "Jan Kranti Dal", "2026-03-14", "asserted")),
+     ("inducted", "Anil Verma", "Jan Kranti Dal", "2026-03-14", "asserted")),
     # is set to
     ("Anil Verma is set to join the Jan Kranti Dal on Monday.",
      ("join_party", "Anil Verma", "Jan Kranti Dal", "2026-03-16", "planned")),
@@ -257,3 +257,56 @@ def test_events_expelled_by_a_party_officer_is_expelled_from_that_party(process)
                 "were expelled for six years by CVP state president Arun Dasgupta.")
     got = {(e.type, e.actor_text) for e in a.events if e.type == "expelled" and e.party_text}
     assert got == {("expelled", "Tomas Brandt"), ("expelled", "Lena Vogt")}
+
+
+def test_events_a_group_named_again_later_gives_its_members_every_event(process):
+    a = process("Riverton leaders switch sides\n\nA group of eight Civic Party MLAs, who merged with the Harbour "
+                "Party, left for Riverton on Monday. The MLAs, led by Leader of Opposition Tomas Brandt, met the "
+                "Speaker and gave him a letter about them breaking away from the Civic Party. The MLAs include "
+                "Lena Vogt, Arun Dasgupta and Meera Pillai.")
+    got = _asserted(a)
+    for name in ("Lena Vogt", "Arun Dasgupta", "Meera Pillai"):
+        assert ("join_party", name, "Harbour Party") in got and ("leave_party", name, "Civic Party") in got
+    assert any(t == "join_party" and "Tomas Brandt" in n for t, n, _ in got)
+
+
+def test_events_they_is_the_group_that_reports_it(process):
+    a = process("Riverton leaders switch sides\n\nTwo more rebel Civic Party leaders and former ministers Lena "
+                "Vogt and Ravi Menon announced on Monday that they will join the Harbour Party.")
+    got = {(e.type, e.actor_text, e.party_text, e.modality) for e in a.events if e.actor_start is not None}
+    assert {("join_party", n, "Harbour Party", "planned") for n in ("Lena Vogt", "Ravi Menon")} <= got
+
+
+def test_events_a_suspended_group_and_its_list_in_any_order(process):
+    a = process("Riverton leaders switch sides\n\nIn a blow to the Civic Party, its six suspended MLAs on "
+                "Saturday joined the Harbour Party. The six Civic Party MLAs are Lena Vogt (Riverton), Arun "
+                "Dasgupta (Eastbank) and Meera Pillai (Northgate). Tomas Brandt and Ravi Menon are also among the "
+                "suspended MLAs.")
+    got = _asserted(a)
+    for name in ("Lena Vogt", "Arun Dasgupta", "Meera Pillai"):
+        assert ("suspended", name, "Civic Party") in got and ("join_party", name, "Harbour Party") in got
+
+
+def test_events_a_group_with_a_new_number_is_a_new_group(process):
+    a = process("Riverton leaders switch sides\n\nTwo Civic Party MLAs, including Tomas Brandt, resigned from the "
+                "party on Monday. Earlier, three Civic Party MLAs, Lena Vogt, Arun Dasgupta and Meera Pillai, "
+                "joined the Harbour Party.")
+    got = _asserted(a)
+    assert ("join_party", "Lena Vogt", "Harbour Party") in got
+    assert not any(n == "Tomas Brandt" and t == "join_party" for t, n, _ in got)
+
+
+def test_events_their_parties_are_each_ones_own(process):
+    a = process("Riverton leaders switch sides\n\nLok Vikas Party legislator from Eastbank, Anil Verma, the Jan "
+                "Kranti Dal's Sunita Devi from Northgate and Ravi Menon from Westfield quit their parties on Monday.")
+    got = {(t, n, p) for t, n, p in _asserted(a) if t == "leave_party"}
+    assert got == {("leave_party", "Anil Verma", "Lok Vikas Party"), ("leave_party", "Sunita Devi", "Jan Kranti Dal"),
+                   ("leave_party", "Ravi Menon", "Jan Kranti Dal")}
+
+
+def test_events_who_inducts_is_not_who_is_inducted(process):
+    a = process("Riverton leaders switch sides\n\nTomas Brandt joined the Harbour Party on Monday. Harbour Party "
+                "chief Lena Vogt formally inducted Brandt into the party.")
+    got = {(e.type, e.actor_text) for e in a.events if e.type in ("inducted", "join_party")}
+    assert ("inducted", "Brandt") in got or ("inducted", "Tomas Brandt") in got
+    assert not any("Vogt" in (n or "") for _, n in got)

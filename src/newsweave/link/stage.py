@@ -93,7 +93,7 @@ def link_articles(articles: list[Article]) -> list[Article]:
             ev.actor_cluster = by_start.get(ev.actor_start) if ev.actor_start is not None else None
             ev.party_cluster = by_start.get(ev.party_start) if ev.party_start is not None else None
             ev.place_cluster = by_start.get(ev.place_start) if ev.place_start is not None else None
-            if ev.actor_cluster is None and ev.actor_text and _name_like(ev.actor_text):
+            if ev.actor_cluster is None and ev.actor_text and not ev.actor_group and _name_like(ev.actor_text):
                 ev.actor_cluster = _person_named(article.clusters, ev.actor_text)
                 if ev.actor_cluster is None:  # a person the model missed: a cluster of its own
                     c = Cluster(len(article.clusters), "PERSON", None, Counter({ev.actor_text: 1}))

@@ -8,11 +8,13 @@ For each trigger (a verb, or a noun such as "his exit from the BSP") in a senten
 * the **actor** is the subject (the passive subject of "was expelled"; the object of "expelled
   X"); a relative pronoun stands for the noun its clause hangs on ("Siddiqui, who was expelled");
   a conjoined verb shares its subject ("quit the Congress and joined the BJP"); "he"/"she" is the
-  last person named; "I" inside a quotation is its speaker; "the party" is the last party named;
+  subject in view (nlp/refer.py); "they" and a group's members come from nlp/groups.py; "I" inside a quotation is its speaker; "the party" is the last party named;
   an unnamed group ("six Congress MLAs") is kept as written with no entity. When a group acts
   "with him", the event is his and the group's number is his followers.
 * the **party** is the object (or the object of "from", "to", "into", ...) when it is a party or
-  organisation, or "the party" / "membership" standing for the last party named.
+  organisation, or "the party" / "membership" standing for the last party named — for leaving,
+  expulsion and suspension the actor's own party when the text gives it ("NCP's A and Congress
+  legislator B quit their parties"). "inducted X into" is X's induction (the inducer is no actor).
 * **followers**: "along with 73 supporters" (approx for "around", "nearly", "over", "two dozen").
 * **modality**: a denial (not, never, deny, decline to), speculation (may, could, likely,
   possibility, a condition with "if"), a plan (will, is set to, plans to, a present progressive
@@ -33,8 +35,13 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
+from .groups import PLURAL_PRONOUNS, Groups
 from .refer import Referents
 
+# event types whose actor is the verb's object ("the BSP expelled X", "Bajwa inducted Singh")
+OBJECT_ACTS = ("expelled", "suspended", "appointed", "inducted")
+# event types whose party, written as "the party" / "their parties", is the actor's own
+OWN_PARTY = ("leave_party", "expelled", "suspended")
 
 
 @dataclass(slots=True)
@@ -58,6 +65,7 @@ class Event:
     modality: str = "asserted"
     attribution: list[str] = field(default_factory=list)
     actor_tok: Any = None  # the parse token of the actor (not stored)
+    actor_group: bool = False  # the actor is an unnamed group as written ("six BSP MLAs"; not stored)
     # set by the linking stage
     actor_cluster: int | None = None
     party_cluster: int | None = None
@@ -77,6 +85,8 @@ class _Lexicon:
     numbers: dict[str, int]
     members_after: frozenset[str]
     alliances: frozenset[str]
+    group_heads: frozenset[str]
+    list_verbs: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -85,7 +95,8 @@ def lexicon() -> _Lexicon:
     verbs: dict[str, list[str]] = {}
     nouns: dict[str, list[str]] = {}
     types = {}
-    for etype in ("leave_party", "join_party", "expelled", "suspended", "appointed", "resigned_post", "rally"):
+    for etype in ("leave_party", "join_party", "inducted", "expelled", "suspended", "appointed", "resigned_post",
+                  "rally"):
         spec = data[etype]
         types[etype] = spec
         for v in spec.get("verbs", []):
@@ -96,7 +107,9 @@ def lexicon() -> _Lexicon:
     return _Lexicon(verbs, nouns, types, frozenset(data["posts"]["words"]), frozenset(data["party_nouns"]["words"]),
                     frozenset(data["followers"]["words"]), frozenset(data["followers"]["approx"]), mod,
                     dict(data["numbers"]), frozenset(data["groups"]["members_after"]),
-                    frozenset(data["alliances"]["words"]))
+                    frozenset(data["alliances"]["words"]),
+                    frozenset(data["groups"]["heads"]) | frozenset(data["followers"]["words"]),
+                    frozenset(data["groups"]["list_verbs"]))
 
 
 def may_report_event(text: str, nlp: Any) -> bool:
@@ -144,6 +157,10 @@ class _Context:
         self.quotes = quotes
         self.times = times
         self.refer = Referents(doc, lambda idx: self.quote_at(idx) is not None)
+        lex = lexicon()
+        self.groups = Groups(doc, self.refer, lex.group_heads, lex.members_after, lex.list_verbs,
+                             _speech() | lex.modality["reported_heads"], lambda t: _group_party(self, t),
+                             lambda t: _number(t)[0])
 
     def person(self, tok: Token) -> Span | None:
         return self.refer.person(tok)
@@ -173,7 +190,11 @@ def find_events(doc: Doc, quotes: list[Any] | None = None, times: list[Any] | No
     for sent in doc.sents:
         for tok in sent:
             lemma = tok.lemma_.lower()
-            if tok.pos_ in ("VERB", "AUX") and lemma in lex.verbs:
+            if tok.dep_ == "amod" and tok.tag_ == "VBN" and lemma in lex.verbs:
+                ev = _state_event(ctx, tok, sent)  # "six suspended BSP MLAs", "expelled BJP leader X"
+                if ev is not None:
+                    events.append(ev)
+            elif tok.pos_ in ("VERB", "AUX") and lemma in lex.verbs:
                 for etype in lex.verbs[lemma]:
                     found = _verb_events(ctx, tok, etype, sent)
                     if found:
@@ -185,38 +206,44 @@ def find_events(doc: Doc, quotes: list[Any] | None = None, times: list[Any] | No
                     if ev is not None:
                         events.append(ev)
                         break
-        events += _listed_members(ctx, sent, events)
-    return events
+    return events + _group_events(ctx, events)
 
 
-def _listed_members(ctx: _Context, sent: Span, events: list[Event]) -> list[Event]:
-    """"The six MLAs (who joined) are A, B and C": each listed person gets the events of the group
-    named by that noun ("six BSP MLAs joined the SP"), in this sentence or the last before it that
-    has one."""
-    root = sent.root
-    if root.lemma_ != "be":
-        return []
-    group = next((c for c in root.children if c.dep_ == "nsubj" and c.tag_ == "NNS"), None)
-    listed = next((c for c in root.children if c.dep_ == "attr"), None)
-    if group is None or listed is None:
-        return []
-    people = [t for t in _conjuncts(listed) + _members(ctx, listed) if ctx.refer.named(t) is not None]
-    if len(people) < 2:
-        return []
-    def head(t: Token) -> Token:
-        return t.head.head if t.tag_ in ("WP", "WDT") and t.head.dep_ == "relcl" else t  # "MLAs who joined"
+def _group_events(ctx: _Context, events: list[Event]) -> list[Event]:
+    """Each named member of a group that acts gets the group's event: "six MLAs, including A and
+    B, joined", "The MLAs include A and B", "They were suspended" after "The six BSP MLAs are A,
+    B" (nlp/groups.py), and "Those expelled include A" after a group was expelled."""
+    out: list[Event] = []
+    seen = {(ev.type, ev.actor_start, ev.party_text) for ev in events}
+    for ev in events:
+        if ev.actor_start is not None or ev.actor_tok is None:
+            continue
+        for t in ctx.groups.members(ev.actor_tok) + _those_listed(ctx, ev):
+            actor, _ = _actor(ctx, t)
+            if actor is None or actor.label_ != "PERSON" or (ev.type, actor.start_char, ev.party_text) in seen:
+                continue
+            seen.add((ev.type, actor.start_char, ev.party_text))
+            out.append(replace(ev, actor_start=actor.start_char, actor_text=actor.text, actor_tok=t,
+                               actor_group=False))
+    return out
 
-    grouped = [ev for ev in events if ev.actor_start is None and ev.actor_tok is not None
-               and head(ev.actor_tok).lemma_ == group.lemma_ and ev.sent_start <= sent.start_char]
-    if not grouped:
-        return []
-    last = max(ev.sent_start for ev in grouped)
-    out = []
-    for ev in (ev for ev in grouped if ev.sent_start == last):
-        for t in people:
-            actor, text = _actor(ctx, t)
-            if actor is not None and actor.label_ == "PERSON":
-                out.append(replace(ev, actor_start=actor.start_char, actor_text=actor.text, actor_tok=t))
+
+def _those_listed(ctx: _Context, ev: Event) -> list[Token]:
+    """"Those expelled include A, B and C" in a sentence after the group event ``ev`` of that verb."""
+    lex = lexicon()
+    out: list[Token] = []
+    for sent in ctx.refer.sents:
+        if sent.start_char <= ev.sent_start or sent.start_char - ev.sent_end > 2000:
+            continue
+        for v in sent:
+            if v.lemma_.lower() not in lex.list_verbs:
+                continue
+            subj = next((c for c in v.children if c.dep_ == "nsubj" and c.lower_ in ("those", "these")), None)
+            obj = next((c for c in v.children if c.dep_ in ("attr", "dobj")), None)
+            if subj is None or obj is None:
+                continue
+            if any(c.dep_ == "acl" and ev.type in lex.verbs.get(c.lemma_.lower(), ()) for c in subj.children):
+                out += ctx.groups.people(obj)
     return out
 
 
@@ -267,6 +294,14 @@ def _party_of(ctx: _Context, tok: Token) -> Span | None:
     return None
 
 
+def _group_party(ctx: _Context, tok: Token) -> Span | None:
+    """The party a group's noun names: "BSP MLAs", and "its MLAs" after a party ("In a blow to the
+    BSP, its six MLAs")."""
+    if any(c.dep_ == "poss" and c.lower_ == "its" for c in tok.children):
+        return ctx.last(tok.idx, ("PARTY",))
+    return _party_of(ctx, tok)
+
+
 def _post_of(tok: Token) -> str | None:
     lex = lexicon()
     words = " ".join(t.lower_ for t in tok.subtree if not t.is_punct)
@@ -312,7 +347,7 @@ def _actor(ctx: _Context, tok: Token) -> tuple[Span | None, str | None]:
     e = ctx.ent(tok, ("PERSON", "PARTY", "ORG"))
     if e is not None:
         return e, e.text
-    if tok.tag_ == "NNS" and _members(ctx, tok):  # "six MLAs, including A and B": the group, then each member
+    if tok.i in ctx.groups.mentions:  # "six MLAs, including A and B": the group (its members act too)
         return None, ctx.doc[tok.left_edge.i: tok.i + 1].text
     own = ctx.refer.named(tok)
     if own is not None:  # "Meena Kumari" where the name found is "Meena": the name, not a later conjunct's
@@ -536,36 +571,64 @@ def _conjuncts(tok: Token) -> list[Token]:
     return out
 
 
-def _members(ctx: _Context, group: Token) -> list[Token]:
-    """The named members of an unnamed group ("six MLAs, including A, B and C"; "two leaders, A
-    and B"): the people listed after one of the ``[groups]`` prepositions, or in apposition."""
-    found: list[Token] = []
-    for c in group.children:
-        if c.dep_ == "prep" and c.lower_ in lexicon().members_after:
-            found += [t for p in c.children if p.dep_ == "pobj" for t in _conjuncts(p)]
-        elif c.dep_ == "appos":
-            found += _conjuncts(c)
-    return [t for t in found if ctx.refer.named(t) is not None]
-
-
 def _verb_events(ctx: _Context, tok: Token, etype: str, sent: Span) -> list[Event]:
-    """One event per conjoined actor of the trigger ("expelled X and Y"), and one per named member
-    of a group that acts ("six MLAs, including X and Y, joined")."""
+    """One event per conjoined actor of the trigger ("expelled X and Y"; a group's members get
+    theirs from :func:`_group_events`)."""
     first = _verb_event(ctx, tok, etype, sent)
     if first is None:
         return []
     out = [first]
-    others = _conjuncts(first.actor_tok)[1:]
-    if first.actor_start is None and first.actor_tok is not None:
-        others += _members(ctx, first.actor_tok)
-    for other in others:
-        ev = _verb_event(ctx, tok, etype, sent, actor_tok=other)
+    lead = first.actor_tok
+    others = {t.i: t for t in _conjuncts(lead)[1:] + (ctx.groups.people(lead)[1:] if lead.i not in ctx.groups.mentions else [])}
+    own = _own_party(ctx, lead)
+    for other in sorted(others.values(), key=lambda t: t.i):
+        if other.i == lead.i:
+            continue
+        ev = _verb_event(ctx, tok, etype, sent, actor_tok=other, own=own)
+        own = _own_party(ctx, other) or own
         if ev is not None:
             out.append(ev)
     return out
 
 
-def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span, actor_tok: Token | None = None) -> Event | None:
+def _own_party(ctx: _Context, tok: Token) -> Span | None:
+    """The party a person's description gives ("NCP's Sandeep Naik", "NCP MLAs A, B and C",
+    "Congress legislator from Wadala, X"): a party among the words before the name that modify it
+    (through compound nouns), or in the noun the name stands beside (an apposition, or a second
+    subject of the same verb)."""
+    def party_in(t: Token, depth: int = 0) -> Span | None:
+        for c in t.children:
+            if c.i >= t.i or c.dep_ not in ("compound", "poss", "nmod", "amod"):
+                continue
+            e = ctx.ent(c, ("PARTY",))
+            if e is not None:
+                return e
+            if depth < 2 and c.pos_ in ("NOUN", "PROPN") and ctx.ent(c, ("PERSON",)) is None:
+                found = party_in(c, depth + 1)
+                if found is not None:
+                    return found
+        return None
+
+    found = party_in(tok)
+    if found is not None:
+        return found
+    beside = [c for c in tok.children if c.dep_ == "appos" and ctx.ent(c, ("PERSON",)) is None]
+    if tok.dep_ == "appos" and ctx.ent(tok.head, ("PERSON",)) is None:
+        beside.append(tok.head)
+    if tok.dep_ in ("nsubj", "nsubjpass"):
+        beside += [c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass", "npadvmod") and c.i < tok.i
+                   and c.pos_ == "NOUN"]
+    for b in beside:
+        found = party_in(b)
+        if found is not None:
+            return found
+    return None
+
+
+def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span, actor_tok: Token | None = None,
+                own: Span | None = None) -> Event | None:
+    """The event of trigger ``tok``; ``actor_tok`` for a conjoined actor, ``own`` the party of the
+    list item before it ("NCP's A, B and C quit their parties": B's and C's party is A's)."""
     lex = lexicon()
     spec = lex.types[etype]
     if not _companion_ok(tok, etype):
@@ -573,19 +636,24 @@ def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span, actor_tok: To
     args = _args(tok)
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
     party = post = None
+    party_noun = False  # the party is "the party" / "their parties", not a name
+    with_after = set(spec.get("with_after", []))
+    partner = tok.lemma_.lower() in with_after or any(a.lemma_.lower() in with_after for r, a in args if r == "dobj")
     for rel, arg in args:
         if spec.get("needs_post") and rel in ("as", "to", "from", "dobj", "of"):
             post = post or _post_of(arg)
-        if rel == "dobj" or rel in spec.get("prepositions", []):
-            if etype in ("expelled", "suspended", "appointed") and rel == "dobj" and not passive:
+        if rel == "dobj" or rel in spec.get("prepositions", []) or (rel == "with" and partner):
+            if etype in OBJECT_ACTS and rel == "dobj" and not passive:
                 continue  # "expelled X": X is the actor, not the party
             if _post_of(arg) and not ctx.ent(arg, ("PARTY", "ORG")):
                 continue
-            party = party or _party_of(ctx, arg)
+            if party is None:
+                party = _party_of(ctx, arg)
+                party_noun = party is not None and not any(party.start <= t.i < party.end for t in arg.subtree)
     if party is None and passive and etype in ("expelled", "suspended"):  # "were expelled by PED chief X"
         agents = [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
         party = next((e for g in agents for t in g.subtree if (e := ctx.ent(t, ("PARTY",))) is not None), None)
-    by_subject = etype in ("expelled", "suspended", "appointed") and not passive  # "the BSP expelled X"
+    by_subject = etype in OBJECT_ACTS and not passive  # "the BSP expelled X"
     if spec.get("needs_post"):
         if post is None:
             return None
@@ -594,7 +662,7 @@ def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span, actor_tok: To
     if etype == "resigned_post" and party is not None and post is None:
         return None
     # the actor
-    if etype in ("expelled", "suspended", "appointed") and not passive:
+    if etype in OBJECT_ACTS and not passive:
         actor_tok = actor_tok or next((a for r, a in args if r == "dobj"), None)
         if party is None:
             subj = _subject(tok)
@@ -604,8 +672,19 @@ def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span, actor_tok: To
             return None
     else:
         actor_tok = actor_tok or _subject(tok, ctx)
+    if actor_tok is not None and actor_tok.tag_ in ("WP", "WDT") and actor_tok.head.dep_ == "relcl":
+        actor_tok = actor_tok.head.head  # "ten MLAs, who merged with the BJP": the MLAs
+    if actor_tok is not None and actor_tok.lower_ in PLURAL_PRONOUNS:  # "they joined": the group they are
+        actor_tok = ctx.groups.pronoun(actor_tok, lambda idx: ctx.quote_at(idx) is not None)
     if actor_tok is None:
         return None
+    if ctx.refer.named(actor_tok) is None and actor_tok.i not in ctx.groups.mentions:
+        listed = ctx.groups.people(actor_tok)  # "Congress legislator from Wadala, A, NCP's B and C quit"
+        if len(listed) > 1:
+            own = own or _own_party(ctx, actor_tok)
+            actor_tok = listed[0]
+    if party is not None and etype in OWN_PARTY and party_noun:  # "NCP's A and Congress's B quit their parties"
+        party = _own_party(ctx, actor_tok) or own or party
     actor, actor_text = _actor(ctx, actor_tok)
     if actor is None and actor_text is None:
         return None
@@ -627,7 +706,32 @@ def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span, actor_tok: To
     if actor is not None:
         ev.actor_start, ev.actor_text = actor.start_char, actor.text
     else:
-        ev.actor_text = actor_text
+        ev.actor_text, ev.actor_group = actor_text, actor_tok.i in ctx.groups.mentions
+    return ev
+
+
+def _state_event(ctx: _Context, tok: Token, sent: Span) -> Event | None:
+    """"six suspended BSP MLAs", "expelled BJP leader Ram Lal": the people the noun names were
+    expelled or suspended by the party it names. It happened before the sentence: no date."""
+    etype = next((t for t in lexicon().verbs[tok.lemma_.lower()] if t in ("expelled", "suspended")), None)
+    if etype is None:
+        return None
+    actor_tok = tok.head
+    while actor_tok.dep_ == "compound" and actor_tok.head.i != actor_tok.i:  # "suspended Congress MLA X"
+        actor_tok = actor_tok.head
+    party = _group_party(ctx, actor_tok) or _own_party(ctx, actor_tok)
+    if party is None:
+        return None
+    actor, actor_text = _actor(ctx, actor_tok)
+    if actor_text is None or (actor is not None and actor.label_ != "PERSON"):
+        return None
+    ev = Event(etype, tok.text, sent.start_char, sent.end_char, sent.text.strip(), actor_text=actor_text,
+               party_start=party.start_char, party_text=party.text, actor_tok=actor_tok)
+    if actor is not None:
+        ev.actor_start = actor.start_char
+    else:
+        ev.actor_group = actor_tok.i in ctx.groups.mentions
+    ev.attribution = _attribution(ctx, tok, sent)
     return ev
 
 

@@ -1,0 +1,223 @@
+"""Groups of people named by a plural noun ("six BSP MLAs", "the rebel leaders"): who is in them,
+and which later mentions are the same group.
+
+A **mention** is a plural noun from ``[groups] heads`` (``data/triggers.toml``) that is no entity.
+Its **members** are the people listed with it — after "including", "like", ... ("six MLAs,
+including A and B"), in apposition ("two MLAs, A and B"; "MLAs – A, B"), "led by X" — and in a
+sentence that lists a group ("The MLAs include A and B", "The six MLAs are A, B and C", "A and B
+are also among the suspended MLAs"). Mentions **chain** (are one group) when their head word is
+the same and their counts and parties, where both give one, agree, within ``WINDOW`` sentences of
+the chain's last mention. "They" / "them" is the group (or the conjoined people, "A and B") that
+is the subject of the verb reporting its clause ("A and B announced that they will join"), else
+the nearest such subject before it.
+
+Events read a group's members here: an event whose actor is a group is every member's event."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from .refer import Referents
+
+WINDOW = 6  # sentences a group stays in view
+PLURAL_PRONOUNS = frozenset({"they", "them", "their"})
+
+
+@dataclass(slots=True)
+class Mention:
+    tok: Token
+    key: str  # the head word, singular and lower-cased ("mla")
+    count: int | None
+    party: Span | None
+    sent: int
+    chain: int = -1
+
+
+@dataclass(slots=True)
+class _Chain:
+    mentions: list[Mention] = field(default_factory=list)
+    members: list[Token] = field(default_factory=list)
+
+
+class Groups:
+    """The group mentions of ``doc``, chained, with their members.
+
+    ``party_of(tok)`` gives the party a group's noun names ("BSP MLAs", "its MLAs"), ``count_of``
+    its number; ``reporters`` are the lemmas of verbs whose subject a "they" in their clause means."""
+
+    def __init__(self, doc: Doc, refer: Referents, heads: frozenset[str], members_after: frozenset[str],
+                 list_verbs: frozenset[str], reporters: frozenset[str],
+                 party_of: Callable[[Token], Span | None], count_of: Callable[[Token], int | None]):
+        self.doc, self.refer = doc, refer
+        self.heads, self.members_after, self.list_verbs, self.reporters = heads, members_after, list_verbs, reporters
+        self.sent_no = {t.i: n for n, s in enumerate(refer.sents) for t in s}
+        self.mentions: dict[int, Mention] = {}
+        for t in doc:
+            key = self.key(t)
+            if key is not None:
+                self.mentions[t.i] = Mention(t, key, count_of(t), party_of(t), self.sent_no[t.i])
+        self.chains: list[_Chain] = []
+        for m in self.mentions.values():
+            self._chain(m)
+        for m in self.mentions.values():
+            self._add(m.chain, self.listed(m.tok))
+        for sent in refer.sents:
+            self._lists(sent)
+
+    # -- mentions ------------------------------------------------------------------------------
+    def key(self, tok: Token) -> str | None:
+        """The group's head word for a plural people-noun that is no entity, else None."""
+        if tok.pos_ not in ("NOUN", "PROPN") or tok.ent_type_ in ("PERSON", "PARTY", "ORG", "PLACE"):
+            return None
+        word = tok.lower_
+        plural = tok.tag_ in ("NNS", "NNPS") or "Plur" in tok.morph.get("Number") or (
+            tok.text[:-1].isupper() and tok.text.endswith("s"))
+        if not plural:
+            return None
+        for cand in (word[:-1] if word.endswith("s") else word, tok.lemma_.lower(), word):
+            if cand in self.heads:
+                return cand
+        return None
+
+    def _chain(self, m: Mention) -> None:
+        """Join the latest chain in view with the same head word whose count and party agree; a
+        mention that brings in a group (:func:`_introduces`) joins only one of the same number."""
+        new = _introduces(m.tok)
+        for n in range(len(self.chains) - 1, -1, -1):
+            chain = self.chains[n]
+            last = chain.mentions[-1]
+            if m.sent - last.sent > WINDOW or last.key != m.key:
+                continue
+            count = next((x.count for x in chain.mentions if x.count is not None), None)
+            party = next((x.party for x in chain.mentions if x.party is not None), None)
+            if not (_agree(count, m.count) and _same_party(party, m.party)) or (new and count != m.count):
+                continue
+            m.chain = n
+            chain.mentions.append(m)
+            return
+        m.chain = len(self.chains)
+        self.chains.append(_Chain([m]))
+
+    def _add(self, chain: int, people: list[Token]) -> None:
+        members = self.chains[chain].members
+        for t in people:
+            if all(t.i != o.i for o in members):
+                members.append(t)
+
+    # -- members ---------------------------------------------------------------------------------
+    def people(self, tok: Token) -> list[Token]:
+        """The people a list names, from its first item: conjuncts and appositions, through the
+        places a parse hangs them on ("A (Jaunpur), B (Hapur)"), and the members of a group in it."""
+        out: list[Token] = []
+
+        def walk(t: Token) -> None:
+            if t.i in self.mentions:
+                out.extend(self.listed(t))
+            elif self.refer.named(t) is not None:
+                out.append(t)
+            elif t.ent_type_ not in ("PLACE", "ORG", "GPE") and t.i != tok.i:
+                return
+            for c in t.children:
+                if c.dep_ in ("conj", "appos"):
+                    walk(c)
+                elif c.dep_ == "prep" and c.lower_ == "from":  # "A from Airoli, B from Akole and C": a parse
+                    for p in c.children:  # may hang the next name on the place
+                        if p.dep_ == "pobj" and p.pos_ == "PROPN" and p.ent_type_ != "PERSON":
+                            walk(p)
+
+        walk(tok)
+        return out
+
+    def listed(self, group: Token) -> list[Token]:
+        """Members named with the mention itself: "including"-type lists, appositions, "led by"."""
+        found: list[Token] = []
+        for c in group.children:
+            if c.dep_ == "prep" and c.lower_ in self.members_after:
+                found += [t for p in c.children if p.dep_ in ("pobj", "pcomp") for t in self.people(p)]
+            elif c.dep_ == "appos":
+                found += self.people(c)
+            elif c.dep_ == "conj" and c.i in self.mentions:  # "leaders and ex-ministers A and B"
+                found += self.listed(c)
+            elif c.dep_ == "acl" and c.lemma_.lower() in ("lead", "head"):  # "led by Leader of Opposition X"
+                for p in (p for a in c.children if a.dep_ == "agent" for p in a.children if p.dep_ == "pobj"):
+                    found += self.people(p) or [t for t in p.subtree if t.dep_ != "compound"
+                                                and self.refer.named(t) is not None][:1]
+        return found
+
+    def _lists(self, sent: Span) -> None:
+        """Sentences that list a group: "The MLAs include A and B", "A and B are among the MLAs"."""
+        for v in sent:
+            if v.lemma_.lower() not in self.list_verbs or v.pos_ not in ("VERB", "AUX"):
+                continue
+            subj = next((c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            obj = next((c for c in v.children if c.dep_ in ("attr", "dobj")), None)
+            if subj is None:
+                continue
+            if subj.i in self.mentions and obj is not None:
+                self._add(self.mentions[subj.i].chain, self.people(obj))
+            among = [p for c in v.children if c.dep_ == "prep" and c.lower_ == "among"
+                     for p in c.children if p.dep_ == "pobj" and p.i in self.mentions]
+            if among and self.refer.named(subj) is not None:
+                self._add(self.mentions[among[0].i].chain, self.people(subj))
+
+    def members(self, tok: Token) -> list[Token]:
+        """Everyone named as one of the group ``tok`` mentions (its whole chain)."""
+        m = self.mentions.get(tok.i)
+        return list(self.chains[m.chain].members) if m is not None else []
+
+    def same(self, a: Token, b: Token) -> bool:
+        ma, mb = self.mentions.get(a.i), self.mentions.get(b.i)
+        return ma is not None and mb is not None and ma.chain == mb.chain
+
+    # -- they --------------------------------------------------------------------------------------
+    def pronoun(self, tok: Token, inside_quote: Callable[[int], bool]) -> Token | None:
+        """The group a plural pronoun stands for: its mention's token (or the first of conjoined
+        people), else None."""
+        t = tok
+        while t.head.i != t.i:
+            if t.dep_ == "ccomp" and t.head.lemma_.lower() in self.reporters:
+                subj = next((c for c in t.head.children if c.dep_ == "nsubj"), None)
+                if subj is not None and self._plural_subject(subj):
+                    return subj
+                break
+            t = t.head
+        n = self.sent_no[tok.i]
+        for k in range(n, max(-1, n - 3), -1):
+            sent = self.refer.sents[k]
+            found = None
+            for t in sent:
+                if k == n and t.i >= tok.i:
+                    break
+                if t.dep_ in ("nsubj", "nsubjpass") and not inside_quote(t.idx) and self._plural_subject(t):
+                    found = t
+            if found is not None:
+                return found
+        return None
+
+    def _plural_subject(self, t: Token) -> bool:
+        return t.i in self.mentions or (self.refer.named(t) is not None and any(
+            c.dep_ == "conj" and self.refer.named(c) is not None for c in t.children))
+
+
+def _introduces(tok: Token) -> bool:
+    """A mention with a number and no definite word ("three BJP MLAs", "Two more leaders") brings
+    in a new group; "the six MLAs", "these MLAs", "its MLAs", "MLAs" may be one named before."""
+    definite = any(c.dep_ in ("det", "poss") and c.lower_ in ("the", "these", "those", "its", "their", "such")
+                   for c in tok.children)
+    counted = any(c.dep_ == "nummod" or (c.dep_ == "amod" and c.like_num) for c in tok.children)
+    return counted and not definite
+
+
+def _agree(a: int | None, b: int | None) -> bool:
+    return a is None or b is None or a == b
+
+
+def _same_party(x: Span | None, y: Span | None) -> bool:
+    if x is None or y is None:
+        return True
+    a, b = x.text.lower(), y.text.lower()
+    initials = lambda s: "".join(w[0] for w in s.split() if w)  # noqa: E731
+    return a == b or initials(a) == b or initials(b) == a or a.endswith(" " + b) or b.endswith(" " + a)
