@@ -8,9 +8,10 @@ For each trigger (a verb, or a noun such as "his exit from the BSP") in a senten
 * the **actor** is the subject (the passive subject of "was expelled"; the object of "expelled
   X"); a relative pronoun stands for the noun its clause hangs on ("Siddiqui, who was expelled");
   a conjoined verb shares its subject ("quit the Congress and joined the BJP"); "he"/"she" is the
-  subject in view (nlp/refer.py); "they" and a group's members come from nlp/groups.py; "I" inside a quotation is its speaker; "the party" is the last party named;
-  an unnamed group ("six Congress MLAs") is kept as written with no entity. When a group acts
-  "with him", the event is his and the group's number is his followers.
+  subject in view (nlp/refer.py); "they" and a group's members come from nlp/groups.py; "I"
+  inside a quotation is its speaker; "the party" is the last party named; an unnamed group ("six
+  Congress MLAs") is kept as written with no entity. When a group acts "with him", the event is
+  his and the group's number is his followers.
 * the **party** is the object (or the object of "from", "to", "into", ...) when it is a party or
   organisation, or "the party" / "membership" standing for the last party named — for leaving,
   expulsion and suspension the actor's own party when the text gives it ("NCP's A and Congress
