@@ -310,3 +310,39 @@ def test_events_who_inducts_is_not_who_is_inducted(process):
     got = {(e.type, e.actor_text) for e in a.events if e.type in ("inducted", "join_party")}
     assert ("inducted", "Brandt") in got or ("inducted", "Tomas Brandt") in got
     assert not any("Vogt" in (n or "") for _, n in got)
+
+
+def test_events_a_clause_after_a_time_word_has_the_sentences_subject(process):
+    a = process("Riverton leaders switch sides\n\nTwo weeks after resigning from the Lok Vikas Party as its "
+                "working president, Anil Verma joined the Jan Kranti Dal.")
+    assert {("leave_party", "Anil Verma", "Lok Vikas Party"), ("join_party", "Anil Verma", "Jan Kranti Dal")} <= _asserted(a)
+
+
+def test_events_he_inside_a_quotation_is_not_its_speaker(process):
+    a = process("Riverton leaders switch sides\n\nAnil Verma spoke in Patna on Monday. \u201cI am delighted that "
+                "Ravi Menon has returned to the Jan Kranti Dal. He has now joined the party for good,\u201d Verma said.")
+    joins = {n for t, n, _ in _asserted(a) if t == "join_party"}
+    assert "Ravi Menon" in joins and not any("Verma" in n for n in joins)
+
+
+def test_events_a_description_is_the_person_in_view(process):
+    a = process("Riverton leaders switch sides\n\nFormer minister Ravi Menon resigned from the Lok Vikas Party on "
+                "Wednesday. The 63-year-old leader joined the Jan Kranti Dal on Thursday.")
+    assert ("join_party", "Ravi Menon", "Jan Kranti Dal") in _asserted(a)
+
+
+def test_events_an_appointment_takes_its_party_from_the_post(process):
+    a = process("Riverton leaders switch sides\n\nSenior leader Anil Verma was appointed as the working president "
+                "of the Jan Kranti Dal on Monday.")
+    got = {(e.type, e.actor_text, e.party_text) for e in a.events if e.type == "appointed"}
+    assert got == {("appointed", "Anil Verma", "Jan Kranti Dal")}
+
+
+def test_events_a_party_merged_into_another_is_no_join_of_itself(process):
+    a = process("Riverton leaders switch sides\n\nFormer chief minister Anil Verma merged his party, the Lok Vikas "
+                "Party, with the Jan Kranti Dal on Monday. The Lok Vikas Party expelled its MLA Ravi Menon from "
+                "the party last week.")
+    got = _asserted(a)
+    assert ("join_party", "Anil Verma", "Jan Kranti Dal") in got
+    assert ("join_party", "Anil Verma", "Lok Vikas Party") not in got
+    assert ("expelled", "Ravi Menon", "Lok Vikas Party") in got

@@ -62,10 +62,12 @@ def _fits(row: dict[str, Any], bucket: list[dict[str, Any]]) -> bool:
 
 
 def _explained_exits(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Drop a document's leave_party when the same document reports it as an expulsion."""
+    """Drop a document's undated leave_party when the same document reports an expulsion from that
+    party ("his exit from the BSP" told of a man expelled in 2017); a dated resignation is its own
+    event, even on the day of an expulsion."""
     expelled = {(r["doc_id"], r["actor_entity"], r["party_entity"]) for r in rows if r["type"] == "expelled"}
     return [r for r in rows if not (r["type"] == "leave_party" and (r["doc_id"], r["actor_entity"], r["party_entity"]) in expelled
-                                    and r["actor_entity"])]
+                                    and r["actor_entity"] and not r["date"])]
 
 
 Inside = Callable[[str, str], bool]

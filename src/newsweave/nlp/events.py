@@ -157,7 +157,7 @@ class _Context:
         self.ent_of: dict[int, Span] = {t.i: e for e in doc.ents for t in e}
         self.quotes = quotes
         self.times = times
-        self.refer = Referents(doc, lambda idx: self.quote_at(idx) is not None)
+        self.refer = Referents(doc, self.quote_at, lambda q: q.speaker_text)
         lex = lexicon()
         self.groups = Groups(doc, self.refer, lex.group_heads, lex.members_after, lex.list_verbs,
                              _speech() | lex.modality["reported_heads"], lambda t: _group_party(self, t),
@@ -255,13 +255,15 @@ def _args(tok: Token) -> list[tuple[str, Token]]:
     for c in tok.children:
         if c.dep_ in ("dobj", "attr", "oprd"):
             out.append(("dobj", c))
+            out += [("dobj", g) for g in c.children if g.dep_ == "conj" and g.pos_ in ("NOUN", "PROPN")]
             for p in c.children:  # "snapped ties with the X", "parted ways with the X"
                 if p.dep_ == "prep":
                     out += [(p.lower_, g) for g in p.children if g.dep_ == "pobj"]
         elif c.dep_ in ("prep", "agent", "dative") or (c.dep_ == "advmod" and c.lower_ in ("away", "out")):
             for g in c.children:
                 if g.dep_ == "pobj":
-                    out.append((c.lower_, g))
+                    out.append((c.lower_, g))  # "quit from all posts and the primary membership"
+                    out += [(c.lower_, x) for x in g.children if x.dep_ == "conj" and x.pos_ in ("NOUN", "PROPN")]
                 elif g.dep_ == "prep":  # "break away from", "along with"
                     out += [(g.lower_, p) for p in g.children if p.dep_ == "pobj"]
         elif c.dep_ == "prt":
@@ -321,6 +323,13 @@ def _subject(tok: Token, ctx: "_Context | None" = None) -> Token | None:
             same = [c for c in subjects if ctx.quote_at(c.idx) is q]
             subjects = same or subjects
         return min(subjects, key=lambda c: abs(c.i - tok.i))
+    if tok.dep_ == "pcomp" and tok.head.dep_ == "prep":  # "Two weeks after resigning from the X, Y joined": Y
+        prep = tok.head
+        if prep.head.pos_ in ("VERB", "AUX"):
+            return _subject(prep.head, ctx)
+        return next((t for t in tok.sent if t.i > prep.right_edge.i and t.dep_ in ("nsubj", "nsubjpass")), None)
+    if tok.dep_ == "acl" and tok.tag_ == "VB":  # "his rumoured plan to join": the plan's owner
+        return next((c for c in tok.head.children if c.dep_ == "poss"), None)
     if tok.dep_ in ("conj", "xcomp", "advcl", "pcomp") and tok.head.i != tok.i:
         if tok.dep_ == "advcl" and any(c.dep_ == "mark" for c in tok.children):
             return None  # "if X declines ...": its own subject or none
@@ -336,7 +345,8 @@ def _actor(ctx: _Context, tok: Token) -> tuple[Span | None, str | None]:
         tok = tok.head.head
     lower = tok.lower_
     if lower in ("he", "she", "him", "her", "his"):
-        speaker = _reporting_subject(ctx, tok)  # "Siddiqui wrote that he was resigning": he is Siddiqui
+        # "Siddiqui wrote that he was resigning": he is Siddiqui; inside a quotation "he" is someone else
+        speaker = _reporting_subject(ctx, tok) if ctx.quote_at(tok.idx) is None else None
         e = speaker or ctx.antecedent(tok)
         return (e, e.text) if e is not None else (None, None)
     if lower in ("i", "me", "we") or lower == "my":
@@ -348,6 +358,9 @@ def _actor(ctx: _Context, tok: Token) -> tuple[Span | None, str | None]:
     e = ctx.ent(tok, ("PERSON", "PARTY", "ORG"))
     if e is not None:
         return e, e.text
+    if _description(tok):  # "the 63-year-old leader", "the former minister": the person in view
+        e = ctx.antecedent(tok)
+        return (e, e.text) if e is not None else (None, None)
     if tok.i in ctx.groups.mentions:  # "six MLAs, including A and B": the group (its members act too)
         return None, ctx.doc[tok.left_edge.i: tok.i + 1].text
     own = ctx.refer.named(tok)
@@ -359,7 +372,9 @@ def _actor(ctx: _Context, tok: Token) -> tuple[Span | None, str | None]:
         return people[-1], people[-1].text
     if tok.pos_ == "PROPN" and tok.text[:1].isupper() and ctx.ent(tok, ("PLACE",)) is None:
         parts = [c for c in tok.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"] + [tok]
-        return None, " ".join(t.text for t in parts if not _is_title(t))  # a name the model missed
+        name = " ".join(t.text for t in parts if not _is_title(t) and not ctx.ent(t, ("PARTY", "ORG", "NORP")))
+        if name:
+            return None, name  # a name the model missed
     if tok.pos_ in ("NOUN", "PROPN"):
         if tok.lemma_.lower() in lexicon().party_nouns and tok.lower_ != "membership":
             e = ctx.last(tok.idx, ("PARTY",))
@@ -368,6 +383,17 @@ def _actor(ctx: _Context, tok: Token) -> tuple[Span | None, str | None]:
         if any(t.like_num or t.pos_ == "NUM" for t in phrase) or tok.tag_ == "NNS":
             return None, phrase.text  # an unnamed group
     return None, None
+
+
+def _description(tok: Token) -> bool:
+    """A definite description of one person ("the 63-year-old leader", "The former minister"): a
+    singular people-noun after "the" that names no one and belongs to no one ("the leader of X")."""
+    if tok.pos_ != "NOUN" or tok.tag_ != "NN" or tok.lemma_.lower() not in lexicon().group_heads:
+        return False
+    if not any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
+        return False
+    return not any(c.dep_ in ("prep", "poss", "compound", "appos", "relcl", "acl")
+                   or c.ent_type_ in ("PERSON", "PARTY", "ORG", "PLACE") for c in tok.children)
 
 
 def _is_title(tok: Token) -> bool:
@@ -431,7 +457,8 @@ def _modality(tok: Token, anchor_after: bool) -> str:
     mod = lexicon().modality
     chain = [tok]
     t = tok
-    while t.head.i != t.i and len(chain) < 6 and t.dep_ != "relcl":
+    while t.head.i != t.i and len(chain) < 6 and t.dep_ != "relcl" and not (
+            t.dep_ == "pcomp" and t.head.lower_ in mod["time_preps"]):  # "After quitting, X says he will"
         t = t.head
         chain.append(t)
     near = {c.lower_ for x in chain[:3] for c in x.children}
@@ -640,9 +667,13 @@ def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span, actor_tok: To
     party_noun = False  # the party is "the party" / "their parties", not a name
     with_after = set(spec.get("with_after", []))
     partner = tok.lemma_.lower() in with_after or any(a.lemma_.lower() in with_after for r, a in args if r == "dobj")
+    post_tok = None
     for rel, arg in args:
-        if spec.get("needs_post") and rel in ("as", "to", "from", "dobj", "of"):
-            post = post or _post_of(arg)
+        if spec.get("needs_post") and rel in ("as", "to", "from", "dobj", "of") and post is None:
+            post = _post_of(arg)
+            post_tok = arg if post is not None else None
+        if rel == "dobj" and tok.lemma_.lower() in with_after:
+            continue  # "merged his party JVM with the BJP": the party joined is after "with"
         if rel == "dobj" or rel in spec.get("prepositions", []) or (rel == "with" and partner):
             if etype in OBJECT_ACTS and rel == "dobj" and not passive:
                 continue  # "expelled X": X is the actor, not the party
@@ -651,6 +682,8 @@ def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span, actor_tok: To
             if party is None:
                 party = _party_of(ctx, arg)
                 party_noun = party is not None and not any(party.start <= t.i < party.end for t in arg.subtree)
+    if party is None and post_tok is not None:  # "appointed as the working president of the BJP"
+        party = next((e for t in post_tok.subtree if (e := ctx.ent(t, ("PARTY",))) is not None), None)
     if party is None and passive and etype in ("expelled", "suspended"):  # "were expelled by PED chief X"
         agents = [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
         party = next((e for g in agents for t in g.subtree if (e := ctx.ent(t, ("PARTY",))) is not None), None)
@@ -664,7 +697,9 @@ def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span, actor_tok: To
         return None
     # the actor
     if etype in OBJECT_ACTS and not passive:
-        actor_tok = actor_tok or next((a for r, a in args if r == "dobj"), None)
+        objects = [a for r, a in args if r == "dobj"]  # "expelled its MLA Pradeep Yadav": the name
+        actor_tok = actor_tok or next((a for a in objects if ctx.refer.named(a) is not None), None) or next(
+            iter(objects), None)
         if party is None:
             subj = _subject(tok)
             if subj is not None:
@@ -676,7 +711,7 @@ def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span, actor_tok: To
     if actor_tok is not None and actor_tok.tag_ in ("WP", "WDT") and actor_tok.head.dep_ == "relcl":
         actor_tok = actor_tok.head.head  # "ten MLAs, who merged with the BJP": the MLAs
     if actor_tok is not None and actor_tok.lower_ in PLURAL_PRONOUNS:  # "they joined": the group they are
-        actor_tok = ctx.groups.pronoun(actor_tok, lambda idx: ctx.quote_at(idx) is not None)
+        actor_tok = ctx.groups.pronoun(actor_tok, ctx.quote_at)
     if actor_tok is None:
         return None
     if ctx.refer.named(actor_tok) is None and actor_tok.i not in ctx.groups.mentions:

@@ -173,7 +173,7 @@ class Groups:
         return ma is not None and mb is not None and ma.chain == mb.chain
 
     # -- they --------------------------------------------------------------------------------------
-    def pronoun(self, tok: Token, inside_quote: Callable[[int], bool]) -> Token | None:
+    def pronoun(self, tok: Token, inside_quote: Callable[[int], object]) -> Token | None:
         """The group a plural pronoun stands for: its mention's token (or the first of conjoined
         people), else None."""
         t = tok

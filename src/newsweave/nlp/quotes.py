@@ -136,7 +136,7 @@ def find_quotes(doc: Doc) -> list[Quote]:
     prev: Quote | None = None
     text = doc_text(doc)
     spans = quote_spans(text)
-    refer = Referents(doc, lambda idx: any(a <= idx < b for a, b in spans))
+    refer = Referents(doc, lambda idx: next(((a, b) for a, b in spans if a <= idx < b), None))
     for q0, q1 in spans:
         inner = _tokens_between(doc, q0, q1)
         if inner is None:

@@ -3,11 +3,14 @@
 "He" or "she" is the subject of an earlier clause of its sentence, else of the nearest of the few
 sentences before it that has a person for subject (centering: a text keeps its subject in view),
 else the last person named. Subjects inside quotations do not count (the speaker of a quotation is
-not the person the quotation is about). Events and quotations resolve their pronouns here."""
+not the person the quotation is about) — except for a pronoun inside a quotation, which is first
+a subject earlier in that same quotation ("I am glad that X has returned ... He has joined": X),
+and never the quotation's speaker. Events and quotations resolve their pronouns here."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
@@ -15,9 +18,13 @@ BACK = 3  # sentences looked back for a subject
 
 
 class Referents:
-    def __init__(self, doc: Doc, inside_quote: Callable[[int], bool] = lambda idx: False):
+    def __init__(self, doc: Doc, inside_quote: Callable[[int], Any] = lambda idx: None,
+                 speaker_of: Callable[[Any], str | None] = lambda quote: None):
+        """``inside_quote(char offset)`` is the quotation there (any value, None outside one);
+        ``speaker_of(quotation)`` the name of who said it."""
         self.doc = doc
         self.inside_quote = inside_quote
+        self.speaker_of = speaker_of
         self.ent_of: dict[int, Span] = {t.i: e for e in doc.ents for t in e}
         self.sents = list(doc.sents)
         self._index = {sent.start: n for n, sent in enumerate(self.sents)}
@@ -42,25 +49,42 @@ class Referents:
         return next((p for c in reversed(list(tok.lefts)) if c.dep_ == "compound"
                      and (p := self.ent_of.get(c.i)) is not None and p.label_ == "PERSON"), None)
 
-    def subject_person(self, sent: Span, before: int | None = None) -> Span | None:
+    def subject_person(self, sent: Span, before: int | None = None, quote: Any = None,
+                       not_named: str | None = None) -> Span | None:
         """The last person who is the subject of a clause of ``sent`` (before token ``before``),
-        outside quotations."""
+        outside quotations (or inside ``quote`` only), other than one named ``not_named``."""
         found = None
         for t in sent:
             if before is not None and t.i >= before:
                 break
-            if t.dep_ in ("nsubj", "nsubjpass") and not self.inside_quote(t.idx):
-                found = self.named(t) or found
+            if t.dep_ in ("nsubj", "nsubjpass") and self.inside_quote(t.idx) == quote:
+                e = self.named(t)
+                if e is not None and not _same_person(e.text, not_named):
+                    found = e
         return found
 
     def antecedent(self, tok: Token) -> Span | None:
-        here = self.subject_person(tok.sent, before=tok.i)
-        if here is not None:
-            return here
+        quote = self.inside_quote(tok.idx)
+        speaker = self.speaker_of(quote) if quote is not None else None
         n = self._index.get(tok.sent.start, 0)
-        for prev in reversed(self.sents[max(0, n - BACK):n]):
-            e = self.subject_person(prev)
+        window = [(tok.sent, tok.i)] + [(prev, None) for prev in reversed(self.sents[max(0, n - BACK):n])]
+        if quote is not None:  # "... that X has returned to the BJP. He has now joined": X
+            for sent, before in window:
+                e = self.subject_person(sent, before, quote, speaker)
+                if e is not None:
+                    return e
+        for sent, before in window:
+            e = self.subject_person(sent, before, None, speaker)
             if e is not None:
                 return e
-        people = [e for e in self.doc.ents if e.label_ == "PERSON" and e.end_char <= tok.idx]
+        people = [e for e in self.doc.ents if e.label_ == "PERSON" and e.end_char <= tok.idx
+                  and not _same_person(e.text, speaker)]
         return people[-1] if people else None
+
+
+def _same_person(name: str, other: str | None) -> bool:
+    """Two names of one person as far as a pronoun can tell: equal, or one's last word is the other's."""
+    if not other:
+        return False
+    a, b = name.split(), other.split()
+    return name == other or (bool(a) and bool(b) and a[-1] == b[-1])
