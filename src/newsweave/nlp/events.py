@@ -36,7 +36,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-from .groups import PLURAL_PRONOUNS, Groups
+from .groups import PLURAL_PRONOUNS, Groups, same_party_text
 from .refer import Referents
 
 # event types whose actor is the verb's object ("the BSP expelled X", "Bajwa inducted Singh")
@@ -169,6 +169,19 @@ class _Context:
     def antecedent(self, tok: Token) -> Span | None:
         return self.refer.antecedent(tok)
 
+    def affiliation(self, person: Span) -> Span | None:
+        """The party the document describes ``person`` by ("Congress leader Kamal Nath" earlier, for
+        "he is mulling dumping the party" later): the nearest such description before, else after."""
+        last = person[-1].text
+        found: list[tuple[int, Span]] = []
+        for e in self.doc.ents:
+            if e.label_ == "PERSON" and e[-1].text == last:
+                p = _own_party(self, e.root)
+                if p is not None:
+                    found.append((e.start_char, p))
+        before = [p for start, p in found if start <= person.start_char]
+        return before[-1] if before else (found[0][1] if found else None)
+
     def ent(self, tok: Token, labels: tuple[str, ...]) -> Span | None:
         e = self.ent_of.get(tok.i)
         return e if e is not None and e.label_ in labels else None
@@ -207,7 +220,26 @@ def find_events(doc: Doc, quotes: list[Any] | None = None, times: list[Any] | No
                     if ev is not None:
                         events.append(ev)
                         break
+    events += _implied_exits(ctx, events)
     return events + _group_events(ctx, events)
+
+
+def _implied_exits(ctx: _Context, events: list[Event]) -> list[Event]:
+    """"Congress MLA X joined the BJP": X left the Congress (the same claim, modality and day). Not
+    for a former member ("former Congress leader X"), who left at some other time."""
+    out = []
+    for ev in events:
+        if ev.type != "join_party" or ev.actor_start is None or ev.actor_tok is None or ev.party_text is None:
+            continue
+        own = _own_party(ctx, ev.actor_tok)
+        if own is None or same_party_text(own.text, ev.party_text):
+            continue
+        words = {t.lower_ for c in ev.actor_tok.lefts for t in c.subtree}
+        if words & {"former", "ex", "ex-", "erstwhile"} or any(
+                e.type == "leave_party" and e.actor_start == ev.actor_start and e.sent_start == ev.sent_start for e in events):
+            continue
+        out.append(replace(ev, type="leave_party", party_start=own.start_char, party_text=own.text, followers=None))
+    return out
 
 
 def _group_events(ctx: _Context, events: list[Event]) -> list[Event]:
@@ -330,7 +362,7 @@ def _subject(tok: Token, ctx: "_Context | None" = None) -> Token | None:
         return next((t for t in tok.sent if t.i > prep.right_edge.i and t.dep_ in ("nsubj", "nsubjpass")), None)
     if tok.dep_ == "acl" and tok.tag_ == "VB":  # "his rumoured plan to join": the plan's owner
         return next((c for c in tok.head.children if c.dep_ == "poss"), None)
-    if tok.dep_ in ("conj", "xcomp", "advcl", "pcomp") and tok.head.i != tok.i:
+    if tok.dep_ in ("conj", "xcomp", "advcl", "pcomp", "acomp") and tok.head.i != tok.i:
         if tok.dep_ == "advcl" and any(c.dep_ == "mark" for c in tok.children):
             return None  # "if X declines ...": its own subject or none
         return _subject(tok.head, ctx)
@@ -456,19 +488,26 @@ def _modality(tok: Token, anchor_after: bool) -> str:
     chain (``data/triggers.toml`` [modality])."""
     mod = lexicon().modality
     chain = [tok]
+    shared: set[int] = set()  # heads reached from a conjunct: their modals are shared, not their meaning
     t = tok
     while t.head.i != t.i and len(chain) < 6 and t.dep_ != "relcl" and not (
             t.dep_ == "pcomp" and t.head.lower_ in mod["time_preps"]):  # "After quitting, X says he will"
+        if t.dep_ == "conj":
+            shared.add(t.head.i)  # "who was considered close to X and had left": "left" is not considered
         t = t.head
         chain.append(t)
     near = {c.lower_ for x in chain[:3] for c in x.children}
-    heads = [x.lemma_.lower() for x in chain[1:]]
+    heads = [x.lemma_.lower() for x in chain[1:] if x.i not in shared]
+    meant = [x for x in chain[1:] if x.i not in shared]
     if any(c.dep_ == "neg" for c in tok.children) or (tok.dep_ == "xcomp" and tok.head.lemma_.lower() in mod["negative_verbs"]):
         return "denied"
     if tok.dep_ in ("ccomp", "dobj") and tok.head.lemma_.lower() in mod["denial_heads"]:
         return "denied"
+    calling = [y for x in meant for y in (x, *x.children) if y.lemma_.lower() in mod["dismiss_verbs"]]
+    if calling and any(w.lower_ in mod["denial_words"] for w in tok.sent):
+        return "denied"  # "termed reports that he would join the X as completely baseless"
     if (near | set(heads)) & mod["speculative_modals"] or any(
-            x.lemma_.lower() in mod["speculative_heads"] and x.pos_ in ("NOUN", "ADJ", "VERB") for x in chain[1:4]):
+            x.lemma_.lower() in mod["speculative_heads"] and x.pos_ in ("NOUN", "ADJ", "VERB") for x in meant[:3]):
         return "speculative"
     if any(c.dep_ == "mark" and c.lower_ in mod["conditions"] for x in chain[:2] for c in x.children):
         return "speculative"
@@ -523,15 +562,19 @@ def _date(ctx: _Context, tok: Token, clause: set[int]) -> tuple[str | None, str 
     return (best[1].value, best[1].text) if best else (None, None)
 
 
-def _clause(tok: Token) -> set[int]:
+def _clause(tok: Token, dating: bool = False) -> set[int]:
     """The trigger's subtree without nested clauses that have their own verbs (relative clauses,
-    other events)."""
+    other events); for ``dating``, also without what "before", "after", "ahead of", ... measure it
+    against ("joined hours before the campaigning for the October 5 polls": not on October 5)."""
     keep: set[int] = set()
+    relative = lexicon().modality["relative_preps"]
 
     def walk(t: Token) -> None:
         keep.add(t.i)
         for c in t.children:
             if c.dep_ in ("relcl", "ccomp", "advcl", "conj", "parataxis") and c.pos_ in ("VERB", "AUX"):
+                continue
+            if dating and c.dep_ in ("prep", "advmod") and c.lower_ in relative:
                 continue
             walk(c)
 
@@ -560,7 +603,7 @@ def _place(ctx: _Context, clause: set[int], tok: Token) -> Span | None:
 # -- building events -----------------------------------------------------------------------------
 def _base(ctx: _Context, tok: Token, etype: str, sent: Span) -> Event:
     clause = _clause(tok)
-    date, date_text = _date(ctx, tok, clause)
+    date, date_text = _date(ctx, tok, _clause(tok, dating=True))
     ev = Event(etype, tok.text, sent.start_char, sent.end_char, sent.text.strip(), date=date, date_text=date_text)
     place = _place(ctx, clause, tok)
     if place is not None:
@@ -719,9 +762,9 @@ def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span, actor_tok: To
         if len(listed) > 1:
             own = own or _own_party(ctx, actor_tok)
             actor_tok = listed[0]
-    if party is not None and etype in OWN_PARTY and party_noun:  # "NCP's A and Congress's B quit their parties"
-        party = _own_party(ctx, actor_tok) or own or party
     actor, actor_text = _actor(ctx, actor_tok)
+    if party is not None and etype in OWN_PARTY and party_noun:  # "NCP's A and Congress's B quit their parties"
+        party = _own_party(ctx, actor_tok) or own or (ctx.affiliation(actor) if actor is not None else None) or party
     if actor is None and actor_text is None:
         return None
     if actor is not None and actor.label_ != "PERSON" and etype != "rally":

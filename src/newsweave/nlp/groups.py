@@ -216,8 +216,12 @@ def _agree(a: int | None, b: int | None) -> bool:
 
 
 def _same_party(x: Span | None, y: Span | None) -> bool:
-    if x is None or y is None:
-        return True
-    a, b = x.text.lower(), y.text.lower()
-    initials = lambda s: "".join(w[0] for w in s.split() if w)  # noqa: E731
-    return a == b or initials(a) == b or initials(b) == a or a.endswith(" " + b) or b.endswith(" " + a)
+    return x is None or y is None or same_party_text(x.text, y.text)
+
+
+def same_party_text(a: str, b: str) -> bool:
+    """Two ways of writing one party as far as the words tell: equal, one the other's initials
+    ("BJP"), or one ending the other ("Congress" of "Goa Congress")."""
+    a, b = a.lower().removeprefix("the "), b.lower().removeprefix("the ")
+    initials = "".join(w[0] for w in a.split()), "".join(w[0] for w in b.split())
+    return a == b or initials[0] == b or initials[1] == a or a.endswith(" " + b) or b.endswith(" " + a)

@@ -30,15 +30,19 @@ class Referents:
         self._index = {sent.start: n for n, sent in enumerate(self.sents)}
 
     def person(self, tok: Token) -> Span | None:
-        """The person a token names: its entity, else (a surname the model left untagged,
-        "Qureshi wrote") the last person named before it whose name ends in that word."""
+        """The person a token names: its entity (a capitalised one), else (a surname the model left
+        untagged or took for an organisation, "Qureshi wrote") the last person named before it whose
+        full name ends in that word."""
         e = self.ent_of.get(tok.i)
-        if e is not None:
-            return e if e.label_ == "PERSON" else None
+        if e is not None and e.label_ == "PERSON":
+            return e if any(w.text[:1].isupper() for w in e) else None  # "ghar vapsi" is no name
+        if e is not None and (len(e) > 1 or e.label_ == "PARTY"):
+            return None
         if tok.pos_ != "PROPN" or not tok.text[:1].isupper():
             return None
+        # a surname of someone named before, untagged or taken for an organisation ("Tanwar appeared")
         return next((e for e in reversed(self.doc.ents) if e.label_ == "PERSON" and e.end <= tok.i
-                     and e[-1].text == tok.text), None)
+                     and e[-1].text == tok.text and len(e) > 1), None)
 
     def named(self, tok: Token) -> Span | None:
         """The person a token names (:meth:`person`), else the one its compound words name
@@ -78,7 +82,7 @@ class Referents:
             if e is not None:
                 return e
         people = [e for e in self.doc.ents if e.label_ == "PERSON" and e.end_char <= tok.idx
-                  and not _same_person(e.text, speaker)]
+                  and not _same_person(e.text, speaker) and any(w.text[:1].isupper() for w in e)]
         return people[-1] if people else None
 
 
