@@ -346,3 +346,43 @@ def test_events_a_party_merged_into_another_is_no_join_of_itself(process):
     assert ("join_party", "Anil Verma", "Jan Kranti Dal") in got
     assert ("join_party", "Anil Verma", "Lok Vikas Party") not in got
     assert ("expelled", "Ravi Menon", "Lok Vikas Party") in got
+
+
+@pytest.mark.parametrize("text, want", [
+    # a verb of calling with a word of denial denies the report
+    ("Lok Vikas Party chief Anil Verma on Friday termed reports that he is likely to join the Jan Kranti Dal "
+     "as completely baseless.", ("join_party", "Anil Verma", "Jan Kranti Dal", "denied")),
+    # "no plan of X leaving" is a denial, not a plan
+    ("An aide said there was no plan of Anil Verma leaving the Lok Vikas Party.",
+     ("leave_party", "Anil Verma", "Lok Vikas Party", "denied")),
+    # a rumoured plan is speculation
+    ("Lok Vikas Party leader Anil Verma sidestepped queries about his rumoured plan to join hands with the Jan "
+     "Kranti Dal.", ("join_party", "Anil Verma", "Jan Kranti Dal", "speculative")),
+    # a conjunct does not take the meaning of the verb it hangs on
+    ("Anil Verma, who was considered close to the leadership and had left the Lok Vikas Party in 2019, joined "
+     "the Jan Kranti Dal.", ("leave_party", "Anil Verma", "Lok Vikas Party", "asserted")),
+])
+def test_events_modality_by_scope(process, text, want):
+    a = process("Riverton leaders switch sides\n\n" + text)
+    assert want in {(e.type, e.actor_text, e.party_text, e.modality) for e in a.events}
+
+
+def test_events_the_object_of_inspired_to_join_acts(process):
+    a = process("Riverton leaders switch sides\n\nAnil Verma met Ravi Menon on Monday. Work done by Ravi Menon "
+                "inspired Anil Verma to join the Jan Kranti Dal, he said.")
+    joins = {n for t, n, _ in _asserted(a) if t == "join_party"}
+    assert "Anil Verma" in joins and "Ravi Menon" not in joins
+
+
+def test_events_a_join_told_as_fact_implies_leaving_the_party_described(process):
+    a = process("Riverton leaders switch sides\n\nLok Vikas Party MLA Anil Verma joined the Jan Kranti Dal on "
+                "Monday. Former Lok Vikas Party leader Ravi Menon joined the Jan Kranti Dal too.")
+    leaves = {(n, p) for t, n, p in _asserted(a) if t == "leave_party"}
+    assert ("Anil Verma", "Lok Vikas Party") in leaves and not any(n == "Ravi Menon" for n, _ in leaves)
+
+
+def test_events_a_group_most_mentioned_keeps_its_members(process):
+    a = process("Riverton leaders switch sides\n\nA group of eight Civic Party MLAs, who merged with the Harbour "
+                "Party, met the Governor. The Civic Party is now reduced to five legislators. The MLAs include "
+                "Lena Vogt, Ravi Menon and Meera Pillai.")
+    assert {("join_party", n, "Harbour Party") for n in ("Lena Vogt", "Ravi Menon", "Meera Pillai")} <= _asserted(a)

@@ -37,7 +37,7 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from .groups import PLURAL_PRONOUNS, Groups, same_party_text
-from .refer import Referents
+from .refer import Referents, is_name
 
 # event types whose actor is the verb's object ("the BSP expelled X", "Bajwa inducted Singh")
 OBJECT_ACTS = ("expelled", "suspended", "appointed", "inducted")
@@ -88,6 +88,7 @@ class _Lexicon:
     alliances: frozenset[str]
     group_heads: frozenset[str]
     list_verbs: frozenset[str]
+    group_same: dict[str, str]
 
 
 @lru_cache(maxsize=1)
@@ -110,7 +111,7 @@ def lexicon() -> _Lexicon:
                     dict(data["numbers"]), frozenset(data["groups"]["members_after"]),
                     frozenset(data["alliances"]["words"]),
                     frozenset(data["groups"]["heads"]) | frozenset(data["followers"]["words"]),
-                    frozenset(data["groups"]["list_verbs"]))
+                    frozenset(data["groups"]["list_verbs"]), dict(data["groups"]["same"]))
 
 
 def may_report_event(text: str, nlp: Any) -> bool:
@@ -159,7 +160,7 @@ class _Context:
         self.times = times
         self.refer = Referents(doc, self.quote_at, lambda q: q.speaker_text)
         lex = lexicon()
-        self.groups = Groups(doc, self.refer, lex.group_heads, lex.members_after, lex.list_verbs,
+        self.groups = Groups(doc, self.refer, lex.group_heads, lex.group_same, lex.members_after, lex.list_verbs,
                              _speech() | lex.modality["reported_heads"], lambda t: _group_party(self, t),
                              lambda t: _number(t)[0])
 
@@ -225,12 +226,13 @@ def find_events(doc: Doc, quotes: list[Any] | None = None, times: list[Any] | No
 
 
 def _implied_exits(ctx: _Context, events: list[Event]) -> list[Event]:
-    """"Congress MLA X joined the BJP": X left the Congress (the same claim, modality and day). Not
-    for a former member ("former Congress leader X"), who left at some other time."""
+    """"Congress MLA X joined the BJP": X left the Congress (undated: the text says only that it was
+    before). Only for a join told as fact, and not for a former member ("former Congress leader X")."""
     out = []
     for ev in events:
-        if ev.type != "join_party" or ev.actor_start is None or ev.actor_tok is None or ev.party_text is None:
-            continue
+        if (ev.type != "join_party" or ev.actor_start is None or ev.actor_tok is None or ev.party_text is None
+                or ev.modality != "asserted" or ev.trigger.lower().startswith("merg")):
+            continue  # a plan to join says nothing yet of leaving; a leader who merges his party keeps it
         own = _own_party(ctx, ev.actor_tok)
         if own is None or same_party_text(own.text, ev.party_text):
             continue
@@ -238,7 +240,8 @@ def _implied_exits(ctx: _Context, events: list[Event]) -> list[Event]:
         if words & {"former", "ex", "ex-", "erstwhile"} or any(
                 e.type == "leave_party" and e.actor_start == ev.actor_start and e.sent_start == ev.sent_start for e in events):
             continue
-        out.append(replace(ev, type="leave_party", party_start=own.start_char, party_text=own.text, followers=None))
+        out.append(replace(ev, type="leave_party", party_start=own.start_char, party_text=own.text, followers=None,
+                           date=None, date_text=None))  # when he left, the text does not say
     return out
 
 
@@ -360,8 +363,15 @@ def _subject(tok: Token, ctx: "_Context | None" = None) -> Token | None:
         if prep.head.pos_ in ("VERB", "AUX"):
             return _subject(prep.head, ctx)
         return next((t for t in tok.sent if t.i > prep.right_edge.i and t.dep_ in ("nsubj", "nsubjpass")), None)
-    if tok.dep_ == "acl" and tok.tag_ == "VB":  # "his rumoured plan to join": the plan's owner
-        return next((c for c in tok.head.children if c.dep_ == "poss"), None)
+    if tok.dep_ == "acl" and tok.tag_ in ("VB", "VBG"):  # "his plan to join", "no plan of X leaving": the owner
+        owner = next((c for c in tok.head.children if c.dep_ == "poss"), None)
+        return owner or next((g for c in tok.head.children if c.dep_ == "prep" and c.lower_ == "of"
+                              for g in c.children if g.dep_ == "pobj" and g.pos_ in ("PROPN", "PRON")), None)
+    if tok.dep_ == "xcomp":  # "inspired him to join", "asked X to quit": the object acts
+        obj = next((c for c in tok.head.children if c.dep_ == "dobj" and c.i < tok.i
+                    and c.tag_ not in ("WDT", "WP")), None)
+        if obj is not None:
+            return obj
     if tok.dep_ in ("conj", "xcomp", "advcl", "pcomp", "acomp") and tok.head.i != tok.i:
         if tok.dep_ == "advcl" and any(c.dep_ == "mark" for c in tok.children):
             return None  # "if X declines ...": its own subject or none
@@ -388,7 +398,7 @@ def _actor(ctx: _Context, tok: Token) -> tuple[Span | None, str | None]:
             return (e, q.speaker_text)
         return None, None
     e = ctx.ent(tok, ("PERSON", "PARTY", "ORG"))
-    if e is not None:
+    if e is not None and (e.label_ != "PERSON" or is_name(e)):
         return e, e.text
     if _description(tok):  # "the 63-year-old leader", "the former minister": the person in view
         e = ctx.antecedent(tok)
@@ -503,6 +513,8 @@ def _modality(tok: Token, anchor_after: bool) -> str:
         return "denied"
     if tok.dep_ in ("ccomp", "dobj") and tok.head.lemma_.lower() in mod["denial_heads"]:
         return "denied"
+    if any(x.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ == "no" for c in x.children) for x in meant[:2]):
+        return "denied"  # "there was no plan of Hooda leaving the party"
     calling = [y for x in meant for y in (x, *x.children) if y.lemma_.lower() in mod["dismiss_verbs"]]
     if calling and any(w.lower_ in mod["denial_words"] for w in tok.sent):
         return "denied"  # "termed reports that he would join the X as completely baseless"

@@ -6,8 +6,11 @@ Its **members** are the people listed with it — after "including", "like", ...
 including A and B"), in apposition ("two MLAs, A and B"; "MLAs – A, B"), "led by X" — and in a
 sentence that lists a group ("The MLAs include A and B", "The six MLAs are A, B and C", "A and B
 are also among the suspended MLAs"). Mentions **chain** (are one group) when their head word is
-the same and their counts and parties, where both give one, agree, within ``WINDOW`` sentences of
-the chain's last mention. "They" / "them" is the group (or the conjoined people, "A and B") that
+the same (or of one kind: ``[groups] same``) and their counts and parties, where both give one,
+agree, within ``WINDOW`` sentences of the chain's last mention (of several, the one mentioned
+most, then most often as a subject); a mention with a number and no
+"the"/"these" brings in a new group unless it repeats that number, and always when it lists its
+own members. "They" / "them" is the group (or the conjoined people, "A and B") that
 is the subject of the verb reporting its clause ("A and B announced that they will join"), else
 the nearest such subject before it.
 
@@ -46,13 +49,15 @@ class Groups:
     """The group mentions of ``doc``, chained, with their members.
 
     ``party_of(tok)`` gives the party a group's noun names ("BSP MLAs", "its MLAs"), ``count_of``
-    its number; ``reporters`` are the lemmas of verbs whose subject a "they" in their clause means."""
+    its number; ``same`` maps head words of one kind to one ("legislator": "mla"); ``reporters`` are the lemmas of verbs whose subject a "they" in their clause means."""
 
-    def __init__(self, doc: Doc, refer: Referents, heads: frozenset[str], members_after: frozenset[str],
+    def __init__(self, doc: Doc, refer: Referents, heads: frozenset[str], same: dict[str, str],
+                 members_after: frozenset[str],
                  list_verbs: frozenset[str], reporters: frozenset[str],
                  party_of: Callable[[Token], Span | None], count_of: Callable[[Token], int | None]):
         self.doc, self.refer = doc, refer
         self.heads, self.members_after, self.list_verbs, self.reporters = heads, members_after, list_verbs, reporters
+        self.same = same  # head words of one kind of group ("legislator" is "mla")
         self.sent_no = {t.i: n for n, s in enumerate(refer.sents) for t in s}
         self.mentions: dict[int, Mention] = {}
         for t in doc:
@@ -79,24 +84,28 @@ class Groups:
             return None
         for cand in (word[:-1] if word.endswith("s") else word, tok.lemma_.lower(), word):
             if cand in self.heads:
-                return cand
+                return self.same.get(cand, cand)
         return None
 
     def _chain(self, m: Mention) -> None:
-        """Join the latest chain in view with the same head word whose count and party agree; a
-        mention that brings in a group (:func:`_introduces`) joins only one of the same number."""
+        """Join the chain in view with the same head word whose count and party agree — of several,
+        the one mentioned most (the group the text is about), then as a subject, then the latest;
+        a mention that brings in a group (:func:`_introduces`) joins only one of the same number."""
         new = _introduces(m.tok)
-        for n in range(len(self.chains) - 1, -1, -1):
-            chain = self.chains[n]
-            last = chain.mentions[-1]
-            if m.sent - last.sent > WINDOW or last.key != m.key:
-                continue
-            count = next((x.count for x in chain.mentions if x.count is not None), None)
-            party = next((x.party for x in chain.mentions if x.party is not None), None)
-            if not (_agree(count, m.count) and _same_party(party, m.party)) or (new and count != m.count):
-                continue
-            m.chain = n
-            chain.mentions.append(m)
+        fits: list[int] = []
+        if not (new and self.listed(m.tok)):  # "three RJD MLAs - A, B and C": a group of its own
+            for n, chain in enumerate(self.chains):
+                last = chain.mentions[-1]
+                if m.sent - last.sent > WINDOW or last.key != m.key:
+                    continue
+                count = next((x.count for x in chain.mentions if x.count is not None), None)
+                party = next((x.party for x in chain.mentions if x.party is not None), None)
+                if _agree(count, m.count) and _same_party(party, m.party) and not (new and count != m.count):
+                    fits.append(n)
+        if fits:
+            m.chain = max(fits, key=lambda n: (len(self.chains[n].mentions), sum(
+                _role(x.tok) in ("nsubj", "nsubjpass") for x in self.chains[n].mentions), n))
+            self.chains[m.chain].mentions.append(m)
             return
         m.chain = len(self.chains)
         self.chains.append(_Chain([m]))
@@ -200,6 +209,15 @@ class Groups:
     def _plural_subject(self, t: Token) -> bool:
         return t.i in self.mentions or (self.refer.named(t) is not None and any(
             c.dep_ == "conj" and self.refer.named(c) is not None for c in t.children))
+
+
+def _role(tok: Token) -> str:
+    """The mention's role in its clause, through "a group of", "a batch of": "A group of ten MLAs
+    merged" has the MLAs for subject."""
+    if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in (
+            "group", "batch", "team", "delegation", "bunch", "total", "band"):
+        return tok.head.head.dep_
+    return tok.dep_
 
 
 def _introduces(tok: Token) -> bool:

@@ -50,11 +50,14 @@ def load_nlp() -> Language:
 
 
 def _split_dashes_and_quotes(nlp: Language) -> None:
-    """News copy glues em dashes and curly quotes to words ("capital”—on Sunday"): split them."""
-    from spacy.util import compile_infix_regex
+    """News copy glues em dashes and curly quotes to words ("capital”—on Sunday") and a hyphen
+    used as a dash to the word before it ("three MLAs- A, B and C"): split them."""
+    from spacy.util import compile_infix_regex, compile_suffix_regex
 
     infixes = list(nlp.Defaults.infixes or []) + [r"[—–]", r"[“”]"]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    suffixes = list(nlp.Defaults.suffixes or []) + [r"(?<=[A-Za-z])-$"]
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
 
 
 def load_model_only() -> Language:

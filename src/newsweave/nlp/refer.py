@@ -35,7 +35,7 @@ class Referents:
         full name ends in that word."""
         e = self.ent_of.get(tok.i)
         if e is not None and e.label_ == "PERSON":
-            return e if any(w.text[:1].isupper() for w in e) else None  # "ghar vapsi" is no name
+            return e if is_name(e) else None  # "ghar vapsi" is no name
         if e is not None and (len(e) > 1 or e.label_ == "PARTY"):
             return None
         if tok.pos_ != "PROPN" or not tok.text[:1].isupper():
@@ -51,7 +51,7 @@ class Referents:
         if e is not None:
             return e
         return next((p for c in reversed(list(tok.lefts)) if c.dep_ == "compound"
-                     and (p := self.ent_of.get(c.i)) is not None and p.label_ == "PERSON"), None)
+                     and (p := self.ent_of.get(c.i)) is not None and p.label_ == "PERSON" and is_name(p)), None)
 
     def subject_person(self, sent: Span, before: int | None = None, quote: Any = None,
                        not_named: str | None = None) -> Span | None:
@@ -82,8 +82,13 @@ class Referents:
             if e is not None:
                 return e
         people = [e for e in self.doc.ents if e.label_ == "PERSON" and e.end_char <= tok.idx
-                  and not _same_person(e.text, speaker) and any(w.text[:1].isupper() for w in e)]
+                  and not _same_person(e.text, speaker) and is_name(e)]
         return people[-1] if people else None
+
+
+def is_name(e: Span) -> bool:
+    """A person's name has a capital letter ("ghar vapsi" tagged PERSON in a Hindi phrase has none)."""
+    return any(w.text[:1].isupper() for w in e)
 
 
 def _same_person(name: str, other: str | None) -> bool:
