@@ -63,3 +63,42 @@ def test_quotes_he_said_is_the_subject_before_not_the_last_name(process):
     a = process("Riverton leaders switch sides\n\nTomas Brandt joined the Harbour Party on Monday in the presence "
                 "of Speaker Lena Vogt.\n\n\u201cI was always a Harbour Party soldier,\u201d he said after joining.")
     assert [q.speaker_text for q in a.quotes] == ["Tomas Brandt"]
+
+
+def test_quotes_short_words_of_a_person_are_quotes_names_and_modifiers_are_not():
+    got = quotes("Ramesh Kumar Yadav joined the Jan Kranti Dal to begin a \u201cnew chapter\u201d. He also said "
+                 "that the Lok Vikas Party is \u2018losing hope everywhere\u2019. The party expelled him for "
+                 "\u2018anti-party\u2019 activities before his \u2018Jan Samvad Yatra\u2019 began.")
+    assert ("new chapter", "Ramesh Kumar Yadav") in got
+    assert any(t == "losing hope everywhere" for t, _ in got)
+    assert not any(t in ("anti-party", "Jan Samvad Yatra") for t, _ in got)
+
+
+def test_quotes_an_agency_that_reports_is_no_speaker():
+    got = quotes("Ramesh Kumar Yadav assured the workers that they will get \u201cdue respect and "
+                 "responsibility\u201d in the party, PTI reported.")
+    assert got == [("due respect and responsibility", "Ramesh Kumar Yadav")]
+
+
+def test_quotes_attribution_in_the_sentence_after_a_question():
+    got = quotes("\u201cWhy are you getting so excited?\u201d Meera Das said, after arriving in Patna.")
+    assert got == [("Why are you getting so excited?", "Meera Das")]
+
+
+def test_quotes_a_paragraph_after_reported_speech_is_that_speakers():
+    got = quotes("Meera Das said she was not under any pressure to join the party.\n\n\u201cI am joining the "
+                 "Jan Kranti Dal to develop my constituency. Nobody forced me.\u201d")
+    assert got == [("I am joining the Jan Kranti Dal to develop my constituency. Nobody forced me.", "Meera Das")]
+
+
+def test_quotes_was_quoted_as_saying_and_a_tweet_that_read():
+    got = quotes("\u201cOur performance was not that bad,\u201d Alok Verma was quoted as saying. Meera Das "
+                 "posted on Monday. Her first tweet read: \u201cWill be sending my resignation to the chief.\u201d")
+    assert got == [("Our performance was not that bad,", "Alok Verma"),
+                   ("Will be sending my resignation to the chief.", "Meera Das")]
+
+
+def test_quotes_it_was_announced_names_no_speaker(process):
+    a = process("Riverton leaders switch sides\n\nTomas Brandt walked onto the stage and it was announced that "
+                "\u201cthe leader has returned home today\u201d.")
+    assert [q.speaker_text for q in a.quotes] == [None]

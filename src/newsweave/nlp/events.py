@@ -168,7 +168,8 @@ class _Context:
         return self.refer.person(tok)
 
     def antecedent(self, tok: Token) -> Span | None:
-        return self.refer.antecedent(tok)
+        """"he" of "he said after joining" is read as the quotation's speaker is (nlp/refer.py)."""
+        return self.refer.antecedent(tok, salient=tok.dep_ == "nsubj" and tok.head.lemma_.lower() in _speech())
 
     def affiliation(self, person: Span) -> Span | None:
         """The party the document describes ``person`` by ("Congress leader Kamal Nath" earlier, for

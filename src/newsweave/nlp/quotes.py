@@ -1,20 +1,28 @@
 """Direct quotations and who said them.
 
 Quotation marks are paired within a paragraph: curly or straight, mixed (an opening “ closed by a
-straight "), and a quotation cut off at the paragraph's end (an embedded post ending in "…").
+straight "), a quotation cut off at the paragraph's end (an embedded post ending in "…"), and
+single marks (‘...’, '...') told from apostrophes by what stands around them.
 
 A quotation is *said* (kept) when a reporting verb attributes it ("he said", "X says,", "wrote
 ... “due to unavoidable reasons”") and it has a verb or three words or more, or when it reads as
-speech on its own (a verb and four words or more, or eight words or more). A short phrase without
-a verb and without a reporting verb ("the “Dalit capital”"), or one introduced by "called",
-"dubbed", ... is a term, not a quotation.
+speech on its own (a verb and four words or more, or eight words or more), or when it is a short
+phrase in a clause whose subject is a person ("Patel joined the BJP to begin a “new chapter”";
+one word needs a reporting verb: "described him as “immature”"). A name in quotation marks (all
+words capitalised), a word that modifies the noun after it ("'anti-party' activities"), a phrase
+introduced by "called", "dubbed", "the principle of", ... is a term, not a quotation.
 
 The speaker is the subject of the reporting verb in the text around the quotation (after the
-closing mark: “...,” he said; before the opening mark: X says, “...”). A named subject is the
-entity mention it is part of; "he"/"she" is the person the text is about (:mod:`.refer`); an
-unnamed subject is kept as written ("a senior UP Congress leader"), and "the leader" later refers
-back to it. A quotation with no attribution of its own, in the same paragraph or right after a
-quoted paragraph, continues the previous speaker.
+closing mark: “...,” he said — or in the next sentence after a question: “...?” Nath said; before
+the opening mark: X says, “...”). A named subject is the entity mention it is part of;
+"he"/"she" and a description ("the former-cricketer-turned politician wrote") are the person
+the text is about (:mod:`.refer`; a person named once in passing yields to the figure in view);
+"his tweet read" is his; an agency that reports ("..., PTI reported") is the source, not the
+speaker; "it was announced" names no one; an unnamed subject is kept as written ("a senior UP
+Congress leader"), and "the leader" later refers back to it. A quotation with no attribution of
+its own continues the previous speaker in the same paragraph or right after a quoted paragraph,
+or is the speaker's whose reported speech ends the paragraph before ("X said he was not under
+pressure. / “I am joining ...”").
 """
 
 from __future__ import annotations
@@ -49,16 +57,20 @@ class _Lexicon:
     verbs: frozenset[str]
     term_cues: tuple[str, ...]
     pronouns: frozenset[str]
+    people: frozenset[str]
+    messages: frozenset[str]
 
 
 @lru_cache(maxsize=1)
 def lexicon() -> _Lexicon:
     data = tomllib.loads(resources.files("newsweave").joinpath("data", "speech.toml").read_text(encoding="utf-8"))
-    return _Lexicon(frozenset(data["verbs"]), tuple(data["term_cues"]), frozenset(data["pronouns"]))
+    return _Lexicon(frozenset(data["verbs"]), tuple(data["term_cues"]), frozenset(data["pronouns"]),
+                    frozenset(data["people"]), frozenset(data["messages"]))
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of the words inside each pair of quotation marks, paragraph by paragraph."""
+    """(start, end) of the words inside each pair of quotation marks, paragraph by paragraph (double
+    marks, then single ones not inside them)."""
     spans: list[tuple[int, int]] = []
     for para in re.finditer(r"[^\n]+", text):
         p0, ptext = para.start(), para.group(0)
@@ -78,7 +90,29 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
                 opened = i + 1
         if opened is not None and len(ptext[opened:].split()) >= 3:
             spans.append((p0 + opened, p0 + len(ptext.rstrip())))  # cut off at the paragraph's end
-    return spans
+        spans += [(p0 + a, p0 + b) for a, b in _single_quoted(ptext)
+                  if not any(x <= p0 + a < y for x, y in spans)]  # not nested in a double-quoted one
+    return sorted(spans)
+
+
+def _single_quoted(ptext: str) -> list[tuple[int, int]]:
+    """Words in single quotation marks (‘...’ or '...'), told from apostrophes ("Modi's", "players'
+    union") by what stands around the marks: an opening mark after a space or bracket and before a
+    letter, a closing mark after a letter or stop and before a space or stop."""
+    out: list[tuple[int, int]] = []
+    opened: int | None = None
+    for m in re.finditer(r"[‘’']", ptext):
+        i, c = m.start(), m.group(0)
+        before = ptext[i - 1] if i else " "
+        after = ptext[i + 1] if i + 1 < len(ptext) else " "
+        if opened is None:
+            if c in "‘'" and (before.isspace() or before in "([—–-:,") and after.isalnum():
+                opened = i + 1
+        elif c in "’'" and (before.isalnum() or before in ".,!?") and (after.isspace() or after in ".,;:!?)—–"):
+            if i > opened:
+                out.append((opened, i))
+            opened = None
+    return out
 
 
 def _tokens_between(doc: Doc, start: int, end: int) -> Span | None:
@@ -93,18 +127,27 @@ def _reporting_verbs(doc: Doc, q0: int, q1: int) -> list[Token]:
         return []
     first, last = inside[0], inside[-1]
     after = [t for t in last.sent if t.i > last.i and t.idx >= q1]
+    end = last.sent.end
+    if not [t for t in after if not t.is_punct] and end < len(doc) and "\n" not in doc.text[q1:doc[end].idx]:
+        after = list(doc[end].sent)  # "... so excited?" Nath said: the attribution is the next sentence
     before = [t for t in reversed(list(first.sent)) if t.i < first.i and t.idx < q0]
-    return [t for t in after + before if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in lex.verbs]
+    return [t for t in after + before if (t.pos_ in ("VERB", "AUX") or t.dep_ == "ROOT") and t.lemma_.lower() in lex.verbs]
 
 
 def _subject(verb: Token, q0: int, q1: int) -> Token | None:
     """The reporting verb's subject outside the quotation; of several, a person first, then the
     nearest to the verb ("Patna, Bihar: ... Verma says," -> Verma)."""
-    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and not (q0 <= c.idx < q1)]
+    # a passive's subject is what was said ("The letter was tweeted"), except "X was quoted as saying"
+    deps = ("nsubj", "nsubjpass") if verb.lemma_.lower() == "quote" else ("nsubj",)
+    subjects = [c for c in verb.children if c.dep_ in deps and not (q0 <= c.idx < q1)]
     if subjects:
         return min(subjects, key=lambda c: (c.ent_type_ != "PERSON", abs(c.i - verb.i)))
+    if any(c.dep_ == "nsubjpass" for c in verb.children):
+        return None  # "... and it was announced that": a verb with a subject of its own names no speaker
     if verb.dep_ in ("conj", "advcl", "xcomp", "ccomp") and verb.head.i != verb.i:
         return _subject(verb.head, q0, q1)
+    if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":  # "Dubey was quoted as saying"
+        return _subject(verb.head.head, q0, q1)
     return None
 
 
@@ -131,7 +174,6 @@ def _is_term(text: str, q0: int) -> bool:
 
 
 def find_quotes(doc: Doc) -> list[Quote]:
-    lex = lexicon()
     quotes: list[Quote] = []
     prev: Quote | None = None
     text = doc_text(doc)
@@ -147,30 +189,121 @@ def find_quotes(doc: Doc) -> list[Quote]:
         if _is_term(text, q0):
             continue
         attributed = bool(verbs)
-        if not ((attributed and (has_verb or len(words) >= 3)) or (has_verb and len(words) >= 4) or len(words) >= 8):
-            continue  # a term in quotation marks, not something said
         quote = Quote(q0, q1, text[q0:q1])
-        subj, verb = next(((s, v) for s, v in ((_subject(v, q0, q1), v) for v in verbs) if s is not None), (None, None))
-        if subj is not None and subj.ent_type_ == "PLACE":  # a place does not speak: the person named before the verb does
+        found = [(s, v) for s, v in ((_subject(v, q0, q1), v) for v in verbs) if s is not None]
+        # "X assured ... that he will get "due respect", PTI reported": the agency is the source, X the speaker
+        subj, verb = next((sv for sv in found if not _agency(*sv)), found[0] if found else (None, None))
+        if len(words) < 5 and _is_name_or_modifier(doc, inner, q1, words):
+            continue  # "'Parivartan Maha Rally'", "a 'Get out Modi' campaign", "'anti-party' activities"
+        if not ((attributed and (has_verb or len(words) >= 3)) or (has_verb and len(words) >= 4) or len(words) >= 8):
+            subj = _phrase_owner(doc, inner, q0, q1, words)  # "Patel joined the BJP to begin a “new chapter”"
+            if subj is None:
+                continue  # a term in quotation marks, not something said
+        if subj is not None and subj.ent_type_ == "PLACE" and verb is not None:  # a place does not speak
             named = [e for e in doc.ents if e.label_ == "PERSON" and subj.i < e.start and e.end <= verb.i]
             subj = named[-1].root if named else subj
         if subj is not None:
-            if subj.lower_ in lex.pronouns:
-                person = refer.antecedent(subj)
-                if person is not None:
-                    quote.speaker_start, quote.speaker_end, quote.speaker_text = person.start_char, person.end_char, person.text
-            else:
-                ent = next((e for e in doc.ents if e.start <= subj.i < e.end and e.label_ in ("PERSON", "ORG", "PARTY", "MEDIA")), None)
-                if ent is not None:
-                    quote.speaker_start, quote.speaker_end, quote.speaker_text = ent.start_char, ent.end_char, ent.text
-                else:
-                    phrase = _phrase(subj, q0, q1)
-                    quote.speaker_text = _refer_back(phrase, q0) or phrase.text
+            _set_speaker(quote, doc, refer, subj, q0, q1)
         elif prev is not None and _continues(text, prev, q0):
             quote.speaker_start, quote.speaker_end, quote.speaker_text = prev.speaker_start, prev.speaker_end, prev.speaker_text
+        else:
+            said = _reported_before(doc, text, q0, q1)  # "Sabariya said he was not under pressure. / “I am ...”"
+            if said is not None:
+                _set_speaker(quote, doc, refer, said, q0, q1)
         quotes.append(quote)
         prev = quote
     return quotes
+
+
+def _agency(subj: Token, verb: Token) -> bool:
+    """An outlet or agency that reports ("..., PTI reported") is the source, not the speaker."""
+    return subj.ent_type_ == "MEDIA" or (subj.ent_type_ == "ORG" and verb.lemma_.lower() == "report")
+
+
+def _set_speaker(quote: Quote, doc: Doc, refer: Referents, subj: Token, q0: int, q1: int) -> None:
+    """The speaker for subject ``subj``: a pronoun's or a description's person ("he", "the
+    former-cricketer-turned politician"), a name's entity, else the phrase as written."""
+    lex = lexicon()
+    person = None
+    if subj.tag_ in ("WDT", "WP") and subj.head.dep_ == "relcl":
+        subj = subj.head.head  # "his first tweet which read: “...”"
+    if subj.lemma_.lower() in lex.messages:  # "his tweet read", "Sidhu's letter said": its writer
+        owner = next((c for c in subj.children if c.dep_ == "poss"), None)
+        if owner is not None:
+            subj = owner
+    if subj.lower_ in lex.pronouns or subj.lower_ in ("his", "her"):
+        person = refer.antecedent(subj, salient=True)
+        if person is None:
+            return
+    elif subj.ent_type_ == "" and subj.lemma_.lower() in lex.people and any(
+            c.dep_ == "det" and c.lower_ == "the" for c in subj.children) and not any(
+            c.dep_ in ("prep", "appos", "relcl") for c in subj.children):
+        person = refer.antecedent(subj)
+    if person is not None:
+        quote.speaker_start, quote.speaker_end, quote.speaker_text = person.start_char, person.end_char, person.text
+        return
+    ent = next((e for e in doc.ents if e.start <= subj.i < e.end and e.label_ in ("PERSON", "ORG", "PARTY", "MEDIA")), None)
+    if ent is not None:
+        quote.speaker_start, quote.speaker_end, quote.speaker_text = ent.start_char, ent.end_char, ent.text
+    else:
+        phrase = _phrase(subj, q0, q1)
+        quote.speaker_text = _refer_back(phrase, q0) or phrase.text
+
+
+def _phrase_owner(doc: Doc, inner: Span, q0: int, q1: int, words: list[Token]) -> Token | None:
+    """A short quoted phrase is someone's words when a person is the subject of the clause it sits
+    in ("Patel joined the BJP to begin a “new chapter”", "he described him as “immature”", "an aide
+    said the “grand rally” will ..."); not a name ("'Parivartan Maha Rally'"), not a word that
+    modifies the noun after it ("'anti-party' activities", "a 'Get out Modi' campaign")."""
+    if not words:
+        return None
+    lex = lexicon()
+    t = inner.root
+    spoken = False  # a reporting verb on the way up: one quoted word needs one ("described him as 'immature'")
+    while t.head.i != t.i:
+        t = t.head
+        if t.pos_ not in ("VERB", "AUX"):
+            continue
+        spoken = spoken or t.lemma_.lower() in lex.verbs
+        subj = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass") and not (q0 <= c.idx < q1)), None)
+        if subj is None:
+            continue
+        if subj.tag_ in ("NNS", "NNPS") or (subj.text[:-1].isupper() and subj.text.endswith("s")):
+            if subj.ent_type_ or subj.lemma_.lower() in lex.people or subj.text[:-1].isupper():
+                return None  # "The MLAs were suspended for showing 'indecent behaviour'": a group says nothing
+            continue
+        if subj.ent_type_ == "PERSON" or subj.lower_ in lex.pronouns or subj.lemma_.lower() in lex.people:
+            return subj if spoken or len(words) > 1 else None
+        if subj.ent_type_:
+            return None  # a party, a place, an organisation
+    return None
+
+
+def _is_name_or_modifier(doc: Doc, inner: Span, q1: int, words: list[Token]) -> bool:
+    """A short quotation that is a name (every word capitalised) or modifies the noun after it."""
+    if len(words) >= 2 and all(t.text[:1].isupper() for t in words if t.is_alpha):
+        return True
+    nxt = next((t for t in doc[inner.end:inner.end + 3] if not t.is_punct and not t.is_space), None)
+    return nxt is not None and nxt.idx - q1 <= 3 and nxt.pos_ in ("NOUN", "PROPN")
+
+
+def _reported_before(doc: Doc, text: str, q0: int, q1: int) -> Token | None:
+    """A quotation that opens its paragraph, right after a paragraph ending in reported speech
+    ("Sabariya said he was not under pressure ..."), is that speaker's."""
+    line_start = text.rfind("\n", 0, q0) + 1
+    if text[line_start:q0].strip(" “\"") or line_start == 0:
+        return None
+    before = doc.char_span(0, line_start, alignment_mode="contract")
+    if before is None or not len(before):
+        return None
+    last = list(doc[before.end - 1].sent)
+    lex = lexicon()
+    for t in last:
+        if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in lex.verbs and t.dep_ == "ROOT":
+            subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
+            if subj is not None and (subj.ent_type_ == "PERSON" or subj.lower_ in lex.pronouns):
+                return subj
+    return None
 
 
 def _refer_back(phrase: Span, before: int) -> str | None:

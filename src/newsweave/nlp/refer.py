@@ -38,11 +38,12 @@ class Referents:
             return e if is_name(e) else None  # "ghar vapsi" is no name
         if e is not None and (len(e) > 1 or e.label_ == "PARTY"):
             return None
-        if tok.pos_ != "PROPN" or not tok.text[:1].isupper():
+        if tok.pos_ not in ("PROPN", "NOUN", "ADJ") or not tok.text[:1].isupper() or not tok.is_alpha:
             return None
-        # a surname of someone named before, untagged or taken for an organisation ("Tanwar appeared")
+        # a surname of someone named before, untagged, mistagged ("Sawant later met", an adjective to
+        # the parser) or taken for an organisation ("Tanwar appeared")
         return next((e for e in reversed(self.doc.ents) if e.label_ == "PERSON" and e.end <= tok.i
-                     and e[-1].text == tok.text and len(e) > 1), None)
+                     and e[-1].text == tok.text and is_name(e)), None)
 
     def named(self, tok: Token) -> Span | None:
         """The person a token names (:meth:`person`), else the one its compound words name
@@ -67,23 +68,44 @@ class Referents:
                     found = e
         return found
 
-    def antecedent(self, tok: Token) -> Span | None:
+    def antecedent(self, tok: Token, salient: bool = False) -> Span | None:
+        """The person ``tok`` ("he", "she", a description) stands for. With ``salient`` (the speaker
+        of a quotation), a subject named only once in passing yields to the subject in view that the
+        document names most."""
         quote = self.inside_quote(tok.idx)
         speaker = self.speaker_of(quote) if quote is not None else None
         n = self._index.get(tok.sent.start, 0)
-        window = [(tok.sent, tok.i)] + [(prev, None) for prev in reversed(self.sents[max(0, n - BACK):n])]
         if quote is not None:  # "... that X has returned to the BJP. He has now joined": X
+            window = [(tok.sent, tok.i)] + [(prev, None) for prev in reversed(self.sents[max(0, n - BACK):n])]
             for sent, before in window:
                 e = self.subject_person(sent, before, quote, speaker)
                 if e is not None:
                     return e
-        for sent, before in window:
-            e = self.subject_person(sent, before, None, speaker)
-            if e is not None:
-                return e
-        people = [e for e in self.doc.ents if e.label_ == "PERSON" and e.end_char <= tok.idx
-                  and not _same_person(e.text, speaker) and is_name(e)]
+        window = [(tok.sent, tok.i)] + [(prev, None) for prev in self._told_before(n)]
+        found = [e for sent, before in window if (e := self.subject_person(sent, before, None, speaker)) is not None]
+        if found and salient and self._mentions(found[0]) == 1:  # named once in passing: the figure in view
+            return max(enumerate(found), key=lambda ke: (self._mentions(ke[1]), -ke[0]))[1]
+        if found:
+            return found[0]
+        people = [e for e in self.doc.ents if e.label_ == "PERSON" and e.end_char <= tok.idx and is_name(e)
+                  and not _same_person(e.text, speaker) and (quote is not None or self.inside_quote(e.start_char) is None)]
         return people[-1] if people else None
+
+    def _told_before(self, n: int) -> list[Span]:
+        """Up to BACK sentences before sentence ``n`` that are not wholly inside a quotation."""
+        out: list[Span] = []
+        for prev in reversed(self.sents[:n]):
+            words = [t for t in prev if not t.is_punct and not t.is_space]
+            if words and all(self.inside_quote(t.idx) is not None for t in words):
+                continue
+            out.append(prev)
+            if len(out) == BACK:
+                break
+        return out
+
+    def _mentions(self, person: Span) -> int:
+        last = person[-1].text
+        return sum(1 for e in self.doc.ents if e.label_ == "PERSON" and e[-1].text == last)
 
 
 def is_name(e: Span) -> bool:
