@@ -386,3 +386,12 @@ def test_events_a_group_most_mentioned_keeps_its_members(process):
                 "Party, met the Governor. The Civic Party is now reduced to five legislators. The MLAs include "
                 "Lena Vogt, Ravi Menon and Meera Pillai.")
     assert {("join_party", n, "Harbour Party") for n in ("Lena Vogt", "Ravi Menon", "Meera Pillai")} <= _asserted(a)
+
+
+def test_events_defect_to_joins_and_losing_the_whip_is_a_suspension(process):
+    a = process("Riverton leaders switch sides\n\nHarbour Party MP Lena Vogt has become the second Harbour Party MP "
+                "to defect to the Civic Party. The Civic Party said on Monday that its MPs must back the budget. "
+                "The two MPs who have lost the whip are Ravi Menon and Meera Pillai.")
+    got = _asserted(a)
+    assert ("join_party", "Lena Vogt", "Civic Party") in got
+    assert {("suspended", n, "Civic Party") for n in ("Ravi Menon", "Meera Pillai")} <= got

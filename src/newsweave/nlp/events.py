@@ -743,7 +743,11 @@ def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span, actor_tok: To
     if party is None and passive and etype in ("expelled", "suspended"):  # "were expelled by PED chief X"
         agents = [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
         party = next((e for g in agents for t in g.subtree if (e := ctx.ent(t, ("PARTY",))) is not None), None)
-    by_subject = etype in OBJECT_ACTS and not passive  # "the BSP expelled X"
+    undergoes = tok.lemma_.lower() in spec.get("subject_verbs", [])  # "four MPs lost the whip": they are suspended
+    object_acts = etype in OBJECT_ACTS and not passive and not undergoes
+    if undergoes and party is None:  # the party whose whip it is: the one last named
+        party = ctx.last(tok.idx, ("PARTY",))
+    by_subject = object_acts  # "the BSP expelled X"
     if spec.get("needs_post"):
         if post is None:
             return None
@@ -752,7 +756,7 @@ def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span, actor_tok: To
     if etype == "resigned_post" and party is not None and post is None:
         return None
     # the actor
-    if etype in OBJECT_ACTS and not passive:
+    if object_acts:
         objects = [a for r, a in args if r == "dobj"]  # "expelled its MLA Pradeep Yadav": the name
         actor_tok = actor_tok or next((a for a in objects if ctx.refer.named(a) is not None), None) or next(
             iter(objects), None)
