@@ -395,3 +395,21 @@ def test_events_defect_to_joins_and_losing_the_whip_is_a_suspension(process):
     got = _asserted(a)
     assert ("join_party", "Lena Vogt", "Civic Party") in got
     assert {("suspended", n, "Civic Party") for n in ("Ravi Menon", "Meera Pillai")} <= got
+
+
+@pytest.mark.parametrize("text, want", [
+    ("The Jan Kranti Dal on Monday denied the reports that Lok Vikas Party leader Anil Verma has joined the Jan "
+     "Kranti Dal.", ("join_party", "Anil Verma", "Jan Kranti Dal", "denied")),
+    ("Lok Vikas Party leader Anil Verma on Monday rubbished the reports that he would be joining the Jan Kranti Dal.",
+     ("join_party", "Anil Verma", "Jan Kranti Dal", "denied")),
+    ("The Jan Kranti Dal on Saturday claimed that Lok Vikas Party leader Anil Verma has joined it.",
+     ("join_party", "Anil Verma", "Jan Kranti Dal", "asserted")),
+])
+def test_events_denied_reports_and_the_party_that_says_it(process, text, want):
+    a = process("Riverton leaders switch sides\n\n" + text)
+    assert want in {(e.type, e.actor_text, e.party_text, e.modality) for e in a.events}
+
+
+def test_entities_a_lower_case_form_of_the_knowledge_base_is_a_party(process):
+    a = process("Delhi leaders switch sides\n\nFormer AAP MLA Anil Verma joined the saffron party on Monday.")
+    assert ("join_party", "Anil Verma", "saffron party") in _asserted(a)

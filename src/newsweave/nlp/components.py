@@ -84,6 +84,8 @@ class Entities:
         self.entries: dict[str, list[str]] = defaultdict(list)  # match key -> entry ids
         norm_forms: dict[str, list[str]] = defaultdict(list)
         orth_forms: dict[str, list[str]] = defaultdict(list)
+        # forms the knowledge base writes in lower case ("saffron party"): the press writes them so
+        self.lower_forms: set[str] = {fold(f) for f, _ in kb.forms() if len(f.split()) >= 2 and f == f.lower()}
         for form, entry in kb.forms():
             if len(form) < 2:
                 continue
@@ -222,8 +224,8 @@ class Entities:
             for match_id, start, end in matcher(doc):
                 key = doc.vocab.strings[match_id]
                 span = doc[start:end]
-                if matcher is self.by_norm and not span.text[:1].isupper():
-                    continue  # "congress" in lower case is not the party
+                if matcher is self.by_norm and not span.text[:1].isupper() and fold(span.text) not in self.lower_forms:
+                    continue  # "congress" in lower case is not the party; "saffron party" is a form of one
                 matches.append((key, start, end, matcher is self.by_norm))
         folded, exact = self.one_word
         for t in doc:

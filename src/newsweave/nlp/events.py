@@ -314,6 +314,14 @@ def _party_of(ctx: _Context, tok: Token) -> Span | None:
     "membership" as the last party named. An organisation that is no alliance (a House, a
     cabinet) is no party."""
     lex = lexicon()
+    if tok.lower_ == "it":  # "The BJP claimed that X and 32 legislators have joined it": the party that says so
+        t = tok
+        while t.head.i != t.i:
+            t = t.head
+            if t.lemma_.lower() in _speech():
+                subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
+                return ctx.ent(subj, ("PARTY",)) if subj is not None else None
+        return None
     for t in [tok, *[c for c in tok.children if c.dep_ in ("compound", "poss", "appos", "nmod")]]:
         e = ctx.ent(t, ("PARTY", "ORG"))
         if e is not None and (e.label_ == "PARTY" or any(w.lower_ in lex.alliances for w in e)):
@@ -514,6 +522,10 @@ def _modality(tok: Token, anchor_after: bool) -> str:
         return "denied"
     if tok.dep_ in ("ccomp", "dobj") and tok.head.lemma_.lower() in mod["denial_heads"]:
         return "denied"
+    for x in meant[:4]:  # "denied the reports that X has joined", "rubbished reports that he would join"
+        if x.lemma_.lower() in mod["denial_heads"] and x.pos_ == "VERB" and not (
+                x.dep_ == "xcomp" and x.head.lemma_.lower() in mod["request_verbs"]):  # "asked to deny": no denial
+            return "denied"
     if any(x.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ == "no" for c in x.children) for x in meant[:2]):
         return "denied"  # "there was no plan of Hooda leaving the party"
     calling = [y for x in meant for y in (x, *x.children) if y.lemma_.lower() in mod["dismiss_verbs"]]
