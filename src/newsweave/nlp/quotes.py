@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -75,10 +76,7 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     for para in re.finditer(r"[^\n]+", text):
         p0, ptext = para.start(), para.group(0)
         opened: int | None = None
-        for m in re.finditer(r"[“”\"]", ptext):
-            i, c = m.start(), m.group(0)
-            before = ptext[i - 1] if i else " "
-            after = ptext[i + 1] if i + 1 < len(ptext) else " "
+        for i, c, before, after in _marks(ptext, r"[“”\"]"):
             if opened is None:
                 if c == OPEN or (c == STRAIGHT and (before.isspace() or before in "([—–-:,") and not after.isspace()):
                     opened = i + 1
@@ -95,16 +93,20 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
+def _marks(ptext: str, pattern: str) -> Iterator[tuple[int, str, str, str]]:
+    """(offset, mark, character before, character after) of each quotation mark in a paragraph."""
+    for m in re.finditer(pattern, ptext):
+        i = m.start()
+        yield i, m.group(0), ptext[i - 1] if i else " ", ptext[i + 1] if i + 1 < len(ptext) else " "
+
+
 def _single_quoted(ptext: str) -> list[tuple[int, int]]:
     """Words in single quotation marks (‘...’ or '...'), told from apostrophes ("Modi's", "players'
     union") by what stands around the marks: an opening mark after a space or bracket and before a
     letter, a closing mark after a letter or stop and before a space or stop."""
     out: list[tuple[int, int]] = []
     opened: int | None = None
-    for m in re.finditer(r"[‘’']", ptext):
-        i, c = m.start(), m.group(0)
-        before = ptext[i - 1] if i else " "
-        after = ptext[i + 1] if i + 1 < len(ptext) else " "
+    for i, c, before, after in _marks(ptext, r"[‘’']"):
         if opened is None:
             if c in "‘'" and (before.isspace() or before in "([—–-:,") and after.isalnum():
                 opened = i + 1
