@@ -410,3 +410,17 @@ def test_entities_a_lower_case_form_of_the_knowledge_base_is_a_party(process):
 ], ids=["he-is-the-subject-before", "after-resigning-x-joined", "the-63-year-old-leader"])
 def test_events_the_actor_is_the_person_in_view(process, text, want):
     assert want <= _asserted(process("Riverton leaders switch sides\n\n" + text))
+
+
+def test_events_all_four_is_the_people_just_named(process):
+    a = process("Riverton leaders switch sides\n\nLok Vikas Party legislator Anil Verma, the Jan Kranti Dal's Sunita "
+                "Devi and Ravi Menon quit their parties on Monday. All three are expected to join the Civic Party.")
+    got = {(e.type, e.actor_text, e.party_text, e.modality) for e in a.events if e.actor_start is not None}
+    assert {("join_party", n, "Civic Party", "planned") for n in ("Anil Verma", "Sunita Devi", "Ravi Menon")} <= got
+
+
+def test_events_followers_among_those_who_go_along(process):
+    a = process("Riverton leaders switch sides\n\nFormer minister Ramesh Kumar Yadav will join the Jan Kranti Dal "
+                "along with his son and the 57 corporators of his ward committee.")
+    [ev] = [e for e in a.events if e.type == "join_party" and e.actor_start is not None]
+    assert ev.followers == 57

@@ -495,9 +495,10 @@ def _as_int(text: str) -> int | None:
 def _followers(tok: Token) -> tuple[int | None, bool]:
     """"along with 73 supporters" under the trigger; also the group subject acting "with him"."""
     lex = lexicon()
-    for rel, arg in _args(tok):
-        if rel in ("with", "along") and arg.lemma_.lower() in lex.followers:
-            return _number(arg)
+    for rel, arg in _args(tok):  # "along with his father and the 57 corporators"
+        for a in (arg, *[c for c in arg.children if c.dep_ == "conj"]):
+            if rel in ("with", "along") and a.lemma_.lower() in lex.followers:
+                return _number(a)
     return None, False
 
 
@@ -782,7 +783,9 @@ def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span, actor_tok: To
         actor_tok = actor_tok or _subject(tok, ctx)
     if actor_tok is not None and actor_tok.tag_ in ("WP", "WDT") and actor_tok.head.dep_ == "relcl":
         actor_tok = actor_tok.head.head  # "ten MLAs, who merged with the BJP": the MLAs
-    if actor_tok is not None and actor_tok.lower_ in PLURAL_PRONOUNS:  # "they joined": the group they are
+    if actor_tok is not None and (actor_tok.lower_ in PLURAL_PRONOUNS or actor_tok.lower_ == "both" or (
+            actor_tok.pos_ == "NUM" and actor_tok.dep_ in ("nsubj", "nsubjpass")
+            and not any(c.dep_ in ("prep", "appos", "conj") for c in actor_tok.children))):  # "they", "All four"
         actor_tok = ctx.groups.pronoun(actor_tok, ctx.quote_at)
     if actor_tok is None:
         return None

@@ -183,8 +183,8 @@ class Groups:
 
     # -- they --------------------------------------------------------------------------------------
     def pronoun(self, tok: Token, inside_quote: Callable[[int], object]) -> Token | None:
-        """The group a plural pronoun stands for: its mention's token (or the first of conjoined
-        people), else None."""
+        """The group a plural pronoun (or "All four", "both") stands for: its mention's token (or the
+        first of conjoined people), else None."""
         t = tok
         while t.head.i != t.i:
             if t.dep_ == "ccomp" and t.head.lemma_.lower() in self.reporters:
@@ -208,7 +208,7 @@ class Groups:
 
     def _plural_subject(self, t: Token) -> bool:
         return t.i in self.mentions or (self.refer.named(t) is not None and any(
-            c.dep_ == "conj" and self.refer.named(c) is not None for c in t.children))
+            c.dep_ in ("conj", "appos") and self.refer.named(c) is not None for c in t.children))
 
 
 def _role(tok: Token) -> str:
