@@ -279,6 +279,8 @@ def test_events_a_suspended_group_and_its_list_in_any_order(process):
     got = _asserted(a)
     for name in ("Lena Vogt", "Arun Dasgupta", "Meera Pillai"):
         assert ("suspended", name, "Civic Party") in got and ("join_party", name, "Harbour Party") in got
+    # named only as "among the suspended MLAs": suspended, and not said to have joined
+    assert ("suspended", "Ravi Menon", "Civic Party") in got and ("join_party", "Ravi Menon", "Harbour Party") not in got
 
 
 def test_events_a_group_with_a_new_number_is_a_new_group(process):

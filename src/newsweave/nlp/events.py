@@ -256,6 +256,9 @@ def _group_events(ctx: _Context, events: list[Event]) -> list[Event]:
         if ev.actor_start is not None or ev.actor_tok is None:
             continue
         for t in ctx.groups.members(ev.actor_tok) + _those_listed(ctx, ev):
+            state = ctx.groups.only.get(t.i)  # "A is also among the suspended MLAs": suspended, not the rest
+            if state is not None and ev.type not in lexicon().verbs.get(state, ()):
+                continue
             actor, _ = _actor(ctx, t)
             if actor is None or actor.label_ != "PERSON" or (ev.type, actor.start_char, ev.party_text) in seen:
                 continue

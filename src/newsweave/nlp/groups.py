@@ -60,6 +60,8 @@ class Groups:
         self.same = same  # head words of one kind of group ("legislator" is "mla")
         self.sent_no = {t.i: n for n, s in enumerate(refer.sents) for t in s}
         self.mentions: dict[int, Mention] = {}
+        # members named only as "among the suspended MLAs": they share that state, not every event
+        self.only: dict[int, str] = {}
         for t in doc:
             key = self.key(t)
             if key is not None:
@@ -89,21 +91,25 @@ class Groups:
 
     def _chain(self, m: Mention) -> None:
         """Join the chain in view with the same head word whose count and party agree — of several,
-        the one mentioned most (the group the text is about), then as a subject, then the latest;
+        one described by the same participle ("the suspended MLAs"), then the one mentioned most
+        (the group the text is about), then as a subject, then the latest;
         a mention that brings in a group (:func:`_introduces`) joins only one of the same number."""
         new = _introduces(m.tok)
+        state = _state(m.tok)  # "the suspended MLAs": the group described so before, however far back
         fits: list[int] = []
         if not (new and self.listed(m.tok)):  # "three RJD MLAs - A, B and C": a group of its own
             for n, chain in enumerate(self.chains):
                 last = chain.mentions[-1]
-                if m.sent - last.sent > WINDOW or last.key != m.key:
+                described = state is not None and any(_state(x.tok) == state for x in chain.mentions)
+                if (m.sent - last.sent > WINDOW and not described) or last.key != m.key:
                     continue
                 count = next((x.count for x in chain.mentions if x.count is not None), None)
                 party = next((x.party for x in chain.mentions if x.party is not None), None)
                 if _agree(count, m.count) and _same_party(party, m.party) and not (new and count != m.count):
                     fits.append(n)
         if fits:
-            m.chain = max(fits, key=lambda n: (len(self.chains[n].mentions), sum(
+            m.chain = max(fits, key=lambda n: (state is not None and any(
+                _state(x.tok) == state for x in self.chains[n].mentions), len(self.chains[n].mentions), sum(
                 _role(x.tok) in ("nsubj", "nsubjpass") for x in self.chains[n].mentions), n))
             self.chains[m.chain].mentions.append(m)
             return
@@ -166,11 +172,17 @@ class Groups:
             if subj is None:
                 continue
             if subj.i in self.mentions and obj is not None:
-                self._add(self.mentions[subj.i].chain, self.people(obj))
+                # "... are A and six suspended MLAs – B, C": a parse may hang the second item on the verb
+                more = [c for c in v.children if c.dep_ == "conj" and c.i > obj.i
+                        and (c.i in self.mentions or self.refer.named(c) is not None)]
+                self._add(self.mentions[subj.i].chain, self.people(obj) + [t for c in more for t in self.people(c)])
             among = [p for c in v.children if c.dep_ == "prep" and c.lower_ == "among"
                      for p in c.children if p.dep_ == "pobj" and p.i in self.mentions]
             if among and self.refer.named(subj) is not None:
-                self._add(self.mentions[among[0].i].chain, self.people(subj))
+                people = self.people(subj)
+                self._add(self.mentions[among[0].i].chain, people)
+                if (state := _state(among[0])) is not None:
+                    self.only.update({t.i: state for t in people})
 
     def members(self, tok: Token) -> list[Token]:
         """Everyone named as one of the group ``tok`` mentions (its whole chain)."""
@@ -209,6 +221,11 @@ class Groups:
     def _plural_subject(self, t: Token) -> bool:
         return t.i in self.mentions or (self.refer.named(t) is not None and any(
             c.dep_ in ("conj", "appos") and self.refer.named(c) is not None for c in t.children))
+
+
+def _state(tok: Token) -> str | None:
+    """The participle that describes a group ("suspended" of "the six suspended MLAs")."""
+    return next((c.lemma_.lower() for c in tok.children if c.dep_ == "amod" and c.tag_ == "VBN"), None)
 
 
 def _role(tok: Token) -> str:
