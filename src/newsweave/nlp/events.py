@@ -36,8 +36,8 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-from .groups import PLURAL_PRONOUNS, Groups, same_party_text
-from .refer import Referents, is_name
+from .groups import PLURAL_PRONOUNS, Groups
+from .refer import Referents, describes_person, is_name, same_party
 
 # event types whose actor is the verb's object ("the BSP expelled X", "Bajwa inducted Singh")
 OBJECT_ACTS = ("expelled", "suspended", "appointed", "inducted")
@@ -235,7 +235,8 @@ def _implied_exits(ctx: _Context, events: list[Event]) -> list[Event]:
                 or ev.modality != "asserted" or ev.trigger.lower().startswith("merg")):
             continue  # a plan to join says nothing yet of leaving; a leader who merges his party keeps it
         own = _own_party(ctx, ev.actor_tok)
-        if own is None or same_party_text(own.text, ev.party_text):
+        joined = next((e for e in ctx.doc.ents if e.start_char == ev.party_start), None)
+        if own is None or joined is None or same_party(own, joined):
             continue
         words = {t.lower_ for c in ev.actor_tok.lefts for t in c.subtree}
         if words & {"former", "ex", "ex-", "erstwhile"} or any(
@@ -269,22 +270,10 @@ def _group_events(ctx: _Context, events: list[Event]) -> list[Event]:
 
 
 def _those_listed(ctx: _Context, ev: Event) -> list[Token]:
-    """"Those expelled include A, B and C" in a sentence after the group event ``ev`` of that verb."""
-    lex = lexicon()
-    out: list[Token] = []
-    for sent in ctx.refer.sents:
-        if sent.start_char <= ev.sent_start or sent.start_char - ev.sent_end > 2000:
-            continue
-        for v in sent:
-            if v.lemma_.lower() not in lex.list_verbs:
-                continue
-            subj = next((c for c in v.children if c.dep_ == "nsubj" and c.lower_ in ("those", "these")), None)
-            obj = next((c for c in v.children if c.dep_ in ("attr", "dobj")), None)
-            if subj is None or obj is None:
-                continue
-            if any(c.dep_ == "acl" and ev.type in lex.verbs.get(c.lemma_.lower(), ()) for c in subj.children):
-                out += ctx.groups.people(obj)
-    return out
+    """"Those expelled include A, B and C" in a sentence soon after the group event ``ev`` of that verb."""
+    verbs = lexicon().verbs
+    return [t for start, lemma, people in ctx.groups.those
+            if ev.sent_start < start <= ev.sent_end + 2000 and ev.type in verbs.get(lemma, ()) for t in people]
 
 
 # -- arguments ---------------------------------------------------------------------------------
@@ -412,7 +401,7 @@ def _actor(ctx: _Context, tok: Token) -> tuple[Span | None, str | None]:
     e = ctx.ent(tok, ("PERSON", "PARTY", "ORG"))
     if e is not None and (e.label_ != "PERSON" or is_name(e)):
         return e, e.text
-    if _description(tok):  # "the 63-year-old leader", "the former minister": the person in view
+    if describes_person(tok, lexicon().group_heads):  # "the 63-year-old leader": the person in view
         e = ctx.antecedent(tok)
         return (e, e.text) if e is not None else (None, None)
     if tok.i in ctx.groups.mentions:  # "six MLAs, including A and B": the group (its members act too)
@@ -437,17 +426,6 @@ def _actor(ctx: _Context, tok: Token) -> tuple[Span | None, str | None]:
         if any(t.like_num or t.pos_ == "NUM" for t in phrase) or tok.tag_ == "NNS":
             return None, phrase.text  # an unnamed group
     return None, None
-
-
-def _description(tok: Token) -> bool:
-    """A definite description of one person ("the 63-year-old leader", "The former minister"): a
-    singular people-noun after "the" that names no one and belongs to no one ("the leader of X")."""
-    if tok.pos_ != "NOUN" or tok.tag_ != "NN" or tok.lemma_.lower() not in lexicon().group_heads:
-        return False
-    if not any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
-        return False
-    return not any(c.dep_ in ("prep", "poss", "compound", "appos", "relcl", "acl")
-                   or c.ent_type_ in ("PERSON", "PARTY", "ORG", "PLACE") for c in tok.children)
 
 
 def _is_title(tok: Token) -> bool:

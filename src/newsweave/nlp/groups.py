@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from .refer import Referents
+from .refer import Referents, is_plural, same_party
 
 WINDOW = 6  # sentences a group stays in view
 PLURAL_PRONOUNS = frozenset({"they", "them", "their"})
@@ -62,6 +62,8 @@ class Groups:
         self.mentions: dict[int, Mention] = {}
         # members named only as "among the suspended MLAs": they share that state, not every event
         self.only: dict[int, str] = {}
+        # "Those expelled include A, B": (sentence start, the participle's lemma, the people listed)
+        self.those: list[tuple[int, str, list[Token]]] = []
         for t in doc:
             key = self.key(t)
             if key is not None:
@@ -80,9 +82,7 @@ class Groups:
         if tok.pos_ not in ("NOUN", "PROPN") or tok.ent_type_ in ("PERSON", "PARTY", "ORG", "PLACE"):
             return None
         word = tok.lower_
-        plural = tok.tag_ in ("NNS", "NNPS") or "Plur" in tok.morph.get("Number") or (
-            tok.text[:-1].isupper() and tok.text.endswith("s"))
-        if not plural:
+        if not is_plural(tok):
             return None
         for cand in (word[:-1] if word.endswith("s") else word, tok.lemma_.lower(), word):
             if cand in self.heads:
@@ -163,7 +163,8 @@ class Groups:
         return found
 
     def _lists(self, sent: Span) -> None:
-        """Sentences that list a group: "The MLAs include A and B", "A and B are among the MLAs"."""
+        """Sentences that list a group: "The MLAs include A and B", "A and B are among the MLAs",
+        "Those expelled include A and B" (kept in :attr:`those` for the events of that verb)."""
         for v in sent:
             if v.lemma_.lower() not in self.list_verbs or v.pos_ not in ("VERB", "AUX"):
                 continue
@@ -171,6 +172,9 @@ class Groups:
             obj = next((c for c in v.children if c.dep_ in ("attr", "dobj")), None)
             if subj is None:
                 continue
+            if subj.lower_ in ("those", "these") and obj is not None:
+                self.those += [(sent.start_char, c.lemma_.lower(), self.people(obj)) for c in subj.children
+                               if c.dep_ == "acl" and c.tag_ == "VBN"]
             if subj.i in self.mentions and obj is not None:
                 # "... are A and six suspended MLAs – B, C": a parse may hang the second item on the verb
                 more = [c for c in v.children if c.dep_ == "conj" and c.i > obj.i
@@ -251,12 +255,4 @@ def _agree(a: int | None, b: int | None) -> bool:
 
 
 def _same_party(x: Span | None, y: Span | None) -> bool:
-    return x is None or y is None or same_party_text(x.text, y.text)
-
-
-def same_party_text(a: str, b: str) -> bool:
-    """Two ways of writing one party as far as the words tell: equal, one the other's initials
-    ("BJP"), or one ending the other ("Congress" of "Goa Congress")."""
-    a, b = a.lower().removeprefix("the "), b.lower().removeprefix("the ")
-    initials = "".join(w[0] for w in a.split()), "".join(w[0] for w in b.split())
-    return a == b or initials[0] == b or initials[1] == a or a.endswith(" " + b) or b.endswith(" " + a)
+    return x is None or y is None or same_party(x, y)

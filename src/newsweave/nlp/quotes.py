@@ -37,7 +37,7 @@ from importlib import resources
 from spacy.tokens import Doc, Span, Token
 
 from .model import doc_text
-from .refer import Referents
+from .refer import Referents, describes_person, is_plural
 
 OPEN, CLOSE, STRAIGHT = "“", "”", '"'
 
@@ -233,13 +233,11 @@ def _set_speaker(quote: Quote, doc: Doc, refer: Referents, subj: Token, q0: int,
         owner = next((c for c in subj.children if c.dep_ == "poss"), None)
         if owner is not None:
             subj = owner
-    if subj.lower_ in lex.pronouns or subj.lower_ in ("his", "her"):
+    if subj.lower_ in lex.pronouns:
         person = refer.antecedent(subj, salient=True)
         if person is None:
             return
-    elif subj.ent_type_ == "" and subj.lemma_.lower() in lex.people and any(
-            c.dep_ == "det" and c.lower_ == "the" for c in subj.children) and not any(
-            c.dep_ in ("prep", "appos", "relcl") for c in subj.children):
+    elif subj.ent_type_ == "" and describes_person(subj, lex.people):
         person = refer.antecedent(subj)
     if person is not None:
         quote.speaker_start, quote.speaker_end, quote.speaker_text = person.start_char, person.end_char, person.text
@@ -270,7 +268,7 @@ def _phrase_owner(doc: Doc, inner: Span, q0: int, q1: int, words: list[Token]) -
         subj = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass") and not (q0 <= c.idx < q1)), None)
         if subj is None:
             continue
-        if subj.tag_ in ("NNS", "NNPS") or (subj.text[:-1].isupper() and subj.text.endswith("s")):
+        if is_plural(subj):
             if subj.ent_type_ or subj.lemma_.lower() in lex.people or subj.text[:-1].isupper():
                 return None  # "The MLAs were suspended for showing 'indecent behaviour'": a group says nothing
             continue

@@ -108,6 +108,34 @@ class Referents:
         return sum(1 for e in self.doc.ents if e.label_ == "PERSON" and e[-1].text == last)
 
 
+def is_plural(tok: Token) -> bool:
+    """A plural noun, including an acronym's plural the tagger reads as singular ("MLAs")."""
+    return tok.tag_ in ("NNS", "NNPS") or "Plur" in tok.morph.get("Number") or (
+        tok.text[:-1].isupper() and tok.text.endswith("s"))
+
+
+def describes_person(tok: Token, nouns: frozenset[str]) -> bool:
+    """A definite description of one person ("the 63-year-old leader", "the former-cricketer-turned
+    politician"): a singular noun of ``nouns`` after "the" that names no one and belongs to no one
+    ("the leader of X", "the party's leader")."""
+    if tok.pos_ != "NOUN" or is_plural(tok) or tok.lemma_.lower() not in nouns:
+        return False
+    if not any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
+        return False
+    return not any(c.dep_ in ("prep", "poss", "compound", "appos", "relcl", "acl")
+                   or c.ent_type_ in ("PERSON", "PARTY", "ORG", "PLACE") for c in tok.children)
+
+
+def same_party(x: Span, y: Span) -> bool:
+    """Two mentions of one party: the same knowledge-base entry, else words that tell so — equal,
+    one the other's initials ("BJP"), or one ending the other ("Congress" of "Goa Congress")."""
+    if x.kb_id_ and y.kb_id_:
+        return x.kb_id_ == y.kb_id_
+    a, b = x.text.lower().removeprefix("the "), y.text.lower().removeprefix("the ")
+    initials = "".join(w[0] for w in a.split()), "".join(w[0] for w in b.split())
+    return a == b or initials[0] == b or initials[1] == a or a.endswith(" " + b) or b.endswith(" " + a)
+
+
 def is_name(e: Span) -> bool:
     """A person's name has a capital letter ("ghar vapsi" tagged PERSON in a Hindi phrase has none)."""
     return any(w.text[:1].isupper() for w in e)
