@@ -345,6 +345,12 @@ def test_events_a_party_merged_into_another_is_no_join_of_itself(process):
     # a conjunct does not take the meaning of the verb it hangs on
     ("Anil Verma, who was considered close to the leadership and had left the Lok Vikas Party in 2019, joined "
      "the Jan Kranti Dal.", ("leave_party", "Anil Verma", "Lok Vikas Party", "asserted")),
+    # a hedge on what an event named by a noun will do leaves the event told
+    ("Anil Verma quit the Lok Vikas Party. His entry into the Jan Kranti Dal is likely to come as a boost for "
+     "the party.", ("join_party", "Anil Verma", "Jan Kranti Dal", "asserted")),
+    # ... a hedge on its happening does not
+    ("Anil Verma quit the Lok Vikas Party. His entry into the Jan Kranti Dal is likely to happen on Monday.",
+     ("join_party", "Anil Verma", "Jan Kranti Dal", "speculative")),
 ])
 def test_events_modality_by_scope(process, text, want):
     a = process("Riverton leaders switch sides\n\n" + text)

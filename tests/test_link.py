@@ -191,3 +191,15 @@ def test_resolve_a_kb_form_left_unlinked_never_joins_the_entry():
                 dc("f", 0, "PARTY", {"RPP": 1}, "party:rp"), dc("f", 1, "ORG", {"High Court": 1})]  # missed
     groups = sorted(sorted(f"{m.doc_id}{m.cluster}" for m in e.members) for e in resolve(clusters, kb))
     assert groups == [["a0", "f1"], ["b0", "c0"], ["d0", "e0"], ["f0"]]
+
+
+def test_resolve_a_seat_written_before_a_name_is_not_the_persons_name():
+    clusters = [
+        dc("d1", 0, "PERSON", {"Tomas Brandt": 2, "Brandt": 1}),
+        dc("d1", 1, "PLACE", {"Riverton North": 1}),
+        dc("d1", 2, "PARTY", {"Example Party": 1}, "party:x"),
+        dc("d2", 0, "PERSON", {"Riverton North Tomas Brandt": 1, "Tomas Brandt": 1, "Brandt": 2}),
+        dc("d2", 1, "PARTY", {"EP": 1}, "party:x"),
+    ]
+    [person] = [e for e in resolve(clusters, _kb()) if e.type == "PERSON"]
+    assert person.name == "Tomas Brandt" and "Riverton North Tomas Brandt" not in person.aliases

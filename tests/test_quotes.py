@@ -102,3 +102,24 @@ def test_quotes_it_was_announced_names_no_speaker(process):
     a = process("Riverton leaders switch sides\n\nTomas Brandt walked onto the stage and it was announced that "
                 "\u201cthe leader has returned home today\u201d.")
     assert [q.speaker_text for q in a.quotes] == [None]
+
+
+def test_quotes_he_after_reported_speech_is_its_speaker_not_the_person_reported(process):
+    a = process("Riverton MP joins Labour\n\nTomas Brandt, the Riverton MP, has joined Labour. Brandt met the press "
+                "on Monday and Brandt spoke again later.\n\nWelcoming his new MP, Labour leader Lena Vogt said she "
+                "was delighted Brandt had crossed the floor.\n\nShe said: \u201cI would like to welcome him.\u201d")
+    assert [q.speaker_text for q in a.quotes] == ["Lena Vogt"]
+
+
+def test_quotes_he_of_he_said_is_the_one_the_earlier_he_was(process):
+    a = process("Tomas Brandt quits\n\nTomas Brandt quit the party on Monday.\n\nHe said the party had changed. "
+                "He met Lena Vogt at her office.\n\nIn his letter to the leader Lena Vogt he said: \u201cI am "
+                "leaving for good.\u201d")
+    assert [q.speaker_text for q in a.quotes] == ["Tomas Brandt"]
+
+
+@pytest.mark.parametrize("who", ["The MP", "The Riverton MP", "The Labour leader"])
+def test_quotes_a_description_as_speaker_is_the_person_in_view(process, who):
+    a = process(f"Tomas Brandt quits\n\nTomas Brandt quit the party on Monday. Brandt had served for ten years.\n\n"
+                f"{who} said the move took \u201ca lot of soul searching\u201d.")
+    assert [q.speaker_text for q in a.quotes] == ["Brandt"]  # the mention of him in view

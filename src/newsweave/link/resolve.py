@@ -88,6 +88,7 @@ def resolve(clusters: list[DocCluster], kb: KB, story_of: Mapping[str, str] | No
     n = len(clusters)
     u = _Union(n)
     ctx = _contexts(clusters)
+    _drop_glued_places(clusters)
     _link_near_known_people(clusters, kb)
     # 1. knowledge-base entries
     first_of: dict[str, int] = {}
@@ -310,6 +311,23 @@ def _join_single_words(clusters: list[DocCluster], people: list[int], full: list
 
 def _near_part(a: str, b: str) -> bool:
     return len(a) >= 4 and len(b) >= 4 and a[0] == b[0] and (a == b or ratio(a, b) >= 80 or skeleton(a) == skeleton(b))
+
+
+def _drop_glued_places(clusters: list[DocCluster]) -> None:
+    """A place written before a person's name and read as part of it ("the MP for Bury South
+    Christian Wakeford"): a form of a person that is a place of the corpus followed by a name of two
+    words or more that the corpus writes alone is no form of that person."""
+    places = {fold(f) for c in clusters if c.type == "PLACE" for f in c.forms}
+    names = {f for c in clusters if c.type == "PERSON" for f in c.forms if len(f.split()) >= 2}
+    for c in clusters:
+        if c.type != "PERSON":
+            continue
+        for f in list(c.forms):
+            words = f.split()
+            rest = next((" ".join(words[k:]) for k in range(1, len(words) - 1)
+                         if fold(" ".join(words[:k])) in places and " ".join(words[k:]) in names), None)
+            if rest is not None:
+                c.forms[rest] = c.forms.get(rest, 0) + c.forms.pop(f)
 
 
 def _entity(members: list[DocCluster], kb: KB) -> Entity:

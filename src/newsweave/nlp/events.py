@@ -497,6 +497,8 @@ def _modality(tok: Token, anchor_after: bool) -> str:
             shared.add(t.head.i)  # "who was considered close to X and had left": "left" is not considered
         t = t.head
         chain.append(t)
+    if _told_as_subject(tok, mod["happening_verbs"]):
+        return "asserted"
     near = {c.lower_ for x in chain[:3] for c in x.children}
     heads = [x.lemma_.lower() for x in chain[1:] if x.i not in shared]
     meant = [x for x in chain[1:] if x.i not in shared]
@@ -523,6 +525,21 @@ def _modality(tok: Token, anchor_after: bool) -> str:
     if tok.tag_ == "VBG" and any(c.lemma_ == "be" and c.dep_ == "aux" for c in tok.children) and anchor_after:
         return "planned"
     return "asserted"
+
+
+def _told_as_subject(tok: Token, happening: list[str]) -> bool:
+    """An event named by a noun, the subject of a hedge on what it will do ("The leader's return
+    is likely to come as a boost", "his entry is expected to strengthen the party"): the hedge is
+    about its effect; that it happened is told. Not "his entry is likely (to happen) soon"."""
+    if tok.pos_ != "NOUN" or tok.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    head = tok.head
+    for x in (head, *[c for c in head.children if c.dep_ == "acomp"]):
+        for v in x.children:
+            if v.dep_ == "xcomp" and v.pos_ == "VERB" and v.lemma_.lower() not in happening and any(
+                    c.dep_ in ("dobj", "prep", "attr", "acomp") for c in v.children):
+                return True
+    return False
 
 
 def _speech() -> frozenset[str]:

@@ -180,7 +180,8 @@ def find_quotes(doc: Doc) -> list[Quote]:
     prev: Quote | None = None
     text = doc_text(doc)
     spans = quote_spans(text)
-    refer = Referents(doc, lambda idx: next(((a, b) for a, b in spans if a <= idx < b), None))
+    refer = Referents(doc, lambda idx: next(((a, b) for a, b in spans if a <= idx < b), None),
+                      speech_verbs=lexicon().verbs)
     for q0, q1 in spans:
         inner = _tokens_between(doc, q0, q1)
         if inner is None:
@@ -237,7 +238,7 @@ def _set_speaker(quote: Quote, doc: Doc, refer: Referents, subj: Token, q0: int,
         person = refer.antecedent(subj, salient=True)
         if person is None:
             return
-    elif subj.ent_type_ == "" and describes_person(subj, lex.people):
+    elif describes_person(subj, lex.people):
         person = refer.antecedent(subj)
     if person is not None:
         quote.speaker_start, quote.speaker_end, quote.speaker_text = person.start_char, person.end_char, person.text

@@ -19,15 +19,19 @@ BACK = 3  # sentences looked back for a subject
 
 class Referents:
     def __init__(self, doc: Doc, inside_quote: Callable[[int], Any] = lambda idx: None,
-                 speaker_of: Callable[[Any], str | None] = lambda quote: None):
+                 speaker_of: Callable[[Any], str | None] = lambda quote: None,
+                 speech_verbs: frozenset[str] = frozenset()):
         """``inside_quote(char offset)`` is the quotation there (any value, None outside one);
-        ``speaker_of(quotation)`` the name of who said it."""
+        ``speaker_of(quotation)`` the name of who said it; ``speech_verbs`` the lemmas of reporting
+        verbs (someone who "said" something is no one named in passing)."""
+        self.speech_verbs = speech_verbs
         self.doc = doc
         self.inside_quote = inside_quote
         self.speaker_of = speaker_of
         self.ent_of: dict[int, Span] = {t.i: e for e in doc.ents for t in e}
         self.sents = list(doc.sents)
         self._index = {sent.start: n for n, sent in enumerate(self.sents)}
+        self._cache: dict[int, Span | None] = {}
 
     def person(self, tok: Token) -> Span | None:
         """The person a token names: its entity (a capitalised one), else (a surname the model left
@@ -55,18 +59,27 @@ class Referents:
                      and (p := self.ent_of.get(c.i)) is not None and p.label_ == "PERSON" and is_name(p)), None)
 
     def subject_person(self, sent: Span, before: int | None = None, quote: Any = None,
-                       not_named: str | None = None) -> Span | None:
-        """The last person who is the subject of a clause of ``sent`` (before token ``before``),
-        outside quotations (or inside ``quote`` only), other than one named ``not_named``."""
-        found = None
+                       not_named: str | None = None, depth: int = 0) -> Span | None:
+        """The person who is the subject of a clause of ``sent``, outside quotations (or inside
+        ``quote`` only), other than one named ``not_named``: before token ``before``, the last one
+        (the clause nearest the pronoun); in a whole sentence, the subject of its main clause first
+        ("X said he was glad Y had come": X)."""
+        found: list[tuple[int, Span]] = []
         for t in sent:
             if before is not None and t.i >= before:
                 break
             if t.dep_ in ("nsubj", "nsubjpass") and self.inside_quote(t.idx) == quote:
                 e = self.named(t)
+                if e is None and quote is None and t.lower_ in ("he", "she") and depth < 2:
+                    e = self._resolved(t, depth + 1)  # "He said ... / He added": the one "he" was
                 if e is not None and not _same_person(e.text, not_named):
-                    found = e
-        return found
+                    found.append((_depth(t), e))
+        if not found:
+            return None
+        if before is not None:
+            return found[-1][1]
+        top = min(d for d, _ in found)
+        return [e for d, e in found if d == top][-1]
 
     def antecedent(self, tok: Token, salient: bool = False) -> Span | None:
         """The person ``tok`` ("he", "she", a description) stands for. With ``salient`` (the speaker
@@ -83,7 +96,8 @@ class Referents:
                     return e
         window = [(tok.sent, tok.i)] + [(prev, None) for prev in self._told_before(n)]
         found = [e for sent, before in window if (e := self.subject_person(sent, before, None, speaker)) is not None]
-        if found and salient and self._mentions(found[0]) == 1:  # named once in passing: the figure in view
+        if found and salient and self._mentions(found[0]) == 1 and not self._speaks(found[0]):
+            # named once in passing: the figure in view
             return max(enumerate(found), key=lambda ke: (self._mentions(ke[1]), -ke[0]))[1]
         if found:
             return found[0]
@@ -91,21 +105,45 @@ class Referents:
                   and not _same_person(e.text, speaker) and (quote is not None or self.inside_quote(e.start_char) is None)]
         return people[-1] if people else None
 
+    def _resolved(self, tok: Token, depth: int) -> Span | None:
+        """The subject person a subject pronoun outside quotations stands for, looking back."""
+        if tok.i not in self._cache:
+            self._cache[tok.i] = None  # no cycles
+            n = self._index.get(tok.sent.start, 0)
+            window = [(tok.sent, tok.i)] + [(prev, None) for prev in self._told_before(n)]
+            self._cache[tok.i] = next((e for sent, before in window
+                                       if (e := self.subject_person(sent, before, None, None, depth)) is not None), None)
+        return self._cache[tok.i]
+
     def _told_before(self, n: int) -> list[Span]:
         """Up to BACK sentences before sentence ``n`` that are not wholly inside a quotation."""
         out: list[Span] = []
         for prev in reversed(self.sents[:n]):
             words = [t for t in prev if not t.is_punct and not t.is_space]
-            if words and all(self.inside_quote(t.idx) is not None for t in words):
+            if not words or all(self.inside_quote(t.idx) is not None for t in words):
                 continue
             out.append(prev)
             if len(out) == BACK:
                 break
         return out
 
+    def _speaks(self, person: Span) -> bool:
+        """The person is the subject of a reporting verb in reported speech ("Keir Starmer said he was
+        delighted ... / He said: '...'": a paraphrase, then the quotation)."""
+        verb = person.root.head
+        return person.root.dep_ == "nsubj" and verb.lemma_.lower() in self.speech_verbs and all(
+            self.inside_quote(t.idx) is None for t in verb.sent)
+
     def _mentions(self, person: Span) -> int:
         last = person[-1].text
         return sum(1 for e in self.doc.ents if e.label_ == "PERSON" and e[-1].text == last)
+
+
+def _depth(tok: Token) -> int:
+    n = 0
+    while tok.head.i != tok.i and n < 50:
+        tok, n = tok.head, n + 1
+    return n
 
 
 def is_plural(tok: Token) -> bool:
@@ -115,15 +153,15 @@ def is_plural(tok: Token) -> bool:
 
 
 def describes_person(tok: Token, nouns: frozenset[str]) -> bool:
-    """A definite description of one person ("the 63-year-old leader", "the former-cricketer-turned
-    politician"): a singular noun of ``nouns`` after "the" that names no one and belongs to no one
-    ("the leader of X", "the party's leader")."""
-    if tok.pos_ != "NOUN" or is_plural(tok) or tok.lemma_.lower() not in nouns:
+    """A definite description of one person ("the 63-year-old leader", "the MP", "the Dover MP",
+    "the former-cricketer-turned politician"): a singular noun of ``nouns`` after "the" that names no
+    one and belongs to no one ("the leader of X", "the party's leader", "the leader, X")."""
+    if tok.pos_ not in ("NOUN", "PROPN") or is_plural(tok) or tok.lemma_.lower() not in nouns:
         return False
-    if not any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
+    if tok.ent_type_ == "PERSON" or not any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
         return False
-    return not any(c.dep_ in ("prep", "poss", "compound", "appos", "relcl", "acl")
-                   or c.ent_type_ in ("PERSON", "PARTY", "ORG", "PLACE") for c in tok.children)
+    return not any(c.dep_ in ("prep", "poss", "appos", "relcl", "acl") or c.ent_type_ == "PERSON"
+                   for c in tok.children)
 
 
 def same_party(x: Span, y: Span) -> bool:
