@@ -123,3 +123,23 @@ def test_quotes_a_description_as_speaker_is_the_person_in_view(process, who):
     a = process(f"Tomas Brandt quits\n\nTomas Brandt quit the party on Monday. Brandt had served for ten years.\n\n"
                 f"{who} said the move took \u201ca lot of soul searching\u201d.")
     assert [q.speaker_text for q in a.quotes] == ["Brandt"]  # the mention of him in view
+
+
+def test_quotes_he_said_after_joining_is_the_one_who_joined(process):
+    a = process("Riverton MLA joins the Jan Kranti Dal\n\nRiverton MLA Tomas Brandt quit the Lok Vikas Party and joined "
+                "the Jan Kranti Dal on Monday. \u201cHe told me he is resigning,\u201d Speaker Lena Vogt confirmed.\n\n"
+                "\u201cI am leaving because of infighting,\u201d he said after joining the party.\n\n"
+                "\u201cOnly this party can help my people,\u201d he further said.")
+    assert [q.speaker_text for q in a.quotes] == ["Lena Vogt", "Tomas Brandt", "Tomas Brandt"]
+
+
+def test_quotes_a_description_subject_before_she_said_is_the_person_in_view(process):
+    a = process("Riverton MP defects\n\nLabour MP Lena Vogt has defected to the Greens. The Riverton MP crossed the "
+                "floor on Monday.\n\nShe said: \u201cI have carefully considered this decision.\u201d")
+    assert [q.speaker_text for q in a.quotes] == ["Lena Vogt"]
+
+
+def test_quotes_a_phrase_in_reported_speech_is_the_reporters_not_the_nearer_subject(process):
+    a = process("Riverton MP defects\n\nTomas Brandt has defected to the Greens. The MP for Riverton said he quit over "
+                "the way Lena Vogt was pursuing a \u201cdamaging policy\u201d.")
+    assert [q.speaker_text for q in a.quotes] == ["Tomas Brandt"]

@@ -169,7 +169,10 @@ class _Context:
 
     def antecedent(self, tok: Token) -> Span | None:
         """"he" of "he said after joining" is read as the quotation's speaker is (nlp/refer.py)."""
-        return self.refer.antecedent(tok, salient=tok.dep_ == "nsubj" and tok.head.lemma_.lower() in _speech())
+        from .quotes import _acts
+
+        speaking = tok.dep_ == "nsubj" and tok.head.lemma_.lower() in _speech()
+        return self.refer.antecedent(tok, acts=_acts(tok.head) if speaking else frozenset())
 
     def affiliation(self, person: Span) -> Span | None:
         """The party the document describes ``person`` by ("Congress leader Kamal Nath" earlier, for

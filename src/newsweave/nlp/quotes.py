@@ -181,7 +181,7 @@ def find_quotes(doc: Doc) -> list[Quote]:
     text = doc_text(doc)
     spans = quote_spans(text)
     refer = Referents(doc, lambda idx: next(((a, b) for a, b in spans if a <= idx < b), None),
-                      speech_verbs=lexicon().verbs)
+                      person_nouns=lexicon().people)
     for q0, q1 in spans:
         inner = _tokens_between(doc, q0, q1)
         if inner is None:
@@ -235,9 +235,10 @@ def _set_speaker(quote: Quote, doc: Doc, refer: Referents, subj: Token, q0: int,
         if owner is not None:
             subj = owner
     if subj.lower_ in lex.pronouns:
-        person = refer.antecedent(subj, salient=True)
+        person = refer.antecedent(subj, acts=_acts(subj.head))
         if person is None:
             return
+        refer.known[subj.i] = person
     elif describes_person(subj, lex.people):
         person = refer.antecedent(subj)
     if person is not None:
@@ -251,6 +252,19 @@ def _set_speaker(quote: Quote, doc: Doc, refer: Referents, subj: Token, q0: int,
         quote.speaker_text = _refer_back(phrase, q0) or phrase.text
 
 
+def _acts(verb: Token) -> frozenset[str]:
+    """What the reporting clause says its subject did: "he said after joining the party" (join),
+    "she said while leaving the meeting" (leave) — a clause with no subject of its own."""
+    lex = lexicon()
+    out = set()
+    for c in verb.children:
+        for v in ([c] if c.dep_ == "advcl" else [g for g in c.children if g.dep_ == "pcomp"] if c.dep_ == "prep" else []):
+            if v.pos_ == "VERB" and v.lemma_.lower() not in lex.verbs and not any(
+                    g.dep_ in ("nsubj", "nsubjpass", "mark") and g.lower_ not in ("after", "before", "while") for g in v.children):
+                out.add(v.lemma_.lower())
+    return frozenset(out)
+
+
 def _phrase_owner(doc: Doc, inner: Span, q0: int, q1: int, words: list[Token]) -> Token | None:
     """A short quoted phrase is someone's words when a person is the subject of the clause it sits
     in ("Patel joined the BJP to begin a “new chapter”", "he described him as “immature”", "an aide
@@ -259,6 +273,14 @@ def _phrase_owner(doc: Doc, inner: Span, q0: int, q1: int, words: list[Token]) -
     if not words:
         return None
     lex = lexicon()
+    t = inner.root
+    while t.head.i != t.i:  # "X said he quit over the way Y was pursuing a 'damaging Brexit'": X's words
+        t = t.head
+        if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in lex.verbs:
+            subj = next((c for c in t.children if c.dep_ == "nsubj" and not (q0 <= c.idx < q1)), None)
+            if subj is not None and not is_plural(subj) and (
+                    subj.ent_type_ == "PERSON" or subj.lower_ in lex.pronouns or subj.lemma_.lower() in lex.people):
+                return subj
     t = inner.root
     spoken = False  # a reporting verb on the way up: one quoted word needs one ("described him as 'immature'")
     while t.head.i != t.i:

@@ -5,7 +5,10 @@ sentences before it that has a person for subject (centering: a text keeps its s
 else the last person named. Subjects inside quotations do not count (the speaker of a quotation is
 not the person the quotation is about) — except for a pronoun inside a quotation, which is first
 a subject earlier in that same quotation ("I am glad that X has returned ... He has joined": X),
-and never the quotation's speaker. Events and quotations resolve their pronouns here."""
+and never the quotation's speaker. Of a whole sentence, the main clause's subject comes first; a
+"he" or a description ("the Dover MP") that is a sentence's subject stands for whom it stood for
+there; what the pronoun's own clause says its person did ("he said after joining the party") picks
+the one the text told doing it. Events and quotations resolve their pronouns here."""
 
 from __future__ import annotations
 
@@ -20,11 +23,11 @@ BACK = 3  # sentences looked back for a subject
 class Referents:
     def __init__(self, doc: Doc, inside_quote: Callable[[int], Any] = lambda idx: None,
                  speaker_of: Callable[[Any], str | None] = lambda quote: None,
-                 speech_verbs: frozenset[str] = frozenset()):
+                 person_nouns: frozenset[str] = frozenset()):
         """``inside_quote(char offset)`` is the quotation there (any value, None outside one);
-        ``speaker_of(quotation)`` the name of who said it; ``speech_verbs`` the lemmas of reporting
-        verbs (someone who "said" something is no one named in passing)."""
-        self.speech_verbs = speech_verbs
+        ``speaker_of(quotation)`` the name of who said it; ``person_nouns`` the nouns
+        of a description of one person ("the Dover MP crossed the floor. / She said": the MP's)."""
+        self.person_nouns = person_nouns
         self.doc = doc
         self.inside_quote = inside_quote
         self.speaker_of = speaker_of
@@ -32,6 +35,7 @@ class Referents:
         self.sents = list(doc.sents)
         self._index = {sent.start: n for n, sent in enumerate(self.sents)}
         self._cache: dict[int, Span | None] = {}
+        self.known: dict[int, Span] = {}  # pronouns already resolved (a quotation's "he said"), by token
 
     def person(self, tok: Token) -> Span | None:
         """The person a token names: its entity (a capitalised one), else (a surname the model left
@@ -69,8 +73,9 @@ class Referents:
             if before is not None and t.i >= before:
                 break
             if t.dep_ in ("nsubj", "nsubjpass") and self.inside_quote(t.idx) == quote:
-                e = self.named(t)
-                if e is None and quote is None and t.lower_ in ("he", "she") and depth < 2:
+                e = self.known.get(t.i) or self.named(t)
+                if e is None and quote is None and depth < 2 and (
+                        t.lower_ in ("he", "she") or describes_person(t, self.person_nouns)):
                     e = self._resolved(t, depth + 1)  # "He said ... / He added": the one "he" was
                 if e is not None and not _same_person(e.text, not_named):
                     found.append((_depth(t), e))
@@ -81,10 +86,15 @@ class Referents:
         top = min(d for d, _ in found)
         return [e for d, e in found if d == top][-1]
 
-    def antecedent(self, tok: Token, salient: bool = False) -> Span | None:
-        """The person ``tok`` ("he", "she", a description) stands for. With ``salient`` (the speaker
-        of a quotation), a subject named only once in passing yields to the subject in view that the
-        document names most."""
+    def antecedent(self, tok: Token, acts: frozenset[str] = frozenset()) -> Span | None:
+        """The person ``tok`` ("he", "she", a description) stands for. ``acts``: lemmas of what the pronoun's own clause says its person did
+        ("he said after joining the party"): the last person told doing that before is the one."""
+        if acts:
+            doers = [e for v in self.doc[:tok.i] if v.pos_ == "VERB" and v.lemma_.lower() in acts
+                     and self.inside_quote(v.idx) is None and (t := _subject_of(v)) is not None
+                     and (e := self.named(t)) is not None]
+            if doers:
+                return doers[-1]
         quote = self.inside_quote(tok.idx)
         speaker = self.speaker_of(quote) if quote is not None else None
         n = self._index.get(tok.sent.start, 0)
@@ -96,9 +106,6 @@ class Referents:
                     return e
         window = [(tok.sent, tok.i)] + [(prev, None) for prev in self._told_before(n)]
         found = [e for sent, before in window if (e := self.subject_person(sent, before, None, speaker)) is not None]
-        if found and salient and self._mentions(found[0]) == 1 and not self._speaks(found[0]):
-            # named once in passing: the figure in view
-            return max(enumerate(found), key=lambda ke: (self._mentions(ke[1]), -ke[0]))[1]
         if found:
             return found[0]
         people = [e for e in self.doc.ents if e.label_ == "PERSON" and e.end_char <= tok.idx and is_name(e)
@@ -127,16 +134,14 @@ class Referents:
                 break
         return out
 
-    def _speaks(self, person: Span) -> bool:
-        """The person is the subject of a reporting verb in reported speech ("Keir Starmer said he was
-        delighted ... / He said: '...'": a paraphrase, then the quotation)."""
-        verb = person.root.head
-        return person.root.dep_ == "nsubj" and verb.lemma_.lower() in self.speech_verbs and all(
-            self.inside_quote(t.idx) is None for t in verb.sent)
 
-    def _mentions(self, person: Span) -> int:
-        last = person[-1].text
-        return sum(1 for e in self.doc.ents if e.label_ == "PERSON" and e[-1].text == last)
+def _subject_of(verb: Token) -> Token | None:
+    """The subject of a verb, or of the verb it is conjoined to ("resigned ... and joined")."""
+    while True:
+        subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subj is not None or verb.dep_ != "conj" or verb.head.i == verb.i:
+            return subj
+        verb = verb.head
 
 
 def _depth(tok: Token) -> int:
@@ -154,14 +159,21 @@ def is_plural(tok: Token) -> bool:
 
 def describes_person(tok: Token, nouns: frozenset[str]) -> bool:
     """A definite description of one person ("the 63-year-old leader", "the MP", "the Dover MP",
-    "the former-cricketer-turned politician"): a singular noun of ``nouns`` after "the" that names no
-    one and belongs to no one ("the leader of X", "the party's leader", "the leader, X")."""
+    "the MP for Bracknell", "the former-cricketer-turned politician"): a singular noun of ``nouns``
+    after "the" that names no one and belongs to no one ("the leader of X", "the party's leader",
+    "the leader, X"); a seat it stands for is no owner."""
     if tok.pos_ not in ("NOUN", "PROPN") or is_plural(tok) or tok.lemma_.lower() not in nouns:
         return False
     if tok.ent_type_ == "PERSON" or not any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
         return False
-    return not any(c.dep_ in ("prep", "poss", "appos", "relcl", "acl") or c.ent_type_ == "PERSON"
+    return not any((c.dep_ in ("prep", "poss", "appos", "relcl", "acl") and not _seat(c)) or c.ent_type_ == "PERSON"
                    for c in tok.children)
+
+
+def _seat(prep: Token) -> bool:
+    """"for Bracknell", "from Kotdwar": a place after an office is its seat."""
+    return prep.dep_ == "prep" and prep.lower_ in ("for", "from") and any(
+        g.dep_ == "pobj" and g.ent_type_ == "PLACE" for g in prep.children)
 
 
 def same_party(x: Span, y: Span) -> bool:
