@@ -432,3 +432,19 @@ def test_events_followers_among_those_who_go_along(process):
                 "along with his son and the 57 corporators of his ward committee.")
     [ev] = [e for e in a.events if e.type == "join_party" and e.actor_start is not None]
     assert ev.followers == 57
+
+
+def test_events_a_main_verb_left_without_subject_takes_the_name_right_before_it():
+    """A parse that hangs the name elsewhere ("MLA X Y Monday quit": no subject), built by hand."""
+    from spacy.tokens import Doc, Span
+    from spacy.vocab import Vocab
+
+    from newsweave.nlp.refer import name_before
+
+    words = ["MLA", "Tomas", "Brandt", "Monday", "quit", "the", "party"]
+    doc = Doc(Vocab(), words=words, heads=[4, 2, 0, 4, 4, 6, 4], deps=["dep", "compound", "appos", "npadvmod",
+              "ROOT", "det", "dobj"], pos=["PROPN", "PROPN", "PROPN", "PROPN", "VERB", "DET", "NOUN"],
+              sent_starts=[True] + [False] * 6)
+    doc.ents = [Span(doc, 1, 3, "PERSON"), Span(doc, 3, 4, "DATE")]
+    assert name_before(doc[4]).text == "Brandt"
+    assert name_before(doc[6]) is None  # not a main verb

@@ -37,7 +37,7 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from .groups import PLURAL_PRONOUNS, Groups
-from .refer import Referents, describes_person, is_name, same_party
+from .refer import Referents, describes_person, is_name, name_before, same_party
 
 # event types whose actor is the verb's object ("the BSP expelled X", "Bajwa inducted Singh")
 OBJECT_ACTS = ("expelled", "suspended", "appointed", "inducted")
@@ -382,7 +382,7 @@ def _subject(tok: Token, ctx: "_Context | None" = None) -> Token | None:
         return _subject(tok.head, ctx)
     if tok.dep_ == "relcl":
         return tok.head
-    return None
+    return name_before(tok)
 
 
 def _actor(ctx: _Context, tok: Token) -> tuple[Span | None, str | None]:

@@ -140,8 +140,20 @@ def _subject_of(verb: Token) -> Token | None:
     while True:
         subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
         if subj is not None or verb.dep_ != "conj" or verb.head.i == verb.i:
-            return subj
+            return subj if subj is not None else name_before(verb)
         verb = verb.head
+
+
+def name_before(verb: Token) -> Token | None:
+    """A main verb the parser left without a subject, right after a person's name ("MLA X Y Monday
+    quit the party": the name was hung elsewhere): the name's last word, past a date between."""
+    if verb.dep_ != "ROOT" or verb.pos_ != "VERB":
+        return None
+    i = verb.i - 1
+    while i >= verb.sent.start and verb.doc[i].ent_type_ in ("DATE", "TIME"):
+        i -= 1
+    t = verb.doc[i] if i >= verb.sent.start else None
+    return t if t is not None and t.ent_type_ == "PERSON" and t.i < verb.i else None
 
 
 def _depth(tok: Token) -> int:
