@@ -151,3 +151,10 @@ def test_entities_a_known_place_inside_a_longer_name_does_not_cut_it():
 def test_kb_an_ambiguous_party_name_inside_a_longer_name_is_not_the_party():
     got = kb_ids("Protesters occupied the Labour Center of Patras on Monday, while in London Labour MPs met.")
     assert "Labour Center" not in got and got.get("Labour") == "party:labour"
+
+
+def test_model_a_sentence_glued_to_the_one_before_is_its_own_sentence(process):
+    a = process("Riverton news\n\nThe vote was held for the Riverton election.The committee met on March 28.The "
+                "seven members left. The U.S. envoy and www.Example.org stayed.")
+    starts = [s.text.split()[0] for s in a.doc.sents]
+    assert starts[-4:] == ["The", "The", "The", "The"]

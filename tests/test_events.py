@@ -448,3 +448,18 @@ def test_events_a_main_verb_left_without_subject_takes_the_name_right_before_it(
     doc.ents = [Span(doc, 1, 3, "PERSON"), Span(doc, 3, 4, "DATE")]
     assert name_before(doc[4]).text == "Brandt"
     assert name_before(doc[6]) is None  # not a main verb
+
+
+def test_events_a_group_counted_as_part_of_a_party_and_listed_after_a_lost_space(process):
+    a = process("Riverton news\n\nThe Lok Vikas Party has suspended three of its MLAs from the party for anti-party "
+                "activities.The disciplinary committee had issued a notice to the three MLAs on March 28.The three "
+                "legislators include Tomas Brandt (Riverton), Lena Vogt (Eastfield) and Arun Dasgupta (Millbrook).")
+    suspended = {n for t, n, p in _asserted(a) if t == "suspended" and p == "Lok Vikas Party"}
+    assert {"Tomas Brandt", "Lena Vogt", "Arun Dasgupta"} <= suspended
+
+
+def test_events_a_listing_with_a_description_after_each_name_names_them_all(process):
+    a = process("Riverton news\n\nThree Lok Vikas Party MLAs quit the party on Friday. The three MLAs include Tomas "
+                "Brandt, a two-time MLA from Riverton, Lena Vogt, a three-time MLA from Eastfield, and Arun Dasgupta.")
+    leaves = {n for t, n, _ in _asserted(a) if t == "leave_party"}
+    assert {"Tomas Brandt", "Lena Vogt", "Arun Dasgupta"} <= leaves

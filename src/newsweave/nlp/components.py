@@ -49,9 +49,15 @@ def make_paragraphs(nlp: Language, name: str) -> "Paragraphs":
 
 
 class Paragraphs:
+    """A line break starts a sentence; so does a capitalised word glued to the full stop before it
+    ("election.The committee", split by the tokenizer)."""
+
     def __call__(self, doc: Doc) -> Doc:
         for tok in doc[:-1]:
             if tok.is_space and "\n" in tok.text:
+                doc[tok.i + 1].is_sent_start = True
+            elif tok.text == "." and not tok.whitespace_ and tok.i > 0 and (doc[tok.i - 1].is_lower or doc[tok.i - 1].like_num) \
+                    and not doc[tok.i - 1].whitespace_ and doc[tok.i + 1].is_title:
                 doc[tok.i + 1].is_sent_start = True
         return doc
 

@@ -162,7 +162,7 @@ class _Context:
         lex = lexicon()
         self.groups = Groups(doc, self.refer, lex.group_heads, lex.group_same, lex.members_after, lex.list_verbs,
                              _speech() | lex.modality["reported_heads"], lambda t: _group_party(self, t),
-                             lambda t: _number(t)[0])
+                             lambda t: _number(t)[0] or _part_count(t))
 
     def person(self, tok: Token) -> Span | None:
         return self.refer.person(tok)
@@ -443,6 +443,24 @@ def _reporting_subject(ctx: _Context, tok: Token) -> Span | None:
             subj = min(subjects, key=lambda c: abs(c.i - t.head.i)) if subjects else None
             return ctx.person(subj) if subj is not None else None
         t = t.head
+    return None
+
+
+def _partitive(ctx: "_Context", tok: Token | None) -> Token | None:
+    """"seven of its MLAs", "two of the legislators": the group the number is part of."""
+    if tok is None or not (tok.like_num or tok.lower_ in lexicon().numbers) or any(
+            c.dep_ == "appos" or (c.dep_ == "prep" and c.lower_ in lexicon().members_after) for c in tok.children):
+        return None  # "two of its MLAs, including X": the number's own list names them
+    return next((g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+                 for g in c.children if g.dep_ == "pobj" and g.i in ctx.groups.mentions), None)
+
+
+def _part_count(tok: Token) -> int | None:
+    """The number a group is counted by as a part ("seven of its MLAs": 7)."""
+    if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.dep_ == "prep":
+        n = tok.head.head
+        if n.like_num or n.lower_ in lexicon().numbers:
+            return _as_int(n.text) if n.like_num else lexicon().numbers.get(n.lower_)
     return None
 
 
@@ -784,6 +802,7 @@ def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span, actor_tok: To
         actor_tok = actor_tok or _subject(tok, ctx)
     if actor_tok is not None and actor_tok.tag_ in ("WP", "WDT") and actor_tok.head.dep_ == "relcl":
         actor_tok = actor_tok.head.head  # "ten MLAs, who merged with the BJP": the MLAs
+    actor_tok = _partitive(ctx, actor_tok) or actor_tok  # "suspended seven of its MLAs": the MLAs
     if actor_tok is not None and (actor_tok.lower_ in PLURAL_PRONOUNS or actor_tok.lower_ == "both" or (
             actor_tok.pos_ == "NUM" and actor_tok.dep_ in ("nsubj", "nsubjpass")
             and not any(c.dep_ in ("prep", "appos", "conj") for c in actor_tok.children))):  # "they", "All four"

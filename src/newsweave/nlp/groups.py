@@ -179,7 +179,8 @@ class Groups:
                 # "... are A and six suspended MLAs – B, C": a parse may hang the second item on the verb
                 more = [c for c in v.children if c.dep_ == "conj" and c.i > obj.i
                         and (c.i in self.mentions or self.refer.named(c) is not None)]
-                self._add(self.mentions[subj.i].chain, self.people(obj) + [t for c in more for t in self.people(c)])
+                self._add(self.mentions[subj.i].chain, self.people(obj) + [t for c in more for t in self.people(c)]
+                          + self._named_after(v, sent))
             among = [p for c in v.children if c.dep_ == "prep" and c.lower_ == "among"
                      for p in c.children if p.dep_ == "pobj" and p.i in self.mentions]
             if among and self.refer.named(subj) is not None:
@@ -187,6 +188,20 @@ class Groups:
                 self._add(self.mentions[among[0].i].chain, people)
                 if (state := _state(among[0])) is not None:
                     self.only.update({t.i: state for t in people})
+
+    def _named_after(self, verb: Token, sent: Span) -> list[Token]:
+        """Everyone named after a listing verb in its sentence, however the parse hangs a long list
+        ("The MLAs include A, a two-time MLA from X, B, a three-time MLA, C and D"); not someone a
+        name is told by ("led by X", "the leadership of X")."""
+        out: list[Token] = []
+        for e in self.doc.ents:
+            if e.label_ != "PERSON" or e.start <= verb.i or e.end > sent.end:
+                continue
+            root = e.root
+            if root.dep_ == "pobj" and root.head.lower_ in ("of", "by", "under", "with", "to"):
+                continue
+            out.append(root)
+        return out
 
     def members(self, tok: Token) -> list[Token]:
         """Everyone named as one of the group ``tok`` mentions (its whole chain)."""
