@@ -351,6 +351,17 @@ def test_events_a_party_merged_into_another_is_no_join_of_itself(process):
     # ... a hedge on its happening does not
     ("Anil Verma quit the Lok Vikas Party. His entry into the Jan Kranti Dal is likely to happen on Monday.",
      ("join_party", "Anil Verma", "Jan Kranti Dal", "speculative")),
+    # the future of reported speech: a plan when announced, a guess when a report says so
+    ("Lok Vikas Party leader Anil Verma announced that he would join the Jan Kranti Dal in a few days.",
+     ("join_party", "Anil Verma", "Jan Kranti Dal", "planned")),
+    ("Reporters had earlier reported that Lok Vikas Party leader Anil Verma would join the Jan Kranti Dal.",
+     ("join_party", "Anil Verma", "Jan Kranti Dal", "speculative")),
+    # "misleading that X has joined" denies it
+    ("\u201cThis news is completely misleading that Anil Verma has joined the Jan Kranti Dal,\u201d an aide said.",
+     ("join_party", "Anil Verma", "Jan Kranti Dal", "denied")),
+    # joining today is the day's news, not a plan
+    ("Lok Vikas Party leader Anil Verma is joining the Jan Kranti Dal today, an aide said.",
+     ("join_party", "Anil Verma", "Jan Kranti Dal", "asserted")),
 ])
 def test_events_modality_by_scope(process, text, want):
     a = process("Riverton leaders switch sides\n\n" + text)
@@ -463,3 +474,10 @@ def test_events_a_listing_with_a_description_after_each_name_names_them_all(proc
                 "Brandt, a two-time MLA from Riverton, Lena Vogt, a three-time MLA from Eastfield, and Arun Dasgupta.")
     leaves = {n for t, n, _ in _asserted(a) if t == "leave_party"}
     assert {"Tomas Brandt", "Lena Vogt", "Arun Dasgupta"} <= leaves
+
+
+def test_events_the_party_joined_after_quitting_another_is_not_the_one_quit(process):
+    a = process("Riverton leaders switch sides\n\nAnil Verma, who was suspended from the Jan Kranti Dal on Thursday, "
+                "had quit the Lok Vikas Party along with 43 MLAs to join the regional party in October.")
+    joins = {p for t, n, p in _asserted(a) if t == "join_party" and n == "Anil Verma"}
+    assert joins == {"Jan Kranti Dal"}

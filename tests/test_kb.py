@@ -85,3 +85,9 @@ def test_kb_india_pack_forms_name_one_entry():
     shared = [(e.id, a) for e in people for a in e.known if " " not in a and parts.get(fold(a), set()) - {e.id}]
     assert not shared
     assert all(kb.entries[e.party].type == "PARTY" for e in people if e.party)
+
+
+def test_kb_find_a_form_written_with_or_without_its_apostrophe():
+    kb = kbmod.KB()
+    kb.add(kbmod.Entry("party:x", "PARTY", "People's Party of Riverton", ["People's Party of Riverton", "PPR"]))
+    assert all(kb.find("PARTY", f) is not None for f in ("Peoples' Party of Riverton", "Peoples Party of Riverton"))

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from ..errors import ConfigError
 from ..resources import load_outlets
-from .names import fold
+from .names import bare, fold
 
 ENV_KB = "NEWSWEAVE_KB"
 ENV_PACKS = "NEWSWEAVE_KB_PACKS"
@@ -117,12 +117,13 @@ class KB:
         return self._single
 
     def find(self, etype: str, form: str) -> Entry | None:
-        """The entry of this type that a written form (any case, no diacritics) names."""
+        """The entry of this type that a written form (any case, no diacritics, apostrophes or not:
+        "Peoples' Party", "People's Party", "Peoples Party") names."""
         if self._by_form is None:
             self._by_form = {}
             for f, e in self.forms():
-                self._by_form.setdefault((e.type, fold(f)), e)
-        return self._by_form.get((etype, fold(form)))
+                self._by_form.setdefault((e.type, bare(f)), e)
+        return self._by_form.get((etype, bare(form)))
 
     def inside(self, inner: str, outer: str) -> bool:
         """The place written ``inner`` lies in the place written ``outer`` (Patna in Bihar)."""

@@ -30,6 +30,11 @@ def fold(text: str) -> str:
     return text.replace("’", "'").replace("‘", "'").lower()
 
 
+def bare(text: str) -> str:
+    """:func:`fold` without apostrophes: the forms "Peoples' Party" and "People's Party" share."""
+    return fold(text).replace("'", "")
+
+
 @lru_cache(maxsize=1)
 def _rules() -> tuple[tuple[tuple[re.Pattern[str], str], ...], dict[str, str]]:
     data = tomllib.loads(resources.files("newsweave").joinpath("data", "names.toml").read_text(encoding="utf-8"))

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from rapidfuzz.fuzz import ratio
 
 from .kb import KB
-from .names import fold, name_key, near_name, part_key, same_name, skeleton
+from .names import bare, fold, name_key, near_name, part_key, same_name, skeleton
 
 FAMILY = {"PARTY": "NAME", "ORG": "NAME", "MEDIA": "NAME", "PLACE": "PLACE", "PERSON": "PERSON"}
 
@@ -108,7 +108,7 @@ def resolve(clusters: list[DocCluster], kb: KB, story_of: Mapping[str, str] | No
         if c.type == "PERSON":
             continue
         for f in c.forms:
-            folded = fold(f)
+            folded = bare(f)
             entry = kb.find(c.type, f)
             side = "" if entry is None else (c.kb_id or (entry.id if entry.pack in worlds[c.doc_id] else "unlinked"))
             key = (FAMILY[c.type], folded, side)

@@ -336,6 +336,19 @@ def _party_of(ctx: _Context, tok: Token) -> Span | None:
     return None
 
 
+def _other_than_left(ctx: _Context, tok: Token, party: Span) -> Span | None:
+    """"quit the Congress to join the regional party": the party joined, written as "the party",
+    is not the one the same clause leaves — the last other party named before, if any."""
+    head = tok.head
+    if tok.dep_ not in ("xcomp", "advcl", "conj") or "leave_party" not in lexicon().verbs.get(head.lemma_.lower(), ()):
+        return party
+    left = next((p for c in head.children if c.dep_ == "dobj" and (p := _party_of(ctx, c)) is not None), None)
+    if left is None or not same_party(left, party):
+        return party
+    return next((e for e in reversed(ctx.doc.ents) if e.label_ == "PARTY" and e.end_char <= tok.idx
+                 and not same_party(e, left)), None)
+
+
 def _group_party(ctx: _Context, tok: Token) -> Span | None:
     """The party a group's noun names: "BSP MLAs", and "its MLAs" after a party ("In a blow to the
     BSP, its six MLAs")."""
@@ -533,6 +546,9 @@ def _modality(tok: Token, anchor_after: bool) -> str:
             return "denied"
     if any(x.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ == "no" for c in x.children) for x in meant[:2]):
         return "denied"  # "there was no plan of Hooda leaving the party"
+    if any(y.lemma_.lower() in mod["denial_words"] and y.dep_ in ("acomp", "attr", "ROOT") and y.pos_ == "ADJ"
+           for x in meant[:2] for y in (x, *x.children)):
+        return "denied"  # "This news is completely misleading that X has joined"
     calling = [y for x in meant for y in (x, *x.children) if y.lemma_.lower() in mod["dismiss_verbs"]]
     if calling and any(w.lower_ in mod["denial_words"] for w in tok.sent):
         return "denied"  # "termed reports that he would join the X as completely baseless"
@@ -541,6 +557,9 @@ def _modality(tok: Token, anchor_after: bool) -> str:
         return "speculative"
     if any(c.dep_ == "mark" and c.lower_ in mod["conditions"] for x in chain[:2] for c in x.children):
         return "speculative"
+    if any(c.lower_ == "would" and c.dep_ == "aux" for c in tok.children):
+        # the future of reported speech: a plan when someone says or announces it, a report's guess
+        return "speculative" if any(x.lemma_.lower() in mod["report_verbs"] for x in meant[:4]) else "planned"
     if (near | set(heads)) & mod["planned_modals"] or set(heads[:2]) & mod["planned_heads"]:
         return "planned"
     if tok.tag_ == "VBG" and any(c.lemma_ == "be" and c.dep_ == "aux" for c in tok.children) and anchor_after:
@@ -653,7 +672,7 @@ def _base(ctx: _Context, tok: Token, etype: str, sent: Span) -> Event:
     place = _place(ctx, clause, tok)
     if place is not None:
         ev.place_start, ev.place_text = place.start_char, place.text
-    future = bool(date and ctx.anchor and date[:10] >= ctx.anchor)
+    future = bool(date and ctx.anchor and date[:10] > ctx.anchor)  # "is joining today": today's news
     ev.modality = _modality(tok, future)
     ev.attribution = _attribution(ctx, tok, sent)
     if ctx.anchor and date in (None, "PRESENT_REF") and ev.modality == "asserted" and _news_tense(tok):
@@ -770,6 +789,10 @@ def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span, actor_tok: To
             if party is None:
                 party = _party_of(ctx, arg)
                 party_noun = party is not None and not any(party.start <= t.i < party.end for t in arg.subtree)
+    if party is not None and party_noun and etype == "join_party":
+        party = _other_than_left(ctx, tok, party)
+        if party is None:
+            return None
     if party is None and post_tok is not None:  # "appointed as the working president of the BJP"
         party = next((e for t in post_tok.subtree if (e := ctx.ent(t, ("PARTY",))) is not None), None)
     if party is None and passive and etype in ("expelled", "suspended"):  # "were expelled by PED chief X"
@@ -914,7 +937,7 @@ def _rally(ctx: _Context, tok: Token, sent: Span) -> Event | None:
     ev.trigger = tok.text
     if ev.date is None:  # a rally's date may hang anywhere in the sentence that announces it
         ev.date, ev.date_text = _date(ctx, tok, {t.i for t in sent})
-        ev.modality = _modality(verb, bool(ev.date and ctx.anchor and ev.date[:10] >= ctx.anchor))
+        ev.modality = _modality(verb, bool(ev.date and ctx.anchor and ev.date[:10] > ctx.anchor))
     place = _place(ctx, _clause(tok), tok) or _place(ctx, _clause(verb), verb)
     if place is not None:
         ev.place_start, ev.place_text = place.start_char, place.text
