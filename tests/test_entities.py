@@ -158,3 +158,13 @@ def test_model_a_sentence_glued_to_the_one_before_is_its_own_sentence(process):
                 "seven members left. The U.S. envoy and www.Example.org stayed.")
     starts = [s.text.split()[0] for s in a.doc.sents]
     assert starts[-4:] == ["The", "The", "The", "The"]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("He had been picked over his rival Lokansh Navesh in the Congress.", "Lokansh Navesh"),
+    ("Earlier, Congress MLA from Manavadar Mandeep Navdeep had also quit the party.", "Mandeep Navdeep"),
+    ("Shiv Sena candidate Navpreet Surpreet won the seat by a margin of 51,000 votes.", "Navpreet Surpreet"),
+])
+def test_entities_a_role_word_or_an_office_and_its_seat_before_a_name_make_a_person(text, name):
+    got = ents(text)
+    assert got.get(name) == "PERSON", got

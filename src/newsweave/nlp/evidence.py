@@ -53,6 +53,7 @@ class Cues:
     speech_verbs: frozenset[str]
     plural: frozenset[str]
     list_glue: frozenset[str]
+    person_before: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -65,7 +66,8 @@ def load_cues() -> Cues:
     low = lambda xs: frozenset(x.lower() for x in xs)  # noqa: E731
     return Cues(low(p["after"]), low(p["between"]), low(p["of"]), low(p["from_after"]), low(p["for_after"]), low(p["verbs"]),
                 low(p["prepositions"]), low(q["government"]), low(q["apposition"]),
-                low(q["verbs"]) | low(speech["verbs"]), low(speech["verbs"]), low(q["plural"]), low(q["list_glue"]))
+                low(q["verbs"]) | low(speech["verbs"]), low(speech["verbs"]), low(q["plural"]), low(q["list_glue"]),
+                low(q["before"]) | low(q["apposition"]))
 
 
 @dataclass(slots=True)
@@ -133,8 +135,11 @@ class Evidence:
         before = doc[s - 1] if s > sent_start else None
         after = doc[e] if e < len(doc) else None
         words = e - s
-        if name.titled or self.title_before(doc, s):
+        if name.titled or self.title_before(doc, s) or self._office_from_place(doc, s, by_end):
             v["PERSON"] += 3
+        elif before is not None and before.lower_ in c.person_before and (before.pos_ == "NOUN" or (
+                s - 2 >= sent_start and doc[s - 2].tag_ == "PRP$")):  # "his rival X": the parser's adjective
+            v["PERSON"] += 2  # "his rival X", "Shiv Sena candidate X"
         # "EE Pangteang", "B. K. Hariprasad": initials open a person's name
         k = s
         while k < e - 1 and _INITIALS.fullmatch(doc[k].text):
@@ -205,6 +210,13 @@ class Evidence:
             v["PLACE"] += 0.75
         if not name.fixed and fold(span.text) in self.small_places:
             v["PLACE"] += 1
+
+    def _office_from_place(self, doc: Doc, s: int, by_end: dict[int, Name]) -> bool:
+        """"Congress MLA from Manavadar X": an office, "from" and its seat, then the name."""
+        seat = by_end.get(s)
+        if seat is None or seat.start < 2 or doc[seat.start - 1].lower_ not in ("from", "for"):
+            return False
+        return seat.leaning() == "PLACE" and self.title_before(doc, seat.start - 1)
 
     def _bracket_after_person(self, doc: Doc, s: int, by_end: dict[int, Name]) -> bool:
         """Token ``s`` opens the content of a bracket right after a person's name, or follows a
