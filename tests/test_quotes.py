@@ -143,3 +143,12 @@ def test_quotes_a_phrase_in_reported_speech_is_the_reporters_not_the_nearer_subj
     a = process("Riverton MP defects\n\nTomas Brandt has defected to the Greens. The MP for Riverton said he quit over "
                 "the way Lena Vogt was pursuing a \u201cdamaging policy\u201d.")
     assert [q.speaker_text for q in a.quotes] == ["Tomas Brandt"]
+
+
+def test_quotes_single_quoted_statement_over_paragraphs_keeps_its_speaker(process):
+    a = process("Riverton MP defects\n\nLabour MP Lena Vogt has defected to the Greens, hitting out at the \u2018broken "
+                "promises of a tired and chaotic government\u2019.\n\nThe Riverton MP crossed the floor on Monday.\n\n"
+                "She said: \u2018I have carefully considered this decision. The change cannot be ignored.\n\n"
+                "\u2018For me the deciding factors have been housing and the Minister\u2019s record.\u2019")
+    got = [(q.text[:12], q.speaker_text) for q in a.quotes]
+    assert [s for _, s in got] == ["Lena Vogt"] * 3, got

@@ -103,7 +103,8 @@ def _marks(ptext: str, pattern: str) -> Iterator[tuple[int, str, str, str]]:
 def _single_quoted(ptext: str) -> list[tuple[int, int]]:
     """Words in single quotation marks (‘...’ or '...'), told from apostrophes ("Modi's", "players'
     union") by what stands around the marks: an opening mark after a space or bracket and before a
-    letter, a closing mark after a letter or stop and before a space or stop."""
+    letter, a closing mark after a letter or stop and before a space or stop. One opened at the
+    paragraph's start or after a colon and never closed runs to the paragraph's end."""
     out: list[tuple[int, int]] = []
     opened: int | None = None
     for i, c, before, after in _marks(ptext, r"[‘’']"):
@@ -114,6 +115,9 @@ def _single_quoted(ptext: str) -> list[tuple[int, int]]:
             if i > opened:
                 out.append((opened, i))
             opened = None
+    if opened is not None and (opened == 1 or ptext[:opened - 1].rstrip().endswith(":")) \
+            and len(ptext[opened:].split()) >= 3:
+        out.append((opened, len(ptext.rstrip())))  # a quotation going on into the next paragraph
     return out
 
 
@@ -210,7 +214,10 @@ def find_quotes(doc: Doc) -> list[Quote]:
         elif prev is not None and _continues(text, prev, q0):
             quote.speaker_start, quote.speaker_end, quote.speaker_text = prev.speaker_start, prev.speaker_end, prev.speaker_text
         else:
-            said = _reported_before(doc, text, q0, q1)  # "Sabariya said he was not under pressure. / “I am ...”"
+            # "Sabariya said he was not under pressure. / “I am ...”", else, with no reporting verb,
+            # the person whose clause it sits in ("X has defected, hitting out at the ‘broken ...’")
+            said = _reported_before(doc, text, q0, q1) or (
+                None if attributed else _phrase_owner(doc, inner, q0, q1, words))
             if said is not None:
                 _set_speaker(quote, doc, refer, said, q0, q1)
         quotes.append(quote)
@@ -350,4 +357,5 @@ def _continues(text: str, prev: Quote, q0: int) -> bool:
     if "\n" not in between:
         return True
     tail, _, rest = between.partition("\n")
-    return not any(c.isalnum() for c in tail) and rest.strip() in ("", OPEN, STRAIGHT) and between.count("\n") <= 2
+    return not any(c.isalnum() for c in tail) and rest.strip() in ("", OPEN, STRAIGHT, "‘", "'") \
+        and between.count("\n") <= 2
