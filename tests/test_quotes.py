@@ -152,3 +152,23 @@ def test_quotes_single_quoted_statement_over_paragraphs_keeps_its_speaker(proces
                 "\u2018For me the deciding factors have been housing and the Minister\u2019s record.\u2019")
     got = [(q.text[:12], q.speaker_text) for q in a.quotes]
     assert [s for _, s in got] == ["Lena Vogt"] * 3, got
+
+
+def test_quotes_she_after_a_named_apposition_is_that_person(process):
+    a = process("Riverton MP defects\n\nTomas Brandt has joined the Greens. Brandt spoke on Monday and Brandt left.\n\n"
+                "The Green leader, Lena Vogt, said she was delighted Brandt was joining.\n\n"
+                "She said: \u201cHe brings ten years of experience.\u201d")
+    assert [q.speaker_text for q in a.quotes] == ["Lena Vogt"]
+
+
+def test_quotes_a_paragraph_after_a_description_said_colon_is_that_persons(process):
+    a = process("Riverton MP defects\n\nTomas Brandt has joined the Greens. Lena Vogt welcomed the new member.\n\n"
+                "The Green leader said:\n\n\u201cI would like to welcome Tomas to the party.\u201d")
+    assert [q.speaker_text for q in a.quotes] == ["Lena Vogt"]
+
+
+def test_quotes_the_mp_after_one_unnamed_mp_is_that_mp_not_a_named_one(process):
+    a = process("Riverton MPs suspended\n\nTomas Brandt said the party had acted. One Green MP on the left of the party "
+                "said those suspended faced an inquiry.\n\nThe MP said the move was meant to create a \u201cclimate "
+                "of fear\u201d in the party.")
+    assert [q.speaker_text for q in a.quotes] == ["One Green MP on the left of the party"]

@@ -37,7 +37,7 @@ from importlib import resources
 from spacy.tokens import Doc, Span, Token
 
 from .model import doc_text
-from .refer import Referents, describes_person, is_plural
+from .refer import Referents, describes_person, is_plural, name_before
 
 OPEN, CLOSE, STRAIGHT = "“", "”", '"'
 
@@ -154,7 +154,7 @@ def _subject(verb: Token, q0: int, q1: int) -> Token | None:
         return _subject(verb.head, q0, q1)
     if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":  # "Dubey was quoted as saying"
         return _subject(verb.head.head, q0, q1)
-    return None
+    return name_before(verb)  # "In a letter to the Prime Minister Wakeford said": a parse without subject
 
 
 def _phrase(subj: Token, q0: int, q1: int) -> Span:
@@ -248,6 +248,10 @@ def _set_speaker(quote: Quote, doc: Doc, refer: Referents, subj: Token, q0: int,
         refer.known[subj.i] = person
     elif describes_person(subj, lex.people):
         person = refer.antecedent(subj)
+        back = _refer_back(_phrase(subj, q0, q1), q0)
+        if back is not None and (person is None or back[1] > person.start_char):
+            quote.speaker_text = back[0]  # "One Labour MP said ... / The MP said": that MP, unnamed
+            return
     if person is not None:
         quote.speaker_start, quote.speaker_end, quote.speaker_text = person.start_char, person.end_char, person.text
         return
@@ -256,7 +260,8 @@ def _set_speaker(quote: Quote, doc: Doc, refer: Referents, subj: Token, q0: int,
         quote.speaker_start, quote.speaker_end, quote.speaker_text = ent.start_char, ent.end_char, ent.text
     else:
         phrase = _phrase(subj, q0, q1)
-        quote.speaker_text = _refer_back(phrase, q0) or phrase.text
+        back = _refer_back(phrase, q0)
+        quote.speaker_text = back[0] if back else phrase.text
 
 
 def _acts(verb: Token) -> frozenset[str]:
@@ -331,22 +336,25 @@ def _reported_before(doc: Doc, text: str, q0: int, q1: int) -> Token | None:
     for t in last:
         if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in lex.verbs and t.dep_ == "ROOT":
             subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
-            if subj is not None and (subj.ent_type_ == "PERSON" or subj.lower_ in lex.pronouns):
+            if subj is not None and (subj.ent_type_ == "PERSON" or subj.lower_ in lex.pronouns
+                                     or describes_person(subj, lex.people)):  # "The Labour leader said:"
                 return subj
     return None
 
 
-def _refer_back(phrase: Span, before: int) -> str | None:
-    """"the leader" refers back to the last "a senior PED leader" named before the quotation."""
+def _refer_back(phrase: Span, before: int) -> tuple[str, int] | None:
+    """"the leader" refers back to the last "a senior PED leader" ("One Labour MP on the left of the
+    party") named before the quotation: its words and where they start."""
     if phrase[0].lower_ not in ("the", "this", "that"):
         return None
     head = phrase[-1]
     for t in reversed(phrase.doc[: phrase.start]):
-        if t.idx >= before or t.lemma_.lower() != head.lemma_.lower() or t.pos_ != "NOUN":
+        if t.idx >= before or t.lemma_.lower() != head.lemma_.lower() or t.pos_ not in ("NOUN", "PROPN"):
             continue
-        earlier = phrase.doc[t.left_edge.i: t.i + 1]
-        if earlier[0].lower_ in ("a", "an"):
-            return earlier.text
+        earlier = phrase.doc[t.left_edge.i: t.right_edge.i + 1] if t.dep_ in ("nsubj", "nsubjpass") else \
+            phrase.doc[t.left_edge.i: t.i + 1]
+        if earlier[0].lower_ in ("a", "an", "one", "another"):
+            return earlier.text, earlier.start_char
     return None
 
 

@@ -55,12 +55,15 @@ class Referents:
 
     def named(self, tok: Token) -> Span | None:
         """The person a token names (:meth:`person`), else the one its compound words name
-        ("Kumari" of "Meena Kumari" where the name found is "Meena")."""
+        ("Kumari" of "Meena Kumari" where the name found is "Meena") or its apposition does ("The Lib
+        Dem leader, Jo Swinson")."""
         e = self.person(tok)
         if e is not None:
             return e
         return next((p for c in reversed(list(tok.lefts)) if c.dep_ == "compound"
-                     and (p := self.ent_of.get(c.i)) is not None and p.label_ == "PERSON" and is_name(p)), None)
+                     and (p := self.ent_of.get(c.i)) is not None and p.label_ == "PERSON" and is_name(p)), None) or next(
+            (p for c in tok.rights if c.dep_ == "appos"  # "The Lib Dem leader, Jo Swinson, said"
+             and (p := self.ent_of.get(c.i)) is not None and p.label_ == "PERSON" and is_name(p)), None)
 
     def subject_person(self, sent: Span, before: int | None = None, quote: Any = None,
                        not_named: str | None = None, depth: int = 0) -> Span | None:
@@ -178,7 +181,8 @@ def describes_person(tok: Token, nouns: frozenset[str]) -> bool:
         return False
     if tok.ent_type_ == "PERSON" or not any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
         return False
-    return not any((c.dep_ in ("prep", "poss", "appos", "relcl", "acl") and not _seat(c)) or c.ent_type_ == "PERSON"
+    return not any((c.dep_ in ("prep", "poss", "appos", "relcl", "acl") and not _seat(c)
+                    and not (c.dep_ == "appos" and c.ent_type_ == "PLACE")) or c.ent_type_ == "PERSON"
                    for c in tok.children)
 
 
