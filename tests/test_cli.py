@@ -133,7 +133,7 @@ def test_cli_events_merged_and_per_document(cli, tmp_path):
     write(tmp_path / "a.txt", "Minister Quits Party | SWS\n\nPATNA: Former minister Ramesh Kumar Yadav quit the Lok Vikas "
           "Party on Saturday along with 40 supporters.")
     write(tmp_path / "b.txt", "Yadav Leaves Party | Daily Lamp\n\nPATNA: Former minister Ramesh Kumar Yadav quit the Lok Vikas "
-          "Party on Saturday along with around 41 supporters, sources said.")
+          "Party on Saturday along with around 41 supporters, an aide said.")
     assert cli("ingest", "--silent", str(tmp_path)).exit_code == 0
     merged = json.loads(cli("events", "--json").stdout)
     leave = [e for e in merged if e["type"] == "leave_party"]

@@ -359,6 +359,16 @@ def test_events_a_party_merged_into_another_is_no_join_of_itself(process):
     # "misleading that X has joined" denies it
     ("\u201cThis news is completely misleading that Anil Verma has joined the Jan Kranti Dal,\u201d an aide said.",
      ("join_party", "Anil Verma", "Jan Kranti Dal", "denied")),
+    # a headline's "X to join Y" is to come; what unnamed sources say is a guess
+    ("Lok Vikas Party leader Anil Verma to join Jan Kranti Dal today, sources say.",
+     ("join_party", "Anil Verma", "Jan Kranti Dal", "speculative")),
+    ("Lok Vikas Party leader Anil Verma to join Jan Kranti Dal", ("join_party", "Anil Verma", "Jan Kranti Dal", "planned")),
+    # a wish to join is a plan
+    ("Lok Vikas Party leader Anil Verma expressed his desire to join the Jan Kranti Dal.",
+     ("join_party", "Anil Verma", "Jan Kranti Dal", "planned")),
+    # "quit the party to join X": the one who quits joins (a party does not)
+    ("Lok Vikas Party leader Anil Verma quit the party to join the Jan Kranti Dal.",
+     ("join_party", "Anil Verma", "Jan Kranti Dal", "asserted")),
     # joining today is the day's news, not a plan
     ("Lok Vikas Party leader Anil Verma is joining the Jan Kranti Dal today, an aide said.",
      ("join_party", "Anil Verma", "Jan Kranti Dal", "asserted")),

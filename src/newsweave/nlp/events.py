@@ -387,8 +387,8 @@ def _subject(tok: Token, ctx: "_Context | None" = None) -> Token | None:
     if tok.dep_ == "xcomp":  # "inspired him to join", "asked X to quit": the object acts
         obj = next((c for c in tok.head.children if c.dep_ == "dobj" and c.i < tok.i
                     and c.tag_ not in ("WDT", "WP")), None)
-        if obj is not None:
-            return obj
+        if obj is not None and not (obj.ent_type_ in ("PARTY", "ORG") or obj.lemma_.lower() in lexicon().party_nouns):
+            return obj  # not "quit the party to join X": a party does not join
     if tok.dep_ in ("conj", "xcomp", "advcl", "pcomp", "acomp") and tok.head.i != tok.i:
         if tok.dep_ == "advcl" and any(c.dep_ == "mark" for c in tok.children):
             return None  # "if X declines ...": its own subject or none
@@ -560,11 +560,27 @@ def _modality(tok: Token, anchor_after: bool) -> str:
     if any(c.lower_ == "would" and c.dep_ == "aux" for c in tok.children):
         # the future of reported speech: a plan when someone says or announces it, a report's guess
         return "speculative" if any(x.lemma_.lower() in mod["report_verbs"] for x in meant[:4]) else "planned"
+    if _hearsay(chain, mod["hearsay"]):
+        return "speculative"  # "X to join the BJP today, sources say"
     if (near | set(heads)) & mod["planned_modals"] or set(heads[:2]) & mod["planned_heads"]:
         return "planned"
+    if tok.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children) and (
+            tok.dep_ in ("ROOT", "acl", "relcl") or tok.head.pos_ in ("NOUN", "PROPN")):
+        return "planned"  # a headline's "X to join BJP": what is to come
     if tok.tag_ == "VBG" and any(c.lemma_ == "be" and c.dep_ == "aux" for c in tok.children) and anchor_after:
         return "planned"
     return "asserted"
+
+
+def _hearsay(chain: list[Token], hearsay: list[str]) -> bool:
+    """The clause is what unnamed sources say ("..., sources say", "sources said that ...")."""
+    speech = _speech()
+    for x in chain[1:4]:
+        for v in (x, *[c for c in x.children if c.dep_ in ("parataxis", "ccomp")]):
+            if v.lemma_.lower() in speech and any(
+                    c.dep_ == "nsubj" and c.lower_ in hearsay for c in v.children):
+                return True
+    return False
 
 
 def _told_as_subject(tok: Token, happening: list[str]) -> bool:
