@@ -92,8 +92,8 @@ def _spelling(word: str) -> str:
 
 
 def _generated_mapping(gold: dict, texts: list[str]) -> dict[str, str]:
-    """Every word of a gold person's name (not a title, not part of another entity's name) to a
-    generated word not in the texts; a variant spelling of a name word to the variant of its word."""
+    """Every word of a gold person's name (not a title or a title's word, not part of another
+    entity's name) to a generated word not in the texts; a variant spelling of a name word to the variant of its word."""
     kb = kb_from_env()
     used = {w for t in texts for w in re.findall(r"[A-Za-z][a-z]+", t)}
     fresh = (a + b for b, a in itertools.product(_ENDS, _STARTS) if a + b not in used)
@@ -102,8 +102,16 @@ def _generated_mapping(gold: dict, texts: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
 
     def takes(w: str) -> bool:
-        return len(w) >= 3 and w not in out and w not in others and not kb.is_title(w)
+        return len(w) >= 3 and w not in out and w not in others and not kb.is_title(w) and w not in titles
 
+    def title_words(name: str) -> set[str]:
+        """Words of a title written inside a name ("Prime" of "Prime Minister Narendra Modi")."""
+        words = name.split()
+        return {w for i in range(len(words)) for j in range(i + 2, min(len(words), i + 4) + 1)
+                if kb.is_title(" ".join(words[i:j])) for w in words[i:j]}
+
+    titles = {w for e in gold["entities"] if e["type"] == "PERSON"
+              for n in [e["name"], *e.get("aliases", [])] for w in title_words(n)}
     for e in gold["entities"]:
         if e["type"] != "PERSON":
             continue
