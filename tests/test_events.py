@@ -100,6 +100,13 @@ def test_merge_different_years_are_different_events_and_exit_is_expulsion():
     assert sorted((e["type"], e["date"]) for e in evs) == [("expelled", "2019"), ("leave_party", "2026-03-14")]
 
 
+def test_merge_a_date_the_text_tells_outweighs_publication_dates():
+    rows = [_row("a", "Wire", date="2026-03-13", date_text="Friday"),
+            _row("b", "Daily", date="2026-03-14", date_text=None), _row("c", "Times", date="2026-03-14", date_text=None)]
+    [ev] = merge_events(rows)
+    assert ev["date"] == "2026-03-13" and ev["conflicts"] == []
+
+
 def test_merge_a_city_in_its_state_is_no_place_conflict():
     from newsweave.link.kb import load_kb
 

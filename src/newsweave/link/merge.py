@@ -133,7 +133,10 @@ def _merged(rows: list[dict[str, Any]], copies: dict[str, str], inside: Inside) 
     per_doc: dict[str, dict[str, Any]] = {}
     for r in rows:
         per_doc.setdefault(r["doc_id"], r)
-    dates = _values(rows, "date")
+    # a date the text tells ("on Wednesday") outweighs one read off the publication date of a report
+    # told in the day's tense ("has joined"): that report may be a day late
+    told = [r for r in rows if r["date"] is not None and r.get("date_text")]
+    dates = _values(told or rows, "date")
     # a date is the more precise form of another ("2026-01-24" of "2026-01"): not a disagreement
     date_best = _best(dates)
     precise = {v: ids for v, ids in dates.items() if not any(o != v and o.startswith(v) for o in dates)}
