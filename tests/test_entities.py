@@ -164,7 +164,14 @@ def test_model_a_sentence_glued_to_the_one_before_is_its_own_sentence(process):
     ("He had been picked over his rival Lokansh Navesh in the Congress.", "Lokansh Navesh"),
     ("Earlier, Congress MLA from Manavadar Mandeep Navdeep had also quit the party.", "Mandeep Navdeep"),
     ("Shiv Sena candidate Navpreet Surpreet won the seat by a margin of 51,000 votes.", "Navpreet Surpreet"),
+    ("The BJP MLA from Tehri constituency Manwant Kamnath joined the Congress.", "Manwant Kamnath"),
+    ("The Satik Tejik-led Jharkhand Mukti Morcha formed the government with the Congress.", "Satik Tejik"),
+    ("He joined the Congress in presence of Shivik Balnath, Leader of Opposition in the Punjab Assembly.",
+     "Shivik Balnath"),
+    ("The Goa MLAs, led by Leader of Opposition Satinder Kamvir, met the Speaker on Wednesday.", "Satinder Kamvir"),
+    ("Earlier three BJP sitting MLAs, Navwant Surwant, Vedwant Yashwant and Balwant Yashwant, left the BJP.",
+     "Navwant Surwant"),
 ])
-def test_entities_a_role_word_or_an_office_and_its_seat_before_a_name_make_a_person(text, name):
+def test_entities_the_words_around_an_unknown_name_make_it_a_person(text, name):
     got = ents(text)
     assert got.get(name) == "PERSON", got

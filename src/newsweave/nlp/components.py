@@ -444,6 +444,10 @@ class Entities:
             return s + 1
         return s
 
+    def _ends_title(self, doc: Doc, i: int) -> bool:
+        """Token ``i`` ends a title of several words that began before it ("Leader of Opposition")."""
+        return any(self._is_title(doc, lo, i + 1) for lo in range(max(0, i - 3), i))
+
     def _past_overlapping_title(self, doc: Doc, start: int, end: int) -> int:
         """"Leader of Opposition Chandrakant Kavlekar" with the span starting at "Opposition":
         a title that began before the span and runs into it is not part of the name."""
@@ -508,7 +512,8 @@ class Entities:
         "Gandhi Vadra"), never over a title, a paragraph break or another entity."""
         def ok(t) -> bool:
             return (t.pos_ == "PROPN" and t.text[:1].isupper() and t.i not in taken
-                    and not self.is_title(t.text) and t.is_alpha)
+                    and not self.is_title(t.text) and t.is_alpha
+                    and not self._ends_title(doc, t.i))  # "Opposition" of "Leader of Opposition X"
 
         while start > 0 and ok(doc[start - 1]) and not doc[start].is_sent_start:
             start -= 1
@@ -527,6 +532,7 @@ class Entities:
         def ok(i: int) -> bool:
             t = doc[i]
             return (i not in taken and name_token(t) and not self._title_len(doc, i, 1, (i, len(doc)))
+                    and not self._ends_title(doc, i)  # "Opposition" of "Leader of Opposition X"
                     and not (i == s - 1 and _at_head(doc, i) and fold(t.text) in self.common)
                     and not (i >= e and t.lower_ in cues.place_between and self._cue_ahead(doc, i)))
 
@@ -558,7 +564,7 @@ class Entities:
             while j < len(doc) and j not in taken and name_token(doc[j]) and not (j > i and doc[j].is_sent_start) \
                     and not (j > i and self._title_len(doc, j, 1, (j, len(doc)))):
                 j += 1
-            s = self._past_common_head(doc, i, j)
+            s = self._past_common_head(doc, self._past_overlapping_title(doc, i, j), j)  # "Leader of Opposition X"
             if j - s == 1 and _at_head(doc, s) and fold(doc[s].text) in self.common:
                 s = j
             glued = (s > 0 and s - 1 in named and doc[s - 1].whitespace_) or (j < len(doc) and j in named)

@@ -158,7 +158,7 @@ class Evidence:
         # "the Vijay Rupani government", "the Vajpayee-led government"
         k = e
         if k < len(doc) and doc[k].text in ("-", "–") and k + 1 < len(doc) and doc[k + 1].lower_ == "led":
-            v["PERSON"] += 1.5 if words >= 2 else 0.5
+            v["PERSON"] += 2 if words >= 2 else 0.5  # "the X Y-led Jharkhand Mukti Morcha": a person leads it
             k += 2
         if k < len(doc) and doc[k].lower_ in c.government and words >= 2:
             v["PERSON"] += 2
@@ -191,8 +191,8 @@ class Evidence:
         # "Tanwar, a Dalit leader, ...", "Mia, who was ...", "X, representing Y, ..."
         if after is not None and after.text == "," and e + 1 < len(doc):
             nxt = doc[e + 1].lower_
-            if nxt in ("who", "whose") or self._apposition(doc, e + 1):
-                v["PERSON"] += 2
+            if nxt in ("who", "whose") or self._apposition(doc, e + 1) or self.title_after(doc, e + 1):
+                v["PERSON"] += 2  # ", a Dalit leader", ", who", ", Leader of Opposition in the Assembly"
             elif doc[e + 1].lemma_.lower() in c.place_verbs and doc[e + 1].tag_ == "VBG":
                 v["PERSON"] += 1
         # "Dharaviya is the fourth MLA", "X was a senior leader"
@@ -212,7 +212,10 @@ class Evidence:
             v["PLACE"] += 1
 
     def _office_from_place(self, doc: Doc, s: int, by_end: dict[int, Name]) -> bool:
-        """"Congress MLA from Manavadar X": an office, "from" and its seat, then the name."""
+        """"Congress MLA from Manavadar X", "MLA from Tehri constituency X": an office, "from" and its
+        seat, then the name."""
+        if s > 0 and doc[s - 1].lower_ in self.cues.place_after:
+            s -= 1  # "... Tehri constituency X"
         seat = by_end.get(s)
         if seat is None or seat.start < 2 or doc[seat.start - 1].lower_ not in ("from", "for"):
             return False
@@ -259,8 +262,8 @@ class Evidence:
     # -- lists ---------------------------------------------------------------------------------
     def vote_lists(self, doc: Doc, names: list[Name]) -> None:
         """Items of one list vote for the type their confident neighbours have; a list of what a
-        plural of people is ("The four leaders are A, B and C", "six MLAs, including A and B")
-        is a list of people."""
+        plural of people is ("The four leaders are A, B and C", "six MLAs, including A and B",
+        "three MLAs, A, B and C") is a list of people."""
         for group in self._lists(doc, names):
             if len(group) >= 2 and self._people_list(doc, group):
                 for n in group:
@@ -284,6 +287,8 @@ class Evidence:
             return subj is not None and self._people_word(doc, subj)
         if first.dep_ == "pobj" and head.lower_ == "including":
             return self._people_word(doc, head.head)
+        if first.dep_ == "appos":  # "three BJP sitting MLAs, A, B and C"
+            return self._people_word(doc, head)
         return False
 
     def _people_word(self, doc: Doc, t: Token) -> bool:
