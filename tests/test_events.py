@@ -498,3 +498,10 @@ def test_events_the_party_joined_after_quitting_another_is_not_the_one_quit(proc
                 "had quit the Lok Vikas Party along with 43 MLAs to join the regional party in October.")
     joins = {p for t, n, p in _asserted(a) if t == "join_party" and n == "Anil Verma"}
     assert joins == {"Jan Kranti Dal"}
+
+
+def test_events_he_follows_x_and_y_in_joining_gives_them_the_join_too(process):
+    a = process("Riverton leaders switch sides\n\nLok Vikas Party MLA Anil Verma joined the Jan Kranti Dal on Monday. He "
+                "follows the former MLA Ravi Menon and ex-minister Sunita Rao in joining the Jan Kranti Dal.")
+    joins = {n for t, n, p in _asserted(a) if t == "join_party" and p == "Jan Kranti Dal"}
+    assert {"Anil Verma", "Ravi Menon", "Sunita Rao"} <= joins

@@ -217,7 +217,7 @@ def find_events(doc: Doc, quotes: list[Any] | None = None, times: list[Any] | No
                 for etype in lex.verbs[lemma]:
                     found = _verb_events(ctx, tok, etype, sent)
                     if found:
-                        events += found
+                        events += found + _followed(ctx, tok, found)
                         break
             elif tok.pos_ in ("NOUN", "PROPN") and tok.lemma_.lower() in lex.nouns:
                 for etype in lex.nouns[tok.lemma_.lower()]:
@@ -227,6 +227,21 @@ def find_events(doc: Doc, quotes: list[Any] | None = None, times: list[Any] | No
                         break
     events += _implied_exits(ctx, events)
     return events + _group_events(ctx, events)
+
+
+def _followed(ctx: _Context, tok: Token, found: list[Event]) -> list[Event]:
+    """"He follows X and Y in joining the Lib Dems": X and Y did it before him."""
+    prep = tok.head
+    if not (tok.dep_ == "pcomp" and prep.lower_ == "in" and prep.head.lemma_.lower() == "follow"):
+        return []
+    out = []
+    for obj in (c for c in prep.head.children if c.dep_ == "dobj"):
+        for t in (obj, *[g for g in obj.conjuncts]):
+            actor, _ = _actor(ctx, t)
+            if actor is not None and actor.label_ == "PERSON":
+                out += [replace(ev, actor_start=actor.start_char, actor_text=actor.text, actor_tok=t, date=None,
+                                date_text=None, actor_group=False) for ev in found if ev.actor_start != actor.start_char]
+    return out
 
 
 def _implied_exits(ctx: _Context, events: list[Event]) -> list[Event]:
