@@ -169,10 +169,10 @@ class _Context:
 
     def antecedent(self, tok: Token) -> Span | None:
         """"he" of "he said after joining" is read as the quotation's speaker is (nlp/refer.py)."""
-        from .quotes import _acts
+        from .quotes import reported_acts  # imported here: quotes is loaded after this module
 
         speaking = tok.dep_ == "nsubj" and tok.head.lemma_.lower() in _speech()
-        return self.refer.antecedent(tok, acts=_acts(tok.head) if speaking else frozenset())
+        return self.refer.antecedent(tok, acts=reported_acts(tok.head) if speaking else frozenset())
 
     def affiliation(self, person: Span) -> Span | None:
         """The party the document describes ``person`` by ("Congress leader Kamal Nath" earlier, for

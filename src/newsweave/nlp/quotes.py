@@ -242,7 +242,7 @@ def _set_speaker(quote: Quote, doc: Doc, refer: Referents, subj: Token, q0: int,
         if owner is not None:
             subj = owner
     if subj.lower_ in lex.pronouns:
-        person = refer.antecedent(subj, acts=_acts(subj.head))
+        person = refer.antecedent(subj, acts=reported_acts(subj.head))
         if person is None:
             return
         refer.known[subj.i] = person
@@ -264,17 +264,14 @@ def _set_speaker(quote: Quote, doc: Doc, refer: Referents, subj: Token, q0: int,
         quote.speaker_text = back[0] if back else phrase.text
 
 
-def _acts(verb: Token) -> frozenset[str]:
+def reported_acts(verb: Token) -> frozenset[str]:
     """What the reporting clause says its subject did: "he said after joining the party" (join),
     "she said while leaving the meeting" (leave) — a clause with no subject of its own."""
     lex = lexicon()
-    out = set()
-    for c in verb.children:
-        for v in ([c] if c.dep_ == "advcl" else [g for g in c.children if g.dep_ == "pcomp"] if c.dep_ == "prep" else []):
-            if v.pos_ == "VERB" and v.lemma_.lower() not in lex.verbs and not any(
-                    g.dep_ in ("nsubj", "nsubjpass", "mark") and g.lower_ not in ("after", "before", "while") for g in v.children):
-                out.add(v.lemma_.lower())
-    return frozenset(out)
+    clauses = [c for c in verb.children if c.dep_ == "advcl"] + [
+        g for c in verb.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pcomp"]
+    return frozenset(v.lemma_.lower() for v in clauses if v.pos_ == "VERB" and v.lemma_.lower() not in lex.verbs
+                     and not any(g.dep_ in ("nsubj", "nsubjpass") for g in v.children))
 
 
 def _phrase_owner(doc: Doc, inner: Span, q0: int, q1: int, words: list[Token]) -> Token | None:
