@@ -150,13 +150,18 @@ def _same_person(c: Cluster, name: str) -> bool:
 
 def _misspelt(a: str, b: str) -> bool:
     """One person's name spelt two ways in one article: the same words but one, which differs by
-    a letter added, dropped, changed or two swapped ("Naresh Agarwal" / "Naresh Agrawal")."""
+    a letter added, dropped, changed or two swapped ("Naresh Agarwal" / "Naresh Agrawal"), or in a
+    long word two such slips after the same first three letters."""
     pa, pb = [part_key(w) for w in a.split()], [part_key(w) for w in b.split()]
     if len(pa) != len(pb) or len(pa) < 2:
         return False
     diff = [(x, y) for x, y in zip(pa, pb) if x != y]
-    return len(diff) == 1 and min(len(diff[0][0]), len(diff[0][1])) >= 5 and diff[0][0][0] == diff[0][1][0] \
-        and OSA.distance(*diff[0]) <= 1
+    if len(diff) != 1:
+        return False
+    x, y = diff[0]
+    short = min(len(x), len(y))
+    return short >= 5 and x[0] == y[0] and (OSA.distance(x, y) <= 1 or (
+        short >= 6 and x[:3] == y[:3] and OSA.distance(x, y) <= 2))  # a long word: two slips ("Dharaviya" / "Dhardia")
 
 
 def _person_for_word(clusters: list[Cluster], mentions: list[Mention], word: str, at: int) -> Cluster | None:

@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ..link.kb import KB, Entry, kb_from_env
-from ..link.names import fold, near_name
+from ..link.names import fold, near_name, same_name
 from ..resources import stopwords
 from .evidence import KB_VOTE, MIN_VOTES, Evidence, Name, decide, name_token
 from .model import doc_text
@@ -126,7 +126,8 @@ class Entities:
         self.name_parts = frozenset(fold(w) for e in kb.entries.values() if e.type == "PERSON"
                                     for f in e.forms for w in f.split() if len(w) > 1)
         self.worlds: frozenset[str] | None = None  # the packs whose world the document in hand is in
-        self.evidence = Evidence(self.is_title, kb.place_suffixes, kb.small_places, kb.org_words | kb.party_words)
+        self.evidence = Evidence(self.is_title, kb.place_suffixes, kb.small_places, kb.org_words | kb.party_words,
+                                 english=lambda w: _english(w, self.common))
 
     # -- the ruler ---------------------------------------------------------------------------
     def _is_ambiguous(self, key: str, entries: list[Entry]) -> bool:
@@ -257,6 +258,9 @@ class Entities:
             if entry.type == "PLACE" and start > 0 and _INITIAL.fullmatch(doc[start - 1].text) \
                     and not self._is_title(doc, start - 1, start):
                 continue  # "MS Kandari", "R Ashoka": initials open a person's name, not a place's
+            if entry.type == "PLACE" and self.evidence.title_before(doc, start) and end < len(doc) \
+                    and name_token(doc[end]) and doc[end].pos_ == "PROPN" and not doc[end].is_sent_start:
+                continue  # "MLA Vallabh Dharaviya": a name after an office is a person's ("Jamnagar MLA" a place's)
             if entry.type == "PLACE" and self._inside_longer_place(doc, start, end):
                 continue  # "Uttam Nagar" is not the town Nagar, "Mon Town" not Mon: the longer name decides
             if key in self.ambiguous and entry.type in ("PARTY", "ORG") and self._name_goes_on(doc, end):
@@ -428,7 +432,7 @@ class Entities:
             votes["PARTY"] += 3  # "Praja Ekta Dal", "Workers Party of Britain", whatever the model called it
         elif last in self.kb.org_words and e - s >= 2:
             votes["ORG"] += 3  # "Bihar Assembly"
-        return Name(s, e, votes, model=label, titled=titled)
+        return Name(s, e, votes, model=label, model_vote=1.0 if label else 0.0, titled=titled)
 
     def _person_after_place(self, doc: Doc, s: int, e: int, label: str | None) -> bool:
         """"Manavadar Jawahar Chavda": after the place, a person's name of two or more words."""
@@ -543,7 +547,8 @@ class Entities:
         if (s, e) != (n.start, n.end):
             share = (n.end - n.start) / (e - s)
             if n.model:
-                n.votes[n.model] -= 1 - share
+                n.votes[n.model] -= n.model_vote * (1 - share)
+                n.model_vote *= share
             taken.update(range(s, e))
             n.start, n.end = s, e
 
@@ -582,7 +587,8 @@ class Entities:
         for n in sorted(names, key=lambda n: n.start):
             by_key[_key(doc, n)].append(n)
         groups = list(by_key.values())
-        multi = [g for g in groups if len(_key(doc, g[0]).split()) >= 2 and not any(n.fixed for n in g)]
+        multi = [g for g in groups if len(_key(doc, g[0]).split()) >= 2
+                 and all(n.fixed in (None, "PERSON") for n in g)]  # a known person's surname is theirs too
         parts: dict[str, list[list[Name]]] = defaultdict(list)
         for g in multi:
             words = _key(doc, g[0]).split()
@@ -593,6 +599,8 @@ class Entities:
         for g in groups:
             key = _key(doc, g[0])
             owners = parts.get(key) if " " not in key and not any(n.fixed for n in g) else None
+            if owners and len(owners) > 1 and all(same_name(_key(doc, o[0]), _key(doc, owners[0][0])) for o in owners):
+                owners = owners[:1]  # "Naseemuddin Siddiqui" and "Nasimuddin Siddiqui": one name spelt two ways
             if owners and len(owners) == 1 and "PERSON" in (_leans(g), _leans(owners[0])):
                 owners[0].extend(g)
             else:

@@ -33,6 +33,12 @@ TYPES = ("PERSON", "PLACE", "ORG", "PARTY", "MEDIA")
 KB_VOTE = 6.0
 #: a name the model did not find needs this many votes to become an entity
 MIN_VOTES = 2.0
+#: a name shaped as people's names are (two or three capitalised words, none an organisation's
+#: word or an English word, no article before it) votes this much for PERSON, once per name
+SHAPE_VOTE = 1.5
+#: the model's labels over all mentions of one name count at most this much: its tenth wrong
+#: guess at one string is not new evidence, as a tenth context word is
+MODEL_CAP = 2.0
 _INITIALS = re.compile(r"[A-Z]{1,3}\.?|(?:[A-Z]\.){1,3}")
 FUNCTION_POS = {"DET", "PRON", "ADP", "CCONJ", "SCONJ", "AUX", "PART"}
 LIST_SEPARATORS = {",", "and", "&", ";", "or", "-", "–", "—", ":"}
@@ -80,7 +86,9 @@ class Name:
     kb_id: str = ""
     fixed: str | None = None  # a knowledge-base entry's type: evidence does not change it
     model: str | None = None  # the model's label for it, if the model found it
+    model_vote: float = 0.0  # the part of ``votes[model]`` that is the model's own label
     titled: bool = False  # an office or honorific stands right before it
+    shaped: bool = False  # written as a person's name is (see :data:`SHAPE_VOTE`)
     other: str | None = None  # a label newsweave does not link (PRODUCT, ...), kept when no evidence says more
 
     def leaning(self) -> str | None:
@@ -107,9 +115,10 @@ class Evidence:
     """Votes from the context of each name (see the module doc)."""
 
     def __init__(self, is_title: Callable[[str], bool], suffixes: tuple[str, ...], small_places: frozenset[str],
-                 org_words: frozenset[str] = frozenset()):
+                 org_words: frozenset[str] = frozenset(), english: Callable[[str], bool] = lambda w: False):
         self.cues = load_cues()
         self.org_words = org_words
+        self._english = english  # an English word (lower case), not a name
         self._is_title = is_title  # the knowledge base's test for a title ("MLA", "Shri")
         self.suffixes = suffixes
         self.small_places = small_places
@@ -135,8 +144,12 @@ class Evidence:
         before = doc[s - 1] if s > sent_start else None
         after = doc[e] if e < len(doc) else None
         words = e - s
+        name.shaped = self._shaped(doc, s, e)
         if name.titled or self.title_before(doc, s) or self._office_from_place(doc, s, by_end):
             v["PERSON"] += 3
+        elif before is not None and before.text == "," and self.title_before(doc, s - 1) and after is not None \
+                and after.text in (",", "(") and not (s - 2 >= 0 and by_end.get(s - 1) is not None):
+            v["PERSON"] += 2  # "Two-time Assam MLA, Sushanta Borgohain, resigned": an office's name in apposition
         elif before is not None and before.lower_ in c.person_before and (before.pos_ == "NOUN" or (
                 s - 2 >= sent_start and doc[s - 2].tag_ == "PRP$")):  # "his rival X": the parser's adjective
             v["PERSON"] += 2  # "his rival X", "Shiv Sena candidate X"
@@ -210,6 +223,16 @@ class Evidence:
             v["PLACE"] += 0.75
         if not name.fixed and fold(span.text) in self.small_places:
             v["PLACE"] += 1
+
+    def _shaped(self, doc: Doc, s: int, e: int) -> bool:
+        """Written as people's names are: two or three capitalised words ("Sushanta Borgohain"),
+        none an organisation's or party's word, a title or an English word, no article before, not in
+        brackets (where "Rakesh Rathore (Sitapur Sadar)" names a seat)."""
+        words = doc[s:e]
+        return 2 <= len(words) <= 3 and all(
+            t.is_alpha and t.text[:1].isupper() and t.text[1:].islower() and len(t.text) > 2
+            and t.lower_ not in self.org_words and not self._english(t.lower_) and not self.is_title(doc, t.i, t.i + 1)
+            for t in words) and not (s > 0 and doc[s - 1].lower_ == "the") and not _in_brackets(doc, s)
 
     def _office_from_place(self, doc: Doc, s: int, by_end: dict[int, Name]) -> bool:
         """"Congress MLA from Manavadar X", "MLA from Tehri constituency X": an office, "from" and its
@@ -390,16 +413,22 @@ def name_token(t: Token) -> bool:
 
 
 def decide(groups: list[list[Name]]) -> dict[int, str]:
-    """One type per group of mentions of one name: the type with most votes over all of them."""
+    """One type per group of mentions of one name: the type with most votes over all of them,
+    the model's labels together counting at most :data:`MODEL_CAP`."""
     out: dict[int, str] = {}
     for g in groups:
         fixed = next((n.fixed for n in g if n.fixed), None)
         total: Counter = Counter()
         models: Counter = Counter()
+        if any(n.shaped for n in g):
+            total["PERSON"] += SHAPE_VOTE
+        said = sum(n.model_vote for n in g if n.model)
+        scale = min(1.0, MODEL_CAP / said) if said else 1.0
         for n in g:
             total.update(n.votes)
             if n.model:
                 models[n.model] += 1
+                total[n.model] -= n.model_vote * (1 - scale)
         if fixed:
             label = fixed
         elif total:
