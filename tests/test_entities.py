@@ -171,7 +171,41 @@ def test_model_a_sentence_glued_to_the_one_before_is_its_own_sentence(process):
     ("The Goa MLAs, led by Leader of Opposition Satinder Kamvir, met the Speaker on Wednesday.", "Satinder Kamvir"),
     ("Earlier three BJP sitting MLAs, Navwant Surwant, Vedwant Yashwant and Balwant Yashwant, left the BJP.",
      "Navwant Surwant"),
+    ("Two-time Assam MLA, Haransh Dholari, resigned from the Congress party on Friday.", "Haransh Dholari"),
+    ("NCP MLAs -- Satesh Ghatote, Devdeep Nagewala and Tejkant Kulala, and Congress legislator Ramik Shirane "
+     "handed over their resignation letters.", "Satesh Ghatote"),
+    ("A day ahead of the meeting, Jamnagar (Rural) MLA Vallabh Keshwala Monday quit the party.", "Vallabh Keshwala"),
 ])
 def test_entities_the_words_around_an_unknown_name_make_it_a_person(text, name):
     got = ents(text)
     assert got.get(name) == "PERSON", got
+
+
+def _name(model: str | None, **votes: float):
+    from collections import Counter
+
+    from newsweave.nlp.evidence import Name
+
+    return Name(0, 2, Counter({**({model: 1.0} if model else {}), **votes}), model=model, model_vote=1.0 if model else 0.0)
+
+
+def test_evidence_model_labels_of_one_name_count_two_votes_at_most():
+    from newsweave.nlp.evidence import decide
+
+    titled = _name("PERSON", PERSON=4.0)  # "MLA X": the model's vote and an office's
+    group = [titled] + [_name("ORG") for _ in range(6)]  # the model's same guess at the same string, six times
+    assert decide([group])[id(titled)] == "PERSON"
+    alone = [_name("ORG"), _name("ORG")]
+    assert decide([alone])[id(alone[0])] == "ORG"  # no evidence against the model: its label stands
+
+
+def test_evidence_a_name_shaped_as_peoples_votes_person_once_per_name():
+    from newsweave.nlp.evidence import decide
+
+    shaped = [_name("ORG"), _name("ORG")]
+    for n in shaped:
+        n.shaped = True
+    plain = [_name("ORG")]
+    assert decide([shaped])[id(shaped[0])] == "ORG"  # 1.5 once, against the model's two
+    shaped[1].votes["PERSON"] += 1  # and one cue ("X joined") tips it
+    assert decide([shaped, plain]) == {id(shaped[0]): "PERSON", id(shaped[1]): "PERSON", id(plain[0]): "ORG"}

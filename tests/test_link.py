@@ -166,6 +166,14 @@ def test_link_one_person_spelt_two_ways_in_one_article(linked):
     assert {"Naresh Agarwal", "Naresh Agrawal"} <= forms
 
 
+def test_coref_a_long_surname_with_two_slips_is_one_persons_in_one_article():
+    from newsweave.link.coref import _misspelt
+
+    assert _misspelt("Vallabh Keshwaliya", "Vallabh Keshwadia")  # two slips after "Kes"
+    assert not _misspelt("Sanjay Singh", "Sanjay Sinha")  # short words: two slips make another name
+    assert not _misspelt("Vallabh Keshwaliya", "Vallabh Kotwaliya")  # the first letters differ
+
+
 def test_resolve_one_name_typed_two_ways_is_one_entity_of_the_commoner_type():
     clusters = [dc("d1", 0, "PERSON", {"Virendra Sachdev": 3}), dc("d2", 0, "ORG", {"Virendra Sachdev": 1}),
                 dc("d3", 0, "PERSON", {"Virendra Sachdev": 1})]

@@ -321,10 +321,17 @@ class Evidence:
         """Runs of names separated only by list punctuation ("A, B and C"), with bracketed asides
         skipped ("A (x), B (y)"), and runs of lines that are each one name ("1 A" / "2 B")."""
         ordered = sorted(names, key=lambda n: n.start)
+        starts = {n.start for n in names}
+        # "and Congress legislator X": a name before an office before a name qualifies that name
+        qualifiers = [n for n in ordered if any(self.is_title(doc, n.end, n.end + k) and n.end + k in starts
+                                                for k in range(1, 4))]
+        skip = {i for n in qualifiers for i in range(n.start, n.end)}
         out: list[list[Name]] = []
         run: list[Name] = []
         for n in ordered:
-            if run and self._between_is_separator(doc, run[-1].end, n.start):
+            if n.start in skip:
+                continue
+            if run and self._between_is_separator(doc, run[-1].end, n.start, skip):
                 run.append(n)
             else:
                 if run:
@@ -337,10 +344,12 @@ class Evidence:
         lines = self._name_lines(doc, ordered)
         return [r for r in outside + inside + lines if r]
 
-    def _between_is_separator(self, doc: Doc, a: int, b: int) -> bool:
+    def _between_is_separator(self, doc: Doc, a: int, b: int, skip: set[int] = frozenset()) -> bool:  # type: ignore[assignment]
         depth = 0
         seps = 0
         for t in doc[a:b]:
+            if t.i in skip and seps:
+                continue
             if t.text == "(":
                 depth += 1
             elif t.text == ")":
