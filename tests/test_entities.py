@@ -175,6 +175,8 @@ def test_model_a_sentence_glued_to_the_one_before_is_its_own_sentence(process):
     ("NCP MLAs -- Satesh Ghatote, Devdeep Nagewala and Tejkant Kulala, and Congress legislator Ramik Shirane "
      "handed over their resignation letters.", "Satesh Ghatote"),
     ("A day ahead of the meeting, Jamnagar (Rural) MLA Vallabh Keshwala Monday quit the party.", "Vallabh Keshwala"),
+    ("Earlier, three RJD MLAs - Tejpreet Bararia (Gaighat MLA) and Jaijeet Gorondia Savewala (Kanti MLA) - had "
+     "joined.", "Jaijeet Gorondia Savewala"),
 ])
 def test_entities_the_words_around_an_unknown_name_make_it_a_person(text, name):
     got = ents(text)

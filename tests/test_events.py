@@ -505,3 +505,23 @@ def test_events_he_follows_x_and_y_in_joining_gives_them_the_join_too(process):
                 "follows the former MLA Ravi Menon and ex-minister Sunita Rao in joining the Jan Kranti Dal.")
     joins = {n for t, n, p in _asserted(a) if t == "join_party" and p == "Jan Kranti Dal"}
     assert {"Anil Verma", "Ravi Menon", "Sunita Rao"} <= joins
+
+
+def test_events_a_gerunds_owner_does_it():
+    got = events("Congress leader Roopdeep Nagondia quit on Monday. Political circles predict that Roopdeep "
+                 "Nagondia's joining into the BJP would boost the party's performance.")
+    assert any(t == "join_party" and a == "Roopdeep Nagondia" and p == "BJP" for t, a, p, *_ in got), got
+
+
+def test_events_a_name_hung_on_the_seat_before_it_is_still_listed():
+    got = events("The Bahujan Samaj Party (BSP) suspended six MLAs in Lucknow on Monday. Roopik Gorari (Sadabad, Hathras) and Manlal Ghatani "
+                 "(Purwa, Unnao) are also among the suspended MLAs.")
+    actors = {a for t, a, *_ in got if t == "suspended"}
+    assert {"Roopik Gorari", "Manlal Ghatani"} <= actors, got
+
+
+def test_events_the_speaker_after_a_list_is_no_item_of_it():
+    got = events("The Bharatiya Janata Party (BJP) has expelled six rebels in Uttarakhand. Those expelled include Balinder Tambaria, Jagendra Kesela and "
+                 "Ishkishore Gorwal, Pradesh BJP media in-charge Satpal Ghatani Kesela said.")
+    actors = {a for t, a, *_ in got if t == "expelled"}
+    assert {"Balinder Tambaria", "Ishkishore Gorwal"} <= actors and "Satpal Ghatani Kesela" not in actors, got

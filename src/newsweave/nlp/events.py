@@ -37,7 +37,7 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from .groups import PLURAL_PRONOUNS, Groups
-from .refer import Referents, describes_person, is_name, name_before, same_party
+from .refer import Referents, describes_person, is_name, name_before, same_party, subject_of_next
 
 # event types whose actor is the verb's object ("the BSP expelled X", "Bajwa inducted Singh")
 OBJECT_ACTS = ("expelled", "suspended", "appointed", "inducted")
@@ -390,6 +390,8 @@ def _subject(tok: Token, ctx: "_Context | None" = None) -> Token | None:
             same = [c for c in subjects if ctx.quote_at(c.idx) is q]
             subjects = same or subjects
         return min(subjects, key=lambda c: abs(c.i - tok.i))
+    if tok.tag_ == "VBG" and (owner := next((c for c in tok.children if c.dep_ == "poss"), None)) is not None:
+        return owner  # "X's joining into the BJP would boost it": the gerund's owner does it
     if tok.dep_ == "pcomp" and tok.head.dep_ == "prep":  # "Two weeks after resigning from the X, Y joined": Y
         prep = tok.head
         if prep.head.pos_ in ("VERB", "AUX"):
@@ -732,7 +734,7 @@ def _conjuncts(tok: Token) -> list[Token]:
     """"Umakant Sahni and Hemlata Kushwaha": each conjoined name acts."""
     out = [tok]
     for c in tok.children:
-        if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN", "PRON"):
+        if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN", "PRON") and not subject_of_next(c):
             out += _conjuncts(c)
     return out
 

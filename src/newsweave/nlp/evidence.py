@@ -201,6 +201,10 @@ class Evidence:
         # "Rakesh Rathore (Sitapur Sadar)", "Sushma Patel (Mungra Badshahpur, Jaunpur)"
         if self._bracket_after_person(doc, s, by_end):
             v["PLACE"] += 2.5
+        # "Maheshwar Prasad Yadav (Gaighat MLA)": an office in brackets after the name
+        if after is not None and after.text == "(" and any(
+                doc[k].text == ")" and self.title_before(doc, k) for k in range(e + 2, min(e + 7, len(doc)))):
+            v["PERSON"] += 2
         # "Tanwar, a Dalit leader, ...", "Mia, who was ...", "X, representing Y, ..."
         if after is not None and after.text == "," and e + 1 < len(doc):
             nxt = doc[e + 1].lower_

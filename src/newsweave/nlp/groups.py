@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from .refer import Referents, is_plural, same_party
+from .refer import Referents, is_plural, same_party, subject_of_next
 
 WINDOW = 6  # sentences a group stays in view
 PLURAL_PRONOUNS = frozenset({"they", "them", "their"})
@@ -129,6 +129,8 @@ class Groups:
         out: list[Token] = []
 
         def walk(t: Token) -> None:
+            if t.i != tok.i and subject_of_next(t):
+                return  # "..., D and E, spokesman F said": F is no item
             if t.i in self.mentions:
                 out.extend(self.listed(t))
             elif self.refer.named(t) is not None:
@@ -138,6 +140,8 @@ class Groups:
             for c in t.children:
                 if c.dep_ in ("conj", "appos"):
                     walk(c)
+                elif c.ent_type_ in ("PLACE", "GPE") and c.i > t.i and c.i - 1 >= 0 and c.doc[c.i - 1].text == "(":
+                    walk(c)  # "A (Sadabad, Hathras) and B (Purwa)": a parse may hang B on A's seat
                 elif c.dep_ == "prep" and c.lower_ == "from":  # "A from Airoli, B from Akole and C": a parse
                     for p in c.children:  # may hang the next name on the place
                         if p.dep_ == "pobj" and p.pos_ == "PROPN" and p.ent_type_ != "PERSON":

@@ -159,6 +159,14 @@ def name_before(verb: Token) -> Token | None:
     return t if t is not None and t.ent_type_ == "PERSON" and t.i < verb.i else None
 
 
+def subject_of_next(tok: Token) -> bool:
+    """The name ending at ``tok`` is the subject of the subjectless main verb after it, whatever
+    the parse hung it on ("A, B and C, party spokesman D said": D says, D is no item of the list)."""
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    return nxt is not None and not any(c.dep_ in ("nsubj", "nsubjpass") for c in nxt.children) \
+        and (before := name_before(nxt)) is not None and before.i == tok.i
+
+
 def _depth(tok: Token) -> int:
     n = 0
     while tok.head.i != tok.i and n < 50:
