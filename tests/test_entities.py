@@ -211,3 +211,12 @@ def test_evidence_a_name_shaped_as_peoples_votes_person_once_per_name():
     assert decide([shaped])[id(shaped[0])] == "ORG"  # 1.5 once, against the model's two
     shaped[1].votes["PERSON"] += 1  # and one cue ("X joined") tips it
     assert decide([shaped, plain]) == {id(shaped[0]): "PERSON", id(shaped[1]): "PERSON", id(plain[0]): "ORG"}
+
+
+def test_entities_a_surname_after_an_office_is_the_known_person_holding_it():
+    got = kb_ids("Deputy Chief Minister Udhayanidhi Stalin spoke first, and MK Stalin followed. Later Chief Minister "
+                 "Stalin wrote to the Centre, and Stalin said the state would not yield.")
+    doc = load_nlp()("Deputy Chief Minister Udhayanidhi Stalin spoke first, and MK Stalin followed. Later Chief "
+                     "Minister Stalin wrote to the Centre, and Stalin said the state would not yield.")
+    lone = [e.kb_id_ for e in doc.ents if e.text == "Stalin"]
+    assert got["Udhayanidhi Stalin"] != got["MK Stalin"] and lone == [got["MK Stalin"]] * 2, lone

@@ -329,7 +329,7 @@ class Entities:
         spans = filter_spans(spans + others)
         spans = self._unnamed_parties(doc, spans)
         spans = self._abbreviations(doc, spans)
-        spans = _propagate(doc, spans)
+        spans = self._by_office(doc, _propagate(doc, spans))
         doc.ents = sorted(spans, key=lambda s: s.start)
         return doc
 
@@ -486,6 +486,31 @@ class Entities:
 
     def _is_title(self, doc: Doc, lo: int, hi: int) -> bool:
         return self.is_title(doc[lo:hi].text)
+
+    def _by_office(self, doc: Doc, spans: list[Span]) -> list[Span]:
+        """"Chief Minister Stalin" where the document names two known Stalins: the one whose office
+        the title is (the knowledge base's "Chief Minister of Tamil Nadu", not "Deputy Chief
+        Minister of Tamil Nadu"); and the surname alone, once it is one known person's in the
+        document, is theirs wherever it stands alone."""
+        known = [self.kb.entries[s.kb_id_] for s in spans if s.label_ == "PERSON" and s.kb_id_ in self.kb.entries]
+        out = []
+        for s in spans:
+            n = self._title_len(doc, s.start - 1, -1, (max(0, s.start - 4), s.start)) if s.start else 0
+            if s.label_ != "PERSON" or s.kb_id_ or len(s) != 1 or not n:
+                out.append(s)
+                continue
+            title = fold(doc[s.start - n:s.start].text)
+            fits = {e.id for e in known if e.office and any(w.split()[-1] == fold(s.text) for w in map(fold, e.forms))
+                    and any(fold(part.strip()).startswith(title) for part in re.split(r"[;,]", e.office))}
+            out.append(Span(doc, s.start, s.end, label="PERSON", kb_id=fits.pop()) if len(fits) == 1 else s)
+        # one sense per discourse: the surname alone is that one person's wherever it stands alone
+        lone: dict[str, set[str]] = defaultdict(set)
+        for s in out:
+            if s.label_ == "PERSON" and len(s) == 1 and s.kb_id_:
+                lone[s.text].add(s.kb_id_)
+        return [Span(doc, s.start, s.end, label="PERSON", kb_id=next(iter(lone[s.text])))
+                if s.label_ == "PERSON" and len(s) == 1 and not s.kb_id_ and len(lone.get(s.text, ())) == 1 else s
+                for s in out]
 
     def _title_len(self, doc: Doc, i: int, step: int, limit: tuple[int, int]) -> int:
         """How many tokens from ``i`` (walking by ``step``) form a title ("LoP", "Union minister")."""
