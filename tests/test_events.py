@@ -525,3 +525,9 @@ def test_events_the_speaker_after_a_list_is_no_item_of_it():
                  "Ishkishore Gorwal, Pradesh BJP media in-charge Satpal Ghatani Kesela said.")
     actors = {a for t, a, *_ in got if t == "expelled"}
     assert {"Balinder Tambaria", "Ishkishore Gorwal"} <= actors and "Satpal Ghatani Kesela" not in actors, got
+
+
+def test_events_who_after_a_name_is_that_person_however_the_clause_hangs():
+    got = events("Congress MLA Balbir Kulondia joined the BJP on Monday. It was a homecoming for Kulondia who was "
+                 "with the BJP earlier before switching over to the Congress ahead of the 2017 polls.")
+    assert any(t == "join_party" and a == "Kulondia" and p == "Congress" for t, a, p, *_ in got), got

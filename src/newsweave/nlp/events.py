@@ -415,10 +415,22 @@ def _subject(tok: Token, ctx: "_Context | None" = None) -> Token | None:
     return name_before(tok)
 
 
+def _antecedent_of_relative(tok: Token) -> Token:
+    """What a relative pronoun stands for: the word its clause hangs on, but a "who" right after a
+    person's name is that person however the clause was hung ("a homecoming for X who was with the
+    BJP": X, not the homecoming)."""
+    head = tok.head.head
+    k = tok.i - 1 if tok.i > 0 and tok.doc[tok.i - 1].text != "," else tok.i - 2
+    before = tok.doc[k] if k >= 0 else None
+    if tok.lower_ == "who" and before is not None and before.ent_type_ == "PERSON" and head.ent_type_ != "PERSON":
+        return before
+    return head
+
+
 def _actor(ctx: _Context, tok: Token) -> tuple[Span | None, str | None]:
     """(entity span, text as written) for the token that acts."""
     if tok.tag_ in ("WP", "WDT") and tok.head.dep_ == "relcl":
-        tok = tok.head.head
+        tok = _antecedent_of_relative(tok)
     lower = tok.lower_
     if lower in ("he", "she", "him", "her", "his"):
         # "Siddiqui wrote that he was resigning": he is Siddiqui; inside a quotation "he" is someone else
@@ -857,7 +869,7 @@ def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span, actor_tok: To
     else:
         actor_tok = actor_tok or _subject(tok, ctx)
     if actor_tok is not None and actor_tok.tag_ in ("WP", "WDT") and actor_tok.head.dep_ == "relcl":
-        actor_tok = actor_tok.head.head  # "ten MLAs, who merged with the BJP": the MLAs
+        actor_tok = _antecedent_of_relative(actor_tok)  # "ten MLAs, who merged with the BJP": the MLAs
     actor_tok = _partitive(ctx, actor_tok) or actor_tok  # "suspended seven of its MLAs": the MLAs
     if actor_tok is not None and (actor_tok.lower_ in PLURAL_PRONOUNS or actor_tok.lower_ == "both" or (
             actor_tok.pos_ == "NUM" and actor_tok.dep_ in ("nsubj", "nsubjpass")
