@@ -531,3 +531,10 @@ def test_events_who_after_a_name_is_that_person_however_the_clause_hangs():
     got = events("Congress MLA Balbir Kulondia joined the BJP on Monday. It was a homecoming for Kulondia who was "
                  "with the BJP earlier before switching over to the Congress ahead of the 2017 polls.")
     assert any(t == "join_party" and a == "Kulondia" and p == "Congress" for t, a, p, *_ in got), got
+
+
+def test_events_him_in_a_quotation_is_the_person_it_last_named():
+    got = events("Senior BJP leader Ravindra Tomsal was appointed working president of the BJP on Monday. \"The BJP "
+                 "won under the leadership of Harpal Gorwal. But since the PM appointed him home minister, the party "
+                 "needed a new president,\" BJP leader Satik Ghatani told reporters.")
+    assert any(t == "appointed" and a == "Harpal Gorwal" for t, a, *_ in got), got

@@ -107,6 +107,10 @@ class Referents:
                 e = self.subject_person(sent, before, quote, speaker)
                 if e is not None:
                     return e
+                named = [e for e in sent.ents if e.label_ == "PERSON" and is_name(e) and e.end_char <= tok.idx
+                         and self.inside_quote(e.start_char) is quote and not _same_person(e.text, speaker)]
+                if named:  # "... under the leadership of X. But since the PM appointed him ...": X
+                    return named[-1]
         window = [(tok.sent, tok.i)] + [(prev, None) for prev in self._told_before(n)]
         found = [e for sent, before in window if (e := self.subject_person(sent, before, None, speaker)) is not None]
         if found:
