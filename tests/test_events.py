@@ -537,3 +537,14 @@ def test_events_the_speaker_after_a_list_is_no_item_of_it():
 def test_events_the_actor_is_found_however_the_sentence_is_built(text, etype, actor, party):
     got = events(text)
     assert any(t == etype and a == actor and (party is None or p == party) for t, a, p, *_ in got), got
+
+
+def test_events_a_run_of_names_after_a_group_and_a_dash_are_its_members():
+    got = events("The Rashtriya Janata Dal (RJD) in Bihar suffered a setback. On August 20, three MLAs, including "
+                 "Kamendra Savani, joined the JD(U). Earlier on August 17, three RJD MLAs- Tejpreet Bararia (Gaighat "
+                 "MLA), Satansh Shirone (Patepur MLA) and Jaijeet Savewala (Kanti MLA)- had joined the JD(U). The RJD "
+                 "had expelled these three legislators from the party for six years.")
+    joined = {a for t, a, *_ in got if t == "join_party"}
+    expelled = {a for t, a, *_ in got if t == "expelled"}
+    assert {"Tejpreet Bararia", "Satansh Shirone", "Jaijeet Savewala"} <= joined, got
+    assert {"Tejpreet Bararia", "Satansh Shirone", "Jaijeet Savewala"} <= expelled and "Kamendra Savani" not in expelled, got

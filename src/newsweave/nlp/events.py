@@ -162,7 +162,7 @@ class _Context:
         lex = lexicon()
         self.groups = Groups(doc, self.refer, lex.group_heads, lex.group_same, lex.members_after, lex.list_verbs,
                              _speech() | lex.modality["reported_heads"], lambda t: _group_party(self, t),
-                             lambda t: _number(t)[0] or _part_count(t))
+                             lambda t: _number(t)[0] or _part_count(t) or _count_before(t))
 
     def person(self, tok: Token) -> Span | None:
         return self.refer.person(tok)
@@ -529,6 +529,18 @@ def _number(tok: Token) -> tuple[int | None, bool]:
     return value, approx
 
 
+def _count_before(tok: Token) -> int | None:
+    """A number right before a group's noun, past its party ("three RJD MLAs"), that the parse hung
+    elsewhere."""
+    k = tok.i - 1
+    while k >= tok.sent.start and tok.i - k <= 3 and tok.doc[k].ent_type_ == "PARTY":
+        k -= 1
+    if k < tok.sent.start:
+        return None
+    t = tok.doc[k]
+    return _as_int(t.text) if (t.like_num or t.lower_ in lexicon().numbers) and t.ent_type_ != "DATE" else None
+
+
 def _as_int(text: str) -> int | None:
     t = text.lower().replace(",", "")
     if t.isdigit():
@@ -759,7 +771,8 @@ def _verb_events(ctx: _Context, tok: Token, etype: str, sent: Span) -> list[Even
         return []
     out = [first]
     lead = first.actor_tok
-    others = {t.i: t for t in _conjuncts(lead)[1:] + (ctx.groups.people(lead)[1:] if lead.i not in ctx.groups.mentions else [])}
+    others = {t.i: t for t in _conjuncts(lead)[1:] + (ctx.groups.people(lead)[1:] if lead.i not in ctx.groups.mentions else [])
+              + ctx.groups.run_with(lead)}
     own = _own_party(ctx, lead)
     for other in sorted(others.values(), key=lambda t: t.i):
         if other.i == lead.i:

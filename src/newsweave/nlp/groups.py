@@ -92,12 +92,13 @@ class Groups:
     def _chain(self, m: Mention) -> None:
         """Join the chain in view with the same head word whose count and party agree — of several,
         one described by the same participle ("the suspended MLAs"), then the one mentioned most
-        (the group the text is about), then as a subject, then the latest;
+        (the group the text is about), then as a subject, then the latest ("these three
+        legislators" points: the latest);
         a mention that brings in a group (:func:`_introduces`) joins only one of the same number."""
         new = _introduces(m.tok)
         state = _state(m.tok)  # "the suspended MLAs": the group described so before, however far back
         fits: list[int] = []
-        if not (new and self.listed(m.tok)):  # "three RJD MLAs - A, B and C": a group of its own
+        if not ((new or self.run_after(m.tok)) and self.listed(m.tok)):  # "three RJD MLAs - A, B and C": a group of its own
             for n, chain in enumerate(self.chains):
                 last = chain.mentions[-1]
                 described = state is not None and any(_state(x.tok) == state for x in chain.mentions)
@@ -107,6 +108,12 @@ class Groups:
                 party = next((x.party for x in chain.mentions if x.party is not None), None)
                 if _agree(count, m.count) and _same_party(party, m.party) and not (new and count != m.count):
                     fits.append(n)
+        pointing = any(c.dep_ == "det" and c.lower_ in ("these", "those") for c in m.tok.children)
+        if fits and pointing:  # "these three legislators": the group last in view
+            m.chain = max(fits, key=lambda n: (state is not None and any(
+                _state(x.tok) == state for x in self.chains[n].mentions), self.chains[n].mentions[-1].tok.i))
+            self.chains[m.chain].mentions.append(m)
+            return
         if fits:
             m.chain = max(fits, key=lambda n: (state is not None and any(
                 _state(x.tok) == state for x in self.chains[n].mentions), len(self.chains[n].mentions), sum(
@@ -150,9 +157,20 @@ class Groups:
         walk(tok)
         return out
 
+    def run_with(self, tok: Token) -> list[Token]:
+        """The names of a run after a group and a dash in ``tok``'s sentence that ``tok`` is one
+        of ("three RJD MLAs- A, B and C - had joined": B's verb is A's and C's too)."""
+        for m in self.mentions.values():
+            if m.tok.sent.start == tok.sent.start:
+                run = self.run_after(m.tok)
+                if any(t.i == tok.i for t in run):
+                    return run
+        return []
+
     def listed(self, group: Token) -> list[Token]:
-        """Members named with the mention itself: "including"-type lists, appositions, "led by"."""
-        found: list[Token] = []
+        """Members named with the mention itself: "including"-type lists, appositions, "led by", a
+        run of names after a dash or colon ("three RJD MLAs- A (Gaighat MLA), B and C")."""
+        found: list[Token] = self.run_after(group)
         for c in group.children:
             if c.dep_ == "prep" and c.lower_ in self.members_after:
                 found += [t for p in c.children if p.dep_ in ("pobj", "pcomp") for t in self.people(p)]
@@ -165,6 +183,34 @@ class Groups:
                     found += self.people(p) or [t for t in p.subtree if t.dep_ != "compound"
                                                 and self.refer.named(t) is not None][:1]
         return found
+
+    def run_after(self, group: Token) -> list[Token]:
+        """The names listed right after a group and a dash or colon, however the parse hangs them:
+        names separated by commas and "and", each perhaps with a bracketed aside."""
+        doc = group.doc
+        i = group.i + 1
+        if i >= len(doc) or doc[i].text not in ("-", "–", "—", "--", ":"):
+            return []
+        out: list[Token] = []
+        i += 1
+        end = group.sent.end
+        while i < end:
+            t = doc[i]
+            if t.text == "(":
+                close = next((k for k in range(i + 1, min(i + 8, end)) if doc[k].text == ")"), None)
+                if close is None:
+                    break
+                i = close + 1
+                continue
+            if t.text in (",", "and") or t.is_space:
+                i += 1
+                continue
+            person = self.refer.named(t)
+            if person is None or person.start != i:
+                break
+            out.append(doc[person.end - 1])
+            i = person.end
+        return out if len(out) >= 2 else []
 
     def _lists(self, sent: Span) -> None:
         """Sentences that list a group: "The MLAs include A and B", "A and B are among the MLAs",

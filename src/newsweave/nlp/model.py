@@ -55,13 +55,13 @@ GLUED_STOP = r"(?<=[a-z0-9][a-z0-9])\.(?=[A-Z][a-z])"
 
 def _split_dashes_and_quotes(nlp: Language) -> None:
     """News copy glues em dashes and curly quotes to words ("capital”—on Sunday"), a hyphen used
-    as a dash to the word before it ("three MLAs- A, B and C") and a sentence to the one before
+    as a dash to the word or bracket before it ("three MLAs- A, B and C", "(Kanti MLA)- had") and a sentence to the one before
     when a scraper lost the space ("the Lok Sabha election.The committee"): split them."""
     from spacy.util import compile_infix_regex, compile_suffix_regex
 
     infixes = list(nlp.Defaults.infixes or []) + [r"[—–]", r"[“”]", GLUED_STOP]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
-    suffixes = list(nlp.Defaults.suffixes or []) + [r"(?<=[A-Za-z])-$"]
+    suffixes = list(nlp.Defaults.suffixes or []) + [r"(?<=[A-Za-z)])-$"]
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
 
 
