@@ -533,6 +533,13 @@ def test_events_the_speaker_after_a_list_is_no_item_of_it():
     ("Senior BJP leader Ravindra Tomsal was appointed working president of the BJP on Monday. \"The BJP won under the "
      "leadership of Harpal Gorwal. But since the PM appointed him home minister, the party needed a new president,\" "
      "BJP leader Satik Ghatani told reporters.", "appointed", "Harpal Gorwal", None),
+    # a verb the tagger read as a plural noun, as headlines make it do
+    ("Vedkant Ranari merges Jharkhand Vikas Morcha with BJP, leaders welcome the move",
+     "join_party", "Vedkant Ranari", "BJP"),
+    # the post right after the person appointed, however the parse hung it
+    ("\"The BJP won under the leadership of Harpal Gorwal. But since PM appointed him home minister, Harpal Gorwal "
+     "ji himself said the party needs a new president,\" BJP leader Satik Ghatani told reporters.", "appointed",
+     "Harpal Gorwal", None),
 ])
 def test_events_the_actor_is_found_however_the_sentence_is_built(text, etype, actor, party):
     got = events(text)

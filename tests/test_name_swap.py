@@ -238,9 +238,8 @@ def _fell(scores: dict[str, float], key: str) -> dict[str, tuple[float, float]]:
 @pytest.mark.slow
 def test_name_swap_india_dev_same_world_gives_the_same_records_under_other_names(shared, tmp_path):
     """The same world under other names (the texts and the knowledge base's people renamed alike):
-    the exported events and quote speakers are the original's under the new names, but for the
-    few pinned in quality_floors.json (where the parser reads a sentence otherwise for other
-    names), and every section holds its floor."""
+    the exported events and quote speakers are the original's under the new names (no more may
+    differ than quality_floors.json's "name-swap differences": none), and every section holds its floor."""
     import os
 
     from conftest import new_database

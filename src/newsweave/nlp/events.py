@@ -219,6 +219,8 @@ def find_events(doc: Doc, quotes: list[Any] | None = None, times: list[Any] | No
                     if found:
                         events += found + _followed(ctx, tok, found)
                         break
+            elif (ev := _verb_tagged_noun(ctx, tok, sent)) is not None:
+                events.append(ev)  # "X merges Y with the BJP" in a headline's grammar
             elif tok.pos_ in ("NOUN", "PROPN") and tok.lemma_.lower() in lex.nouns:
                 for etype in lex.nouns[tok.lemma_.lower()]:
                     ev = _noun_event(ctx, tok, etype, sent)
@@ -370,6 +372,20 @@ def _group_party(ctx: _Context, tok: Token) -> Span | None:
     if any(c.dep_ == "poss" and c.lower_ == "its" for c in tok.children):
         return ctx.last(tok.idx, ("PARTY",))
     return _party_of(ctx, tok)
+
+
+def _post_after_object(verb: Token, args: list[tuple[str, Token]]) -> str | None:
+    """The post written right after the person a verb of appointing has for object ("appointed
+    him home minister"): the run of words up to the next punctuation, when it ends in a post."""
+    obj = next((a for r, a in args if r == "dobj" and (a.ent_type_ == "PERSON" or a.lower_ in ("him", "her"))), None)
+    if obj is None:
+        return None
+    doc, i = verb.doc, obj.right_edge.i + 1
+    run = []
+    while i < verb.sent.end and doc[i].pos_ in ("NOUN", "PROPN", "ADJ") and not doc[i].ent_type_ == "PERSON":
+        run.append(doc[i])
+        i += 1
+    return " ".join(t.text for t in run) if run and run[-1].lemma_.lower() in lexicon().posts else None
 
 
 def _post_of(tok: Token) -> str | None:
@@ -722,6 +738,30 @@ def _place(ctx: _Context, clause: set[int], tok: Token) -> Span | None:
 
 
 # -- building events -----------------------------------------------------------------------------
+def _verb_tagged_noun(ctx: _Context, tok: Token, sent: Span) -> Event | None:
+    """A verb of the present the tagger read as a plural noun, as headlines make it do ("Babulal
+    Marandi merges Jharkhand Vikas Morcha with BJP"): right after a person's name, with a party
+    after it in the same clause (after "with" for the verbs that take one)."""
+    lex = lexicon()
+    if tok.pos_ != "NOUN" or tok.tag_ != "NNS" or tok.i == 0 or not tok.lower_.endswith("s"):
+        return None
+    lemma = next((w for w in (tok.lower_[:-1], tok.lower_[:-2]) if w in lex.verbs), None)
+    person = ctx.ent(tok.doc[tok.i - 1], ("PERSON",))
+    if lemma is None or person is None or "join_party" not in lex.verbs[lemma]:
+        return None
+    with_after = lemma in set(lex.types["join_party"].get("with_after", []))
+    after = tok.doc[tok.i + 1:sent.end]
+    stop = next((t.i for t in after if t.text in (",", ";", ":") or t.pos_ in ("VERB", "AUX")), sent.end)
+    start = next((t.i + 1 for t in after if t.lower_ == "with" and t.i < stop), None) if with_after else tok.i + 1
+    party = next((e for t in tok.doc[start:stop] if (e := ctx.ent(t, ("PARTY",))) is not None), None) if start else None
+    if party is None:
+        return None
+    ev = _base(ctx, tok, "join_party", sent)
+    ev.actor_start, ev.actor_text = person.start_char, person.text
+    ev.party_start, ev.party_text = party.start_char, party.text
+    return ev
+
+
 def _base(ctx: _Context, tok: Token, etype: str, sent: Span) -> Event:
     clause = _clause(tok)
     date, date_text = _date(ctx, tok, _clause(tok, dating=True))
@@ -847,6 +887,8 @@ def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span, actor_tok: To
             if party is None:
                 party = _party_of(ctx, arg)
                 party_noun = party is not None and not any(party.start <= t.i < party.end for t in arg.subtree)
+    if spec.get("needs_post") and post is None:
+        post = _post_after_object(tok, args)  # "appointed him home minister", however the parse hung the post
     if party is not None and party_noun and etype == "join_party":
         party = _other_than_left(ctx, tok, party)
         if party is None:
