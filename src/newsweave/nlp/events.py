@@ -382,7 +382,7 @@ def _post_after_object(verb: Token, args: list[tuple[str, Token]]) -> str | None
         return None
     doc, i = verb.doc, obj.right_edge.i + 1
     run = []
-    while i < verb.sent.end and doc[i].pos_ in ("NOUN", "PROPN", "ADJ") and not doc[i].ent_type_ == "PERSON":
+    while i < verb.sent.end and doc[i].pos_ in ("NOUN", "PROPN", "ADJ") and doc[i].ent_type_ != "PERSON":
         run.append(doc[i])
         i += 1
     return " ".join(t.text for t in run) if run and run[-1].lemma_.lower() in lexicon().posts else None
@@ -740,23 +740,26 @@ def _place(ctx: _Context, clause: set[int], tok: Token) -> Span | None:
 # -- building events -----------------------------------------------------------------------------
 def _verb_tagged_noun(ctx: _Context, tok: Token, sent: Span) -> Event | None:
     """A verb of the present the tagger read as a plural noun, as headlines make it do ("Babulal
-    Marandi merges Jharkhand Vikas Morcha with BJP"): right after a person's name, with a party
-    after it in the same clause (after "with" for the verbs that take one)."""
+    Marandi merges Jharkhand Vikas Morcha with BJP", "X quits Congress"): a verb whose subject
+    acts, right after a person's name, with a party after it in the same clause (after "with" for
+    the verbs that take one)."""
     lex = lexicon()
     if tok.pos_ != "NOUN" or tok.tag_ != "NNS" or tok.i == 0 or not tok.lower_.endswith("s"):
         return None
     lemma = next((w for w in (tok.lower_[:-1], tok.lower_[:-2]) if w in lex.verbs), None)
     person = ctx.ent(tok.doc[tok.i - 1], ("PERSON",))
-    if lemma is None or person is None or "join_party" not in lex.verbs[lemma]:
+    etype = next((t for t in lex.verbs[lemma] if t not in OBJECT_ACTS and not lex.types[t].get("needs_post")),
+                 None) if lemma is not None else None  # the subject acts: "joins", "quits", "merges ... with"
+    if etype is None or person is None:
         return None
-    with_after = lemma in set(lex.types["join_party"].get("with_after", []))
+    with_after = lemma in lex.types[etype].get("with_after", [])
     after = tok.doc[tok.i + 1:sent.end]
     stop = next((t.i for t in after if t.text in (",", ";", ":") or t.pos_ in ("VERB", "AUX")), sent.end)
     start = next((t.i + 1 for t in after if t.lower_ == "with" and t.i < stop), None) if with_after else tok.i + 1
     party = next((e for t in tok.doc[start:stop] if (e := ctx.ent(t, ("PARTY",))) is not None), None) if start else None
     if party is None:
         return None
-    ev = _base(ctx, tok, "join_party", sent)
+    ev = _base(ctx, tok, etype, sent)
     ev.actor_start, ev.actor_text = person.start_char, person.text
     ev.party_start, ev.party_text = party.start_char, party.text
     return ev
@@ -811,8 +814,8 @@ def _verb_events(ctx: _Context, tok: Token, etype: str, sent: Span) -> list[Even
         return []
     out = [first]
     lead = first.actor_tok
-    others = {t.i: t for t in _conjuncts(lead)[1:] + (ctx.groups.people(lead)[1:] if lead.i not in ctx.groups.mentions else [])
-              + ctx.groups.run_with(lead)}
+    listed = ctx.groups.people(lead)[1:] if lead.i not in ctx.groups.mentions else []
+    others = {t.i: t for t in _conjuncts(lead)[1:] + listed + ctx.groups.run_with(lead)}
     own = _own_party(ctx, lead)
     for other in sorted(others.values(), key=lambda t: t.i):
         if other.i == lead.i:

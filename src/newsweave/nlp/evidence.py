@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -148,7 +148,7 @@ class Evidence:
         if name.titled or self.title_before(doc, s) or self._office_from_place(doc, s, by_end):
             v["PERSON"] += 3
         elif before is not None and before.text == "," and self.title_before(doc, s - 1) and after is not None \
-                and after.text in (",", "(") and not (s - 2 >= 0 and by_end.get(s - 1) is not None):
+                and after.text in (",", "(") and by_end.get(s - 1) is None:
             v["PERSON"] += 2  # "Two-time Assam MLA, Sushanta Borgohain, resigned": an office's name in apposition
         elif before is not None and before.lower_ in c.person_before and (before.pos_ == "NOUN" or (
                 s - 2 >= sent_start and doc[s - 2].tag_ == "PRP$")):  # "his rival X": the parser's adjective
@@ -348,7 +348,7 @@ class Evidence:
         lines = self._name_lines(doc, ordered)
         return [r for r in outside + inside + lines if r]
 
-    def _between_is_separator(self, doc: Doc, a: int, b: int, skip: set[int] = frozenset()) -> bool:  # type: ignore[assignment]
+    def _between_is_separator(self, doc: Doc, a: int, b: int, skip: AbstractSet[int] = frozenset()) -> bool:
         depth = 0
         seps = 0
         for t in doc[a:b]:

@@ -60,6 +60,7 @@ class Groups:
         self.same = same  # head words of one kind of group ("legislator" is "mla")
         self.sent_no = {t.i: n for n, s in enumerate(refer.sents) for t in s}
         self.mentions: dict[int, Mention] = {}
+        self._runs: dict[int, list[Token]] = {}  # run_after, by the group's token
         # members named only as "among the suspended MLAs": they share that state, not every event
         self.only: dict[int, str] = {}
         # "Those expelled include A, B": (sentence start, the participle's lemma, the people listed)
@@ -109,15 +110,16 @@ class Groups:
                 if _agree(count, m.count) and _same_party(party, m.party) and not (new and count != m.count):
                     fits.append(n)
         pointing = any(c.dep_ == "det" and c.lower_ in ("these", "those") for c in m.tok.children)
-        if fits and pointing:  # "these three legislators": the group last in view
-            m.chain = max(fits, key=lambda n: (state is not None and any(
-                _state(x.tok) == state for x in self.chains[n].mentions), self.chains[n].mentions[-1].tok.i))
-            self.chains[m.chain].mentions.append(m)
-            return
+
+        def rank(n: int) -> tuple:
+            seen = self.chains[n].mentions
+            described = state is not None and any(_state(x.tok) == state for x in seen)
+            if pointing:  # "these three legislators": the group last in view
+                return (described, seen[-1].tok.i)
+            return (described, len(seen), sum(_role(x.tok) in ("nsubj", "nsubjpass") for x in seen), n)
+
         if fits:
-            m.chain = max(fits, key=lambda n: (state is not None and any(
-                _state(x.tok) == state for x in self.chains[n].mentions), len(self.chains[n].mentions), sum(
-                _role(x.tok) in ("nsubj", "nsubjpass") for x in self.chains[n].mentions), n))
+            m.chain = max(fits, key=rank)
             self.chains[m.chain].mentions.append(m)
             return
         m.chain = len(self.chains)
@@ -186,7 +188,12 @@ class Groups:
 
     def run_after(self, group: Token) -> list[Token]:
         """The names listed right after a group and a dash or colon, however the parse hangs them:
-        names separated by commas and "and", each perhaps with a bracketed aside."""
+        names separated by commas and "and", each perhaps with a bracketed aside (read once per group)."""
+        if group.i not in self._runs:
+            self._runs[group.i] = self._read_run(group)
+        return self._runs[group.i]
+
+    def _read_run(self, group: Token) -> list[Token]:
         doc = group.doc
         i = group.i + 1
         if i >= len(doc) or doc[i].text not in ("-", "–", "—", "--", ":"):
