@@ -35,10 +35,11 @@ def main() -> int:
     texts = texts_from(args.texts) * args.repeat
     chars = sum(map(len, texts))
 
-    from newsweave.link.coref import cluster, mentions_of
+    from newsweave.link.coref import cluster
     from newsweave.link.kb import kb_from_env
     from newsweave.link.resolve import DocCluster, resolve
     from newsweave.nlp.model import BATCH_SIZE, load_model_only, load_nlp
+    from newsweave.nlp.stage import mentions_of
 
     t0 = time.perf_counter()
     bare = load_model_only()

@@ -28,9 +28,9 @@ def main() -> int:
     if not args.texts.exists():
         print(f"skipped: {args.texts} not found (../shared is not beside the repository)")
         return 0
-    from newsweave.ingest.run import Ingest
     from newsweave.ingest.sources import InputFile
     from newsweave.nlp.model import BATCH_SIZE, load_model_only, load_nlp
+    from newsweave.pipeline.runner import Ingest
     from newsweave.store import open_store
 
     lines = [line for line in args.texts.read_text(encoding="utf-8").splitlines() if line.strip()]

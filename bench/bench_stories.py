@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import random
 import resource
+import subprocess
 import sys
 import tempfile
 import time
-import pickle
-import subprocess
 from collections import defaultdict
 from datetime import date, timedelta
 from itertools import islice
@@ -40,8 +40,9 @@ BATCH = 32
 def base_terms(path: Path) -> list[tuple[str, dict[str, float], set[str]]]:
     """(id, terms, the terms that are names) of every text."""
     from newsweave.link.names import part_key
-    from newsweave.link.stories import NAME, NAMED, doc_terms
+    from newsweave.link.stories import NAME
     from newsweave.nlp.model import load_nlp
+    from newsweave.nlp.terms import NAMED, doc_terms
 
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     nlp = load_nlp()

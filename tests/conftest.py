@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from newsweave.article import Article
 from newsweave.cli import app
-from newsweave.pipeline import build_pipeline
+from newsweave.pipeline.stages import build_pipeline
 from newsweave.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent

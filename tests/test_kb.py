@@ -10,6 +10,7 @@ import pytest
 
 from newsweave.errors import ConfigError
 from newsweave.link import kb as kbmod
+from newsweave import packs
 from newsweave.nlp import model
 
 KB_DIR = resources.files("newsweave").joinpath("data", "packs", "india")
@@ -36,7 +37,7 @@ def test_kb_overlay_folder_adds_entries(tmp_path, monkeypatch):
     (tmp_path / "parties.tsv").write_text(
         "# Source: a test\nid\tname\tabbreviations\tforms\tstate_units\twikidata\n"
         "party:lvp\tLok Vikas Party\tLVP\tVikas Party\t\t\n", encoding="utf-8")
-    monkeypatch.setenv(kbmod.ENV_KB, str(tmp_path))
+    monkeypatch.setenv(packs.ENV_KB, str(tmp_path))
     kb = kbmod.load_kb(str(tmp_path))
     assert kb.entries["party:lvp"].forms[:2] == ["Lok Vikas Party", "LVP"]
 
@@ -44,7 +45,7 @@ def test_kb_overlay_folder_adds_entries(tmp_path, monkeypatch):
 def test_kb_overlay_bad_rows_named(tmp_path, monkeypatch):
     (tmp_path / "people.tsv").write_text("id\tname\taliases\tparty\toffice\twikidata\nperson:a\tOnly Two\n",
                                          encoding="utf-8")
-    monkeypatch.setenv(kbmod.ENV_KB, str(tmp_path))
+    monkeypatch.setenv(packs.ENV_KB, str(tmp_path))
     with pytest.raises(ConfigError, match="people.tsv: row 2"):
         kbmod.load_kb(str(tmp_path) + "/")
 

@@ -349,7 +349,7 @@ def test_meta_caption_under_the_date_line_is_no_headline(process):
     ("https://valley.example/81731", None),
 ])
 def test_meta_url_headline(url, title):
-    from newsweave.ingest.meta import url_headline
+    from newsweave.ingest.urls import url_headline
 
     assert url_headline(url) == title
 

@@ -171,7 +171,7 @@ def _renamed_pack(mapping: dict[str, str], folder: Path) -> Path:
 
 def _renamed_pack_env(pack: Path) -> dict[str, str]:
     """Settings for a run on the renamed India pack in place of the shipped one."""
-    from newsweave.link.kb import ENV_KB, ENV_PACKS, shipped_packs
+    from newsweave.packs import ENV_KB, ENV_PACKS, shipped_packs
 
     return {ENV_PACKS: ",".join(n for n in shipped_packs() if n != "india"), ENV_KB: str(pack)}
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from newsweave.ingest.run import Ingest
+from newsweave.pipeline.runner import Ingest
 from newsweave.ingest.sources import iter_inputs
 from newsweave.store import open_store
 

@@ -116,7 +116,7 @@ def test_truecase_real_tables_restore_a_political_sentence(real):
 
 def test_truecase_link_stage_gives_model_cased_copy_keeps_stored_text():
     from newsweave.article import Article
-    from newsweave.link.stage import link_articles
+    from newsweave.nlp.stage import link_articles
 
     text = ("senior congress leader ramdeen yadav joined the bjp in lucknow on sunday along with 40 supporters. "
             "\"i have left the congress because it ignored the workers,\" yadav told reporters at the party office. "

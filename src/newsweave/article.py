@@ -7,6 +7,7 @@ and declares what it needs and adds (see :mod:`newsweave.pipeline`).
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,14 @@ def normalise_raw(raw: str) -> str:
 def content_id(raw: str) -> str:
     """Stable document id: the first 16 hex digits of SHA-256 over the normalised raw content."""
     return hashlib.sha256(normalise_raw(raw).encode("utf-8")).hexdigest()[:16]
+
+
+def line_key(text: str) -> str | None:
+    """The key a line is counted under across articles (None for lines too short to judge)."""
+    norm = re.sub(r"\W+", " ", text.lower()).strip()
+    if len(norm.split()) < 2:
+        return None
+    return hashlib.sha1(norm.encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(slots=True)

@@ -28,7 +28,7 @@ from . import __version__
 from .errors import ConfigError, InputError, NotFoundError
 from .export.records import named_entities, records
 from .export.writers import WRITERS
-from .ingest.run import DEFAULT_MAX_BYTES, Ingest, human_size
+from .pipeline.runner import DEFAULT_MAX_BYTES, Ingest, human_size
 from .store import Store, open_store
 from .store.db import DEFAULT_DB, ENV_DB
 
@@ -106,7 +106,7 @@ def main_options(
             raise typer.BadParameter("give --packs or --no-default-kb, not both", param_hint="--no-default-kb")
         packs = ""
     if packs is not None:
-        from .link.kb import shipped_packs
+        from .packs import shipped_packs
 
         names = [n.strip() for n in packs.split(",") if n.strip()]
         unknown = [n for n in names if n not in shipped_packs()]
@@ -204,7 +204,7 @@ def batch(
     Ray (--engine ray), which scales it to every core of a machine or a cluster. Problems are kept
     in the rows and reported by `load` too.
     """
-    from .ingest.batch import run_batch
+    from .pipeline.engines import run_batch
 
     if address and engine is not Engine.ray:
         raise ConfigError("--address is for --engine ray")
@@ -240,7 +240,7 @@ def load(
     Loading the same folder twice changes nothing. Problems `batch` found are recorded and
     printed as `ingest` prints them.
     """
-    from .ingest.load import check_folder, count_rows, load as load_rows
+    from .pipeline.load import check_folder, count_rows, load as load_rows
 
     store = _store(ctx)
     with _progress(silent) as bar:

@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 from .errors import ConfigError
+from .packs import pack_settings, selected_packs
 
 ENV_FURNITURE = "NEWSWEAVE_FURNITURE"
 ENV_OUTLETS = "NEWSWEAVE_OUTLETS"
@@ -194,8 +195,6 @@ def outlets(user_text: str | None = None, packs: tuple[tuple[str, str | None, st
 
 def load_outlets() -> OutletTable:
     """The outlet table of this run's settings (packs in use, the user's outlet file)."""
-    from .link.kb import pack_settings, selected_packs
-
     packs = tuple((f"{p.where}/outlets.tsv", p.country, p.files["outlets.tsv"])
                   for p in selected_packs(*pack_settings()) if "outlets.tsv" in p.files)
     return outlets(_user_file(ENV_OUTLETS), packs)

@@ -8,25 +8,15 @@ of an outlet keep such lines; ``newsweave reprocess`` re-judges them once more a
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections.abc import Callable
 
-from ..article import Article, Line, Removal
+from ..article import Article, Line, Removal, line_key
 
 MIN_OTHER_DOCS = 2
 MAX_WORDS = 25
 
 #: (outlet, line hashes, doc_id to leave out) -> {hash: number of other documents holding it}
 Lookup = Callable[[str, list[str], str], dict[str, int]]
-
-
-def line_key(text: str) -> str | None:
-    """The key a line is counted under across articles (None for lines too short to judge)."""
-    norm = re.sub(r"\W+", " ", text.lower()).strip()
-    if len(norm.split()) < 2:
-        return None
-    return hashlib.sha1(norm.encode("utf-8")).hexdigest()[:16]
 
 
 def judged_lines(article: Article) -> list[tuple[Line, str]]:

@@ -740,7 +740,7 @@ def _head(article: Article, title: str | None, head: list[Line], rules: Furnitur
             fits = cased
         # a line printed twice in a row that the page's address does not spell is a photo's alt text
         # and caption, no headline
-        from .meta import url_headline
+        from .urls import url_headline
 
         slug = _stems(url_headline(article.url) or "", stopwords())
         doubled = {_norm(a.content) for a, b in zip(head, head[1:]) if _norm(a.content) == _norm(b.content)

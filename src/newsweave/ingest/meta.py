@@ -19,8 +19,17 @@ from urllib.parse import urlparse
 
 from ..article import Article, Line, Removal
 from ..resources import Furniture, OutletTable, outlet_form
-from .clean import DATE_IN_LINE, DateLine, byline_name, caseless, name_like, read_date_line, stated_title_is_time
+from .clean import (
+    DATE_IN_LINE,
+    DateLine,
+    byline_name,
+    caseless,
+    name_like,
+    read_date_line,
+    stated_title_is_time,
+)
 from .dates import localize, reads_as_time, to_iso, zone_of
+from .urls import url_headline
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|SEPT|OCT|NOV|DEC)(?:[a-z]*|[A-Z]*)\.?"
 _PW = r"[A-Z][A-Za-z.'’-]*[A-Za-z]"
@@ -392,32 +401,6 @@ def _read_dates(article: Article, lines: list[Line], rules: Furniture,
     return credits, places
 
 
-_SLUG_NOISE = re.compile(r"^(?:amp|article\d*|story|index|details?|\d{4,}|\d+_\d+|[a-z]\d[\w]*)$")
-
-
-def url_headline(url: str | None) -> str | None:
-    """The headline a page's address spells (``/six-rebel-mlas-join-party-2377755.html`` -> "Six rebel
-    mlas join party"): the longest path segment of five words or more, its id, extension and
-    ``amp`` dropped; None when the address spells none."""
-    if not url:
-        return None
-    best: list[str] = []
-    for seg in urlparse(url).path.split("/"):
-        seg = re.sub(r"\.(?:html?|ece|cms|php|aspx?|shtml)$", "", seg.lower())
-        words = [re.sub(r"(?<=[a-z]{3})\d{5,}$", "", w) for w in re.split(r"[-_.]+", seg) if w]  # "assembly20190730"
-        words = [w for w in words if w and not (re.search(r"\d", w) and re.search(r"[a-z]", w) and len(w) > 6)]  # "th4we9jbc"
-        words = re.sub(r"\b(\w+) s\b", r"\1's", " ".join(words)).split()  # "hooda s rally": "hooda's rally"
-        while words and (_SLUG_NOISE.match(words[-1]) or (words[-1].isdigit() and len(words) > 1
-                                                           and re.fullmatch(r"\d{4,}", words[-2]))):
-            words.pop()  # the page's id: "-2377755", "-119081700949_1"
-        while words and _SLUG_NOISE.match(words[0]):
-            words.pop(0)
-        if len(words) > len(best) and sum(bool(re.fullmatch(r"[a-z']+", w)) for w in words) >= 0.7 * len(words):
-            best = words
-    text = re.sub(r"(?:\s(?:19|20)\d\d\s\d{1,2}\s\d{1,2})+$", "", " ".join(best))  # "... updates 2023 10 08"
-    if len(text.split()) < 5:
-        return None
-    return text[:1].upper() + text[1:]
 
 
 _MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}

@@ -13,7 +13,16 @@ from typing import Any
 
 from ..article import Article
 from ..errors import InputError
-from .decode import CSV_EXT, HTML_EXT, JSON_EXT, JSONL_EXT, PARQUET_EXT, TEXT_EXT, check_type, decode
+from .decode import (
+    CSV_EXT,
+    HTML_EXT,
+    JSON_EXT,
+    JSONL_EXT,
+    PARQUET_EXT,
+    TEXT_EXT,
+    check_type,
+    decode,
+)
 from .fields import FIELD_NAMES, pick
 from .sources import InputFile
 

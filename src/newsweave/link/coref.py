@@ -19,7 +19,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from rapidfuzz.distance import OSA
-from spacy.tokens import Doc
 
 from .kb import KB
 from .names import fold, part_key, same_name
@@ -64,17 +63,6 @@ def clean_name(text: str) -> str:
     while len(words) > 1 and fold(words[-1]) in HONORIFIC_SUFFIXES:
         words.pop()
     return " ".join(words)
-
-
-def mentions_of(doc: Doc) -> list[Mention]:
-    out = []
-    for ent in doc.ents:
-        if ent.label_ not in TYPES:
-            continue
-        sent = ent.sent
-        out.append(Mention(ent.start_char, ent.end_char, ent.text, ent.label_, ent.kb_id_ or None,
-                           sent.start_char, sent.end_char))
-    return out
 
 
 def cluster(mentions: list[Mention], kb: KB) -> list[Cluster]:

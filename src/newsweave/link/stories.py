@@ -1,6 +1,6 @@
 """Stories: documents that report the same real-world event, clustered incrementally.
 
-Each document is a bag of content words (lemmas of nouns, proper nouns, verbs, adjectives and
+Each document is a bag of content words (:mod:`newsweave.nlp.terms`: lemmas of nouns, proper nouns, verbs, adjectives and
 numbers; words of named entities count double), weighted by TF-IDF over the stored corpus. A new
 document is compared only with its candidates: documents that share its most telling words
 (an inverted index) and were published within ``window_days`` of it (documents without a date are
@@ -45,17 +45,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .names import fold, part_key
-
-if TYPE_CHECKING:
-    from spacy.tokens import Doc
-
-CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM"})
-NAMED = frozenset({"PERSON", "ORG", "PLACE", "FAC", "NORP", "EVENT", "WORK_OF_ART", "PARTY", "MEDIA",
-                   "PRODUCT", "LAW", "GPE", "LOC"})
-NAME_WEIGHT = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,19 +74,6 @@ class StoryParams:
     postings: int = 400  # documents read per looked-up word (the most recent)
     candidates: int = 150  # documents compared exactly
     neighbours: int = 30  # edges kept per document
-
-
-def doc_terms(doc: Doc) -> dict[str, float]:
-    """The content words of a parsed document with their weighted counts."""
-    out: dict[str, float] = defaultdict(float)
-    for t in doc:
-        if t.pos_ not in CONTENT_POS or t.is_stop:
-            continue
-        lemma = t.lemma_.lower().strip()
-        if len(lemma) < 2 or not any(ch.isalnum() for ch in lemma):
-            continue
-        out[lemma] += NAME_WEIGHT if t.ent_type_ in NAMED else 1.0
-    return dict(out)
 
 
 PRIOR_DOCS = 5  # pseudo-documents that use no word: in a tiny corpus a shared word still counts
@@ -229,13 +208,6 @@ def date_terms(published: str | None, title: str | None, text: str, times: Itera
     if years:
         out[f"{SINCE}{max(years)}"] = 1.0
     return out
-
-
-def story_terms(article: Any) -> dict[str, float]:
-    """Everything stories compare a processed article on: its content words, lead events, names and,
-    when it has no publication date, the date its text gives."""
-    return (doc_terms(article.doc) | event_terms(article.events, article.clusters, article.text)
-            | entity_terms(article.clusters) | date_terms(article.published, article.title, article.text, article.times))
 
 
 def idf(df: int, n: int) -> float:

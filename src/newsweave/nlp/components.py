@@ -31,7 +31,7 @@ from ..link.kb import KB, Entry, kb_from_env
 from ..link.names import fold, near_name, same_name
 from ..resources import stopwords
 from .evidence import KB_VOTE, MIN_VOTES, Evidence, Name, decide, name_token
-from .model import doc_text
+from .text import doc_text
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 LINKED = {"PERSON", "PARTY", "ORG", "PLACE", "MEDIA"}

@@ -21,7 +21,6 @@ from collections import Counter
 from collections.abc import Callable, Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 from spacy.tokens import Doc, Token
 

@@ -76,11 +76,3 @@ def pipe(texts: Iterable[str], n_process: int | None = None) -> Iterator[Doc]:
     """``nlp.pipe`` in batches; ``n_process`` (or $NEWSWEAVE_NLP_PROCESSES) worker processes."""
     n = n_process or int(os.environ.get(ENV_PROCESSES, "1") or 1)
     return load_nlp().pipe(texts, batch_size=BATCH_SIZE, n_process=n)
-
-
-def doc_text(doc: Doc) -> str:
-    """``doc.text``, computed once per document (spaCy joins every token's text on each call)."""
-    text = doc.user_data.get("newsweave_text")
-    if text is None:
-        text = doc.user_data["newsweave_text"] = doc.text
-    return text

@@ -36,7 +36,7 @@ from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
-from .model import doc_text
+from .text import doc_text
 from .refer import Referents, describes_person, is_plural, name_before
 
 OPEN, CLOSE, STRAIGHT = "“", "”", '"'

@@ -29,7 +29,7 @@ from datetime import date
 
 from spacy.tokens import Doc, Span, Token
 
-from .model import doc_text
+from .text import doc_text
 from .timex_rules import FUTURE, NEUTRAL, PAST, Anchor, Lexicon, lexicon, parse_anchor, value_date
 from .timex_values import DEPENDENT, NORMALISERS
 

@@ -15,9 +15,9 @@ from ..errors import NewsweaveError
 from ..export.records import documents as document_records
 from ..export.records import event_records
 from ..export.report import story_report
-from ..ingest.run import Ingest
+from ..pipeline.runner import Ingest
 from ..store import Store
-from .app import ApiError, Settings
+from .config import ApiError, Settings
 from .queries import entity_record, page, person_timeline, search_documents, story_list
 
 router = APIRouter(prefix="/api")

@@ -3,8 +3,6 @@ API router and the pages."""
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,36 +15,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__
 from ..errors import NotFoundError
 from ..store import Store, open_store
+from .config import ApiError, Settings, error_body
 
-ENV_TOKEN = "NEWSWEAVE_API_TOKEN"
 HERE = Path(__file__).resolve().parent
-CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-         413: "too_large", 422: "invalid", 500: "internal"}
-
-
-@dataclass(slots=True)
-class Settings:
-    db: str | None = None  # SQLAlchemy URL; None: $NEWSWEAVE_DB or ./newsweave.db
-    token: str | None = None  # writes need it; None (and $NEWSWEAVE_API_TOKEN unset): no writes
-    fetch_urls: bool = False  # POST /api/documents may fetch a URL
-    max_body: int = 5 * 1024 * 1024  # bytes per request body
-    fetch_timeout: float = 10.0
-
-    def __post_init__(self) -> None:
-        self.token = self.token or os.environ.get(ENV_TOKEN) or None
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, message: str, code: str | None = None):
-        super().__init__(message)
-        self.status, self.message, self.code = status, message, code or CODES.get(status, "error")
-
-
-def error_body(status: int, message: str, code: str | None = None, details: Any = None) -> dict[str, Any]:
-    err: dict[str, Any] = {"status": status, "code": code or CODES.get(status, "error"), "message": message}
-    if details is not None:
-        err["details"] = details
-    return {"error": err}
 
 
 def _wants_html(request: Request) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
@@ -11,10 +12,10 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from ..export.report import story_report
-from .app import HERE
 from .queries import person_timeline, search_documents, story_list
 
 router = APIRouter(include_in_schema=False)
+HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
 PER_PAGE = 30
 

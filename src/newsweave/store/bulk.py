@@ -11,6 +11,19 @@ from typing import Any
 from sqlalchemy import JSON, Connection, LargeBinary, Table, insert
 
 
+def upsert(dialect: str, table: Table) -> Any:
+    """An INSERT of ``dialect`` that takes ``on_conflict_do_update`` (PostgreSQL's, SQLite's)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table)
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(table)
+    return insert(table)
+
+
 def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return

@@ -21,7 +21,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, S
 
 from ..article import Article
 from ..errors import ConfigError, InputError, NotFoundError
-from .bulk import bulk_insert
+from .bulk import bulk_insert, upsert
 from .migrations import migrate
 from .rows import DERIVED, document_rows
 from .schema import reflect
@@ -114,16 +114,8 @@ class Store:
         base = Path(db).expanduser().resolve()
         return {base, *(base.with_name(base.name + s) for s in ("-wal", "-shm", "-journal"))}
 
-    def _insert(self, table):
-        if self.dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-            return pg_insert(table)
-        if self.dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-            return sqlite_insert(table)
-        return insert(table)
+    def _insert(self, table: Any) -> Any:
+        return upsert(self.dialect, table)
 
     @contextmanager
     def transaction(self, lock: bool = True) -> Iterator[Connection]:
@@ -152,7 +144,7 @@ class Store:
         from .stories import StoryIndex
 
         if params not in self._story_indexes:
-            self._story_indexes[params] = StoryIndex(self, params)
+            self._story_indexes[params] = StoryIndex(self.engine, self.tables, params)
         return self._story_indexes[params]
 
     # -- documents -----------------------------------------------------------------------------

@@ -10,8 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..article import Article
-from ..ingest.boilerplate import line_key
+from ..article import Article, line_key
 
 #: document columns the pipeline derives (``reprocess`` rewrites these, never raw or doc_id)
 DERIVED = ("url", "outlet", "outlet_evidence", "title", "byline", "published", "updated", "dateline",

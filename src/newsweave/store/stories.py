@@ -9,15 +9,12 @@ from __future__ import annotations
 import secrets
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, text
+from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, text
 
-from .bulk import bulk_insert
+from .bulk import bulk_insert, upsert
 from ..link.stories import Profile, StoryParams, cluster_block, profile, scale, shared, similarity, story_id, within_window
-
-if TYPE_CHECKING:
-    from .db import Store
 
 DOCS = ""  # term_df row that counts documents
 GEN = " generation"  # term_df row holding a random token, new on every change to the counts (no term has a leading space)
@@ -40,10 +37,10 @@ def _lookup(conn: Connection, key: Any, value: Any, keys: list[str]) -> dict[str
 
 
 class StoryIndex:
-    def __init__(self, store: Store, params: StoryParams | None = None):
-        self.store = store
+    def __init__(self, engine: Engine, tables: Mapping[str, Table], params: StoryParams | None = None):
+        self.engine = engine
         self.p = params or StoryParams()
-        t = store.tables
+        t = tables
         self.terms, self.df, self.edges, self.members = t["doc_terms"], t["term_df"], t["doc_neighbours"], t["story_docs"]
         self.documents = t["documents"]
         self._cache: OrderedDict[str, dict[str, float]] = OrderedDict()
@@ -81,11 +78,11 @@ class StoryIndex:
 
     def _bump(self, conn: Connection, by: Mapping[str, int]) -> None:
         self._check_gen(conn)
-        stmt = self.store._insert(self.df)
+        stmt = upsert(self.engine.dialect.name, self.df)
         stmt = stmt.on_conflict_do_update(index_elements=["term"], set_={"df": self.df.c.df + stmt.excluded.df})
         conn.execute(stmt, [{"term": t, "df": by[t]} for t in sorted(by)])
         self._gen = secrets.randbits(31)
-        stmt = self.store._insert(self.df)
+        stmt = upsert(self.engine.dialect.name, self.df)
         conn.execute(stmt.on_conflict_do_update(index_elements=["term"], set_={"df": stmt.excluded.df}),
                      {"term": GEN, "df": self._gen})
         for t, d in by.items():  # the cache follows the change it knows of
@@ -164,7 +161,7 @@ class StoryIndex:
         conn.execute(insert(self.members), [{"doc_id": d, "story_id": story_id(d), "seq": seq + i}
                                             for i, d in enumerate(new, 1)])
         if edges:
-            stmt = self.store._insert(self.edges)
+            stmt = upsert(self.engine.dialect.name, self.edges)
             conn.execute(stmt.on_conflict_do_update(index_elements=["doc_id", "other"], set_={"sim": stmt.excluded.sim}),
                          [{"doc_id": a, "other": b, "sim": sim} for (a, b), sim in sorted(edges.items())])
         return self._recluster(conn, new)
@@ -277,7 +274,7 @@ class StoryIndex:
 
     def lead_lines(self, doc_ids: list[str]) -> dict[str, str]:
         """The first line of each document's text (a story title's last resort)."""
-        with self.store.engine.connect() as conn:
+        with self.engine.connect() as conn:
             texts = _lookup(conn, self.documents.c.doc_id, self.documents.c.text, doc_ids)
         return {d: t.lstrip().split("\n", 1)[0] for d, t in texts.items() if t}
 
@@ -285,5 +282,5 @@ class StoryIndex:
         """Each document's story (``conn``: inside a transaction in hand)."""
         if conn is not None:
             return dict(conn.execute(select(self.members.c.doc_id, self.members.c.story_id)).all())
-        with self.store.engine.connect() as own:
+        with self.engine.connect() as own:
             return self.story_map(own)

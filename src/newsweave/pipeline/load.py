@@ -18,7 +18,7 @@ from ..errors import ConfigError, InputError
 from ..store import Store
 from ..store.rows import from_payload
 from .batch import FORMAT, MANIFEST, iter_shard, problem_of, shard_files
-from .run import BATCH, Ingest, Summary
+from .runner import BATCH, Ingest, Summary
 
 
 def check_folder(folder: Path) -> list[Path]:

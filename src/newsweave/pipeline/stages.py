@@ -12,13 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from .article import Article
-from .errors import ConfigError, InputError, NewsweaveError, StageError
-from .ingest.boilerplate import Lookup, assemble, boilerplate
-from .ingest.clean import clean
-from .ingest.extract import extract
-from .ingest.meta import metadata
-from .resources import load_furniture, load_outlets
+from ..article import Article
+from ..errors import ConfigError, InputError, NewsweaveError, StageError
+from ..ingest.boilerplate import Lookup, assemble, boilerplate
+from ..ingest.clean import clean
+from ..ingest.extract import extract
+from ..ingest.meta import metadata
+from ..resources import load_furniture, load_outlets
 
 #: what a reader gives every article
 GIVEN = ("source", "fmt", "raw", "doc_id")
@@ -103,7 +103,7 @@ def build_pipeline(lookup: Lookup | None = None, nlp: bool = True) -> Pipeline:
         Stage("assemble", assemble, needs=("lines",), adds=("text",)),
     ]
     if nlp:
-        from .link.stage import link_articles
+        from ..nlp.stage import link_articles
 
         stages.append(Stage("nlp+link", link_articles, needs=("text", "outlet"), adds=("doc", "mentions", "clusters", "quotes", "times", "events", "signature", "terms"),
                             batch=True))

@@ -20,8 +20,7 @@ or ``problem``), ``doc_id``, ``source``, ``payload`` (JSON) and ``signature`` (M
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -29,18 +28,17 @@ from typing import Any
 
 from ..article import Article
 from ..errors import ConfigError, InputError
-from ..pipeline import build_pipeline
+from ..ingest.boilerplate import MIN_OTHER_DOCS, judged_lines
+from ..ingest.readers import read_input
+from ..ingest.sources import InputFile, iter_inputs
 from ..store.rows import document_rows, to_payload
-from .boilerplate import MIN_OTHER_DOCS, judged_lines
-from .readers import read_input
-from .run import BATCH, as_input_error, read_bytes
-from .sources import InputFile, iter_inputs
+from .runner import as_input_error, read_bytes
+from .stages import build_pipeline
 
 ROW_BITS = 32
 SHARD_ROWS = 2000  # rows per Parquet file written by the local engine
 MANIFEST = "newsweave-batch.json"
 FORMAT = "newsweave batch rows v1"
-ENGINES = ("local", "ray")
 
 #: every row between the stages: an input article (``kind`` article) or a problem
 IN_COLUMNS = ("seq", "kind", "source", "fmt", "raw", "encoding", "payload")
@@ -177,47 +175,6 @@ def prepare_output(output: Path) -> None:
         raise ConfigError(f"--output {output}: cannot create it ({exc.strerror})") from exc
 
 
-def run_batch(paths: list[str], output: Path, *, engine: str = "local", address: str | None = None,
-              workers: int | None = None, max_bytes: int, silent: bool = True,
-              advance: Callable[[int], None] = lambda n: None) -> BatchSummary:
-    if engine not in ENGINES:
-        raise ConfigError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
-    if engine == "ray":
-        from .ray_engine import require_ray
-
-        require_ray()
-    prepare_output(output)
-    items, problems = plan(paths)
-    summary = BatchSummary(engine, str(output), files=len(items))
-    if engine == "local":
-        _run_local(items, problems, output, max_bytes, advance)
-    else:
-        from .ray_engine import run_ray
-
-        summary.workers = run_ray(items, problems, output, address=address, workers=workers or os.cpu_count() or 1,
-                                  max_bytes=max_bytes, silent=silent)
-    _finish(output, summary)
-    return summary
-
-
-def _run_local(items: list[dict[str, Any]], problems: list[dict[str, Any]], output: Path, max_bytes: int,
-               advance: Callable[[int], None]) -> None:
-    keys = LineKeys()
-    docs: dict[tuple[str, str], set[str]] = {}
-    for item in items:
-        for row in keys.rows(read_rows(item, max_bytes)):
-            docs.setdefault((row["outlet"], row["key"]), set()).add(row["doc_id"])
-    process = Process(repeated_table((o, k, len(d)) for (o, k), d in docs.items()))
-    del docs
-    with ShardWriter(output) as sink:
-        sink.write([out_problem(p) for p in problems])
-        for item in items:
-            rows = read_rows(item, max_bytes)
-            for start in range(0, len(rows), BATCH):
-                sink.write(process.rows(rows[start:start + BATCH]))
-            advance(1)
-
-
 class ShardWriter:
     """Output rows into ``part-NNNNN.parquet`` files of ``SHARD_ROWS`` rows each."""
 
@@ -250,7 +207,7 @@ def shard_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*.parquet") if p.is_file())
 
 
-def _finish(output: Path, summary: BatchSummary) -> None:
+def finish(output: Path, summary: BatchSummary) -> None:
     import pyarrow.parquet as pq
 
     files = shard_files(output)

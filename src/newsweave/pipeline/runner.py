@@ -16,14 +16,14 @@ from sqlalchemy import Connection
 
 from ..article import Article
 from ..errors import InputError, StageError
+from ..ingest.readers import read_input
+from ..ingest.sources import InputFile, iter_inputs
 from ..link.kb import kb_from_env
 from ..link.resolve import DocCluster, resolve
 from ..link.stories import StoryParams
-from ..pipeline import Pipeline, build_pipeline
 from ..store import Store
 from ..store.rows import document_rows
-from .readers import read_input
-from .sources import InputFile, iter_inputs
+from .stages import Pipeline, build_pipeline
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 BATCH = 32

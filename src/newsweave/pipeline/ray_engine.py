@@ -14,8 +14,17 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
-from .boilerplate import MIN_OTHER_DOCS
-from .batch import BATCH, IN_COLUMNS, LineKeys, Process, out_problem, out_schema, read_rows, repeated_table
+from ..ingest.boilerplate import MIN_OTHER_DOCS
+from .batch import (
+    IN_COLUMNS,
+    LineKeys,
+    Process,
+    out_problem,
+    out_schema,
+    read_rows,
+    repeated_table,
+)
+from .runner import BATCH
 
 
 def in_schema():

@@ -10,17 +10,16 @@ from functools import lru_cache
 from spacy.tokens import Doc
 
 from ..article import Article
-from ..nlp.events import find_events, may_report_event
-from ..nlp.model import load_nlp, pipe
-from ..nlp.quotes import find_quotes
-from ..nlp.times import find_times
-from ..nlp.truecase import is_lowercased, tables_for, truecase
-from .coref import Cluster, cluster, mentions_of
-from .dedup import signature, to_bytes
-from .kb import KB, kb_from_env
-from .stories import story_terms
-from .names import fold, part_key, same_name
-
+from ..link.coref import TYPES, Cluster, Mention, cluster
+from ..link.dedup import signature, to_bytes
+from ..link.kb import KB, kb_from_env
+from ..link.names import fold, part_key, same_name
+from .events import find_events, may_report_event
+from .model import load_nlp, pipe
+from .quotes import find_quotes
+from .terms import story_terms
+from .times import find_times
+from .truecase import is_lowercased, tables_for, truecase
 
 DATELINE_DAYS = 3
 
@@ -106,6 +105,17 @@ def link_articles(articles: list[Article]) -> list[Article]:
     return articles
 
 
+def mentions_of(doc: Doc) -> list[Mention]:
+    out = []
+    for ent in doc.ents:
+        if ent.label_ not in TYPES:
+            continue
+        sent = ent.sent
+        out.append(Mention(ent.start_char, ent.end_char, ent.text, ent.label_, ent.kb_id_ or None,
+                           sent.start_char, sent.end_char))
+    return out
+
+
 def _model_text(text: str, kb: KB, nlp, min_letters: int = 200) -> str:
     """What the model reads: a text written all in lower case true-cased (same length, so every
     offset holds for the stored text; names and quotations taken from the parse read cased)."""
@@ -114,8 +124,7 @@ def _model_text(text: str, kb: KB, nlp, min_letters: int = 200) -> str:
 
 @lru_cache(maxsize=1)
 def _common() -> frozenset[str]:
-    from ..nlp.components import _common_words  # the model's own word list
-    from ..nlp.model import load_nlp
+    from .components import _common_words  # the model's own word list
 
     return _common_words(load_nlp())
 
