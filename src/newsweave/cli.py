@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import functools
 import json
+import logging
 import os
 import re
 import sys
@@ -96,7 +97,11 @@ def main_options(
     no_default_kb: bool = typer.Option(False, "--no-default-kb",
                                        help="Use none of the shipped packs: only the folders given with --kb."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+    verbose: int = typer.Option(0, "--verbose", "-v", count=True,
+                                help="Log what each step does on stderr (-v: info, -vv: debug, with tracebacks)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Log errors only (no warnings) on stderr."),
 ) -> None:
+    _logging(verbose, quiet)
     if kb:
         if not Path(kb).is_dir():
             raise typer.BadParameter(f"{kb} is not a folder; it should hold parties.tsv, people.tsv, ...", param_hint="--kb")
@@ -115,6 +120,41 @@ def main_options(
                                      f"{', '.join(shipped_packs())}", param_hint="--packs")
         os.environ["NEWSWEAVE_KB_PACKS"] = ",".join(names)
     ctx.obj = State(db)
+
+
+def _logging(verbose: int, quiet: bool) -> None:
+    """The ``newsweave`` loggers to stderr: warnings by default, more with -v, errors only with -q."""
+    from rich.logging import RichHandler
+
+    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    root = logging.getLogger("newsweave")
+    for h in list(root.handlers):
+        if getattr(h, "newsweave_cli", False):
+            root.removeHandler(h)
+    handler = RichHandler(console=err, show_time=verbose > 0, show_path=verbose > 1, markup=False,
+                          rich_tracebacks=False)
+    handler.newsweave_cli = True  # type: ignore[attr-defined]
+    handler.setFormatter(_Format("%(name)s: %(message)s", tracebacks=verbose >= 2))
+    root.addHandler(handler)
+    root.setLevel(level)
+
+
+class _Format(logging.Formatter):
+    """Tracebacks belong to -vv and to the problems table (``detail``), not to every run's screen."""
+
+    def __init__(self, fmt: str, tracebacks: bool):
+        super().__init__(fmt)
+        self.tracebacks = tracebacks
+
+    def format(self, record: logging.LogRecord) -> str:
+        if self.tracebacks:
+            return super().format(record)
+        saved = record.exc_info, record.exc_text
+        record.exc_info = record.exc_text = None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_info, record.exc_text = saved
 
 
 def _store(ctx: typer.Context) -> Store:

@@ -14,11 +14,13 @@ class InputError(NewsweaveError):
     fine but of a type newsweave does not read (an image, a PDF).
     """
 
-    def __init__(self, source: str, reason: str, *, row: int | None = None, kind: str = "failed"):
+    def __init__(self, source: str, reason: str, *, row: int | None = None, kind: str = "failed",
+                 detail: str | None = None):
         self.source = source
         self.reason = reason
         self.row = row
         self.kind = kind
+        self.detail = detail  # an unexpected failure's traceback, for the record
         super().__init__(self.describe())
 
     def describe(self) -> str:
@@ -34,15 +36,20 @@ class SkippedInput(InputError):
 
 
 class StageError(NewsweaveError):
-    """A pipeline stage failed on one article."""
+    """A pipeline stage failed on one article; ``trace``: the traceback of an unexpected failure."""
 
-    def __init__(self, stage: str, source: str, reason: str):
-        self.stage, self.source, self.reason = stage, source, reason
+    def __init__(self, stage: str, source: str, reason: str, *, trace: str | None = None):
+        self.stage, self.source, self.reason, self.trace = stage, source, reason, trace
         super().__init__(f"{source}: {stage}: {reason}")
 
 
 class ConfigError(NewsweaveError):
     """Bad settings: a database URL that cannot be used, an unreadable data file."""
+
+
+class StageContractError(ConfigError):
+    """A pipeline stage that breaks its contract (returns something other than the Article it was
+    given, or changes a field it does not declare): a bug in newsweave, so the run stops."""
 
 
 class NotFoundError(NewsweaveError):

@@ -118,10 +118,16 @@ def resolve(clusters: list[DocCluster], kb: KB, story_of: Mapping[str, str] | No
     people = [i for i, c in enumerate(clusters) if c.type == "PERSON"]
     full = [i for i in people if len(clusters[i].name.split()) >= 2]
     by_key: dict[str, int] = {}
+    named_in: dict[int, set[str]] = defaultdict(set)  # group root -> documents naming it in full
+    for i in full:
+        named_in[u.find(i)].add(clusters[i].doc_id)
     for i in full:
         key = name_key(clusters[i].name)
         if clusters[i].kb_id is None:
-            u.union(i, by_key.setdefault(key, i))
+            ra, rb = u.find(i), u.find(by_key.setdefault(key, i))
+            if ra != rb and not named_in[ra] & named_in[rb]:  # a document that kept them apart: two people
+                u.union(ra, rb)
+                named_in[u.find(ra)] = named_in.pop(ra, set()) | named_in.pop(rb, set())
         else:
             by_key.setdefault(key, i)
     _join_near(clusters, full, u, ctx)

@@ -18,7 +18,7 @@ from ..errors import ConfigError, InputError
 from ..store import Store
 from ..store.rows import from_payload
 from .batch import FORMAT, MANIFEST, iter_shard, problem_of, shard_files
-from .runner import BATCH, Ingest, Summary
+from .runner import BATCH, Ingest, Summary, store_error
 
 
 def check_folder(folder: Path) -> list[Path]:
@@ -52,10 +52,16 @@ def load(store: Store, folder: Path, *, on_problem: Callable[[InputError], None]
 
     def flush() -> None:
         with store.transaction() as conn:
-            added = store.add_rows(conn, buffer)
+            refused: list[str] = []
+
+            def refuse(rows: dict[str, Any], exc: Exception) -> None:
+                refused.append(rows["document"]["doc_id"])
+                runner.problem(conn, store_error(rows, exc))
+
+            added = store.add_rows(conn, buffer, on_error=refuse)
             runner.stories.assign(conn, added)
         summary.added += added
-        summary.unchanged += len(buffer) - len(added)
+        summary.unchanged += len(buffer) - len(added) - len(refused)
         advance(len(buffer))
         buffer.clear()
 

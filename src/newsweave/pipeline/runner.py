@@ -8,9 +8,12 @@ and a re-run completes the work: stored articles are recognised by their content
 
 from __future__ import annotations
 
+import logging
 import sys
+import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -24,6 +27,8 @@ from ..link.stories import StoryParams
 from ..store import Store
 from ..store.rows import document_rows
 from .stages import Pipeline, build_pipeline
+
+log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 BATCH = 32
@@ -109,17 +114,19 @@ class Ingest:
             sigs = {d: from_bytes(b) for d, b in raw.items()}
             pairs = copies(sigs, order, [d for d in (sigs if new is None else new) if d in sigs])
             self.store.set_copies(conn, pairs)
+        log.info("near-duplicates: %d links among %d documents", len(pairs), len(sigs))
         return len(pairs)
 
     # -- problems ------------------------------------------------------------------------------
-    def _problem(self, conn: Connection, err: InputError) -> None:
+    def problem(self, conn: Connection, err: InputError) -> None:
+        """Count, record and report one problem input inside the transaction ``conn``."""
         (self.summary.skipped if err.kind == "skipped" else self.summary.failed).append(err)
         self.store.record_problem(conn, err)
         self.on_problem(err)
 
     def problem_now(self, err: InputError) -> None:
         with self.store.transaction() as conn:
-            self._problem(conn, err)
+            self.problem(conn, err)
 
     # -- reading -------------------------------------------------------------------------------
     def _read(self, f: InputFile) -> bytes:
@@ -169,16 +176,26 @@ class Ingest:
                     fresh.append(a)
             results = self.pipeline.process(fresh)
             self.store.lock(conn)
-            done = [document_rows(r) for r in results if isinstance(r, Article)]
+            done = []
             for result in results:
-                if not isinstance(result, Article):
-                    self._problem(conn, as_input_error(result))
-            added = self.store.add_rows(conn, done)
-            self.summary.unchanged += len(done) - len(added)
+                if isinstance(result, Article):
+                    done.append(document_rows(result))
+                else:
+                    self.problem(conn, as_input_error(result))
+            refused: list[str] = []
+
+            def refuse(rows: dict[str, Any], exc: Exception) -> None:
+                refused.append(rows["document"]["doc_id"])
+                self.problem(conn, store_error(rows, exc))
+
+            added = self.store.add_rows(conn, done, on_error=refuse)
+            self.summary.unchanged += len(done) - len(added) - len(refused)
             self._conn = None
             if self.nlp:
                 self.stories.assign(conn, added)
             self.summary.added += added
+        log.info("batch of %d: %d stored, %d already stored, %d failed", len(batch), len(added),
+                 len(batch) - len(fresh) + len(done) - len(added) - len(refused), len(fresh) - len(done) + len(refused))
 
     def resolve_entities(self) -> int:
         """Resolve every stored document's clusters into entities; returns how many."""
@@ -187,6 +204,7 @@ class Ingest:
             clusters = [DocCluster(r["doc_id"], r["cluster"], r["type"], r["kb_id"], r["forms"]) for r in rows]
             entities = resolve(clusters, kb_from_env(), self.stories.story_map(conn))
             self.store.replace_entities(conn, entities)
+        log.info("entities: %d clusters resolved into %d entities", len(clusters), len(entities))
         return len(entities)
 
     def reprocess(self, advance: Callable[[], None] = lambda: None) -> int:
@@ -205,7 +223,7 @@ class Ingest:
                         self.store.update_document(conn, result)
                         updated += 1
                     else:
-                        self._problem(conn, as_input_error(result))
+                        self.problem(conn, as_input_error(result))
                     advance()
                 self._conn = None
         self.link_copies()
@@ -236,4 +254,13 @@ def read_bytes(f: InputFile, max_bytes: int) -> bytes:
 
 
 def as_input_error(err: InputError | StageError) -> InputError:
-    return err if isinstance(err, InputError) else InputError(err.source, f"{err.stage}: {err.reason}")
+    return err if isinstance(err, InputError) else InputError(err.source, f"{err.stage}: {err.reason}", detail=err.trace)
+
+
+def store_error(rows: dict[str, Any], exc: Exception) -> InputError:
+    """The problem recorded for an article the database refused (its other rows are not stored)."""
+    doc = rows["document"]
+    log.error("%s: the database refused it: %s", doc["source"], exc, exc_info=(type(exc), exc, exc.__traceback__))
+    first = str(getattr(exc, "orig", None) or exc).splitlines()[0][:300]
+    return InputError(doc["source"], f"store: the database refused it ({type(exc).__name__}: {first}); "
+                      "please report it with this file", detail="".join(traceback.format_exception(exc)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -152,25 +152,46 @@ class Store:
         """Store a processed article; False (and nothing changed) when its doc_id is stored."""
         return bool(self.add_rows(conn, [document_rows(a)]))
 
-    def add_rows(self, conn: Connection, batch: list[dict[str, Any]]) -> list[str]:
+    def add_rows(self, conn: Connection, batch: list[dict[str, Any]],
+                 on_error: Callable[[dict[str, Any], SQLAlchemyError], None] | None = None) -> list[str]:
         """Store processed articles given as :func:`~newsweave.store.rows.document_rows`; returns
         the doc_ids added (one already stored, or twice in ``batch``, is left as it is). The rows
-        of their child tables go in one statement per table (COPY on PostgreSQL)."""
+        of their child tables go in one statement per table (COPY on PostgreSQL), the batch in one
+        savepoint; when that fails, each article in a savepoint of its own, so one article the
+        database refuses is passed to ``on_error`` (its rows, the error) and the others are stored
+        (without ``on_error`` the error is raised)."""
+        try:
+            with conn.begin_nested():
+                return self._add_rows(conn, batch)
+        except SQLAlchemyError:
+            if len(batch) == 1 and on_error is None:
+                raise
+        added: list[str] = []
+        for rows in batch:
+            try:
+                with conn.begin_nested():
+                    added += self._add_rows(conn, [rows])
+            except SQLAlchemyError as exc:
+                if on_error is None:
+                    raise
+                on_error(rows, exc)
+        return added
+
+    def _add_rows(self, conn: Connection, batch: list[dict[str, Any]]) -> list[str]:
         stamp = now()
         added: list[dict[str, Any]] = []
-        with conn.begin_nested():
-            for rows in batch:
-                doc = rows["document"]
-                stmt = (self._insert(self.documents)
-                        .values(**doc, ingested_at=stamp, processed_at=stamp)
-                        .on_conflict_do_nothing(index_elements=["doc_id"]).returning(self.documents.c.doc_id))
-                if conn.execute(stmt).first() is not None:  # rowcount is not reliable on every driver
-                    index_document(conn, doc["doc_id"], doc["title"], doc["text"])
-                    added.append(rows)
-            self._write_children(conn, added)
-            sources = [r["document"]["source"] for r in added]
-            for part in range(0, len(sources), 500):
-                conn.execute(delete(self.problems).where(self.problems.c.source.in_(sources[part:part + 500])))
+        for rows in batch:
+            doc = rows["document"]
+            stmt = (self._insert(self.documents)
+                    .values(**doc, ingested_at=stamp, processed_at=stamp)
+                    .on_conflict_do_nothing(index_elements=["doc_id"]).returning(self.documents.c.doc_id))
+            if conn.execute(stmt).first() is not None:  # rowcount is not reliable on every driver
+                index_document(conn, doc["doc_id"], doc["title"], doc["text"])
+                added.append(rows)
+        self._write_children(conn, added)
+        sources = [r["document"]["source"] for r in added]
+        for part in range(0, len(sources), 500):
+            conn.execute(delete(self.problems).where(self.problems.c.source.in_(sources[part:part + 500])))
         return [r["document"]["doc_id"] for r in added]
 
     def update_document(self, conn: Connection, a: Article) -> None:
@@ -356,10 +377,10 @@ class Store:
         with conn.begin_nested():
             stmt = self._insert(self.problems).values(
                 problem_id=key, source=err.source, row=err.row, kind=err.kind, reason=err.reason,
-                first_seen=stamp, last_seen=stamp, times=1)
+                detail=err.detail, first_seen=stamp, last_seen=stamp, times=1)
             stmt = stmt.on_conflict_do_update(
                 index_elements=["problem_id"],
-                set_={"last_seen": stamp, "times": self.problems.c.times + 1})
+                set_={"last_seen": stamp, "times": self.problems.c.times + 1, "detail": err.detail})
             conn.execute(stmt)
 
     def problems_list(self) -> list[dict[str, Any]]:

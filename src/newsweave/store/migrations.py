@@ -232,6 +232,11 @@ def _v8_search(conn: Connection) -> None:
                              "(to_tsvector('english', coalesce(title, '') || ' ' || text))")
 
 
+def _v9_problem_detail(conn: Connection) -> None:
+    """What more a problem's record keeps: the traceback of an unexpected failure."""
+    conn.exec_driver_sql("ALTER TABLE ingest_problems ADD COLUMN detail TEXT")
+
+
 #: (version, name, function) in order
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "documents, ingest problems, outlet lines", _v1_documents),
@@ -242,6 +247,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (6, "near-duplicate signatures and links", _v6_near_duplicates),
     (7, "story clustering: document terms, term frequencies, neighbours, stories", _v7_stories),
     (8, "full-text search", _v8_search),
+    (9, "a problem's detail (an unexpected failure's traceback)", _v9_problem_detail),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
