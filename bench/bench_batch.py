@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import DEFAULT, write_corpus  # noqa: E402
+from corpus import DEFAULT, write_corpus
 
 BIN = Path(sys.executable).parent / "newsweave"
 

@@ -8,9 +8,9 @@ from importlib import resources
 
 import pytest
 
+from newsweave import packs
 from newsweave.errors import ConfigError
 from newsweave.link import kb as kbmod
-from newsweave import packs
 from newsweave.nlp import model
 
 KB_DIR = resources.files("newsweave").joinpath("data", "packs", "india")

@@ -286,7 +286,7 @@ def test_meta_dateline_under_a_standfirst(process):
     assert a.dateline == "Riverton"
     speaker = process(f"Some Headline About The Party\n\nTwo councillors quit the party on Friday.\n\nPresident Obama: {BODY}")
     assert speaker.dateline is None
-    quote = process(f"Some Headline About The Party\n\nTwo councillors quit the party on Friday.\n\nVerma: I will stay in the party, she said.")
+    quote = process("Some Headline About The Party\n\nTwo councillors quit the party on Friday.\n\nVerma: I will stay in the party, she said.")
     assert quote.dateline is None
 
 

@@ -8,8 +8,8 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
-from newsweave.pipeline.runner import Ingest
 from newsweave.ingest.sources import iter_inputs
+from newsweave.pipeline.runner import Ingest
 from newsweave.serve import Settings, create_app
 from newsweave.store import open_store
 

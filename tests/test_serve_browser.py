@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from newsweave.pipeline.runner import Ingest
 from newsweave.ingest.sources import iter_inputs
+from newsweave.pipeline.runner import Ingest
 from newsweave.store import open_store
 
 from conftest import EXAMPLES, SHARED, new_database

@@ -8,8 +8,22 @@ import json
 import pytest
 
 from newsweave.article import Article
-from newsweave.link.stories import (StoryParams, cluster_block, date_line, date_terms, entity_terms, event_conflict,
-                                    line_date, profile, scale, shared, similarity, story_id, vector, within_window)
+from newsweave.link.stories import (
+    StoryParams,
+    cluster_block,
+    date_line,
+    date_terms,
+    entity_terms,
+    event_conflict,
+    line_date,
+    profile,
+    scale,
+    shared,
+    similarity,
+    story_id,
+    vector,
+    within_window,
+)
 
 from conftest import write
 

@@ -280,7 +280,8 @@ def load(
     Loading the same folder twice changes nothing. Problems `batch` found are recorded and
     printed as `ingest` prints them.
     """
-    from .pipeline.load import check_folder, count_rows, load as load_rows
+    from .pipeline.load import check_folder, count_rows
+    from .pipeline.load import load as load_rows
 
     store = _store(ctx)
     with _progress(silent) as bar:

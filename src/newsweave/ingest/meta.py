@@ -234,7 +234,7 @@ def _self_named(article: Article, keys: set[str]) -> str | None:
                 if j > i and not (tok[:1].isupper() or tok.lower() in ("and", "&", "of", "the")):
                     break
                 run += re.sub(r"[^a-z0-9]", "", tok.lower().replace("&", "and"))
-                if run in keys and not tok.lower() in ("and", "&", "of", "the"):
+                if run in keys and tok.lower() not in ("and", "&", "of", "the"):
                     name = " ".join(tokens[i : j + 1]).strip(".’'-")
                     return re.sub(r"^(?:the|The)\s+", "The ", name)
                 if len(run) > max(len(k) for k in keys):

@@ -44,7 +44,7 @@ _INITIAL = re.compile(r"[A-Z]{1,2}\.?")
 
 
 @Language.factory("newsweave_paragraphs")
-def make_paragraphs(nlp: Language, name: str) -> "Paragraphs":
+def make_paragraphs(nlp: Language, name: str) -> Paragraphs:
     return Paragraphs()
 
 
@@ -63,7 +63,7 @@ class Paragraphs:
 
 
 @Language.factory("newsweave_entities")
-def make_entities(nlp: Language, name: str) -> "Entities":
+def make_entities(nlp: Language, name: str) -> Entities:
     return Entities(nlp, kb_from_env())
 
 

@@ -396,7 +396,7 @@ def _post_of(tok: Token) -> str | None:
     return None
 
 
-def _subject(tok: Token, ctx: "_Context | None" = None) -> Token | None:
+def _subject(tok: Token, ctx: _Context | None = None) -> Token | None:
     """The verb's subject; of several (a parse error), the one inside the same quotation as the
     verb, else the nearest."""
     subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
@@ -504,7 +504,7 @@ def _reporting_subject(ctx: _Context, tok: Token) -> Span | None:
     return None
 
 
-def _partitive(ctx: "_Context", tok: Token | None) -> Token | None:
+def _partitive(ctx: _Context, tok: Token | None) -> Token | None:
     """"seven of its MLAs", "two of the legislators": the group the number is part of."""
     if tok is None or not (tok.like_num or tok.lower_ in lexicon().numbers) or any(
             c.dep_ == "appos" or (c.dep_ == "prep" and c.lower_ in lexicon().members_after) for c in tok.children):

@@ -36,8 +36,8 @@ from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
-from .text import doc_text
 from .refer import Referents, describes_person, is_plural, name_before
+from .text import doc_text
 
 OPEN, CLOSE, STRAIGHT = "“", "”", '"'
 

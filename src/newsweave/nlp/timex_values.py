@@ -7,11 +7,29 @@ tense around the expression, the day last mentioned) it asks through :class:`Con
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import Callable, Protocol
 from functools import lru_cache
+from typing import Protocol
 
-from .timex_rules import (FUTURE, NEUTRAL, PAST, Anchor, Lexicon, Result, add_months, at_precision, fmt_day, fmt_decade, fmt_month, fmt_quarter, fmt_week, pick_cyclic, pick_date, shift_date)
+from .timex_rules import (
+    FUTURE,
+    NEUTRAL,
+    PAST,
+    Anchor,
+    Lexicon,
+    Result,
+    add_months,
+    at_precision,
+    fmt_day,
+    fmt_decade,
+    fmt_month,
+    fmt_quarter,
+    fmt_week,
+    pick_cyclic,
+    pick_date,
+    shift_date,
+)
 
 
 class Context(Protocol):

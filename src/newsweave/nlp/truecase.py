@@ -163,7 +163,7 @@ def _evidence(form: str, lexicon: Lexicon, prominent: bool) -> bool:
 
 
 @lru_cache(maxsize=2)
-def tables_for(kb, nlp) -> tuple["NameIndex", Lexicon]:
+def tables_for(kb, nlp) -> tuple[NameIndex, Lexicon]:
     """The name index and the lexicon for a knowledge base and a loaded pipeline, built once."""
     lexicon = lexicon_of(nlp)
     idx = name_index(kb_names(kb, lexicon))

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -219,7 +219,7 @@ def finish(output: Path, summary: BatchSummary) -> None:
             err = problem_of(row)
             if err.kind != "skipped":
                 summary.failed.append(err)
-    manifest = {"format": FORMAT, "engine": summary.engine, "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    manifest = {"format": FORMAT, "engine": summary.engine, "created": datetime.now(UTC).isoformat(timespec="seconds"),
                 "files_read": summary.files, "documents": summary.documents, "problems": summary.problems,
                 "shards": [str(f.relative_to(output)) for f in files]}
     (output / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")

@@ -64,7 +64,7 @@ class _Process:
 
 def require_ray() -> None:
     try:
-        import ray  # noqa: F401
+        import ray
         import ray.data  # noqa: F401
     except ImportError as exc:
         raise ConfigError("--engine ray needs Ray Data: pip install 'newsweave[ray]' (or use --engine local)") from exc

@@ -129,7 +129,7 @@ class Pipeline:
             out = st.run([article]) if st.batch else st.run(article)
         except ConfigError:
             raise
-        except Exception as exc:  # the error handler: one article's failure is recorded, the batch goes on
+        except Exception as exc:  # noqa: BLE001  the error handler: one article's failure is recorded, the batch goes on
             return self.on_error(st, article, exc)
         if st.batch:
             _check_batch(st, [article], out, [before])

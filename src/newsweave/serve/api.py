@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hmac
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
@@ -121,7 +121,7 @@ async def add_documents(request: Request) -> JSONResponse:
         payload = json.loads(body or b"null")
     except ValueError as exc:
         raise ApiError(400, f"the body is not JSON: {exc}") from exc
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     if isinstance(payload, dict) and set(payload) == {"url"}:
         if not settings.fetch_urls:
             raise ApiError(403, "URL fetching is off: start the server with --fetch-urls to allow it", "fetch_disabled")

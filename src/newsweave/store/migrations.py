@@ -8,11 +8,26 @@ to ``MIGRATIONS``; never edit one that has shipped.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from sqlalchemy import (JSON, Column, Connection, Float, ForeignKey, Index, Integer, LargeBinary, MetaData,
-                        PrimaryKeyConstraint,
-                        String, Table, Text, insert, inspect, select)
+from sqlalchemy import (
+    JSON,
+    Column,
+    Connection,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    insert,
+    inspect,
+    select,
+)
 
 
 def _v1_documents(conn: Connection) -> None:
@@ -285,6 +300,6 @@ def migrate(conn: Connection) -> list[int]:
         with conn.begin_nested():
             fn(conn)
             conn.execute(insert(schema_migrations).values(
-                version=version, name=name, applied_at=datetime.now(timezone.utc).isoformat(timespec="seconds")))
+                version=version, name=name, applied_at=datetime.now(UTC).isoformat(timespec="seconds")))
         ran.append(version)
     return ran

@@ -13,8 +13,18 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, text
 
+from ..link.stories import (
+    Profile,
+    StoryParams,
+    cluster_block,
+    profile,
+    scale,
+    shared,
+    similarity,
+    story_id,
+    within_window,
+)
 from .bulk import bulk_insert, upsert
-from ..link.stories import Profile, StoryParams, cluster_block, profile, scale, shared, similarity, story_id, within_window
 
 DOCS = ""  # term_df row that counts documents
 GEN = " generation"  # term_df row holding a random token, new on every change to the counts (no term has a leading space)
