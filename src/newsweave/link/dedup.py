@@ -8,7 +8,9 @@ earlier document reaches ``THRESHOLD``; the earliest published of a group is the
 
 from __future__ import annotations
 
+import hashlib
 import re
+from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -35,9 +37,26 @@ def from_bytes(data: bytes) -> MinHash:
     return MinHash(num_perm=NUM_PERM, hashvalues=np.frombuffer(data, dtype="<u8").copy(), scheme=SCHEME)
 
 
+@lru_cache(maxsize=1)
+def _bands() -> tuple[tuple[int, int], ...]:
+    """The LSH index's bands: the (start, end) of each band of hash values (datasketch's choice of
+    bands and rows for THRESHOLD)."""
+    return tuple(MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM).hashranges)
+
+
+def band_keys(m: MinHash | bytes) -> list[tuple[int, str]]:
+    """(band, key) for each LSH band of a signature: two documents are candidates for copies when
+    they share one, so the store can find a new document's candidates by index, not by reading
+    every signature."""
+    values = np.frombuffer(m, dtype="<u8") if isinstance(m, bytes) else m.hashvalues.astype("<u8")
+    return [(i, hashlib.sha1(values[a:b].tobytes()).hexdigest()[:16]) for i, (a, b) in enumerate(_bands())]
+
+
 def copies(signatures: dict[str, MinHash], order: dict[str, tuple], new: list[str]) -> list[tuple[str, str, float]]:
     """(copy, original, similarity) for every document in ``new`` that nearly duplicates another;
-    ``order`` ranks documents (publication time, id): the first of a group is its original."""
+    ``order`` ranks documents (publication time, id): the first of a group is its original.
+    ``signatures`` must hold every candidate of the new ones (those sharing a band, see
+    :func:`band_keys`); the others make no difference."""
     lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
     for doc_id, m in signatures.items():
         lsh.insert(doc_id, m)

@@ -81,13 +81,39 @@ def _contexts(clusters: list[DocCluster]) -> dict[str, set[str]]:
     return ctx
 
 
-def resolve(clusters: list[DocCluster], kb: KB, story_of: Mapping[str, str] | None = None) -> list[Entity]:
+def cluster_keys(c: DocCluster) -> set[str]:
+    """Every key on which resolution may join ``c`` with another cluster: its knowledge-base entry,
+    its written forms (people: the name's key and each part's), its name for any type. Two
+    clusters that share no key, and no story, are never joined, so a new document's entities are
+    resolved again only with the stored clusters sharing a key with its own (incremental)."""
+    keys = {f"kb:{c.kb_id}"} if c.kb_id else set()
+    if c.name:
+        keys.add(f"any:{bare(c.name)}")
+    if c.type == "PERSON":
+        keys.add(f"name:{name_key(c.name)}")
+        keys.update(f"part:{part_key(w)}" for w in c.name.split())
+    else:
+        keys.update(f"form:{FAMILY.get(c.type, c.type)}:{bare(f)}" for f in c.forms)
+    return {k for k in keys if len(k) <= 200}
+
+
+def contexts(clusters: list[DocCluster]) -> dict[str, set[str]]:
+    """What each document names besides people (see :func:`resolve`'s ``context``)."""
+    return _contexts(clusters)
+
+
+def resolve(clusters: list[DocCluster], kb: KB, story_of: Mapping[str, str] | None = None, *,
+            context: Mapping[str, set[str]] | None = None, taken: set[str] | None = None,
+            named_outside: Mapping[str, str] | None = None) -> list[Entity]:
     """The entities of ``clusters``; ``story_of`` (document -> story) lets spelling variants in
-    reports of one story join (see the module doc)."""
+    reports of one story join (see the module doc). Resolving part of a corpus: ``context`` gives
+    what each document of ``clusters`` names (:func:`contexts` over all its clusters), ``taken`` the
+    entity ids in use outside it, ``named_outside`` the names of the people outside it (entity id ->
+    name) whose first or last name is a one-word form inside."""
     story_of = story_of or {}
     n = len(clusters)
     u = _Union(n)
-    ctx = _contexts(clusters)
+    ctx = defaultdict(set, context) if context is not None else _contexts(clusters)
     _drop_glued_places(clusters)
     _link_near_known_people(clusters, kb)
     # 1. knowledge-base entries
@@ -140,8 +166,8 @@ def resolve(clusters: list[DocCluster], kb: KB, story_of: Mapping[str, str] | No
     for i, c in enumerate(clusters):
         groups[u.find(i)].append(c)
     entities = [_entity(members, kb) for members in groups.values()]
-    _drop_shared_parts(entities)
-    seen: set[str] = set()
+    _drop_shared_parts(entities, named_outside or {})
+    seen: set[str] = set(taken or ())
     for e in sorted(entities, key=lambda e: (-len(e.members), min((m.doc_id, m.cluster) for m in e.members))):
         if e.entity_id in seen:  # two entities with one name (two people never merged): tell them apart
             first = min((m.doc_id, m.cluster) for m in e.members)
@@ -278,16 +304,16 @@ def _join_across_types(clusters: list[DocCluster], u: _Union) -> None:
                 u.union(i, j)
 
 
-def _drop_shared_parts(entities: list[Entity]) -> None:
+def _drop_shared_parts(entities: list[Entity], named_outside: Mapping[str, str]) -> None:
     """A one-word alias that is part of two people's names ("Pawar" of Sharad and of Ajit Pawar)
     names neither: it is left out of both alias lists (its mentions stay linked)."""
     owners: dict[str, set[str]] = defaultdict(set)
-    for e in entities:
-        if e.type == "PERSON":
-            words = e.name.split()
-            if len(words) >= 2:
-                for w in {words[0], words[-1]}:
-                    owners[part_key(w)].add(e.entity_id)
+    people = [(e.entity_id, e.name) for e in entities if e.type == "PERSON"]
+    for ident, name in [*people, *named_outside.items()]:
+        words = name.split()
+        if len(words) >= 2:
+            for w in {words[0], words[-1]}:
+                owners[part_key(w)].add(ident)
     for e in entities:
         if e.type == "PERSON":
             e.aliases = [a for a in e.aliases if " " in a.strip() or len(owners.get(part_key(a), ())) < 2]

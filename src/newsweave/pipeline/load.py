@@ -59,6 +59,7 @@ def load(store: Store, folder: Path, *, on_problem: Callable[[InputError], None]
                 runner.problem(conn, store_error(rows, exc))
 
             added = store.add_rows(conn, buffer, on_error=refuse)
+            runner.link_copies_in(conn, added)
             runner.stories.assign(conn, added)
         summary.added += added
         summary.unchanged += len(buffer) - len(added) - len(refused)
@@ -75,8 +76,8 @@ def load(store: Store, folder: Path, *, on_problem: Callable[[InputError], None]
             flush()
     if buffer:
         flush()
-    runner.link_copies()
-    summary.entities = runner.resolve_entities()
+    runner.resolve_entities(runner.unresolved())
+    summary.entities = runner.entity_count()
     return summary
 
 

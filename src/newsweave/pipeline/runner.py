@@ -22,7 +22,8 @@ from ..errors import InputError, StageError
 from ..ingest.readers import read_input
 from ..ingest.sources import InputFile, iter_inputs
 from ..link.kb import kb_from_env
-from ..link.resolve import DocCluster, resolve
+from ..link.names import part_key
+from ..link.resolve import DocCluster, cluster_keys, contexts, resolve
 from ..link.stories import StoryParams
 from ..store import Store
 from ..store.rows import document_rows
@@ -98,23 +99,29 @@ class Ingest:
                 self._file(item)
             advance()
         self._flush()
-        self.link_copies()
-        self.summary.entities = self.resolve_entities()
+        self.resolve_entities(self.unresolved())
+        self.summary.entities = self.entity_count()
         return self.summary
 
     def link_copies(self, new: list[str] | None = None) -> int:
-        """Link the documents (``new``, or every stored one: a run that was killed left its
-        documents unlinked) that nearly duplicate another stored one; returns how many."""
-        from ..link.dedup import copies, from_bytes
-
+        """Link the documents ``new`` (or every stored one) that nearly duplicate another stored
+        one; returns how many links. New documents are compared with their candidates only (those
+        sharing an LSH band, found by index). Ingest links each batch's documents in the batch's
+        own transaction, so no stored document is ever left unlinked."""
         if new is not None and not new:
             return 0
         with self.store.transaction() as conn:
-            raw, order = self.store.load_signatures(conn)
-            sigs = {d: from_bytes(b) for d, b in raw.items()}
-            pairs = copies(sigs, order, [d for d in (sigs if new is None else new) if d in sigs])
-            self.store.set_copies(conn, pairs)
-        log.info("near-duplicates: %d links among %d documents", len(pairs), len(sigs))
+            return self.link_copies_in(conn, new)
+
+    def link_copies_in(self, conn: Connection, new: list[str] | None) -> int:
+        """:meth:`link_copies` inside the transaction ``conn``."""
+        from ..link.dedup import copies, from_bytes
+
+        raw, order = self.store.load_signatures(conn, near=new)
+        sigs = {d: from_bytes(b) for d, b in raw.items()}
+        pairs = copies(sigs, order, [d for d in (sigs if new is None else new) if d in sigs])
+        self.store.set_copies(conn, pairs)
+        log.info("near-duplicates: %d links (%d signatures read)", len(pairs), len(sigs))
         return len(pairs)
 
     # -- problems ------------------------------------------------------------------------------
@@ -143,8 +150,8 @@ class Ingest:
         else:
             self._file(InputFile(Path(source), source), data)
         self._flush()
-        self.link_copies()
-        self.summary.entities = self.resolve_entities()
+        self.resolve_entities(self.unresolved())
+        self.summary.entities = self.entity_count()
         return self.summary
 
     def _file(self, f: InputFile, data: bytes | None = None) -> None:
@@ -192,18 +199,60 @@ class Ingest:
             self.summary.unchanged += len(done) - len(added) - len(refused)
             self._conn = None
             if self.nlp:
+                self.link_copies_in(conn, added)
                 self.stories.assign(conn, added)
             self.summary.added += added
         log.info("batch of %d: %d stored, %d already stored, %d failed", len(batch), len(added),
                  len(batch) - len(fresh) + len(done) - len(added) - len(refused), len(fresh) - len(done) + len(refused))
 
-    def resolve_entities(self) -> int:
-        """Resolve every stored document's clusters into entities; returns how many."""
+    def resolve_entities(self, new: list[str] | None = None) -> int:
+        """Resolve stored clusters into entities: every document's (``new`` None), or, incrementally,
+        the new documents' clusters with the stored ones they may join (sharing a resolution key or
+        a story) and the entities those belong to. Returns how many entities were (re)made."""
         with self.store.transaction() as conn:
-            rows = self.store.doc_clusters(conn)
-            clusters = [DocCluster(r["doc_id"], r["cluster"], r["type"], r["kb_id"], r["forms"]) for r in rows]
-            entities = resolve(clusters, kb_from_env(), self.stories.story_map(conn))
-            self.store.replace_entities(conn, entities)
+            if new is not None and not new:
+                return 0
+            if new is None or not self.store.count_entities(conn):
+                return self._resolve_all(conn)
+            mine = self.store.doc_clusters(conn, docs=new)
+            keys = set().union(*(cluster_keys(_cluster(r)) for r in mine)) if mine else set()
+            story_of = self.stories.stories_near(conn, new)
+            near = self.store.clusters_sharing(conn, keys)
+            near += [r for r in self.store.doc_clusters(conn, docs=sorted(set(story_of) - set(new)))
+                     if r["type"] in ("PERSON", "PLACE")]
+            touched = sorted({r["entity_id"] for r in near if r["entity_id"]})
+            rows = {(r["doc_id"], r["cluster"]): r for r in [*self.store.doc_clusters(conn, entities=touched), *near, *mine]}
+            block = [_cluster(rows[k]) for k in sorted(rows)]
+            people_docs = sorted({c.doc_id for c in block if c.type == "PERSON"})
+            context = contexts([_cluster(r) for r in self.store.doc_clusters(conn, docs=people_docs)])
+            story_of |= self.stories.stories_near(conn, sorted({c.doc_id for c in block} - set(story_of)))
+            words = {f"part:{part_key(f)}" for c in block if c.type == "PERSON" for f in c.forms if " " not in f.strip()}
+            outside = sorted({r["entity_id"] for r in self.store.clusters_sharing(conn, words)
+                              if r["type"] == "PERSON" and r["entity_id"]} - set(touched))
+            named_outside = self.store.entity_names(conn, outside, etype="PERSON")
+            kb = kb_from_env()
+            first = resolve(block, kb, story_of, context=context, named_outside=named_outside)
+            taken = self.store.entity_ids_in_use(conn, [e.entity_id for e in first]) - set(touched)
+            entities = (resolve(block, kb, story_of, context=context, taken=taken, named_outside=named_outside)
+                        if taken else first)
+            self.store.replace_entities(conn, entities, replacing=touched)
+        log.info("entities: %d clusters of %d new documents resolved with %d stored; %d entities replaced by %d",
+                 len(mine), len(new), len(block) - len(mine), len(touched), len(entities))
+        return len(entities)
+
+    def entity_count(self) -> int:
+        with self.store.engine.connect() as conn:
+            return self.store.count_entities(conn)
+
+    def unresolved(self) -> list[str]:
+        """Documents with clusters no entity holds yet: this run's, and any a killed run left."""
+        with self.store.engine.connect() as conn:
+            return self.store.unresolved_documents(conn)
+
+    def _resolve_all(self, conn: Connection) -> int:
+        clusters = [_cluster(r) for r in self.store.doc_clusters(conn)]
+        entities = resolve(clusters, kb_from_env(), self.stories.story_map(conn))
+        self.store.replace_entities(conn, entities)
         log.info("entities: %d clusters resolved into %d entities", len(clusters), len(entities))
         return len(entities)
 
@@ -234,6 +283,10 @@ class Ingest:
                 self.stories.assign(conn, order + [r["doc_id"] for r in rows if r["doc_id"] not in known])
         self.summary.entities = self.resolve_entities()
         return updated
+
+
+def _cluster(r: dict[str, Any]) -> DocCluster:
+    return DocCluster(r["doc_id"], r["cluster"], r["type"], r["kb_id"], r["forms"])
 
 
 def read_bytes(f: InputFile, max_bytes: int) -> bytes:

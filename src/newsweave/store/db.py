@@ -21,6 +21,8 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, S
 
 from ..article import Article
 from ..errors import ConfigError, InputError, NotFoundError
+from ..link.dedup import band_keys
+from ..link.resolve import DocCluster, cluster_keys
 from .bulk import bulk_insert, upsert
 from .migrations import migrate
 from .rows import DERIVED, document_rows
@@ -30,6 +32,12 @@ from .search import index_document
 DEFAULT_DB = "sqlite:///newsweave.db"
 ENV_DB = "NEWSWEAVE_DB"
 
+
+
+def _parts(items: list[Any], size: int = 500) -> Iterator[list[Any]]:
+    """``items`` in pieces small enough for one IN (...) list."""
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
 
 
 def now() -> str:
@@ -99,7 +107,8 @@ class Store:
         self.migrations = t["schema_migrations"]
         self.mentions, self.clusters, self.entities = t["mentions"], t["clusters"], t["entities"]
         self.quotes, self.doc_events, self.times = t["quotes"], t["doc_events"], t["times"]
-        self.signatures, self.near_duplicates = t["signatures"], t["near_duplicates"]
+        self.signatures, self.near_duplicates, self.bands = t["signatures"], t["near_duplicates"], t["signature_bands"]
+        self.cluster_keys = t["cluster_keys"]
         self._story_indexes: dict[Any, Any] = {}
 
     @property
@@ -201,7 +210,7 @@ class Store:
             conn.execute(update(self.documents).where(self.documents.c.doc_id == a.doc_id)
                          .values(processed_at=now(), **{k: rows["document"][k] for k in DERIVED}))
             for t in (self.outlet_lines, self.mentions, self.clusters, self.quotes, self.doc_events, self.times,
-                      self.signatures):
+                      self.signatures, self.bands, self.cluster_keys):
                 conn.execute(delete(t).where(t.c.doc_id == a.doc_id))
             self.story_index().forget_terms(conn, a.doc_id)
             index_document(conn, a.doc_id, a.title, a.text, new=False)
@@ -217,18 +226,67 @@ class Store:
             for r in batch for k in r["lines"]])
         bulk_insert(conn, self.signatures, [{"doc_id": r["document"]["doc_id"], "minhash": r["signature"]}
                                             for r in batch if r["signature"] is not None])
+        bulk_insert(conn, self.cluster_keys, [
+            {"key": k, "doc_id": r["document"]["doc_id"], "cluster": c["cluster"]} for r in batch for c in r["clusters"]
+            for k in sorted(cluster_keys(DocCluster(r["document"]["doc_id"], c["cluster"], c["type"], c["kb_id"], c["forms"])))])
+        bulk_insert(conn, self.bands, [{"band": b, "key": k, "doc_id": r["document"]["doc_id"]}
+                                       for r in batch if r["signature"] is not None for b, k in band_keys(r["signature"])])
         self.story_index().record_terms_many(conn, [(r["document"]["doc_id"], r["terms"]) for r in batch])
 
     # -- entities ------------------------------------------------------------------------------
-    def doc_clusters(self, conn: Connection) -> list[dict[str, Any]]:
+    def doc_clusters(self, conn: Connection, *, docs: list[str] | None = None,
+                     entities: list[str] | None = None) -> list[dict[str, Any]]:
+        """Every stored cluster, or those of the documents ``docs`` and those in the entities
+        ``entities``."""
         t = self.clusters
-        return [dict(r._mapping) for r in conn.execute(select(t).order_by(t.c.doc_id, t.c.cluster))]
+        if docs is None and entities is None:
+            return [dict(r._mapping) for r in conn.execute(select(t).order_by(t.c.doc_id, t.c.cluster))]
+        out: dict[tuple[str, int], dict[str, Any]] = {}
+        for column, values in ((t.c.doc_id, docs or []), (t.c.entity_id, entities or [])):
+            for part in _parts(sorted(values)):
+                out.update(((r.doc_id, r.cluster), dict(r._mapping)) for r in conn.execute(select(t).where(column.in_(part))))
+        return [out[k] for k in sorted(out)]
 
-    def replace_entities(self, conn: Connection, entities: list[Any]) -> None:
-        """Store the resolved entities (all of them, replacing the previous resolution)."""
+    def clusters_sharing(self, conn: Connection, keys: set[str]) -> list[dict[str, Any]]:
+        """The stored clusters with any of these resolution keys (:func:`~newsweave.link.resolve.cluster_keys`)."""
+        k, t = self.cluster_keys, self.clusters
+        out: dict[tuple[str, int], dict[str, Any]] = {}
+        for part in _parts(sorted(keys)):
+            hit = select(k.c.doc_id, k.c.cluster).distinct().where(k.c.key.in_(part)).subquery()
+            out.update(((r.doc_id, r.cluster), dict(r._mapping)) for r in conn.execute(
+                select(t).join(hit, (t.c.doc_id == hit.c.doc_id) & (t.c.cluster == hit.c.cluster))))
+        return [out[x] for x in sorted(out)]
+
+    def entity_names(self, conn: Connection, ids: list[str], etype: str | None = None) -> dict[str, str]:
+        """Entity id -> name of the entities ``ids`` (of type ``etype``)."""
+        e = self.entities
+        q = select(e.c.entity_id, e.c.name)
+        if etype:
+            q = q.where(e.c.type == etype)
+        return {i: n for part in _parts(sorted(ids)) for i, n in conn.execute(q.where(e.c.entity_id.in_(part)))}
+
+    def unresolved_documents(self, conn: Connection) -> list[str]:
+        """Documents with a cluster that belongs to no entity (not resolved yet)."""
+        t = self.clusters
+        return list(conn.scalars(select(t.c.doc_id).distinct().where(t.c.entity_id.is_(None)).order_by(t.c.doc_id)))
+
+    def entity_ids_in_use(self, conn: Connection, ids: list[str]) -> set[str]:
+        e = self.entities
+        return {i for part in _parts(sorted(ids)) for i in conn.scalars(select(e.c.entity_id).where(e.c.entity_id.in_(part)))}
+
+    def count_entities(self, conn: Connection) -> int:
+        return conn.scalar(select(func.count()).select_from(self.entities)) or 0
+
+    def replace_entities(self, conn: Connection, entities: list[Any], replacing: list[str] | None = None) -> None:
+        """Store resolved entities: all of them, replacing the previous resolution, or (``replacing``)
+        in place of those entities, whose clusters they hold."""
         with conn.begin_nested():
-            conn.execute(delete(self.entities))
-            conn.execute(update(self.clusters).values(entity_id=None))
+            if replacing is None:
+                conn.execute(delete(self.entities))
+                conn.execute(update(self.clusters).values(entity_id=None))
+            else:
+                for part in _parts(sorted(replacing)):
+                    conn.execute(delete(self.entities).where(self.entities.c.entity_id.in_(part)))
             if not entities:
                 return
             conn.execute(insert(self.entities), [
@@ -277,12 +335,25 @@ class Store:
             del r["doc_text"]
         return rows
 
-    def load_signatures(self, conn: Connection) -> tuple[dict[str, bytes], dict[str, tuple]]:
-        """Every document's MinHash signature, and its rank (publication time, id) for originals."""
-        s, d = self.signatures, self.documents
+    def load_signatures(self, conn: Connection, near: list[str] | None = None) -> tuple[dict[str, bytes], dict[str, tuple]]:
+        """MinHash signatures, and each one's rank (publication time, id) for originals: every
+        document's, or (``near``) those of the documents named and of every document sharing an LSH
+        band with one of them (found by index)."""
+        s, d, b = self.signatures, self.documents, self.bands
+        q = select(s.c.doc_id, s.c.minhash, d.c.published).join(d, d.c.doc_id == s.c.doc_id)
+        if near is not None:
+            wanted = set(near)
+            for part in range(0, len(near), 500):
+                mine = select(b.c.band, b.c.key).where(b.c.doc_id.in_(near[part:part + 500])).subquery()
+                wanted.update(conn.scalars(select(b.c.doc_id).distinct().join(
+                    mine, (b.c.band == mine.c.band) & (b.c.key == mine.c.key))))
+            ids = sorted(wanted)
+            rows = [r for part in range(0, len(ids), 500)
+                    for r in conn.execute(q.where(s.c.doc_id.in_(ids[part:part + 500])))]
+        else:
+            rows = list(conn.execute(q))
         sigs, order = {}, {}
-        for doc_id, minhash, published in conn.execute(select(s.c.doc_id, s.c.minhash, d.c.published)
-                                                       .join(d, d.c.doc_id == s.c.doc_id)):
+        for doc_id, minhash, published in rows:
             sigs[doc_id] = minhash
             order[doc_id] = (published or "9999", doc_id)
         return sigs, order

@@ -252,6 +252,51 @@ def _v9_problem_detail(conn: Connection) -> None:
     conn.exec_driver_sql("ALTER TABLE ingest_problems ADD COLUMN detail TEXT")
 
 
+def _v10_signature_bands(conn: Connection) -> None:
+    """The near-duplicate index's bands, so a new document's candidates are found by key."""
+    from ..link.dedup import band_keys
+
+    md = MetaData()
+    Table("documents", md, autoload_with=conn)
+    bands = Table(
+        "signature_bands", md,
+        Column("band", Integer, nullable=False),
+        Column("key", String(16), nullable=False),
+        Column("doc_id", String(32), ForeignKey("documents.doc_id", ondelete="CASCADE"), nullable=False),
+        PrimaryKeyConstraint("band", "key", "doc_id"),
+        Index("ix_signature_bands_doc_id", "doc_id"),
+    )
+    md.create_all(conn, tables=[bands])
+    rows = [{"band": b, "key": k, "doc_id": d}
+            for d, m in conn.exec_driver_sql("SELECT doc_id, minhash FROM signatures") for b, k in band_keys(bytes(m))]
+    if rows:
+        conn.execute(insert(bands), rows)
+
+
+def _v11_cluster_keys(conn: Connection) -> None:
+    """The keys on which entity resolution may join a document's clusters with others', so a new
+    document is resolved with the clusters sharing its keys, not with the whole corpus."""
+    from ..link.resolve import DocCluster, cluster_keys
+
+    md = MetaData()
+    Table("documents", md, autoload_with=conn)
+    keys = Table(
+        "cluster_keys", md,
+        Column("key", Text, nullable=False),
+        Column("doc_id", String(32), ForeignKey("documents.doc_id", ondelete="CASCADE"), nullable=False),
+        Column("cluster", Integer, nullable=False),
+        PrimaryKeyConstraint("key", "doc_id", "cluster"),
+        Index("ix_cluster_keys_doc_id", "doc_id"),
+    )
+    md.create_all(conn, tables=[keys])
+    clusters = Table("clusters", md, autoload_with=conn)
+    rows = [{"key": k, "doc_id": r.doc_id, "cluster": r.cluster}
+            for r in conn.execute(select(clusters))
+            for k in sorted(cluster_keys(DocCluster(r.doc_id, r.cluster, r.type, r.kb_id, r.forms or {})))]
+    for part in range(0, len(rows), 5000):
+        conn.execute(insert(keys), rows[part:part + 5000])
+
+
 #: (version, name, function) in order
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "documents, ingest problems, outlet lines", _v1_documents),
@@ -263,6 +308,8 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (7, "story clustering: document terms, term frequencies, neighbours, stories", _v7_stories),
     (8, "full-text search", _v8_search),
     (9, "a problem's detail (an unexpected failure's traceback)", _v9_problem_detail),
+    (10, "near-duplicate index bands", _v10_signature_bands),
+    (11, "entity-resolution keys of each document's clusters", _v11_cluster_keys),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -288,6 +288,15 @@ class StoryIndex:
             texts = _lookup(conn, self.documents.c.doc_id, self.documents.c.text, doc_ids)
         return {d: t.lstrip().split("\n", 1)[0] for d, t in texts.items() if t}
 
+    def stories_near(self, conn: Connection, doc_ids: list[str]) -> dict[str, str]:
+        """Story of each document in the stories of ``doc_ids`` (theirs and their story-mates')."""
+        m = self.members
+        stories = set(_lookup(conn, m.c.doc_id, m.c.story_id, doc_ids).values())
+        out: dict[str, str] = {}
+        for part in _chunks(sorted(stories)):
+            out.update(conn.execute(select(m.c.doc_id, m.c.story_id).where(m.c.story_id.in_(part))).all())
+        return out
+
     def story_map(self, conn: Connection | None = None) -> dict[str, str]:
         """Each document's story (``conn``: inside a transaction in hand)."""
         if conn is not None:
