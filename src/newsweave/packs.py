@@ -76,7 +76,7 @@ def selected_packs(names: str | None = None, overlay: str | None = None) -> tupl
         path = Path(folder)
         if not path.is_dir():
             raise ConfigError(f"{ENV_KB}: {folder} is not a folder; it should hold parties.tsv, people.tsv, ...")
-        chosen.append(_pack(path.name or folder, _read_folder(path, folder), folder))  # type: ignore[arg-type]
+        chosen.append(_pack(path.name or folder, _read_folder(path, folder), folder))
     return tuple(chosen)
 
 

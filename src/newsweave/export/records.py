@@ -98,8 +98,9 @@ def time_records(store: Store) -> Iterator[dict[str, Any]]:
         yield {"kind": "time", **{f: row[f] for f in SCHEMA_FIELDS["time"]}}
 
 
-#: kind -> producer of its records, in export order
-EXPORTERS: dict[str, Callable[[Store], Iterator[dict[str, Any]]]] = {
+#: kind -> producer of its records, in export order (each takes the store; the story and event
+#: producers also take the merge they share)
+EXPORTERS: dict[str, Callable[..., Iterator[dict[str, Any]]]] = {
     "document": documents,
     "story": story_records,
     "entity": entities,

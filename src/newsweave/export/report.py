@@ -52,7 +52,9 @@ def _facts(ev: dict[str, Any], outlet_of: dict[str, str]) -> tuple[list[dict], l
     followers: dict[Any, list[str]] = defaultdict(list)
     for fr in ev["followers_reported"]:
         followers[fr["value"]] += fr["doc_ids"]
-    agreed, differ, single = [], [], []
+    agreed: list[dict] = []
+    differ: list[dict] = []
+    single: list[dict] = []
     for c in ev["conflicts"]:
         differ.append({"field": c["field"], "values": [
             {"value": v["value"], "outlets": sorted({outlet_of.get(d, d) for d in v["doc_ids"]}), "doc_ids": v["doc_ids"]}

@@ -310,7 +310,9 @@ def _known_outlet(name: str) -> bool:
 def stated_title_is_time(title: str | None, rules: Furniture) -> bool:
     """A dump's "title" that is a date line or a time ("Sunday, March 17, 2013 | 5:00 PM",
     "8:24am:"): no headline."""
-    return bool(title) and bool(read_date_line(title, rules) or reads_as_time(title.strip(" :|-")))
+    if not title:
+        return False
+    return bool(read_date_line(title, rules) or reads_as_time(title.strip(" :|-")))
 
 
 def _might_be_date_line(text: str) -> bool:
@@ -652,7 +654,7 @@ def _by_position(article: Article, title: str | None, rules: Furniture) -> None:
             prev = next((n for n in reversed(body[:i]) if not n.dropped), None)
             nxt = next((n for n in body[i + 1:] if not n.dropped), None)
             between = prev is not None and prev.prose and nxt is not None and nxt.prose
-            if between and headline_shape(ln.content) and not introduces(ln.content, nxt.content):
+            if between and nxt is not None and headline_shape(ln.content) and not introduces(ln.content, nxt.content):
                 ln.label, ln.reason = "furniture", "cross-link: a headline that does not introduce what follows"
             elif between and _LINK_BULLET.match(ln.content):
                 ln.label, ln.reason = "furniture", "cross-link: a lone bulleted headline between paragraphs"
@@ -751,13 +753,13 @@ def _head(article: Article, title: str | None, head: list[Line], rules: Furnitur
             if _norm(ln.content) in doubled:
                 ln.label, ln.reason = "furniture", "photo caption (alt text and caption, the same words)"
     if known_title is None and longer:
-        title = fits[0] if fits else max(longer, key=lambda ln: len(_WORD.findall(ln.content)))
-        title.label, title.reason = "title", "headline"
+        headline = fits[0] if fits else max(longer, key=lambda ln: len(_WORD.findall(ln.content)))
+        headline.label, headline.reason = "title", "headline"
         for ln in rest:  # the headline again, a breadcrumb glued to it ("HomeRivertonHeadline ...")
-            if ln is not title and ln.label == "body" and _norm(title.content) in _norm(ln.content):
+            if ln is not headline and ln.label == "body" and _norm(headline.content) in _norm(ln.content):
                 ln.label, ln.reason = "title", "headline repeated in the body"
         for ln in rest:
-            if ln.index < title.index and ln.label == "body":  # a slogan, a photo's alt text above the headline
+            if ln.index < headline.index and ln.label == "body":  # a slogan, a photo's alt text above the headline
                 ln.label, ln.reason = "furniture", "page head above the headline"
     for ln in rest:
         if ln.label == "body" and len(_WORD.findall(ln.content)) <= 3:

@@ -166,7 +166,8 @@ def _pairs(text: str, opens: list[int], closes: list[int]) -> list[tuple[int, in
         after_punct = [c for c in inside if not text[c - 1].isalnum()]
         plain = [c for c in inside if re.match(r"\?(?:\s+[^\W\d_]*[a-z]|[.,;:)]|\s*$)", text[c:c + 40], re.M)
                  and not text[c + 1:c + 40].lstrip()[:1].isupper()]
-        close = (after_punct or plain or [None])[0]
+        found = after_punct or plain
+        close = found[0] if found else None
         if close is not None:
             out.append((o, close))
     return out

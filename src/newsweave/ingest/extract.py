@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 import ftfy
 import trafilatura
 from lxml import html as lxml_html
+from trafilatura.settings import Document
 
 from ..article import Article, Line
 from ..errors import InputError
@@ -197,9 +198,9 @@ def _from_html(article: Article) -> None:
                                           include_tables=False, deduplicate=False)
     except (ValueError, TypeError, lxml_html.etree.ParserError) as exc:
         raise InputError(article.source, f"broken HTML: {exc}") from exc
-    text = getattr(doc, "text", None) if doc is not None else None
-    if not text or not text.strip():
+    if not isinstance(doc, Document) or not doc.text or not doc.text.strip():
         raise InputError(article.source, "broken or empty HTML: no article text found in the page")
+    text = doc.text
     tags = _meta_tags(page)
     body, article.title = repair_article_text(article, text, doc.title or None)
     article.lines = split_lines(body)

@@ -269,9 +269,10 @@ def _segment(word: str, vocab: set[str]) -> list[str] | None:
     best: list[tuple[float, int, list[str]] | None] = [None] * (n + 1)
     best[0] = (0.0, 0, [])
     for i in range(n):
-        if best[i] is None:
+        here = best[i]
+        if here is None:
             continue
-        cost, unknown, pieces = best[i]
+        cost, unknown, pieces = here
         for j in range(i + 1, n + 1):
             piece = word[i:j]
             known = piece in vocab and (len(piece) > 1 or piece in ("a",))
@@ -279,11 +280,13 @@ def _segment(word: str, vocab: set[str]) -> list[str] | None:
                 continue
             c = cost + (1.0 if known else 1.0 + 0.6 * len(piece))  # an unknown piece costs by its length
             cand = (c, unknown + (not known), pieces + [piece])
-            if best[j] is None or c < best[j][0]:
+            there = best[j]
+            if there is None or c < there[0]:
                 best[j] = cand
-    if best[n] is None or (best[n][1] and len(best[n][2]) == 1):
-        return None if best[n] is None else [word]
-    return best[n][2]
+    last = best[n]
+    if last is None or (last[1] and len(last[2]) == 1):
+        return None if last is None else [word]
+    return last[2]
 
 
 def _self_mentions(article: Article) -> set[str]:
@@ -555,7 +558,7 @@ def _self_evidence(article: Article, table: OutletTable, masthead: str | None) -
             if m and len(m["name"].split()) <= 6:
                 found.append((m["name"].strip(), "the page's self-promotion"))
     body = " ".join(ln.content for ln in article.lines if not ln.dropped)
-    refs = Counter()
+    refs: Counter[str] = Counter()
     for m in _SELF_REF.finditer(body):
         name, abbr = m["name"].strip(), m["abbr"]
         if abbr and re.search(rf"\b(?:told|to|with)\s+{re.escape(abbr)}\b", body[m.end():]):

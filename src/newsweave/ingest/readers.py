@@ -88,7 +88,7 @@ def row_article(source: str, row: Any, rownum: int, encoding: str | None) -> Art
     return Article(f"{source}#{rid or rownum}", "record", raw, encoding=encoding)
 
 
-def _rows(source: str, rows: Iterator[tuple[int, Any]], enc: str) -> Iterator[Article | InputError]:
+def _rows(source: str, rows: Iterator[tuple[int, Any]], enc: str | None) -> Iterator[Article | InputError]:
     for n, row in rows:
         try:
             yield row_article(source, row, n, enc)

@@ -117,12 +117,12 @@ def cluster(mentions: list[Mention], kb: KB) -> list[Cluster]:
                 join(person, i, name)
                 continue
         key = ("NAME" if m.type in ("ORG", "PARTY") else m.type, fold(name))
-        c = by_form.get(key)
-        if c is None:
-            c = by_form[key] = new(m.type, None)
+        found = by_form.get(key)
+        if found is None:
+            found = by_form[key] = new(m.type, None)
         elif m.type == "PARTY":
-            c.type = "PARTY"
-        join(c, i, name)
+            found.type = "PARTY"
+        join(found, i, name)
     return clusters
 
 

@@ -130,7 +130,9 @@ class KB:
         core = text.strip(". ")
         if core.replace(".", "").isupper() and len(core.replace(".", "")) <= 3:
             packs = self.title_forms.get(core)
-            return bool(packs) and (worlds is None or bool(packs & set(worlds)))
+            if not packs:
+                return False
+            return worlds is None or bool(packs & set(worlds))
         return fold(core) in self.titles
 
 
@@ -152,10 +154,12 @@ def _places(kb: KB, pack: Pack) -> None:
     import pycountry
 
     country = pack.country
+    assert country is not None  # load_kb brings places only for a pack with a country
     land = pycountry.countries.get(alpha_2=country)
     if land is not None:  # the country itself outranks everything in it
-        names = [getattr(land, "common_name", None) or land.name, land.name, getattr(land, "official_name", None)]
-        first = _plain(names[0])
+        common = getattr(land, "common_name", None) or land.name
+        names = [common, land.name, getattr(land, "official_name", None)]
+        first = _plain(common)
         kb.add(Entry(f"place:{country.lower()}", "PLACE", first, [first, *[_plain(n) for n in names[1:] if n]],
                      population=10**11, pack=pack.name))
     not_places = _words(pack.files.get("not_places.txt", ""))
@@ -226,7 +230,7 @@ def load_kb(overlay: str | None = None, packs: str | None = None) -> KB:
             _places(kb, pack)
     kb.foreign_places = frozenset(fold(_plain(c["name"])) for c in _cities(MIN_CITY_POPULATION)
                                   if c["countrycode"] not in countries)
-    by_country = {p.country: p.name for p in chosen if p.country}
+    by_country: dict[str | None, str] = {p.country: p.name for p in chosen if p.country}
     if packs is None or chosen:  # the outlet table is part of the default knowledge base
         for o in load_outlets().outlets:
             if o.country and o.country not in by_country:
@@ -255,9 +259,9 @@ def load_kb(overlay: str | None = None, packs: str | None = None) -> KB:
                 kb.titles[fold(form).strip(". ")] = Title(form, row.get("kind") or "office")
                 kb.title_forms.setdefault(form.strip(". "), set()).add(name)
         by_name: dict[str, Entry] = {}
-        for e in sorted((e for e in kb.entries.values() if e.type == "PLACE"), key=lambda e: -e.population):
-            for f in e.forms:
-                by_name.setdefault(fold(f), e)
+        for place in sorted((e for e in kb.entries.values() if e.type == "PLACE"), key=lambda e: -e.population):
+            for f in place.forms:
+                by_name.setdefault(fold(f), place)
         for row in _rows(files.get("place_aliases.tsv", ""), f"{where}/place_aliases.tsv"):
             e = by_name.get(fold(row["name"]))
             if e is None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.fuzz import ratio
 
-from .kb import KB
+from .kb import KB, Entry
 from .names import bare, fold, name_key, near_name, part_key, same_name, skeleton
 
 FAMILY = {"PARTY": "NAME", "ORG": "NAME", "MEDIA": "NAME", "PLACE": "PLACE", "PERSON": "PERSON"}
@@ -148,14 +148,14 @@ def resolve(clusters: list[DocCluster], kb: KB, story_of: Mapping[str, str] | No
     for i in full:
         named_in[u.find(i)].add(clusters[i].doc_id)
     for i in full:
-        key = name_key(clusters[i].name)
+        person_key = name_key(clusters[i].name)
         if clusters[i].kb_id is None:
-            ra, rb = u.find(i), u.find(by_key.setdefault(key, i))
+            ra, rb = u.find(i), u.find(by_key.setdefault(person_key, i))
             if ra != rb and not named_in[ra] & named_in[rb]:  # a document that kept them apart: two people
                 u.union(ra, rb)
                 named_in[u.find(ra)] = named_in.pop(ra, set()) | named_in.pop(rb, set())
         else:
-            by_key.setdefault(key, i)
+            by_key.setdefault(person_key, i)
     _join_near(clusters, full, u, ctx)
     _join_in_story(clusters, full, u, story_of)
     _join_single_words(clusters, people, full, u, ctx, story_of)
@@ -179,7 +179,7 @@ def resolve(clusters: list[DocCluster], kb: KB, story_of: Mapping[str, str] | No
 def _link_near_known_people(clusters: list[DocCluster], kb: KB) -> None:
     """A person the knowledge base knows, written a little differently ("Kier Starmer"), in a
     document of the entry's pack's world (it names other entries of that pack), is that entry."""
-    by_surname: dict[str, list[tuple[str, object]]] = defaultdict(list)
+    by_surname: dict[str, list[tuple[str, Entry]]] = defaultdict(list)
     for e in kb.entries.values():
         if e.type == "PERSON":
             for f in e.forms:

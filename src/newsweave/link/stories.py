@@ -169,7 +169,7 @@ def line_date(line: str | None) -> str | None:
     """The date a date line names with its month and four-digit year, as ISO 8601 ("27 NOVEMBER,
     2005" -> "2005-11-27", "Posted 11/27/2005" -> "2005-11-27"); None for other lines and where
     the order of day and month is not known ("04/09/2012", "11/28/05")."""
-    if not date_line(line):
+    if line is None or not date_line(line):
         return None
     low, months = line.lower(), _date_words()[0]
     for m in _FIGURES.finditer(low):
@@ -182,10 +182,10 @@ def line_date(line: str | None) -> str | None:
                 continue
     for pattern, order in ((_MONTH_DAY_YEAR, (1, 2, 3)), (_DAY_MONTH_YEAR, (2, 1, 3))):
         for m in pattern.finditer(low):
-            month, day, year = (m.group(i) for i in order)
-            if month in months:
+            month_name, day_s, year_s = (m.group(i) for i in order)
+            if month_name in months:
                 try:
-                    return date(int(year), months[month], int(day)).isoformat()
+                    return date(int(year_s), months[month_name], int(day_s)).isoformat()
                 except ValueError:
                     continue
     return None

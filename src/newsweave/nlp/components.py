@@ -21,9 +21,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from typing import cast
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.pipeline import Lemmatizer
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -71,7 +74,7 @@ def _common_words(nlp: Language) -> frozenset[str]:
     """English words the model's lemmatizer knows as nouns, verbs, adjectives or adverbs."""
     if "lemmatizer" not in nlp.pipe_names:
         return frozenset()
-    lookups = nlp.get_pipe("lemmatizer").lookups
+    lookups = cast(Lemmatizer, nlp.get_pipe("lemmatizer")).lookups
     if not lookups.has_table("lemma_index"):
         return frozenset()
     index = lookups.get_table("lemma_index")
@@ -118,7 +121,7 @@ class Entities:
                     self.one_word[0 if folded else 1][key] = key
                 else:
                     several.append(key)
-            for key, pdoc in zip(several, nlp.tokenizer.pipe(several)):
+            for key, pdoc in zip(several, cast(Tokenizer, nlp.tokenizer).pipe(several)):
                 if folded:
                     for t in pdoc:
                         t.norm_ = fold(t.text)
@@ -179,8 +182,8 @@ class Entities:
                         loose[self.kb.entries[i].pack].add(i)
             else:
                 sure[self.kb.entries[ids[0]].pack] += 1
-        for pack, ids in loose.items():
-            if len(ids) >= 2:
+        for pack, named in loose.items():
+            if len(named) >= 2:
                 sure[pack] += 1
         return sure
 
@@ -237,10 +240,10 @@ class Entities:
         folded, exact = self.one_word
         for t in doc:
             if t.text[:1].isupper():
-                if (key := folded.get(t.norm_)) is not None:
-                    matches.append((key, t.i, t.i + 1, True))
-                if (key := exact.get(t.text)) is not None:
-                    matches.append((key, t.i, t.i + 1, False))
+                if (hit := folded.get(t.norm_)) is not None:
+                    matches.append((hit, t.i, t.i + 1, True))
+                if (hit := exact.get(t.text)) is not None:
+                    matches.append((hit, t.i, t.i + 1, False))
         worlds = self._worlds(doc, matches)
         known = {p for p in worlds if worlds[p] > 0}
         self.worlds = frozenset(known | {p.name for p in self.kb.packs.values() if not p.country}) if known else None
@@ -305,7 +308,7 @@ class Entities:
         by_end = {n.end: n for n in names}
         for n in names:
             if n.fixed:
-                n.votes[n.fixed] += KB_VOTE
+                n.votes[n.fixed] += KB_VOTE  # type: ignore[assignment]  # float votes: typeshed's Counter is int
         for n in sorted(names, key=lambda n: n.start):
             self.evidence.vote(doc, n, by_start, by_end)
         self.evidence.vote_annotated(doc, names, by_start)
@@ -572,7 +575,7 @@ class Entities:
         if (s, e) != (n.start, n.end):
             share = (n.end - n.start) / (e - s)
             if n.model:
-                n.votes[n.model] -= n.model_vote * (1 - share)
+                n.votes[n.model] -= n.model_vote * (1 - share)  # type: ignore[assignment]  # float votes: typeshed's Counter is int
                 n.model_vote *= share
             taken.update(range(s, e))
             n.start, n.end = s, e
@@ -680,9 +683,9 @@ class Entities:
             close = _paren_after(doc, ent.end)
             if close is None:
                 continue
-            abbr = doc[ent.end + 1:close]
-            if abbr.text and _defines(abbr.text, ent.text):
-                defined[abbr.text] = ent
+            inside = doc[ent.end + 1:close]
+            if inside.text and _defines(inside.text, ent.text):
+                defined[inside.text] = ent
         if not defined:
             return out
         for abbr, ent in defined.items():
@@ -787,7 +790,7 @@ def _leans(group: list[Name]) -> str | None:
         total.update(n.votes)
         if n.fixed:
             return n.fixed
-    return max(total, key=total.get) if total else next((n.model for n in group if n.model), None)
+    return max(total, key=lambda t: total[t]) if total else next((n.model for n in group if n.model), None)
 
 
 def _lower_elsewhere(doc: Doc, lower: str) -> bool:

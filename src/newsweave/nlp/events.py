@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
@@ -470,8 +471,8 @@ def _actor(ctx: _Context, tok: Token) -> tuple[Span | None, str | None]:
     own = ctx.refer.named(tok)
     if own is not None:  # "Meena Kumari" where the name found is "Meena": the name, not a later conjunct's
         return own, own.text
-    people = [ctx.ent(t, ("PERSON",)) for t in tok.subtree if t.dep_ in ("appos", "conj", "compound") or t.i == tok.i]
-    people = [e for e in people if e is not None]
+    found = [ctx.ent(t, ("PERSON",)) for t in tok.subtree if t.dep_ in ("appos", "conj", "compound") or t.i == tok.i]
+    people = [e for e in found if e is not None]
     if people:  # "Former UP Minister and Congress leader Naseemuddin Siddiqui", "the leader, Ram Lal"
         return people[-1], people[-1].text
     if tok.pos_ == "PROPN" and tok.text[:1].isupper() and ctx.ent(tok, ("PLACE",)) is None:
@@ -629,7 +630,7 @@ def _modality(tok: Token, anchor_after: bool) -> str:
     return "asserted"
 
 
-def _hearsay(chain: list[Token], hearsay: list[str]) -> bool:
+def _hearsay(chain: list[Token], hearsay: Collection[str]) -> bool:
     """The clause is what unnamed sources say ("..., sources say", "sources said that ...")."""
     speech = _speech()
     for x in chain[1:4]:
@@ -640,7 +641,7 @@ def _hearsay(chain: list[Token], hearsay: list[str]) -> bool:
     return False
 
 
-def _told_as_subject(tok: Token, happening: list[str]) -> bool:
+def _told_as_subject(tok: Token, happening: Collection[str]) -> bool:
     """An event named by a noun, the subject of a hedge on what it will do ("The leader's return
     is likely to come as a boost", "his entry is expected to strengthen the party"): the hedge is
     about its effect; that it happened is told. Not "his entry is likely (to happen) soon"."""

@@ -82,7 +82,7 @@ class Name:
 
     start: int
     end: int
-    votes: Counter = field(default_factory=Counter)
+    votes: Counter = field(default_factory=Counter)  # type -> weight: votes may be fractions (0.5, 1.5)
     kb_id: str = ""
     fixed: str | None = None  # a knowledge-base entry's type: evidence does not change it
     model: str | None = None  # the model's label for it, if the model found it
@@ -162,7 +162,7 @@ class Evidence:
             v["PERSON"] += 2
         # "Amravati MLA", "Rudrapur MLA": a one-word name before an office is its constituency
         if words == 1 and after is not None and self.title_after(doc, e) and not self.title_before(doc, s):
-            v["PLACE"] += 1.5
+            v["PLACE"] += 1.5  # type: ignore[assignment]  # float votes: typeshed's Counter is int
         # "BJP's Sunita Duggal"
         if before is not None and before.text in ("'s", "’s"):
             owner = by_end.get(s - 1)
@@ -171,7 +171,7 @@ class Evidence:
         # "the Vijay Rupani government", "the Vajpayee-led government"
         k = e
         if k < len(doc) and doc[k].text in ("-", "–") and k + 1 < len(doc) and doc[k + 1].lower_ == "led":
-            v["PERSON"] += 2 if words >= 2 else 0.5  # "the X Y-led Jharkhand Mukti Morcha": a person leads it
+            v["PERSON"] += 2 if words >= 2 else 0.5  # type: ignore[assignment]  # float votes; "the X Y-led Jharkhand Mukti Morcha": a person leads it
             k += 2
         if k < len(doc) and doc[k].lower_ in c.government and words >= 2:
             v["PERSON"] += 2
@@ -190,17 +190,17 @@ class Evidence:
                     self.title_before(doc, j) for j in range(lo + 1, s)):
                 v["PLACE"] += 2
             else:
-                v["PLACE"] += 0.5
+                v["PLACE"] += 0.5  # type: ignore[assignment]  # float votes: typeshed's Counter is int
         if before is not None and before.lower_ == "for" and s - 2 >= sent_start and (
                 doc[s - 2].lower_ in c.place_for_after or doc[s - 2].lemma_.lower() in c.place_for_after):
             v["PLACE"] += 2
         if before is not None and before.lemma_.lower() in c.place_verbs:
             v["PLACE"] += 2
         if before is not None and before.lower_ in c.place_prepositions:
-            v["PLACE"] += 0.5
+            v["PLACE"] += 0.5  # type: ignore[assignment]  # float votes: typeshed's Counter is int
         # "Rakesh Rathore (Sitapur Sadar)", "Sushma Patel (Mungra Badshahpur, Jaunpur)"
         if self._bracket_after_person(doc, s, by_end):
-            v["PLACE"] += 2.5
+            v["PLACE"] += 2.5  # type: ignore[assignment]  # float votes: typeshed's Counter is int
         # "Maheshwar Prasad Yadav (Gaighat MLA)": an office in brackets after the name
         if after is not None and after.text == "(" and any(
                 doc[k].text == ")" and self.title_before(doc, k) for k in range(e + 2, min(e + 7, len(doc)))):
@@ -224,7 +224,7 @@ class Evidence:
             v["PERSON"] += 1
         last = fold(doc[e - 1].text)
         if any(last.endswith(x) and len(last) > len(x) + 2 for x in self.suffixes):
-            v["PLACE"] += 0.75
+            v["PLACE"] += 0.75  # type: ignore[assignment]  # float votes: typeshed's Counter is int
         if not name.fixed and fold(span.text) in self.small_places:
             v["PLACE"] += 1
 
@@ -284,7 +284,7 @@ class Evidence:
                 continue
             inner = by_start.get(n.end + 1)
             if inner is not None and inner.confident() == "PLACE":
-                n.votes["PERSON"] += 1.5
+                n.votes["PERSON"] += 1.5  # type: ignore[assignment]  # float votes: typeshed's Counter is int
 
     # -- lists ---------------------------------------------------------------------------------
     def vote_lists(self, doc: Doc, names: list[Name]) -> None:
@@ -304,7 +304,7 @@ class Evidence:
                 if size:
                     t, k = others.most_common(1)[0]
                     if k / size >= 0.6:
-                        n.votes[t] += 2.0 * k / size
+                        n.votes[t] += 2.0 * k / size  # type: ignore[assignment]  # float votes: typeshed's Counter is int
 
     def _people_list(self, doc: Doc, group: list[Name]) -> bool:
         first = doc[group[0].start:group[0].end].root
@@ -434,14 +434,14 @@ def decide(groups: list[list[Name]]) -> dict[int, str]:
         total: Counter = Counter()
         models: Counter = Counter()
         if any(n.shaped for n in g):
-            total["PERSON"] += SHAPE_VOTE
+            total["PERSON"] += SHAPE_VOTE  # type: ignore[assignment]  # float votes: typeshed's Counter is int
         said = sum(n.model_vote for n in g if n.model)
         scale = min(1.0, MODEL_CAP / said) if said else 1.0
         for n in g:
             total.update(n.votes)
             if n.model:
                 models[n.model] += 1
-                total[n.model] -= n.model_vote * (1 - scale)
+                total[n.model] -= n.model_vote * (1 - scale)  # type: ignore[assignment]  # float votes: typeshed's Counter is int
         if fixed:
             label = fixed
         elif total:

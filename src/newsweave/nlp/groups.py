@@ -265,7 +265,9 @@ class Groups:
         m = self.mentions.get(tok.i)
         return list(self.chains[m.chain].members) if m is not None else []
 
-    def same(self, a: Token, b: Token) -> bool:
+    def same_chain(self, a: Token, b: Token) -> bool:
+        """Do ``a`` and ``b`` mention one group? (Named apart from ``same``, the head-word map an
+        instance sets, which hid this method.)"""
         ma, mb = self.mentions.get(a.i), self.mentions.get(b.i)
         return ma is not None and mb is not None and ma.chain == mb.chain
 

@@ -11,8 +11,10 @@ import importlib.util
 import os
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from typing import cast
 
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 from ..errors import ConfigError
@@ -59,10 +61,11 @@ def _split_dashes_and_quotes(nlp: Language) -> None:
     when a scraper lost the space ("the Lok Sabha election.The committee"): split them."""
     from spacy.util import compile_infix_regex, compile_suffix_regex
 
+    tokenizer = cast(Tokenizer, nlp.tokenizer)  # Language types it as any callable
     infixes = list(nlp.Defaults.infixes or []) + [r"[—–]", r"[“”]", GLUED_STOP]
-    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     suffixes = list(nlp.Defaults.suffixes or []) + [r"(?<=[A-Za-z)])-$"]
-    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    tokenizer.suffix_search = compile_suffix_regex(suffixes).search
 
 
 def load_model_only() -> Language:

@@ -180,7 +180,7 @@ def _depth(tok: Token) -> int:
 
 def is_plural(tok: Token) -> bool:
     """A plural noun, including an acronym's plural the tagger reads as singular ("MLAs")."""
-    return tok.tag_ in ("NNS", "NNPS") or "Plur" in tok.morph.get("Number") or (
+    return tok.tag_ in ("NNS", "NNPS") or "Plur" in tok.morph.get("Number", None) or (
         tok.text[:-1].isupper() and tok.text.endswith("s"))
 
 

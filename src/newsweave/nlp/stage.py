@@ -64,9 +64,9 @@ def _person_named(clusters: list[Cluster], text: str) -> int | None:
 def link_articles(articles: list[Article]) -> list[Article]:
     kb = kb_from_env()
     nlp = load_nlp()
-    titled = [i for i, a in enumerate(articles) if a.title and may_report_event(a.title, nlp)]  # else no parse needed
-    heads = dict(zip(titled, pipe([_model_text(articles[i].title, kb, nlp, 10) if is_lowercased(articles[i].text)
-                                   else _sentence_case(articles[i].title, kb, articles[i].text) for i in titled])))
+    titled = {i: a.title for i, a in enumerate(articles) if a.title and may_report_event(a.title, nlp)}  # else no parse needed
+    heads = dict(zip(titled, pipe([_model_text(title, kb, nlp, 10) if is_lowercased(articles[i].text)
+                                   else _sentence_case(title, kb, articles[i].text) for i, title in titled.items()])))
     for n, (article, doc) in enumerate(zip(articles, pipe([_model_text(a.text, kb, nlp) for a in articles]))):
         article.doc = doc
         article.mentions = mentions_of(doc)
@@ -155,7 +155,7 @@ def _sentence_case(title: str, kb: KB, body: str) -> str:
 def _headline_events(article: Article, doc: Doc | None) -> list:
     """Events the headline states (``doc``: the headline in sentence case, parsed); the headline
     is their evidence."""
-    if doc is None:
+    if doc is None or article.title is None:  # a parsed headline is a title's
         return []
     found = find_events(doc, [], find_times(doc, article.published), article.published)
     for ev in found:

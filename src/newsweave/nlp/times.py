@@ -23,7 +23,7 @@ that need one are underspecified ("XXXX-XX-XX", "XXXX-WXX-6", "XXXX-01-24").
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -193,7 +193,7 @@ class _Ctx:
             i += 1
         return None
 
-    def tok(self, words: set[str] | dict[str, int] | frozenset[str]) -> Token:
+    def tok(self, words: Iterable[str]) -> Token:
         """The candidate's first token that is one of `words` (case-insensitive), else its last."""
         low = {w.lower() for w in words}
         return next((t for t in self.span if t.lower_ in low), self.span[-1])
@@ -494,7 +494,9 @@ class _Context:
         self.text = r.text[c.start:c.end]
 
     def _span(self) -> Span:
-        return self.r.doc.char_span(self.c.start, self.c.end, alignment_mode="expand")
+        span = self.r.doc.char_span(self.c.start, self.c.end, alignment_mode="expand")
+        assert span is not None  # a candidate is non-empty text of the document: "expand" covers it
+        return span
 
     def _word_before(self) -> Token | None:
         span = self._span()

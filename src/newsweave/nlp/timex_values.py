@@ -86,10 +86,17 @@ def v_absolute(g: dict[str, str], cx: Context) -> Result:
     return "DATE", {"year": f"{d.year:04d}", "month": fmt_month(d.year, d.month)}.get(parsed.period, fmt_day(d.date()))
 
 
+def _leading_int(day: str) -> int:
+    """The number a day group starts with ("24th" -> 24): DAY in the rules always begins with digits."""
+    m = re.match(r"\d+", day)
+    assert m is not None, day
+    return int(m[0])
+
+
 def v_monthday(g: dict[str, str], cx: Context) -> Result:
     """"January 24", "24 Jan": the year the tense picks around the anchor."""
     month = cx.lex.month(g.get("month") or g["month2"])
-    day = int(re.match(r"\d+", g.get("day") or g["day2"])[0])
+    day = _leading_int(g.get("day") or g["day2"])
     if cx.anchor is None:
         return "DATE", f"XXXX-{month:02d}-{day:02d}"
     d = pick_date(cx.anchor.day, month, day, cx.direction())
@@ -105,7 +112,7 @@ def _year_of(g: dict[str, str], cx: Context, key: str = "yrel") -> int | None:
     return None
 
 
-def v_month(g: dict[str, str], cx: Context) -> Result:
+def v_month(g: dict[str, str], cx: Context) -> tuple[str, str]:
     month = cx.lex.month(g.get("month") or g["monthb"])
     year = _year_of(g, cx)
     if year is not None:
@@ -177,7 +184,9 @@ def v_quarter(g: dict[str, str], cx: Context) -> Result:
     q = int(g["qnum"]) if "qnum" in g else cx.lex.ordinals[g["ord"].lower()]
     year = _year_of(g, cx) or _year_of(g, cx, "yrel0")
     if year is None and "yref" in g and cx.anchor:
-        year = _ref_date(cx, "year").year
+        ref = _ref_date(cx, "year")
+        assert ref is not None  # with an anchor, _ref_date falls back to the anchor's day
+        year = ref.year
     if year is not None:
         return "DATE", fmt_quarter(year, q)
     if cx.anchor is None:
@@ -366,7 +375,8 @@ def v_clock(g: dict[str, str], cx: Context) -> Result:
         elif ampm == "am" and hh == 12:
             hh = 0
     if "cmonth" in g:  # "8 p.m. Saturday, Jan. 15"
-        month, mday = cx.lex.month(g["cmonth"]), int(re.match(r"\d+", g["cday"])[0])
+        month, mday = cx.lex.month(g["cmonth"]), _leading_int(g["cday"])
+        day: date | None
         if "cyear" in g:
             try:
                 day = date(int(g["cyear"]), month, mday)

@@ -233,7 +233,9 @@ def truecase(text: str, names: Iterable[str] | NameIndex = (), lexicon: Lexicon 
         if _inside(i, web):
             continue
         if i >= named_until and (i == 0 or not low[i - 1].isalnum()):
-            hit = _match(low, i, idx.by_first.get(_LETTERS.match(w).group(), ()))
+            letters = _LETTERS.match(w)
+            assert letters is not None  # a _WORD match starts with letters
+            hit = _match(low, i, idx.by_first.get(letters.group(), ()))
             if hit is not None:
                 _apply(out, i, hit)
                 named_until = i + len(hit)
@@ -247,10 +249,11 @@ def truecase(text: str, names: Iterable[str] | NameIndex = (), lexicon: Lexicon 
         elif (lexicon is not None and len(w) >= MIN_NAME_LETTERS and not lexicon.is_word(w)
               and not _glued(low, m.start(), m.end())):
             _capital(out, i)
-    for m in _INITIALS.finditer("".join(out)) if lexicon is not None else ():  # "hk Patil", "c. r. Patil"
-        if not any(t in lexicon.plain for t in re.findall(r"[a-z]+", m.group())):
-            for j in range(m.start(), m.end()):
-                _capital(out, j)
+    if lexicon is not None:
+        for m in _INITIALS.finditer("".join(out)):  # "hk Patil", "c. r. Patil"
+            if not any(t in lexicon.plain for t in re.findall(r"[a-z]+", m.group())):
+                for j in range(m.start(), m.end()):
+                    _capital(out, j)
     for _ in range(2):  # "ganesh Naik", "Manoj shah": a word of a known person's name beside a name word
         for k, m in enumerate(words):
             if m.group() in idx.parts and out[m.start()].islower() and (

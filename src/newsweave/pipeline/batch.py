@@ -179,7 +179,8 @@ class ShardWriter:
     """Output rows into ``part-NNNNN.parquet`` files of ``SHARD_ROWS`` rows each."""
 
     def __init__(self, folder: Path):
-        self.folder, self.buffer, self.n = folder, [], 0
+        self.folder, self.n = folder, 0
+        self.buffer: list[dict[str, Any]] = []
 
     def __enter__(self) -> ShardWriter:
         return self

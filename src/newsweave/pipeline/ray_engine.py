@@ -113,7 +113,9 @@ def run_ray(items: list[dict[str, Any]], problems: list[dict[str, Any]], output:
 
     pool = ray.data.ActorPoolStrategy(size=workers, max_tasks_in_flight_per_actor=2)
     files = ray.data.from_items(items, override_num_blocks=len(items))
-    articles = (files.map_batches(_read, fn_kwargs={"max_bytes": max_bytes}, batch_size=1, batch_format="pyarrow")
+    # ray types a batch function as taking the batch alone; _read's max_bytes comes by fn_kwargs
+    articles = (files.map_batches(_read, fn_kwargs={"max_bytes": max_bytes},  # type: ignore[arg-type]
+                                  batch_size=1, batch_format="pyarrow")
                 .repartition(target_num_rows_per_block=BATCH))  # small blocks: every actor gets work
     keys = articles.map_batches(_Keys, batch_size=BATCH, batch_format="pyarrow", compute=pool)
     per_doc = keys.groupby(["outlet", "key", "doc_id"], num_partitions=workers).count()

@@ -105,8 +105,8 @@ class Pipeline:
         for st in self.stages:
             alive = [i for i, r in enumerate(results) if isinstance(r, Article)]
             if st.batch and alive:
-                given = [results[i] for i in alive]
-                before = [_snapshot(a) for a in given]  # type: ignore[arg-type]
+                given = [r for r in results if isinstance(r, Article)]  # results[i] for i in alive
+                before = [_snapshot(a) for a in given]
                 try:
                     done = st.run(given)
                 except ConfigError:

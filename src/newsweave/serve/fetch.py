@@ -32,7 +32,7 @@ def check_public(url: str) -> None:
     except (socket.gaierror, UnicodeError) as exc:
         raise FetchRefused(f"cannot resolve {host!r}: {exc}") from exc
     for info in infos:
-        addr = ipaddress.ip_address(info[4][0].split("%")[0])
+        addr = ipaddress.ip_address(str(info[4][0]).split("%")[0])  # an IPv4/IPv6 sockaddr's host is a str
         if not addr.is_global or addr.is_multicast:
             raise FetchRefused(f"{host!r} resolves to {addr}, which is not a public address")
 

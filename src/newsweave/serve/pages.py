@@ -109,7 +109,7 @@ def story(request: Request, story_id: str) -> HTMLResponse:
 def _year(value: str | None) -> float | None:
     if not value or not value[:4].isdigit():
         return None
-    y = int(value[:4])
+    y: float = int(value[:4])
     if len(value) >= 7 and value[5:7].isdigit():
         y += (int(value[5:7]) - 1) / 12
     return float(y)

@@ -41,6 +41,7 @@ def _copy(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     binary = [isinstance(table.c[c].type, LargeBinary) for c in cols]
     names = ", ".join(f'"{c}"' for c in cols)
     raw = conn.connection.driver_connection
+    assert raw is not None  # an open connection has its driver's (psycopg) connection
     with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
         for row in rows:
             copy.write_row([Json(row[c]) if w else (bytes(row[c]) if b and row[c] is not None else row[c])

@@ -414,7 +414,7 @@ class Store:
         return {k: n for k, n in rows}
 
     def has_document(self, conn: Connection, doc_id: str) -> bool:
-        return conn.scalar(select(func.count()).where(self.documents.c.doc_id == doc_id)) > 0
+        return (conn.scalar(select(func.count()).where(self.documents.c.doc_id == doc_id)) or 0) > 0
 
     def count_documents(self) -> int:
         with self.engine.connect() as conn:

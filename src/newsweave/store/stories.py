@@ -162,7 +162,7 @@ class StoryIndex:
         tfs = self._tfs(conn, new)
         self._published(conn, new)
         seq = (conn.scalar(select(func.max(self.members.c.seq))) or 0)
-        pending, arrived = set(new), set()
+        pending, arrived = set(new), set[str]()
         profiles: dict[str, Profile] = {}  # the weights hold for this call
         edges: dict[tuple[str, str], float] = {}
         for doc in new:
@@ -193,7 +193,7 @@ class StoryIndex:
         self._dfs(conn, tf, dfs)
         me = profile(tf, dfs, n, self._published(conn, [doc])[doc], p)
         v = me.words
-        query = sorted(v, key=v.get, reverse=True)[:p.query_terms]
+        query = sorted(v, key=lambda t: v[t], reverse=True)[:p.query_terms]
         votes: dict[str, float] = defaultdict(float)
         if query:  # each word's newest postings, in one statement
             padded = query + [DOCS] * (p.query_terms - len(query))  # no document has the empty word
@@ -201,7 +201,7 @@ class StoryIndex:
             for other, term in conn.execute(self._postings, params):
                 if other != doc and other not in later:
                     votes[other] += v[term]
-        cands = sorted(votes, key=votes.get, reverse=True)[:p.candidates]
+        cands = sorted(votes, key=lambda d: votes[d], reverse=True)[:p.candidates]
         published = self._published(conn, [doc, *cands])
         cands = [d for d in cands if within_window(published[doc], published[d], p.window_days)]
         ctf = self._tfs(conn, [d for d in cands if d not in profiles])
@@ -256,7 +256,7 @@ class StoryIndex:
         """Keep each document's ``neighbours`` best edges."""
         for d, es in edges.items():
             if len(es) > self.p.neighbours:
-                drop = sorted(es, key=es.get, reverse=True)[self.p.neighbours:]
+                drop = sorted(es, key=lambda o: es[o], reverse=True)[self.p.neighbours:]
                 conn.execute(delete(self.edges).where(self.edges.c.doc_id == d, self.edges.c.other.in_(drop)))
                 for o in drop:
                     del es[o]
