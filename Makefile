@@ -1,13 +1,13 @@
 # newsweave: two commands on a fresh machine with Python 3.11 (see README):
 #   make demo   create .venv, install newsweave, ingest the sample corpus, list what it found (docs, stories, events)
-#   make test   create .venv, install newsweave with its test tools, run every test
+#   make test   create .venv, install newsweave with its test tools, run the checks (make lint) and every test
 
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_DB ?= demo.db
 
-.PHONY: demo test test-pg test-fast install clean
+.PHONY: demo test test-pg test-fast lint install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,14 @@ demo: install
 	$(BIN)/newsweave --db sqlite:///$(DEMO_DB) events
 	$(BIN)/newsweave --db sqlite:///$(DEMO_DB) export --format jsonl --output $(DEMO_DB:.db=.jsonl)
 
-# every test, slow ones included (CI runs this)
-test: install
+# the code's own checks: lint (ruff), types (mypy), the layers' import contracts (import-linter)
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+# the checks, then every test, slow ones included (CI runs this)
+test: lint
 	$(BIN)/python -m pytest -m "slow or not slow"
 
 # every test again, each one in a database of its own on a PostgreSQL server (an admin URL)

@@ -146,3 +146,50 @@ def test_serve_pages_render_and_404(api):
     assert "litchi" in api.get("/search", params={"q": "litchi"}, headers=html).text
     missing = api.get("/stories/nosuchstory", headers=html)
     assert missing.status_code == 404 and "<html" in missing.text
+
+
+def test_serve_api_unexpected_error_has_the_one_error_shape(sample_db, monkeypatch, caplog):
+    from newsweave.serve import api as api_mod
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(api_mod, "story_list", broken)
+    c = TestClient(create_app(Settings(db=sample_db)), raise_server_exceptions=False)
+    resp = c.get("/api/stories")
+    err = _error(resp, 500, "internal")
+    assert "ZeroDivisionError" in err["message"] and "a bug" not in err["message"]
+    assert any("GET /api/stories failed" in r.getMessage() for r in caplog.records)
+
+
+def test_serve_api_stories_page_reads_only_its_rows(sample_db):
+    """GET /api/stories?limit=N reads one page of the stored story records (and a count), nothing else."""
+    from sqlalchemy import event
+
+    store = open_store(sample_db)
+    c = TestClient(create_app(Settings(db=sample_db), store=store))
+    statements: list[str] = []
+    event.listen(store.engine, "before_cursor_execute",
+                 lambda conn, cur, stmt, params, ctx, many: statements.append(" ".join(stmt.split())))
+    page = c.get("/api/stories", params={"limit": 2, "offset": 1}).json()
+    selects = [s for s in statements if s.upper().startswith("SELECT")]
+    assert len(page["items"]) == 2 and page["total"] == 3
+    assert selects and all(" FROM stories" in s and " JOIN " not in s for s in selects), selects
+    assert any("LIMIT" in s for s in selects)
+
+
+def test_serve_api_stories_match_the_exported_story_records(sample_db):
+    from newsweave.export.records import story_records
+
+    store = open_store(sample_db)
+    c = TestClient(create_app(Settings(db=sample_db), store=store))
+    served = c.get("/api/stories", params={"limit": 200}).json()["items"]
+    exported = {s["story_id"]: s for s in story_records(store)}
+    assert len(served) == len(exported)
+    for s in served:
+        published = [d["published"] for d in store.iter_documents(columns=("doc_id", "published"))
+                     if d["doc_id"] in s["doc_ids"] and d["published"]]
+        assert {k: s[k] for k in exported[s["story_id"]]} == exported[s["story_id"]]
+        assert s["published"] == min(published, default=None)
+    keys = [(s["published"] or "", len(s["doc_ids"])) for s in served]
+    assert keys == sorted(keys, reverse=True)

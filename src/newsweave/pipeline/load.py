@@ -61,6 +61,7 @@ def load(store: Store, folder: Path, *, on_problem: Callable[[InputError], None]
             added = store.add_rows(conn, buffer, on_error=refuse)
             runner.link_copies_in(conn, added)
             runner.stories.assign(conn, added)
+            runner.stories.refresh_records(conn)
         summary.added += added
         summary.unchanged += len(buffer) - len(added) - len(refused)
         advance(len(buffer))

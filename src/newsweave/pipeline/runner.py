@@ -201,6 +201,7 @@ class Ingest:
             if self.nlp:
                 self.link_copies_in(conn, added)
                 self.stories.assign(conn, added)
+                self.stories.refresh_records(conn)
             self.summary.added += added
         log.info("batch of %d: %d stored, %d already stored, %d failed", len(batch), len(added),
                  len(batch) - len(fresh) + len(done) - len(added) - len(refused), len(fresh) - len(done) + len(refused))
@@ -281,6 +282,7 @@ class Ingest:
                 order = self.stories.reset(conn)
                 known = set(order)
                 self.stories.assign(conn, order + [r["doc_id"] for r in rows if r["doc_id"] not in known])
+                self.stories.refresh_records(conn, rewrite=True)
         self.summary.entities = self.resolve_entities()
         return updated
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from ..errors import NewsweaveError
 from ..export.records import documents as document_records
@@ -35,7 +36,9 @@ def stories(request: Request, since: str | None = Query(None, description="first
             entity: str | None = Query(None, description="an entity id or name the story mentions"),
             outlet: str | None = Query(None, description="an outlet that reports it"),
             limit: int = Limit, offset: int = Offset) -> dict[str, Any]:
-    return page(story_list(_store(request), since=since, until=until, entity=entity, outlet=outlet), limit, offset)
+    total, items = story_list(_store(request), since=since, until=until, entity=entity, outlet=outlet,
+                              limit=limit, offset=offset)
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
 @router.get("/stories/{story_id}", summary="One story: what happened, agreement, disagreement, quotes")
@@ -128,7 +131,8 @@ async def add_documents(request: Request) -> JSONResponse:
         from .fetch import fetch
 
         try:
-            url, data = fetch(str(payload["url"]), timeout=settings.fetch_timeout, max_bytes=settings.max_body)
+            url, data = await run_in_threadpool(fetch, str(payload["url"]), timeout=settings.fetch_timeout,
+                                                max_bytes=settings.max_body)
         except NewsweaveError as exc:
             raise ApiError(400, str(exc), "fetch_refused") from exc
         source = url
@@ -138,6 +142,7 @@ async def add_documents(request: Request) -> JSONResponse:
             raise ApiError(400, "send an article object, a list of them, or {\"url\": ...}")
         data = "\n".join(json.dumps(r, ensure_ascii=False) for r in rows).encode("utf-8")
         source = f"api/{stamp}.jsonl"
-    summary = Ingest(_store(request), max_bytes=settings.max_body).run_bytes(source, data)
+    # the pipeline (spaCy, the store) runs in a worker thread: the event loop keeps answering reads
+    summary = await run_in_threadpool(Ingest(_store(request), max_bytes=settings.max_body).run_bytes, source, data)
     status = 201 if summary.added else (200 if summary.ok else 400)
     return JSONResponse(summary.as_dict() | {"doc_ids": summary.added}, status_code=status)

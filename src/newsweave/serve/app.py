@@ -3,6 +3,7 @@ API router and the pages."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from ..store import Store, open_store
 from .config import ApiError, Settings, error_body
 
 HERE = Path(__file__).resolve().parent
+log = logging.getLogger(__name__)
 
 
 def _wants_html(request: Request) -> bool:
@@ -65,6 +67,13 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         details = [{"where": ".".join(map(str, e.get("loc", ()))), "problem": e.get("msg")} for e in exc.errors()]
         return render_error(request, 422, "the request is not valid: " + "; ".join(
             f"{d['where']}: {d['problem']}" for d in details), details=details)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception):
+        log.error("%s %s failed: %s: %s", request.method, request.url.path, type(exc).__name__, exc,
+                  exc_info=(type(exc), exc, exc.__traceback__))
+        return render_error(request, 500, f"internal error ({type(exc).__name__}); it is logged on the server, "
+                                          "please report it")
 
     from .api import router as api_router
     from .pages import router as pages_router

@@ -78,11 +78,11 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request, outlet: str | None = None, entity: str | None = None,
           since: str | None = None, until: str | None = None, page: int = Query(1, ge=1)) -> HTMLResponse:
-    rows = story_list(request.app.state.store, outlet=outlet, entity=entity, since=since, until=until)
-    start = (page - 1) * PER_PAGE
+    total, rows = story_list(request.app.state.store, outlet=outlet, entity=entity, since=since, until=until,
+                             limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
     return templates.TemplateResponse(request, "index.html", {
-        "stories": rows[start:start + PER_PAGE], "total": len(rows), "page": page,
-        "pages": max(1, -(-len(rows) // PER_PAGE)), "filters": {"outlet": outlet, "entity": entity, "since": since, "until": until}})
+        "stories": rows, "total": total, "page": page,
+        "pages": max(1, -(-total // PER_PAGE)), "filters": {"outlet": outlet, "entity": entity, "since": since, "until": until}})
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..export.records import event_records, named_entities, stories_and_events
+from ..export.records import event_records, named_entities
 from ..link.timeline import timeline
 from ..store import Store
 from ..store.search import search
@@ -15,29 +15,13 @@ def page(items: list[Any], limit: int, offset: int) -> dict[str, Any]:
 
 
 def story_list(store: Store, *, since: str | None = None, until: str | None = None, entity: str | None = None,
-               outlet: str | None = None) -> list[dict[str, Any]]:
-    """Stories (SCHEMA.md fields plus ``published``: the first report), newest first."""
-    stories, _ = stories_and_events(store)
-    published = {d["doc_id"]: d["published"] for d in store.iter_documents(columns=("doc_id", "published"))}
-    wanted_docs: set[str] | None = None
-    if entity:
-        ent = entity_record(store, entity)
-        wanted_docs = set(ent["doc_ids"])
-    out = []
-    for s in stories:
-        dates = sorted(p for d in s["doc_ids"] if (p := published.get(d)))
-        first = dates[0] if dates else None
-        if since and (not first or first[:10] < since[:10]):
-            continue
-        if until and (not first or first[:10] > until[:10]):
-            continue
-        if outlet and outlet.lower() not in {o.lower() for o in s["outlets"]}:
-            continue
-        if wanted_docs is not None and not wanted_docs & set(s["doc_ids"]):
-            continue
-        out.append(s | {"published": first})
-    out.sort(key=lambda s: (s["published"] or "", len(s["doc_ids"])), reverse=True)
-    return out
+               outlet: str | None = None, limit: int | None = None, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
+    """(how many, a page of) stories (SCHEMA.md fields plus ``published``: the first report),
+    newest first, read from the stored story records a page at a time."""
+    entity_id = entity_record(store, entity)["entity_id"] if entity else None
+    total, rows = store.story_page(since=since, until=until, outlet=outlet, entity_id=entity_id,
+                                   limit=limit, offset=offset)
+    return total, [{"kind": "story", **r} for r in rows]
 
 
 def entity_record(store: Store, ident: str, etype: str | None = None) -> dict[str, Any]:

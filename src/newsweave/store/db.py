@@ -420,6 +420,32 @@ class Store:
         with self.engine.connect() as conn:
             return conn.scalar(select(func.count()).select_from(self.documents))
 
+    def story_page(self, *, since: str | None = None, until: str | None = None, outlet: str | None = None,
+                   entity_id: str | None = None, limit: int | None = None, offset: int = 0
+                   ) -> tuple[int, list[dict[str, Any]]]:
+        """(how many stories match, the page of them): newest first report first, then the larger,
+        then by id; ``since``/``until`` bound the first report's date, ``outlet`` is one that reports
+        it (any case), ``entity_id`` one it mentions. Reads the page's rows only."""
+        t = self.tables["stories"]
+        where = []
+        if since:
+            where.append(func.substr(t.c.published, 1, 10) >= since[:10])
+        if until:
+            where.append(func.substr(t.c.published, 1, 10) <= until[:10])
+        if outlet:
+            where.append(t.c.outlets_key.contains(f"|{outlet.casefold()}|", autoescape=True))
+        if entity_id:
+            sd, c = self.tables["story_docs"], self.clusters
+            where.append(t.c.story_id.in_(select(sd.c.story_id).where(
+                sd.c.doc_id.in_(select(c.c.doc_id).where(c.c.entity_id == entity_id)))))
+        cols = (t.c.story_id, t.c.title, t.c.doc_ids, t.c.outlets, t.c.published)
+        q = select(*cols).where(*where).order_by(func.coalesce(t.c.published, "").desc(), t.c.size.desc(), t.c.story_id)
+        with self.engine.connect() as conn:
+            total = conn.scalar(select(func.count()).select_from(t).where(*where)) or 0
+            rows = [dict(r._mapping) for r in conn.execute(q.limit(limit).offset(offset) if limit is not None
+                                                           else q.offset(offset))]
+        return total, rows
+
     def iter_documents(self, *, columns: tuple[str, ...] | None = None) -> Iterator[dict[str, Any]]:
         t = self.documents
         cols = [t.c[c] for c in columns] if columns else [t]

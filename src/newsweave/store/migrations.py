@@ -297,6 +297,28 @@ def _v11_cluster_keys(conn: Connection) -> None:
         conn.execute(insert(keys), rows[part:part + 5000])
 
 
+def _v12_story_records(conn: Connection) -> None:
+    """Each story's record (title, members, outlets, first report), kept current by the
+    cross-document step, so reading a page of stories reads only that page."""
+    from .stories import refresh_story_records
+
+    md = MetaData()
+    records = Table(
+        "stories", md,
+        Column("story_id", String(32), primary_key=True),
+        Column("title", Text, nullable=False),
+        Column("doc_ids", JSON, nullable=False),  # members, first report first
+        Column("outlets", JSON, nullable=False),
+        Column("outlets_key", Text, nullable=False),  # "|outlet a||outlet b|", case-folded, for the outlet filter
+        Column("size", Integer, nullable=False),
+        Column("published", String(40)),  # the first report's publication time
+        Index("ix_stories_published", "published", "size"),
+    )
+    md.create_all(conn, tables=[records])
+    members, documents = Table("story_docs", md, autoload_with=conn), Table("documents", md, autoload_with=conn)
+    refresh_story_records(conn, members, records, documents)
+
+
 #: (version, name, function) in order
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "documents, ingest problems, outlet lines", _v1_documents),
@@ -310,6 +332,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (9, "a problem's detail (an unexpected failure's traceback)", _v9_problem_detail),
     (10, "near-duplicate index bands", _v10_signature_bands),
     (11, "entity-resolution keys of each document's clusters", _v11_cluster_keys),
+    (12, "story records", _v12_story_records),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -53,6 +53,7 @@ class StoryIndex:
         t = tables
         self.terms, self.df, self.edges, self.members = t["doc_terms"], t["term_df"], t["doc_neighbours"], t["story_docs"]
         self.documents = t["documents"]
+        self.records = t["stories"]
         self._cache: OrderedDict[str, dict[str, float]] = OrderedDict()
         self._df: dict[str, int] = {}  # valid while term_df's GEN row holds self._gen
         self._gen: int | None = None
@@ -282,11 +283,22 @@ class StoryIndex:
         self._pub.clear()
         return order
 
-    def lead_lines(self, doc_ids: list[str]) -> dict[str, str]:
+    def lead_lines(self, doc_ids: list[str], conn: Connection | None = None) -> dict[str, str]:
         """The first line of each document's text (a story title's last resort)."""
-        with self.engine.connect() as conn:
-            texts = _lookup(conn, self.documents.c.doc_id, self.documents.c.text, doc_ids)
+        if conn is None:
+            with self.engine.connect() as own:
+                return self.lead_lines(doc_ids, own)
+        texts = _lookup(conn, self.documents.c.doc_id, self.documents.c.text, doc_ids)
         return {d: t.lstrip().split("\n", 1)[0] for d, t in texts.items() if t}
+
+    def refresh_records(self, conn: Connection, *, rewrite: bool = False) -> int:
+        """Keep the ``stories`` table (one row per story: its title, members, outlets, first
+        report) current: every story whose members changed since it was written is written again,
+        every story that is gone is removed; returns how many were written. Reads one row per
+        stored document and story (two narrow columns), then only the changed stories' documents."""
+        if rewrite:  # documents were reprocessed: their titles may have changed
+            conn.execute(delete(self.records))
+        return refresh_story_records(conn, self.members, self.records, self.documents)
 
     def stories_near(self, conn: Connection, doc_ids: list[str]) -> dict[str, str]:
         """Story of each document in the stories of ``doc_ids`` (theirs and their story-mates')."""
@@ -303,3 +315,40 @@ class StoryIndex:
             return dict(conn.execute(select(self.members.c.doc_id, self.members.c.story_id)).all())
         with self.engine.connect() as own:
             return self.story_map(own)
+
+
+STORY_DOC_COLUMNS = ("doc_id", "source", "title", "byline", "outlet", "published")
+
+
+def refresh_story_records(conn: Connection, members: Table, records: Table, documents: Table) -> int:
+    """See :meth:`StoryIndex.refresh_records` (also run by the migration that made the table)."""
+    from ..link.merge import stories
+
+    now: dict[str, list[str]] = defaultdict(list)
+    for doc, sid in conn.execute(select(members.c.doc_id, members.c.story_id)):
+        now[sid].append(doc)
+    stored = {sid: docs for sid, docs in conn.execute(select(records.c.story_id, records.c.doc_ids))}
+    changed = sorted(sid for sid, docs in now.items() if sorted(docs) != sorted(stored.get(sid) or []))
+    gone = sorted(set(stored) - set(now))
+    for part in _chunks([*changed, *gone]):
+        conn.execute(delete(records).where(records.c.story_id.in_(part)))
+    if not changed:
+        return 0
+    doc_ids = sorted(d for sid in changed for d in now[sid])
+    cols = [documents.c[c] for c in STORY_DOC_COLUMNS]
+    docs = [dict(r._mapping) for part in _chunks(doc_ids) for r in conn.execute(select(*cols).where(documents.c.doc_id.in_(part)))]
+
+    def lead(ids: list[str]) -> dict[str, str]:
+        texts = _lookup(conn, documents.c.doc_id, documents.c.text, ids)
+        return {d: t.lstrip().split("\n", 1)[0] for d, t in texts.items() if t}
+
+    published = {d["doc_id"]: d["published"] for d in docs}
+    story_by_doc = {d: sid for sid in changed for d in now[sid]}
+    rows = []
+    for rec in stories(docs, story_by_doc, lead):
+        dates = sorted(p for d in rec["doc_ids"] if (p := published.get(d)))
+        rows.append({"story_id": rec["story_id"], "title": rec["title"], "doc_ids": rec["doc_ids"],
+                     "outlets": rec["outlets"], "outlets_key": "".join(f"|{o.casefold()}|" for o in rec["outlets"]),
+                     "size": len(rec["doc_ids"]), "published": dates[0] if dates else None})
+    bulk_insert(conn, records, rows)
+    return len(rows)
