@@ -69,12 +69,13 @@ def test_crash_kill9_then_rerun_completes(db_url, tmp_path):
     time.sleep(rng.uniform(0, 2.0))
     if proc.poll() is None:
         proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
+    proc.communicate(timeout=30)
     assert consistent(db_url)
     partial = counts(db_url)
     assert partial["documents"] == partial["story_docs"] == partial["signatures"]  # whole batches or nothing
     again = ingest(db_url, tmp_path / "in")
-    assert again.wait(timeout=300) == 0, again.stderr.read().decode()
+    _, err = again.communicate(timeout=300)
+    assert again.returncode == 0, err.decode()
     assert consistent(db_url)
     assert counts(db_url) == {"documents": N, "story_docs": N, "signatures": N}
 
@@ -86,6 +87,7 @@ def test_crash_two_ingests_at_once_lose_nothing(db_url, tmp_path):
             write(tmp_path / name / f.name, f.read_text(encoding="utf-8"))
     procs = [ingest(db_url, tmp_path / "a"), ingest(db_url, tmp_path / "b")]
     for p in procs:
-        assert p.wait(timeout=600) == 0, p.stderr.read().decode()
+        _, err = p.communicate(timeout=600)
+        assert p.returncode == 0, err.decode()
     assert consistent(db_url)
     assert counts(db_url) == {"documents": N, "story_docs": N, "signatures": N}
