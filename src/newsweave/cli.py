@@ -32,6 +32,7 @@ from .export.writers import WRITERS
 from .pipeline.runner import DEFAULT_MAX_BYTES, Ingest, human_size
 from .store import Store, open_store
 from .store.db import DEFAULT_DB, ENV_DB
+from .vocab import ENTITY_TYPES
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -414,7 +415,6 @@ def reprocess(
     raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)
 
 
-ENTITY_TYPES = ("PERSON", "PARTY", "ORG", "PLACE", "MEDIA")
 
 
 @app.command()

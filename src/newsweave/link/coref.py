@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import OSA
 
+from ..vocab import ENTITY_TYPES
 from .kb import KB
 from .names import fold, part_key, same_name
 
-TYPES = ("PERSON", "PARTY", "ORG", "PLACE", "MEDIA")
+TYPES = ENTITY_TYPES
 HONORIFIC_SUFFIXES = ("ji", "sahab", "saheb", "sahib")
 
 

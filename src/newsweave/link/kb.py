@@ -29,11 +29,12 @@ from ..packs import (
     selected_packs,
 )
 from ..resources import load_outlets
+from ..vocab import ENTITY_TYPES
 from .names import bare, fold
 
 MIN_CITY_POPULATION = 15000
 SMALL_PLACE_POPULATION = 5000  # smaller places are evidence for a name's type, not names matched alone
-TYPES = ("PERSON", "PARTY", "ORG", "PLACE", "MEDIA")
+TYPES = ENTITY_TYPES
 #: the pack of outlets in ``data/outlets.tsv`` (news agencies and outlets of many countries)
 OUTLETS_PACK = "outlets"
 

@@ -26,10 +26,11 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from typing import Any
 
+from ..vocab import MODALITIES
 from .names import fold
 from .stories import date_line, story_id
 
-MODALITY_CLASS = {"asserted": "asserted", "speculative": "speculative", "planned": "planned", "denied": "denied"}
+MODALITY_CLASS = {m: m for m in MODALITIES}
 
 
 def _year(value: str | None) -> str | None:

@@ -12,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-OPENS = {"join_party", "inducted"}
+from ..vocab import EventType
+
+OPENS = {EventType.join_party, EventType.inducted}
 CLOSES = {"leave_party", "expelled"}
 
 

@@ -33,11 +33,12 @@ from spacy.util import filter_spans
 from ..link.kb import KB, Entry, kb_from_env
 from ..link.names import fold, near_name, same_name
 from ..resources import stopwords
+from ..vocab import ENTITY_TYPES
 from .evidence import KB_VOTE, MIN_VOTES, Evidence, Name, decide, name_token
 from .text import doc_text
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
-LINKED = {"PERSON", "PARTY", "ORG", "PLACE", "MEDIA"}
+LINKED = frozenset(ENTITY_TYPES)
 NAME_LABELS = {"PERSON", "ORG", "PARTY"}
 NAMEABLE = {"WORK_OF_ART", "LAW", "PRODUCT", "EVENT", "NORP"}  # labels evidence may turn into a name
 STOPWORDS = stopwords()

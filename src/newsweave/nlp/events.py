@@ -37,11 +37,12 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
+from ..vocab import EVENT_TYPES, EventType
 from .groups import PLURAL_PRONOUNS, Groups
 from .refer import Referents, describes_person, is_name, name_before, same_party, subject_of_next
 
 # event types whose actor is the verb's object ("the BSP expelled X", "Bajwa inducted Singh")
-OBJECT_ACTS = ("expelled", "suspended", "appointed", "inducted")
+OBJECT_ACTS = (EventType.expelled, EventType.suspended, EventType.appointed, EventType.inducted)
 # event types whose party, written as "the party" / "their parties", is the actor's own
 OWN_PARTY = ("leave_party", "expelled", "suspended")
 
@@ -98,8 +99,7 @@ def lexicon() -> _Lexicon:
     verbs: dict[str, list[str]] = {}
     nouns: dict[str, list[str]] = {}
     types = {}
-    for etype in ("leave_party", "join_party", "inducted", "expelled", "suspended", "appointed", "resigned_post",
-                  "rally"):
+    for etype in EVENT_TYPES:
         spec = data[etype]
         types[etype] = spec
         for v in spec.get("verbs", []):

@@ -26,9 +26,10 @@ from functools import lru_cache
 from spacy.tokens import Doc, Token
 
 from ..link.names import fold
+from ..vocab import TYPE_TIE_ORDER
 
 #: the types evidence decides between
-TYPES = ("PERSON", "PLACE", "ORG", "PARTY", "MEDIA")
+TYPES = TYPE_TIE_ORDER  # the order a tie is decided in
 #: votes a knowledge-base entry gives its own type (stronger than any cue)
 KB_VOTE = 6.0
 #: a name the model did not find needs this many votes to become an entity
