@@ -19,6 +19,7 @@ import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz.fuzz import ratio
 
@@ -82,19 +83,40 @@ def _contexts(clusters: list[DocCluster]) -> dict[str, set[str]]:
 
 
 def cluster_keys(c: DocCluster) -> set[str]:
-    """Every key on which resolution may join ``c`` with another cluster: its knowledge-base entry,
-    its written forms (people: the name's key and each part's), its name for any type. Two
-    clusters that share no key, and no story, are never joined, so a new document's entities are
-    resolved again only with the stored clusters sharing a key with its own (incremental)."""
+    """The keys ``c`` is stored under for incremental resolution: its knowledge-base entry, its
+    written forms, its name for any type; a person's name key, surname, and each part of a full
+    name ("word:") or the one word of a single-word mention ("single:"). Resolution joins two
+    clusters only when one's :func:`query_keys` meets the other's keys (or they share a story),
+    so a new document is resolved with the stored clusters found by its query keys."""
     keys = {f"kb:{c.kb_id}"} if c.kb_id else set()
-    if c.name:
-        keys.add(f"any:{bare(c.name)}")
+    name = c.name
+    if name:
+        keys.add(f"any:{bare(name)}")
     if c.type == "PERSON":
-        keys.add(f"name:{name_key(c.name)}")
-        keys.update(f"part:{part_key(w)}" for w in c.name.split())
+        words = name.split()
+        if len(words) >= 2:
+            keys.add(f"name:{name_key(name)}")
+            keys.add(f"surname:{part_key(words[-1])}")
+            keys.update(f"word:{part_key(w)}" for w in words)
+        elif words:
+            keys.add(f"single:{part_key(words[0])}")
     else:
         keys.update(f"form:{FAMILY.get(c.type, c.type)}:{bare(f)}" for f in c.forms)
     return {k for k in keys if len(k) <= 200}
+
+
+def query_keys(c: DocCluster) -> set[str]:
+    """The stored keys a new cluster ``c`` may be joined through (see :func:`cluster_keys`): the
+    same entry, forms, name and surname; for a full name the single-word mentions of its parts,
+    for a single word the full names with that part and the other single words."""
+    keys = cluster_keys(c)
+    if c.type == "PERSON":
+        words = c.name.split()
+        if len(words) >= 2:
+            keys = {k for k in keys if not k.startswith("word:")} | {f"single:{part_key(w)}" for w in words}
+        elif words:
+            keys.add(f"word:{part_key(words[0])}")
+    return keys
 
 
 def contexts(clusters: list[DocCluster]) -> dict[str, set[str]]:
@@ -167,9 +189,15 @@ def resolve(clusters: list[DocCluster], kb: KB, story_of: Mapping[str, str] | No
         groups[u.find(i)].append(c)
     entities = [_entity(members, kb) for members in groups.values()]
     _drop_shared_parts(entities, named_outside or {})
-    seen: set[str] = set(taken or ())
+    return distinct_ids(entities, set(taken or ()))
+
+
+def distinct_ids(entities: list[Entity], taken: set[str]) -> list[Entity]:
+    """Two entities with one name (two people never merged), or one whose id is ``taken`` outside
+    them: the later gets an id of its own, from its first mention."""
+    seen = set(taken)
     for e in sorted(entities, key=lambda e: (-len(e.members), min((m.doc_id, m.cluster) for m in e.members))):
-        if e.entity_id in seen:  # two entities with one name (two people never merged): tell them apart
+        if e.entity_id in seen:
             first = min((m.doc_id, m.cluster) for m in e.members)
             e.entity_id = hashlib.sha1(f"{e.entity_id}:{first[0]}:{first[1]}".encode()).hexdigest()[:12]
         seen.add(e.entity_id)
@@ -245,9 +273,10 @@ def _join_in_story(clusters: list[DocCluster], full: list[int], u: _Union, story
         if len({clusters[i].doc_id for i in members}) < 2:
             continue
         docs = _co_named(clusters, u, members)
-        for a in sorted(members, key=lambda i: len(clusters[i].name.split())):
+        name = {i: clusters[i].name for i in members}
+        for a in sorted(members, key=lambda i: len(name[i].split())):
             fits = {u.find(b) for b in members if u.find(b) != u.find(a)
-                    and _variant(clusters[a].name, clusters[b].name)
+                    and _variant(name[a], name[b])
                     and not (clusters[a].kb_id and clusters[b].kb_id)}
             fits = {r for r in fits if not docs[r] & docs[u.find(a)]}
             if len(fits) == 1:
@@ -256,6 +285,7 @@ def _join_in_story(clusters: list[DocCluster], full: list[int], u: _Union, story
                 docs[u.find(ra)] = docs.pop(ra, set()) | docs.pop(rb, set())
 
 
+@lru_cache(maxsize=65536)
 def _variant(a: str, b: str) -> bool:
     """Two written names that can be one person's in reports of one story."""
     if near_name(a, b):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,7 +24,7 @@ from ..ingest.readers import read_input
 from ..ingest.sources import InputFile, iter_inputs
 from ..link.kb import kb_from_env
 from ..link.names import part_key
-from ..link.resolve import DocCluster, cluster_keys, contexts, resolve
+from ..link.resolve import DocCluster, cluster_keys, contexts, distinct_ids, query_keys, resolve
 from ..link.stories import StoryParams
 from ..store import Store
 from ..store.rows import document_rows
@@ -33,6 +34,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 BATCH = 32
+#: an entity of this many documents or more that a new cluster joins alone keeps its name (incremental resolution)
+LARGE_ENTITY = 50
 
 
 @dataclass(slots=True)
@@ -216,30 +219,60 @@ class Ingest:
             if new is None or not self.store.count_entities(conn):
                 return self._resolve_all(conn)
             mine = self.store.doc_clusters(conn, docs=new)
-            keys = set().union(*(cluster_keys(_cluster(r)) for r in mine)) if mine else set()
+            keys = set().union(*(query_keys(_cluster(r)) for r in mine)) if mine else set()
             story_of = self.stories.stories_near(conn, new)
             near = self.store.clusters_sharing(conn, keys)
             near += [r for r in self.store.doc_clusters(conn, docs=sorted(set(story_of) - set(new)))
                      if r["type"] in ("PERSON", "PLACE")]
+            attached, mine, near = self._attach_to_large(conn, mine, near)
             touched = sorted({r["entity_id"] for r in near if r["entity_id"]})
             rows = {(r["doc_id"], r["cluster"]): r for r in [*self.store.doc_clusters(conn, entities=touched), *near, *mine]}
             block = [_cluster(rows[k]) for k in sorted(rows)]
             people_docs = sorted({c.doc_id for c in block if c.type == "PERSON"})
             context = contexts([_cluster(r) for r in self.store.doc_clusters(conn, docs=people_docs)])
             story_of |= self.stories.stories_near(conn, sorted({c.doc_id for c in block} - set(story_of)))
-            words = {f"part:{part_key(f)}" for c in block if c.type == "PERSON" for f in c.forms if " " not in f.strip()}
+            words = {f"word:{part_key(f)}" for c in block if c.type == "PERSON" for f in c.forms if " " not in f.strip()}
             outside = sorted({r["entity_id"] for r in self.store.clusters_sharing(conn, words)
                               if r["type"] == "PERSON" and r["entity_id"]} - set(touched))
             named_outside = self.store.entity_names(conn, outside, etype="PERSON")
             kb = kb_from_env()
-            first = resolve(block, kb, story_of, context=context, named_outside=named_outside)
-            taken = self.store.entity_ids_in_use(conn, [e.entity_id for e in first]) - set(touched)
-            entities = (resolve(block, kb, story_of, context=context, taken=taken, named_outside=named_outside)
-                        if taken else first)
+            entities = resolve(block, kb, story_of, context=context, named_outside=named_outside)
+            taken = self.store.entity_ids_in_use(conn, [e.entity_id for e in entities]) - set(touched)
+            if taken:  # an id in use outside the block: the entity gets one of its own
+                entities = distinct_ids(entities, taken)
             self.store.replace_entities(conn, entities, replacing=touched)
-        log.info("entities: %d clusters of %d new documents resolved with %d stored; %d entities replaced by %d",
-                 len(mine), len(new), len(block) - len(mine), len(touched), len(entities))
+        log.info("entities: %d clusters of %d new documents resolved with %d stored; %d entities replaced by %d; "
+                 "%d joined a large entity", len(mine), len(new), len(block) - len(mine), len(touched), len(entities),
+                 attached)
         return len(entities)
+
+    def _attach_to_large(self, conn: Connection, mine: list[dict[str, Any]], near: list[dict[str, Any]]
+                         ) -> tuple[int, list[dict[str, Any]], list[dict[str, Any]]]:
+        """A new cluster that shares its keys with one large entity only (LARGE_ENTITY documents or
+        more: a national party, an outlet, a person in the news every day; a person by the very
+        same name or entry) joins it directly, its name kept (a large entity's name is settled),
+        instead of resolving the whole entity again. Returns how many joined, and the new and stored clusters left to resolve."""
+        sizes = self.store.entity_sizes(conn, sorted({r["entity_id"] for r in near if r["entity_id"]}))
+        large = {e for e, (_, docs) in sizes.items() if docs >= LARGE_ENTITY}
+        if not large:
+            return 0, mine, near
+        owners: dict[str, set[str]] = defaultdict(set)
+        for r in near:
+            if r["entity_id"]:
+                for k in cluster_keys(_cluster(r)):
+                    owners[k].add(r["entity_id"])
+        joins: dict[tuple[str, int], tuple[str, dict[str, Any]]] = {}
+        for r in mine:
+            keys = query_keys(_cluster(r))
+            if r["type"] == "PERSON":  # a person: the very name (or entry) of one large entity, and no other's
+                keys = {k for k in keys if k.startswith(("name:", "kb:"))}
+            hits = set().union(*(owners.get(k, set()) for k in keys))
+            if len(hits) == 1 and (only := next(iter(hits))) in large:
+                joins[(r["doc_id"], r["cluster"])] = (only, r)
+        if joins:
+            self.store.join_entities(conn, [(e, r["doc_id"], r["cluster"], list(r["forms"])) for e, r in joins.values()])
+        rest = [r for r in mine if (r["doc_id"], r["cluster"]) not in joins]
+        return len(joins), rest, [r for r in near if r["entity_id"] not in large]
 
     def entity_count(self) -> int:
         with self.store.engine.connect() as conn:

@@ -265,6 +265,24 @@ class Store:
             q = q.where(e.c.type == etype)
         return {i: n for part in _parts(sorted(ids)) for i, n in conn.execute(q.where(e.c.entity_id.in_(part)))}
 
+    def entity_sizes(self, conn: Connection, ids: list[str]) -> dict[str, tuple[str, int]]:
+        """Entity id -> (type, documents) of the entities ``ids``."""
+        e = self.entities
+        return {i: (t, n) for part in _parts(ids)
+                for i, t, n in conn.execute(select(e.c.entity_id, e.c.type, e.c.doc_count).where(e.c.entity_id.in_(part)))}
+
+    def join_entities(self, conn: Connection, joins: list[tuple[str, str, int, list[str]]]) -> None:
+        """Clusters (entity id, doc_id, cluster, its forms) joining stored entities as they are: each
+        cluster takes the entity's id, the entity counts its document and adds the forms it lacks."""
+        e, t = self.entities, self.clusters
+        for entity_id, doc_id, cluster, forms in joins:
+            conn.execute(update(t).where(t.c.doc_id == doc_id, t.c.cluster == cluster).values(entity_id=entity_id))
+            row = conn.execute(select(e.c.name, e.c.aliases).where(e.c.entity_id == entity_id)).one()
+            aliases = list(row.aliases or [])
+            aliases += [f for f in forms if f != row.name and f not in aliases]
+            docs = conn.scalar(select(func.count(t.c.doc_id.distinct())).where(t.c.entity_id == entity_id)) or 0
+            conn.execute(update(e).where(e.c.entity_id == entity_id).values(aliases=aliases, doc_count=docs))
+
     def unresolved_documents(self, conn: Connection) -> list[str]:
         """Documents with a cluster that belongs to no entity (not resolved yet)."""
         t = self.clusters

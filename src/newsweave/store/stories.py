@@ -54,6 +54,7 @@ class StoryIndex:
         self.terms, self.df, self.edges, self.members = t["doc_terms"], t["term_df"], t["doc_neighbours"], t["story_docs"]
         self.documents = t["documents"]
         self.records = t["stories"]
+        self.changed: set[str] = set()  # stories whose members changed since their records were written
         self._cache: OrderedDict[str, dict[str, float]] = OrderedDict()
         self._df: dict[str, int] = {}  # valid while term_df's GEN row holds self._gen
         self._gen: int | None = None
@@ -240,6 +241,8 @@ class StoryIndex:
         order = sorted(block, key=lambda d: (seqs[d], d))
         inside = {d: {o: s for o, s in weighted[d].items() if o in block} for d in block}
         roots = cluster_block(order, inside, sigma, p)
+        self.changed.update(self._stories_of(conn, order).values())  # the stories the block's documents were in
+        self.changed.update(story_id(roots[d]) for d in order)
         for part in _chunks(order):
             conn.execute(delete(self.members).where(self.members.c.doc_id.in_(part)))
         conn.execute(insert(self.members), [{"doc_id": d, "story_id": story_id(roots[d]), "seq": seqs[d]} for d in order])
@@ -298,7 +301,10 @@ class StoryIndex:
         stored document and story (two narrow columns), then only the changed stories' documents."""
         if rewrite:  # documents were reprocessed: their titles may have changed
             conn.execute(delete(self.records))
-        return refresh_story_records(conn, self.members, self.records, self.documents)
+            self.changed.clear()
+            return refresh_story_records(conn, self.members, self.records, self.documents)
+        changed, self.changed = sorted(self.changed), set()
+        return refresh_story_records(conn, self.members, self.records, self.documents, changed)
 
     def stories_near(self, conn: Connection, doc_ids: list[str]) -> dict[str, str]:
         """Story of each document in the stories of ``doc_ids`` (theirs and their story-mates')."""
@@ -320,14 +326,23 @@ class StoryIndex:
 STORY_DOC_COLUMNS = ("doc_id", "source", "title", "byline", "outlet", "published")
 
 
-def refresh_story_records(conn: Connection, members: Table, records: Table, documents: Table) -> int:
-    """See :meth:`StoryIndex.refresh_records` (also run by the migration that made the table)."""
+def refresh_story_records(conn: Connection, members: Table, records: Table, documents: Table,
+                          only: list[str] | None = None) -> int:
+    """See :meth:`StoryIndex.refresh_records` (also run by the migration that made the table);
+    ``only``: the stories that may have changed (else every one is compared)."""
     from ..link.merge import stories
 
     now: dict[str, list[str]] = defaultdict(list)
-    for doc, sid in conn.execute(select(members.c.doc_id, members.c.story_id)):
+    member_q = select(members.c.doc_id, members.c.story_id)
+    record_q = select(records.c.story_id, records.c.doc_ids)
+    if only is None:
+        member_rows, record_rows = list(conn.execute(member_q)), list(conn.execute(record_q))
+    else:
+        member_rows = [r for part in _chunks(only) for r in conn.execute(member_q.where(members.c.story_id.in_(part)))]
+        record_rows = [r for part in _chunks(only) for r in conn.execute(record_q.where(records.c.story_id.in_(part)))]
+    for doc, sid in member_rows:
         now[sid].append(doc)
-    stored = {sid: docs for sid, docs in conn.execute(select(records.c.story_id, records.c.doc_ids))}
+    stored = {sid: docs for sid, docs in record_rows}
     changed = sorted(sid for sid, docs in now.items() if sorted(docs) != sorted(stored.get(sid) or []))
     gone = sorted(set(stored) - set(now))
     for part in _chunks([*changed, *gone]):
