@@ -193,3 +193,20 @@ def test_serve_api_stories_match_the_exported_story_records(sample_db):
         assert s["published"] == min(published, default=None)
     keys = [(s["published"] or "", len(s["doc_ids"])) for s in served]
     assert keys == sorted(keys, reverse=True)
+
+
+def test_serve_api_documents_page_reads_no_raw_content(sample_db):
+    from sqlalchemy import event
+
+    store = open_store(sample_db)
+    c = TestClient(create_app(Settings(db=sample_db), store=store))
+    everything = c.get("/api/documents", params={"limit": 200}).json()
+    statements: list[str] = []
+    event.listen(store.engine, "before_cursor_execute",
+                 lambda conn, cur, stmt, params, ctx, many: statements.append(" ".join(stmt.split())))
+    page = c.get("/api/documents", params={"limit": 3, "offset": 2}).json()
+    assert page["items"] == everything["items"][2:5] and page["total"] == everything["total"]
+    assert statements and not any("raw" in s for s in statements) and any("LIMIT" in s for s in statements)
+    outlet = everything["items"][0]["outlet"]
+    only = c.get("/api/documents", params={"outlet": outlet.upper()}).json()
+    assert only["total"] == sum(d["outlet"] == outlet for d in everything["items"])

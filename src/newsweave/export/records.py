@@ -31,6 +31,17 @@ def document_record(row: dict[str, Any]) -> dict[str, Any]:
     return rec
 
 
+#: the stored columns a document record is made of (no raw content)
+DOCUMENT_COLUMNS = ("doc_id", "source", "outlet", "title", "byline", "published", "updated", "dateline", "text", "url")
+
+
+def document_page(store: Store, *, outlet: str | None = None, limit: int = 50, offset: int = 0
+                  ) -> tuple[int, list[dict[str, Any]]]:
+    """(how many, one page of) document records, read a page at a time."""
+    total, rows = store.document_page(DOCUMENT_COLUMNS, outlet=outlet, limit=limit, offset=offset)
+    return total, [document_record(r) | {"copy_of": r["copy_of"]} for r in rows]
+
+
 def documents(store: Store) -> Iterator[dict[str, Any]]:
     copies = store.copies()
     for row in store.iter_documents():

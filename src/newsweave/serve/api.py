@@ -13,8 +13,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from ..errors import NewsweaveError
-from ..export.records import documents as document_records
-from ..export.records import event_records
+from ..export.records import document_page, event_records
 from ..export.report import story_report
 from ..pipeline.runner import Ingest
 from ..store import Store
@@ -82,8 +81,8 @@ def person(request: Request, entity_id: str) -> dict[str, Any]:
 
 @router.get("/documents", summary="Stored documents (SCHEMA.md document records)")
 def documents(request: Request, outlet: str | None = Query(None), limit: int = Limit, offset: int = Offset) -> dict[str, Any]:
-    rows = [d for d in document_records(_store(request)) if outlet is None or (d["outlet"] or "").lower() == outlet.lower()]
-    return page(rows, limit, offset)
+    total, items = document_page(_store(request), outlet=outlet, limit=limit, offset=offset)
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
 @router.get("/documents/{doc_id}", summary="One document: metadata, clean text, what cleaning removed")

@@ -471,6 +471,18 @@ class Store:
             for row in conn.execute(select(*cols).order_by(t.c.published.is_(None), t.c.published, t.c.source)):
                 yield dict(row._mapping)
 
+    def document_page(self, columns: tuple[str, ...], *, outlet: str | None = None, limit: int = 50,
+                      offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
+        """(how many documents match, one page of them with ``columns``, in :meth:`iter_documents`'
+        order, each with ``copy_of``); ``outlet``: that outlet's only (any case). Reads the page."""
+        t, nd = self.documents, self.near_duplicates
+        where = [func.lower(t.c.outlet) == outlet.lower()] if outlet else []
+        q = (select(*[t.c[c] for c in columns], nd.c.copy_of).outerjoin(nd, nd.c.doc_id == t.c.doc_id).where(*where)
+             .order_by(t.c.published.is_(None), t.c.published, t.c.source).limit(limit).offset(offset))
+        with self.engine.connect() as conn:
+            total = conn.scalar(select(func.count()).select_from(t).where(*where)) or 0
+            return total, [dict(r._mapping) for r in conn.execute(q)]
+
     def get_document(self, ident: str) -> dict[str, Any]:
         """A document by doc_id, a unique doc_id prefix, or its source."""
         t = self.documents
