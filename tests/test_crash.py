@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from newsweave.pipeline.runner import ENV_FAULT
+
 from conftest import consistent, write
 
 pytestmark = pytest.mark.slow
@@ -39,9 +41,9 @@ def corpus(folder: Path, n: int = N) -> list[Path]:
     return out
 
 
-def ingest(db: str, *paths: Path) -> subprocess.Popen:
+def ingest(db: str, *paths: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "newsweave.cli", "--db", db, "ingest", "--silent", *map(str, paths)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **(env or {})})
 
 
 def counts(db: str) -> dict[str, int]:
@@ -70,10 +72,32 @@ def test_crash_kill9_then_rerun_completes(db_url, tmp_path):
     if proc.poll() is None:
         proc.send_signal(signal.SIGKILL)
     proc.communicate(timeout=30)
+    _rerun_completes(db_url, tmp_path / "in")
+
+
+def test_crash_kill9_inside_the_write_transaction_keeps_none_of_that_batch(db_url, tmp_path):
+    """Killed at the fault point after the first batch is written and before it commits (the
+    window the random kill above may miss): none of that batch is stored, the database is
+    consistent, and a re-run completes the work."""
+    corpus(tmp_path / "in")
+    marker = tmp_path / "fault"
+    proc = ingest(db_url, tmp_path / "in", env={ENV_FAULT: str(marker)})
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and proc.poll() is None and not marker.exists():
+        time.sleep(0.05)
+    assert marker.exists(), "the run never reached the fault point"
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=30)
+    assert proc.returncode == -signal.SIGKILL  # killed there, not finished
+    assert counts(db_url) == {"documents": 0, "story_docs": 0, "signatures": 0}  # the first batch was not committed
+    _rerun_completes(db_url, tmp_path / "in")
+
+
+def _rerun_completes(db_url: str, folder: Path) -> None:
     assert consistent(db_url)
     partial = counts(db_url)
     assert partial["documents"] == partial["story_docs"] == partial["signatures"]  # whole batches or nothing
-    again = ingest(db_url, tmp_path / "in")
+    again = ingest(db_url, folder)
     _, err = again.communicate(timeout=300)
     assert again.returncode == 0, err.decode()
     assert consistent(db_url)

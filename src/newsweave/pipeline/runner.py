@@ -9,7 +9,9 @@ and a re-run completes the work: stored articles are recognised by their content
 from __future__ import annotations
 
 import logging
+import os
 import sys
+import time
 import traceback
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -205,6 +207,7 @@ class Ingest:
                 self.link_copies_in(conn, added)
                 self.stories.assign(conn, added)
                 self.stories.refresh_records(conn)
+            _fault_point("batch written, not committed")
             self.summary.added += added
         log.info("batch of %d: %d stored, %d already stored, %d failed", len(batch), len(added),
                  len(batch) - len(fresh) + len(done) - len(added) - len(refused), len(fresh) - len(done) + len(refused))
@@ -318,6 +321,19 @@ class Ingest:
                 self.stories.refresh_records(conn, rewrite=True)
         self.summary.entities = self.resolve_entities()
         return updated
+
+
+#: tests only: the name of a file that the runner creates at a fault point, then waits (the crash
+#: tests kill it there, inside the write transaction)
+ENV_FAULT = "NEWSWEAVE_TEST_FAULT_FILE"
+
+
+def _fault_point(where: str) -> None:
+    path = os.environ.get(ENV_FAULT)
+    if path and not os.path.exists(path):
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(where)
+        time.sleep(60)
 
 
 def _cluster(r: dict[str, Any]) -> DocCluster:
