@@ -72,7 +72,7 @@ class _Union:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _contexts(clusters: list[DocCluster]) -> dict[str, set[str]]:
+def contexts(clusters: list[DocCluster]) -> dict[str, set[str]]:
     """What each document names besides people: its parties, organisations and places, and the
     people the knowledge base knows."""
     ctx: dict[str, set[str]] = defaultdict(set)
@@ -119,11 +119,6 @@ def query_keys(c: DocCluster) -> set[str]:
     return keys
 
 
-def contexts(clusters: list[DocCluster]) -> dict[str, set[str]]:
-    """What each document names besides people (see :func:`resolve`'s ``context``)."""
-    return _contexts(clusters)
-
-
 def resolve(clusters: list[DocCluster], kb: KB, story_of: Mapping[str, str] | None = None, *,
             context: Mapping[str, set[str]] | None = None, taken: set[str] | None = None,
             named_outside: Mapping[str, str] | None = None) -> list[Entity]:
@@ -135,7 +130,7 @@ def resolve(clusters: list[DocCluster], kb: KB, story_of: Mapping[str, str] | No
     story_of = story_of or {}
     n = len(clusters)
     u = _Union(n)
-    ctx = defaultdict(set, context) if context is not None else _contexts(clusters)
+    ctx = defaultdict(set, context) if context is not None else contexts(clusters)
     _drop_glued_places(clusters)
     _link_near_known_people(clusters, kb)
     # 1. knowledge-base entries

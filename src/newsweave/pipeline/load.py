@@ -18,7 +18,7 @@ from ..errors import ConfigError, InputError
 from ..store import Store
 from ..store.rows import from_payload
 from .batch import FORMAT, MANIFEST, iter_shard, problem_of, shard_files
-from .runner import BATCH, Ingest, Summary, store_error
+from .runner import BATCH, Ingest, Summary
 
 
 def check_folder(folder: Path) -> list[Path]:
@@ -52,18 +52,9 @@ def load(store: Store, folder: Path, *, on_problem: Callable[[InputError], None]
 
     def flush() -> None:
         with store.transaction() as conn:
-            refused: list[str] = []
-
-            def refuse(rows: dict[str, Any], exc: Exception) -> None:
-                refused.append(rows["document"]["doc_id"])
-                runner.problem(conn, store_error(rows, exc))
-
-            added = store.add_rows(conn, buffer, on_error=refuse)
-            runner.link_copies_in(conn, added)
-            runner.stories.assign(conn, added)
-            runner.stories.refresh_records(conn)
+            added, refused = runner.store_rows(conn, buffer)
         summary.added += added
-        summary.unchanged += len(buffer) - len(added) - len(refused)
+        summary.unchanged += len(buffer) - len(added) - refused
         advance(len(buffer))
         buffer.clear()
 

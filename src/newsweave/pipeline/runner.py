@@ -194,23 +194,30 @@ class Ingest:
                     done.append(document_rows(result))
                 else:
                     self.problem(conn, as_input_error(result))
-            refused: list[str] = []
-
-            def refuse(rows: dict[str, Any], exc: Exception) -> None:
-                refused.append(rows["document"]["doc_id"])
-                self.problem(conn, store_error(rows, exc))
-
-            added = self.store.add_rows(conn, done, on_error=refuse)
-            self.summary.unchanged += len(done) - len(added) - len(refused)
             self._conn = None
-            if self.nlp:
-                self.link_copies_in(conn, added)
-                self.stories.assign(conn, added)
-                self.stories.refresh_records(conn)
+            added, refused = self.store_rows(conn, done)
+            self.summary.unchanged += len(done) - len(added) - refused
             _fault_point("batch written, not committed")
             self.summary.added += added
         log.info("batch of %d: %d stored, %d already stored, %d failed", len(batch), len(added),
-                 len(batch) - len(fresh) + len(done) - len(added) - len(refused), len(fresh) - len(done) + len(refused))
+                 len(batch) - len(fresh) + len(done) - len(added) - refused, len(fresh) - len(done) + refused)
+
+    def store_rows(self, conn: Connection, rows: list[dict[str, Any]]) -> tuple[list[str], int]:
+        """Store processed articles' rows in the transaction ``conn`` (one the database refuses is
+        recorded as a problem), then the batch's part of the cross-document step: its copies, its
+        stories, their records. Returns the doc_ids added and how many were refused."""
+        refused: list[str] = []
+
+        def refuse(row: dict[str, Any], exc: Exception) -> None:
+            refused.append(row["document"]["doc_id"])
+            self.problem(conn, store_error(row, exc))
+
+        added = self.store.add_rows(conn, rows, on_error=refuse)
+        if self.nlp:
+            self.link_copies_in(conn, added)
+            self.stories.assign(conn, added)
+            self.stories.refresh_records(conn)
+        return added, len(refused)
 
     def resolve_entities(self, new: list[str] | None = None) -> int:
         """Resolve stored clusters into entities: every document's (``new`` None), or, incrementally,
