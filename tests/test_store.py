@@ -21,6 +21,34 @@ def test_store_migrations_recorded_and_idempotent(db_url):
         assert c.execute(text("select count(*) from schema_migrations")).scalar() == SCHEMA_VERSION
 
 
+def test_store_schema_declared_is_what_the_migrations_build(store):
+    from sqlalchemy import inspect
+
+    from newsweave.store.schema import FTS_PREFIX, SCHEMA
+
+    ins = inspect(store.engine)
+    built = {t for t in ins.get_table_names() if not t.startswith(FTS_PREFIX)}
+    assert built == set(SCHEMA)
+    for table, columns in SCHEMA.items():
+        assert tuple(c["name"] for c in ins.get_columns(table)) == columns, table
+
+
+def test_store_rows_name_only_declared_columns(process):
+    from newsweave.store.rows import document_rows
+    from newsweave.store.schema import SCHEMA
+
+    a = process("Ravi Kant, a leader of the Lok Vikas Party, joined the Jan Morcha in Patna on Monday. "
+                "\u201cThe party ignored workers like me for years and I could not stay any longer,\u201d Kant said.", source="rows.txt")
+    rows = document_rows(a)
+    assert set(rows["document"]) == set(SCHEMA["documents"]) - {"ingested_at", "processed_at"}
+    for key, table in (("mentions", "mentions"), ("quotes", "quotes"), ("times", "times"),
+                       ("events", "doc_events"), ("clusters", "clusters")):
+        assert rows[key], key
+        for row in rows[key]:
+            assert {"doc_id", *row} <= set(SCHEMA[table]), (table, set(row) - set(SCHEMA[table]))
+    assert {"doc_id", *rows["events"][0]} == set(SCHEMA["doc_events"])
+
+
 def test_store_sqlite_uses_wal(store):
     if store.dialect != "sqlite":
         pytest.skip("SQLite only")

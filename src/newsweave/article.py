@@ -9,8 +9,12 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
+
+#: a field the store does not keep (``metadata=NOT_STORED``): parse objects, working flags
+NOT_STORED = {"stored": False}
 
 #: formats a reader hands to the pipeline
 FORMATS = ("text", "html", "record")
@@ -70,6 +74,97 @@ class Removal:
         return {"text": self.text, "reason": self.reason, "line": self.line}
 
 
+# -- what the NLP and linking stages add to an article (one module, so every layer can name them) --
+
+
+@dataclass(slots=True)
+class Mention:
+    """A name in the text (a named entity the model or the knowledge base found)."""
+
+    start: int  # character offsets into the document's text
+    end: int
+    text: str
+    type: str  # an EntityType
+    kb_id: str | None
+    sent_start: int
+    sent_end: int
+    cluster: int = -1  # its cluster in the document (set by the linking stage)
+
+
+@dataclass(slots=True)
+class Cluster:
+    """The mentions of one document that name one person, party, place or outlet."""
+
+    index: int
+    type: str  # an EntityType
+    kb_id: str | None
+    forms: Counter[str] = field(default_factory=Counter)  # written form -> mentions
+    mentions: list[int] = field(default_factory=list, metadata=NOT_STORED)
+
+    @property
+    def name(self) -> str:
+        """The fullest form used here (most words, then most often)."""
+        return max(self.forms, key=lambda f: (len(f.split()), self.forms[f], -len(f))) if self.forms else ""
+
+    @property
+    def parts(self) -> list[str]:
+        return self.name.split()
+
+
+@dataclass(slots=True)
+class Quote:
+    """Quoted words and, when the text tells it, who said them."""
+
+    start: int  # offsets of the quoted words (without the marks) in the text
+    end: int
+    text: str
+    speaker_start: int | None = field(default=None, metadata=NOT_STORED)  # the speaker's mention, if any
+    speaker_end: int | None = field(default=None, metadata=NOT_STORED)
+    speaker_text: str | None = None  # as written ("a senior UP Congress leader", "Rai")
+    cluster: int | None = None  # the speaker's cluster in the document (set by the linking stage)
+
+
+@dataclass(slots=True)
+class TimeExpr:
+    """A time expression and its value against the publication date (TIMEX3)."""
+
+    start: int  # character offsets into the text
+    end: int
+    text: str  # the expression as written
+    type: str  # TIMEX3 type: DATE, TIME, DURATION or SET
+    value: str | None  # TIMEX3 value
+
+
+@dataclass(slots=True)
+class Event:
+    """A political event one sentence tells."""
+
+    type: str  # an EventType
+    trigger: str
+    sent_start: int
+    sent_end: int
+    evidence: str
+    actor_start: int | None = field(default=None, metadata=NOT_STORED)  # the actor's mention in the text
+    actor_text: str | None = None  # as written; the group for an unnamed actor
+    party_start: int | None = field(default=None, metadata=NOT_STORED)
+    party_text: str | None = None
+    post: str | None = None  # appointed / resigned_post
+    date: str | None = None
+    date_text: str | None = None
+    place_start: int | None = field(default=None, metadata=NOT_STORED)
+    place_text: str | None = None
+    followers: int | None = None
+    approx: bool = False
+    modality: str = "asserted"  # a Modality
+    attribution: list[str] = field(default_factory=list)
+    actor_tok: Any = field(default=None, metadata=NOT_STORED)  # the parse token of the actor
+    actor_group: bool = field(default=False, metadata=NOT_STORED)  # an unnamed group as written ("six BSP MLAs")
+    # set by the linking stage
+    actor_cluster: int | None = None
+    party_cluster: int | None = None
+    place_cluster: int | None = None
+
+
 @dataclass(slots=True)
 class Article:
     """One article on its way from raw input to a stored document."""
@@ -95,11 +190,11 @@ class Article:
     warnings: list[str] = field(default_factory=list)
     # filled by the NLP and linking stages
     doc: Any = None  # the spaCy Doc of ``text`` (not stored)
-    mentions: list[Any] = field(default_factory=list)  # link.coref.Mention
-    clusters: list[Any] = field(default_factory=list)  # link.coref.Cluster
-    quotes: list[Any] = field(default_factory=list)  # nlp.quotes.Quote, with .cluster set when the speaker is named
-    times: list[Any] = field(default_factory=list)  # nlp.times.TimeExpr
-    events: list[Any] = field(default_factory=list)  # nlp.events.Event, with clusters set
+    mentions: list[Mention] = field(default_factory=list)
+    clusters: list[Cluster] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)  # with .cluster set when the speaker is named
+    times: list[TimeExpr] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)  # with clusters set
     signature: bytes | None = None  # MinHash of the text, for near-duplicates (link.dedup)
     terms: dict[str, float] = field(default_factory=dict)  # content words, for stories (link.stories)
 

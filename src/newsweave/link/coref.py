@@ -15,47 +15,15 @@ Rules, in order:
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
-
 from rapidfuzz.distance import OSA
 
+from ..article import Cluster, Mention
 from ..vocab import ENTITY_TYPES
 from .kb import KB
 from .names import fold, part_key, same_name
 
 TYPES = ENTITY_TYPES
 HONORIFIC_SUFFIXES = ("ji", "sahab", "saheb", "sahib")
-
-
-@dataclass(slots=True)
-class Mention:
-    start: int  # character offsets into the document's text
-    end: int
-    text: str
-    type: str
-    kb_id: str | None
-    sent_start: int
-    sent_end: int
-    cluster: int = -1
-
-
-@dataclass(slots=True)
-class Cluster:
-    index: int
-    type: str
-    kb_id: str | None
-    forms: Counter = field(default_factory=Counter)  # written form -> mentions
-    mentions: list[int] = field(default_factory=list)
-
-    @property
-    def name(self) -> str:
-        """The fullest form used here (most words, then most often)."""
-        return max(self.forms, key=lambda f: (len(f.split()), self.forms[f], -len(f))) if self.forms else ""
-
-    @property
-    def parts(self) -> list[str]:
-        return self.name.split()
 
 
 def clean_name(text: str) -> str:

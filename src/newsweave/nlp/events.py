@@ -30,13 +30,14 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Collection
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
+from ..article import Event
 from ..vocab import EVENT_TYPES, EventType
 from .groups import PLURAL_PRONOUNS, Groups
 from .refer import Referents, describes_person, is_name, name_before, same_party, subject_of_next
@@ -45,34 +46,6 @@ from .refer import Referents, describes_person, is_name, name_before, same_party
 OBJECT_ACTS = (EventType.expelled, EventType.suspended, EventType.appointed, EventType.inducted)
 # event types whose party, written as "the party" / "their parties", is the actor's own
 OWN_PARTY = ("leave_party", "expelled", "suspended")
-
-
-@dataclass(slots=True)
-class Event:
-    type: str
-    trigger: str
-    sent_start: int
-    sent_end: int
-    evidence: str
-    actor_start: int | None = None  # the actor's mention (an entity) in the text
-    actor_text: str | None = None  # as written; the group for an unnamed actor
-    party_start: int | None = None
-    party_text: str | None = None
-    post: str | None = None  # appointed / resigned_post
-    date: str | None = None
-    date_text: str | None = None
-    place_start: int | None = None
-    place_text: str | None = None
-    followers: int | None = None
-    approx: bool = False
-    modality: str = "asserted"
-    attribution: list[str] = field(default_factory=list)
-    actor_tok: Any = None  # the parse token of the actor (not stored)
-    actor_group: bool = False  # the actor is an unnamed group as written ("six BSP MLAs"; not stored)
-    # set by the linking stage
-    actor_cluster: int | None = None
-    party_cluster: int | None = None
-    place_cluster: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

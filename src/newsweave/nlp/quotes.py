@@ -36,21 +36,11 @@ from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
+from ..article import Quote
 from .refer import Referents, describes_person, is_plural, name_before
 from .text import doc_text
 
 OPEN, CLOSE, STRAIGHT = "“", "”", '"'
-
-
-@dataclass(slots=True)
-class Quote:
-    start: int  # offsets of the quoted words (without the marks) in doc.text
-    end: int
-    text: str
-    speaker_start: int | None = None  # the speaker's mention in the text, when there is one
-    speaker_end: int | None = None
-    speaker_text: str | None = None  # as written ("a senior UP Congress leader", "Rai")
-    cluster: int | None = None  # the speaker's cluster in the document (set by the linking stage)
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ from datetime import date
 
 from spacy.tokens import Doc, Span, Token
 
+from ..article import TimeExpr
 from .text import doc_text
 from .timex_rules import FUTURE, NEUTRAL, PAST, Anchor, Lexicon, lexicon, parse_anchor, value_date
 from .timex_values import DEPENDENT, NORMALISERS
@@ -37,15 +38,6 @@ NAME_LABELS = frozenset({"PERSON", "ORG", "MEDIA", "PARTY", "PLACE", "WORK_OF_AR
                          "NORP", "GPE", "LOC"})
 UNIT_ORDER = {"day": 0, "week": 1, "month": 2, "quarter": 3, "year": 4}
 ENTITY_TAIL = re.compile(r"^(?P<det>a|an|the|that|this)\s(?P<mid>(?:[\w-]+\s){0,3}?)(?P<unit>day|week|month|year)$", re.I)
-
-
-@dataclass(slots=True)
-class TimeExpr:
-    start: int      # character offsets into doc.text
-    end: int
-    text: str       # the expression as written
-    type: str       # TIMEX3 type: DATE, TIME, DURATION or SET
-    value: str | None   # TIMEX3 value
 
 
 @dataclass(slots=True)

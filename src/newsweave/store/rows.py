@@ -8,6 +8,7 @@ JSON-able except the MinHash signature (bytes), so a row travels as ``(payload J
 from __future__ import annotations
 
 import json
+from dataclasses import fields
 from typing import Any
 
 from ..article import Article, line_key
@@ -17,39 +18,45 @@ DERIVED = ("url", "outlet", "outlet_evidence", "title", "byline", "published", "
            "text", "meta", "removed", "warnings")
 
 
+#: stored columns named other than their field (table -> field -> column)
+COLUMN_NAMES = {"quotes": {"cluster": "speaker_cluster"}, "clusters": {"index": "cluster"}}
+
+
+def stored(obj: Any, table: str) -> dict[str, Any]:
+    """The fields of a dataclass the store keeps (all but those marked ``NOT_STORED``), under
+    their column names; booleans as integers."""
+    names = COLUMN_NAMES.get(table, {})
+    out: dict[str, Any] = {}
+    for f in fields(obj):
+        if f.metadata.get("stored", True):
+            value = getattr(obj, f.name)
+            out[names.get(f.name, f.name)] = int(value) if isinstance(value, bool) else value
+    return out
+
+
 def document_rows(a: Article) -> dict[str, Any]:
     """Everything the store keeps of ``a``: ``document`` (its row), ``lines`` (keys of its lines,
-    for boilerplate counts), ``terms`` (for stories), ``signature`` and the child tables."""
-    doc = {"doc_id": a.doc_id, "source": a.source, "fmt": a.fmt, "encoding": a.encoding, "raw": a.raw,
-           "url": a.url, "outlet": a.outlet, "outlet_evidence": a.outlet_evidence, "title": a.title,
-           "byline": a.byline, "published": a.published, "updated": a.updated, "dateline": a.dateline,
-           "text": a.text, "meta": a.meta or {}, "removed": [r.as_dict() for r in a.removed],
-           "warnings": a.warnings}
+    for boilerplate counts), ``terms`` (for stories), ``signature`` and the child tables, each row
+    built from its dataclass's fields (:func:`stored`)."""
+    doc = {c: getattr(a, c) for c in ("doc_id", "source", "fmt", "encoding", "raw", *DERIVED)}
+    doc["meta"] = a.meta or {}
+    doc["removed"] = [r.as_dict() for r in a.removed]
     seen: set[int] = set()
     times = []
     for t in a.times:
         if t.start not in seen:
             seen.add(t.start)
-            times.append({"start": t.start, "end": t.end, "text": t.text, "type": t.type, "value": t.value})
+            times.append(stored(t, "times"))
     return {
         "document": doc,
         "lines": sorted({k for k in (line_key(ln.content) for ln in a.lines) if k}) if a.outlet else [],
         "terms": dict(a.terms),
         "signature": a.signature,
-        "mentions": [{"n": n, "start": m.start, "end": m.end, "text": m.text, "type": m.type, "kb_id": m.kb_id,
-                      "cluster": m.cluster, "sent_start": m.sent_start, "sent_end": m.sent_end}
-                     for n, m in enumerate(a.mentions)],
-        "quotes": [{"n": n, "start": q.start, "end": q.end, "text": q.text, "speaker_cluster": q.cluster,
-                    "speaker_text": q.speaker_text} for n, q in enumerate(a.quotes)],
+        "mentions": [{"n": n, **stored(m, "mentions")} for n, m in enumerate(a.mentions)],
+        "quotes": [{"n": n, **stored(q, "quotes")} for n, q in enumerate(a.quotes)],
         "times": times,
-        "events": [{"n": n, "type": e.type, "trigger": e.trigger, "actor_cluster": e.actor_cluster,
-                    "actor_text": e.actor_text, "party_cluster": e.party_cluster, "party_text": e.party_text,
-                    "post": e.post, "date": e.date, "date_text": e.date_text, "place_cluster": e.place_cluster,
-                    "place_text": e.place_text, "followers": e.followers, "approx": int(e.approx),
-                    "modality": e.modality, "attribution": list(e.attribution), "evidence": e.evidence,
-                    "sent_start": e.sent_start, "sent_end": e.sent_end} for n, e in enumerate(a.events)],
-        "clusters": [{"cluster": c.index, "type": c.type, "kb_id": c.kb_id, "name": c.name, "forms": dict(c.forms)}
-                     for c in a.clusters],
+        "events": [{"n": n, **stored(e, "doc_events")} for n, e in enumerate(a.events)],
+        "clusters": [stored(c, "clusters") | {"name": c.name, "forms": dict(c.forms)} for c in a.clusters],
     }
 
 

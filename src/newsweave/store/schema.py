@@ -1,11 +1,44 @@
-"""The live schema, reflected from the database the migrations built."""
+"""The current schema, declared once: every table the migrations build and its columns, in order.
+
+:mod:`.migrations` builds it step by step (each migration frozen at its version); the tests check
+that a database the migrations built has exactly these tables and columns, and that the rows
+:func:`newsweave.store.rows.document_rows` writes name only these columns. The store reflects the
+tables from the database itself (:func:`reflect`), so types and keys are the migrations'.
+"""
 
 from __future__ import annotations
 
 from sqlalchemy import Engine, MetaData, Table
 
-TABLES = ("documents", "ingest_problems", "outlet_lines", "schema_migrations", "mentions", "clusters", "entities", "quotes", "doc_events", "times", "signatures", "near_duplicates",
-          "doc_terms", "term_df", "doc_neighbours", "story_docs", "signature_bands", "cluster_keys", "stories")
+SCHEMA: dict[str, tuple[str, ...]] = {
+    "schema_migrations": ("version", "name", "applied_at"),
+    "documents": ("doc_id", "source", "fmt", "encoding", "raw", "url", "outlet", "outlet_evidence", "title",
+                  "byline", "published", "updated", "dateline", "text", "meta", "removed", "warnings",
+                  "ingested_at", "processed_at"),
+    "ingest_problems": ("problem_id", "source", "row", "kind", "reason", "first_seen", "last_seen", "times",
+                        "detail"),
+    "outlet_lines": ("outlet", "line_key", "doc_id"),
+    "mentions": ("doc_id", "n", "start", "end", "text", "type", "kb_id", "cluster", "sent_start", "sent_end"),
+    "clusters": ("doc_id", "cluster", "type", "kb_id", "name", "forms", "entity_id"),
+    "entities": ("entity_id", "type", "name", "aliases", "kb_id", "doc_count"),
+    "quotes": ("doc_id", "n", "start", "end", "text", "speaker_cluster", "speaker_text"),
+    "doc_events": ("doc_id", "n", "type", "trigger", "actor_cluster", "actor_text", "party_cluster", "party_text",
+                   "post", "date", "date_text", "place_cluster", "place_text", "followers", "approx", "modality",
+                   "attribution", "evidence", "sent_start", "sent_end"),
+    "times": ("doc_id", "start", "end", "text", "type", "value"),
+    "signatures": ("doc_id", "minhash"),
+    "near_duplicates": ("doc_id", "copy_of", "similarity"),
+    "doc_terms": ("doc_id", "term", "tf", "n"),
+    "term_df": ("term", "df"),
+    "doc_neighbours": ("doc_id", "other", "sim"),
+    "story_docs": ("doc_id", "story_id", "seq"),
+    "signature_bands": ("band", "key", "doc_id"),
+    "cluster_keys": ("key", "doc_id", "cluster"),
+    "stories": ("story_id", "title", "doc_ids", "outlets", "outlets_key", "size", "published"),
+}
+TABLES = tuple(SCHEMA)
+#: SQLite's full-text index over documents (a virtual table and its shadow tables; not in SCHEMA)
+FTS_PREFIX = "docs_fts"
 
 
 def reflect(engine: Engine) -> dict[str, Table]:
