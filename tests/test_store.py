@@ -72,6 +72,26 @@ def test_store_same_content_is_a_no_op(store, pipeline):
     assert store.get_document(a.doc_id)["source"] == "a.txt"
 
 
+def test_store_migration_13_fills_doc_vectors_from_the_term_index(db_url, pipeline):
+    s = open_store(db_url)
+    for i, body in enumerate((BODY, "The chief minister inducted two former ministers into the cabinet on Sunday.")):
+        with s.transaction() as conn:
+            s.add_document(conn, pipeline(Article(f"{i}.txt", "text", body)))
+    with s.engine.begin() as conn:  # back to a database of version 12, its documents kept
+        conn.execute(text("DROP TABLE doc_vectors"))
+        conn.execute(text("DELETE FROM schema_migrations WHERE version = 13"))
+    s.engine.dispose()
+    s2 = open_store(db_url)
+    with s2.engine.connect() as conn:
+        index: dict[str, dict[str, float]] = {}
+        for d, term, tf in conn.execute(text("SELECT doc_id, term, tf FROM doc_terms ORDER BY doc_id, term")):
+            index.setdefault(d, {})[term] = tf
+        vectors = dict(conn.execute(s2.tables["doc_vectors"].select()).all())
+    s2.engine.dispose()
+    assert len(index) == 2 and vectors == index
+    assert all(list(vectors[d]) == sorted(vectors[d]) for d in vectors)
+
+
 def test_store_get_by_prefix_or_source(store, pipeline):
     a = pipeline(Article("a.txt", "text", BODY))
     with store.transaction() as conn:

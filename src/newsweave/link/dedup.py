@@ -38,10 +38,21 @@ def from_bytes(data: bytes) -> MinHash:
 
 
 @lru_cache(maxsize=1)
+def _params() -> tuple[int, int]:
+    """datasketch's choice of (bands, rows per band) for THRESHOLD, worked out once (an
+    integration, as costly as the rest of a small batch's search)."""
+    lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+    return lsh.b, lsh.r
+
+
+def _index() -> MinHashLSH:
+    return MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM, params=_params())
+
+
+@lru_cache(maxsize=1)
 def _bands() -> tuple[tuple[int, int], ...]:
-    """The LSH index's bands: the (start, end) of each band of hash values (datasketch's choice of
-    bands and rows for THRESHOLD)."""
-    return tuple(MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM).hashranges)
+    """The LSH index's bands: the (start, end) of each band of hash values."""
+    return tuple(_index().hashranges)
 
 
 def band_keys(m: MinHash | bytes) -> list[tuple[int, str]]:
@@ -57,7 +68,7 @@ def copies(signatures: dict[str, MinHash], order: dict[str, tuple], new: list[st
     ``order`` ranks documents (publication time, id): the first of a group is its original.
     ``signatures`` must hold every candidate of the new ones (those sharing a band, see
     :func:`band_keys`); the others make no difference."""
-    lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+    lsh = _index()
     for doc_id, m in signatures.items():
         lsh.insert(doc_id, m)
     found: dict[str, tuple[str, float]] = {}

@@ -210,15 +210,54 @@ def date_terms(published: str | None, title: str | None, text: str, times: Itera
     return out
 
 
-def idf(df: int, n: int) -> float:
-    return math.log((n + PRIOR_DOCS + 1) / (df + 0.5))
+@dataclass(frozen=True, slots=True)
+class Terms:
+    """A document's terms in the form the comparison reads them, all that does not depend on the
+    rest of the corpus worked out once: each word with its sublinear term frequency ``1 + log
+    tf``, the names with their mentions, the date line's date and ``since``."""
+
+    words: tuple[tuple[str, float], ...]
+    names: tuple[tuple[str, float], ...]
+    date: str | None
+    since: int | None
+
+    def keys(self) -> Iterable[str]:
+        """The terms whose document frequencies the weights need."""
+        return [t for t, _ in self.words] + [t for t, _ in self.names]
+
+
+def prepare(tf: Mapping[str, float]) -> Terms:
+    log = math.log
+    return Terms(tuple((t, 1 + log(x)) for t, x in tf.items() if x > 0 and not t.startswith(CHANNELS)),
+                 tuple((t, x) for t, x in tf.items() if t.startswith(NAME)),
+                 next((t[len(DATE):] for t in tf if t.startswith(DATE)), None),
+                 max((int(t[len(SINCE):]) for t in tf if t.startswith(SINCE)), default=None))
+
+
+class Idf:
+    """``log(df + 0.5)`` of each term, worked out once per term for one state of the counts."""
+
+    __slots__ = ("df", "logs", "top")
+
+    def __init__(self, df: Mapping[str, int], n: int):
+        self.df, self.logs, self.top = df, dict[str, float](), math.log(n + PRIOR_DOCS + 1)
+
+    def weight(self, t: str) -> float:
+        """The term's IDF: ``log((n + PRIOR_DOCS + 1) / (df + 0.5))``."""
+        ld = self.logs.get(t)
+        if ld is None:
+            ld = self.logs[t] = math.log(self.df.get(t, 1) + 0.5)
+        return self.top - ld
 
 
 def vector(tf: Mapping[str, float], df: Mapping[str, int], n: int) -> dict[str, float]:
     """Unit-length TF-IDF vector (sublinear tf); words with no weight left are dropped."""
-    top, log = math.log(n + PRIOR_DOCS + 1), math.log
-    v = {t: (1 + log(x)) * (top - log(df.get(t, 1) + 0.5)) for t, x in tf.items()
-         if x > 0 and not t.startswith(CHANNELS)}
+    return _vector(prepare(tf), Idf(df, n))
+
+
+def _vector(terms: Terms, idf: Idf) -> dict[str, float]:
+    weight = idf.weight
+    v = {t: s * weight(t) for t, s in terms.words}
     v = {t: w for t, w in v.items() if w > 0}
     norm = math.sqrt(sum(w * w for w in v.values())) or 1.0
     return {t: w / norm for t, w in v.items()}
@@ -237,14 +276,16 @@ class Profile:
     since: int | None
 
 
-def profile(tf: Mapping[str, float], df: Mapping[str, int], n: int, published: str | None,
+def profile(tf: Mapping[str, float] | Terms, df: Mapping[str, int] | Idf, n: int, published: str | None,
             p: StoryParams) -> Profile:
-    top, log = math.log(n + PRIOR_DOCS + 1), math.log
-    names = {t: x * (top - log(df.get(t, 1) + 0.5)) for t, x in tf.items() if t.startswith(NAME)}
+    """``tf``: the document's terms (or :func:`prepare`'s form of them); ``df``: the document
+    frequencies of the ``n`` stored documents (or an :class:`Idf` over them, shared by the
+    profiles of one state of the corpus)."""
+    terms = tf if isinstance(tf, Terms) else prepare(tf)
+    idf = df if isinstance(df, Idf) else Idf(df, n)
+    names = {t: x * idf.weight(t) for t, x in terms.names}
     main = sorted(names, key=lambda t: (-names[t], t))[:p.main_names]  # most mentioned, rarest first
-    day = published or next((t[len(DATE):] for t in tf if t.startswith(DATE)), None)
-    since = max((int(t[len(SINCE):]) for t in tf if t.startswith(SINCE)), default=None)
-    return Profile(vector(tf, df, n), frozenset(names), frozenset(main), day, since)
+    return Profile(_vector(terms, idf), frozenset(names), frozenset(main), published or terms.date, terms.since)
 
 
 def _year(value: str | None) -> int | None:

@@ -242,8 +242,7 @@ class Ingest:
             context = contexts([_cluster(r) for r in self.store.doc_clusters(conn, docs=people_docs)])
             story_of |= self.stories.stories_near(conn, sorted({c.doc_id for c in block} - set(story_of)))
             words = {f"word:{part_key(f)}" for c in block if c.type == "PERSON" for f in c.forms if " " not in f.strip()}
-            outside = sorted({r["entity_id"] for r in self.store.clusters_sharing(conn, words)
-                              if r["type"] == "PERSON" and r["entity_id"]} - set(touched))
+            outside = sorted(self.store.entities_sharing(conn, words, "PERSON") - set(touched))
             named_outside = self.store.entity_names(conn, outside, etype="PERSON")
             kb = kb_from_env()
             entities = resolve(block, kb, story_of, context=context, named_outside=named_outside)

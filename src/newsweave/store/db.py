@@ -257,6 +257,19 @@ class Store:
                 select(t).join(hit, (t.c.doc_id == hit.c.doc_id) & (t.c.cluster == hit.c.cluster))))
         return [out[x] for x in sorted(out)]
 
+    def entities_sharing(self, conn: Connection, keys: set[str], etype: str) -> set[str]:
+        """The entities of type ``etype`` holding a cluster with any of these resolution keys (the
+        ids only: :meth:`clusters_sharing` reads the clusters themselves)."""
+        k, t = self.cluster_keys, self.clusters
+        out: set[str] = set()
+        for part in _parts(sorted(keys)):
+            hit = select(k.c.doc_id, k.c.cluster).distinct().where(k.c.key.in_(part)).subquery()
+            out.update(conn.scalars(
+                select(t.c.entity_id).distinct()
+                .join(hit, (t.c.doc_id == hit.c.doc_id) & (t.c.cluster == hit.c.cluster))
+                .where(t.c.type == etype, t.c.entity_id.is_not(None))))
+        return out
+
     def entity_names(self, conn: Connection, ids: list[str], etype: str | None = None) -> dict[str, str]:
         """Entity id -> name of the entities ``ids`` (of type ``etype``)."""
         e = self.entities

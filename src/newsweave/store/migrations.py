@@ -319,6 +319,25 @@ def _v12_story_records(conn: Connection) -> None:
     refresh_story_records(conn, members, records, documents)
 
 
+def _v13_doc_vectors(conn: Connection) -> None:
+    """Each document's terms in one row (term -> weight, in term order), read when the document is
+    a candidate of a new one: one row a document instead of one a word. ``doc_terms`` stays the
+    inverted index."""
+    md = MetaData()
+    Table("documents", md, autoload_with=conn)
+    vectors = Table(
+        "doc_vectors", md,
+        Column("doc_id", String(32), ForeignKey("documents.doc_id", ondelete="CASCADE"), primary_key=True),
+        Column("terms", JSON, nullable=False),
+    )
+    md.create_all(conn, tables=[vectors])
+    rows: dict[str, dict[str, float]] = {}
+    for d, term, tf in conn.exec_driver_sql("SELECT doc_id, term, tf FROM doc_terms ORDER BY doc_id, term"):
+        rows.setdefault(d, {})[term] = tf
+    if rows:
+        conn.execute(insert(vectors), [{"doc_id": d, "terms": terms} for d, terms in rows.items()])
+
+
 #: (version, name, function) in order
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "documents, ingest problems, outlet lines", _v1_documents),
@@ -333,6 +352,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (10, "near-duplicate index bands", _v10_signature_bands),
     (11, "entity-resolution keys of each document's clusters", _v11_cluster_keys),
     (12, "story records", _v12_story_records),
+    (13, "each document's terms in one row", _v13_doc_vectors),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

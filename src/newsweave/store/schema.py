@@ -34,6 +34,7 @@ SCHEMA: dict[str, tuple[str, ...]] = {
     "story_docs": ("doc_id", "story_id", "seq"),
     "signature_bands": ("band", "key", "doc_id"),
     "cluster_keys": ("key", "doc_id", "cluster"),
+    "doc_vectors": ("doc_id", "terms"),
     "stories": ("story_id", "title", "doc_ids", "outlets", "outlets_key", "size", "published"),
 }
 TABLES = tuple(SCHEMA)

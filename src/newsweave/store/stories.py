@@ -14,9 +14,12 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, text
 
 from ..link.stories import (
+    Idf,
     Profile,
     StoryParams,
+    Terms,
     cluster_block,
+    prepare,
     profile,
     scale,
     shared,
@@ -52,10 +55,10 @@ class StoryIndex:
         self.p = params or StoryParams()
         t = tables
         self.terms, self.df, self.edges, self.members = t["doc_terms"], t["term_df"], t["doc_neighbours"], t["story_docs"]
-        self.documents = t["documents"]
+        self.vectors, self.documents = t["doc_vectors"], t["documents"]
         self.records = t["stories"]
         self.changed: set[str] = set()  # stories whose members changed since their records were written
-        self._cache: OrderedDict[str, dict[str, float]] = OrderedDict()
+        self._cache: OrderedDict[str, Terms] = OrderedDict()
         self._df: dict[str, int] = {}  # valid while term_df's GEN row holds self._gen
         self._gen: int | None = None
         self._pub: dict[str, str | None] = {}
@@ -76,6 +79,7 @@ class StoryIndex:
         n = conn.scalar(select(self.df.c.df).where(self.df.c.term == DOCS)) or 0
         bulk_insert(conn, self.terms, [{"doc_id": d, "term": t, "tf": w, "n": n + i}
                                        for i, (d, terms) in enumerate(docs, 1) for t, w in terms.items()])
+        bulk_insert(conn, self.vectors, [{"doc_id": d, "terms": dict(sorted(terms.items()))} for d, terms in docs])
         counts = Counter(t for _, terms in docs for t in terms)
         counts[DOCS] = len(docs)
         self._bump(conn, counts)
@@ -86,6 +90,7 @@ class StoryIndex:
         self._pub.pop(doc_id, None)
         if old:
             conn.execute(delete(self.terms).where(self.terms.c.doc_id == doc_id))
+            conn.execute(delete(self.vectors).where(self.vectors.c.doc_id == doc_id))
             self._bump(conn, {t: -1 for t in [*old, DOCS]})
 
     def _bump(self, conn: Connection, by: Mapping[str, int]) -> None:
@@ -129,21 +134,18 @@ class StoryIndex:
             into.update(found)
             self._df.update(found)
 
-    def _tfs(self, conn: Connection, doc_ids: list[str]) -> dict[str, dict[str, float]]:
-        """Each document's terms; a document's terms never change until it is reprocessed, so the
-        most recently used are kept in memory (``CACHE`` documents)."""
-        out: dict[str, dict[str, float]] = {d: self._cache[d] for d in doc_ids if d in self._cache}
+    def _tfs(self, conn: Connection, doc_ids: list[str]) -> dict[str, Terms]:
+        """Each document's terms (:func:`prepare`'s form); a document's terms never change until
+        it is reprocessed, so the most recently used are kept in memory (``CACHE`` documents)."""
+        out: dict[str, Terms] = {d: self._cache[d] for d in doc_ids if d in self._cache}
         missing = [d for d in doc_ids if d not in out]
-        fetched: dict[str, dict[str, float]] = defaultdict(dict)
-        for part in _chunks(missing):
-            for d, t, w in conn.execute(select(self.terms.c.doc_id, self.terms.c.term, self.terms.c.tf)
-                                        .where(self.terms.c.doc_id.in_(part))):
-                fetched[d][t] = w
+        fetched = _lookup(conn, self.vectors.c.doc_id, self.vectors.c.terms, missing)
         for d in doc_ids:
             if d in out:
                 self._cache.move_to_end(d)
-        for d, tf in fetched.items():
-            out[d] = self._cache[d] = tf
+        for d in missing:  # in the order asked for, as the terms were before
+            if d in fetched:
+                out[d] = self._cache[d] = prepare(fetched[d])
         while len(self._cache) > CACHE:
             self._cache.popitem(last=False)
         return out
@@ -167,8 +169,9 @@ class StoryIndex:
         pending, arrived = set(new), set[str]()
         profiles: dict[str, Profile] = {}  # the weights hold for this call
         edges: dict[tuple[str, str], float] = {}
+        idf = Idf(dfs, n)
         for doc in new:
-            self._link(conn, doc, tfs.get(doc, {}), dfs, n, pending - arrived, profiles, edges)
+            self._link(conn, doc, tfs.get(doc) or prepare({}), dfs, idf, pending - arrived, profiles, edges)
             arrived.add(doc)
         conn.execute(insert(self.members), [{"doc_id": d, "story_id": story_id(d), "seq": seq + i}
                                             for i, d in enumerate(new, 1)])
@@ -187,13 +190,13 @@ class StoryIndex:
             self._pub.update(_lookup(conn, self.documents.c.doc_id, self.documents.c.published, missing))
         return {d: self._pub.get(d) for d in doc_ids}
 
-    def _link(self, conn: Connection, doc: str, tf: dict[str, float], dfs: dict[str, int], n: int,
+    def _link(self, conn: Connection, doc: str, terms: Terms, dfs: dict[str, int], idf: Idf,
               later: set[str], profiles: dict[str, Profile], edges: dict[tuple[str, str], float]) -> None:
         """Neighbour edges between ``doc`` and the stored documents most like it (``later``: the
         documents of this call still to come, not yet candidates)."""
         p = self.p
-        self._dfs(conn, tf, dfs)
-        me = profile(tf, dfs, n, self._published(conn, [doc])[doc], p)
+        self._dfs(conn, terms.keys(), dfs)
+        me = profile(terms, idf, 0, self._published(conn, [doc])[doc], p)
         v = me.words
         query = sorted(v, key=lambda t: v[t], reverse=True)[:p.query_terms]
         votes: dict[str, float] = defaultdict(float)
@@ -207,9 +210,9 @@ class StoryIndex:
         published = self._published(conn, [doc, *cands])
         cands = [d for d in cands if within_window(published[doc], published[d], p.window_days)]
         ctf = self._tfs(conn, [d for d in cands if d not in profiles])
-        self._dfs(conn, (t for tf_ in ctf.values() for t in tf_), dfs)
-        for other, tf_ in ctf.items():
-            profiles[other] = profile(tf_, dfs, n, published[other], p)
+        self._dfs(conn, (t for terms_ in ctf.values() for t in terms_.keys()), dfs)
+        for other, terms_ in ctf.items():
+            profiles[other] = profile(terms_, idf, 0, published[other], p)
         for other in cands:
             them = profiles.get(other)
             if them is None or not within_window(me.date, them.date, p.window_days):  # a date line's date too
