@@ -85,26 +85,26 @@ def _row(doc: str, outlet: str, followers=None, approx=False, date="2026-03-14",
 def test_merge_one_event_three_outlets_with_number_conflict():
     rows = [_row("a", "Wire", 42), _row("b", "Daily", 41, True, actor_text="Ramesh Yaadav"), _row("c", "Times", 42)]
     [ev] = merge_events(rows)
-    assert ev["followers"] == 42
-    assert ev["followers_reported"] == [{"value": 41, "approx": True, "doc_ids": ["b"]},
+    assert ev.followers == 42
+    assert ev.followers_reported == [{"value": 41, "approx": True, "doc_ids": ["b"]},
                                         {"value": 42, "approx": False, "doc_ids": ["a", "c"]}]
-    fields = {c["field"] for c in ev["conflicts"]}
+    fields = {c["field"] for c in ev.conflicts}
     assert fields == {"followers", "actor_name"}
-    assert [s["doc_id"] for s in ev["sources"]] == ["a", "b", "c"] and ev["single_source"] is False
+    assert [s["doc_id"] for s in ev.sources] == ["a", "b", "c"] and ev.single_source is False
 
 
 def test_merge_different_years_are_different_events_and_exit_is_expulsion():
     rows = [_row("a", "Wire", date="2019", type="expelled"), _row("a", "Wire", date=None, n=1),
             _row("b", "Daily", date="2026-03-14")]
     evs = merge_events(rows)
-    assert sorted((e["type"], e["date"]) for e in evs) == [("expelled", "2019"), ("leave_party", "2026-03-14")]
+    assert sorted((e.type, e.date) for e in evs) == [("expelled", "2019"), ("leave_party", "2026-03-14")]
 
 
 def test_merge_a_date_the_text_tells_outweighs_publication_dates():
     rows = [_row("a", "Wire", date="2026-03-13", date_text="Friday"),
             _row("b", "Daily", date="2026-03-14", date_text=None), _row("c", "Times", date="2026-03-14", date_text=None)]
     [ev] = merge_events(rows)
-    assert ev["date"] == "2026-03-13" and ev["conflicts"] == []
+    assert ev.date == "2026-03-13" and ev.conflicts == []
 
 
 def test_merge_a_city_in_its_state_is_no_place_conflict():
@@ -113,28 +113,29 @@ def test_merge_a_city_in_its_state_is_no_place_conflict():
     rows = [_row("a", "Wire", place_entity_name="Bihar", place_text="Bihar"), _row("b", "Daily"),
             _row("c", "Times", place_entity_name="Bihar", place_text="Bihar")]
     [ev] = merge_events(rows, inside=load_kb().inside)
-    assert ev["place"] == "Patna" and ev["conflicts"] == []
+    assert ev.place == "Patna" and ev.conflicts == []
     rows[1] = _row("b", "Daily", place_entity_name="Lucknow", place_text="Lucknow")
     [ev] = merge_events(rows, inside=load_kb().inside)
-    assert ev["place"] == "Bihar" and [c["field"] for c in ev["conflicts"]] == ["place"]
+    assert ev.place == "Bihar" and [c["field"] for c in ev.conflicts] == ["place"]
 
 
 def test_merge_stories_group_documents_by_stored_story():
     docs = [{"doc_id": d, "source": d, "title": d, "outlet": o, "published": p} for d, o, p in
             (("a", "Wire", "2026-03-15"), ("b", "Daily", "2026-03-14"), ("c", "Times", None))]
     groups = stories(docs, {"a": "s1", "b": "s1"})
-    assert [g["doc_ids"] for g in groups] == [["b", "a"], ["c"]]  # earliest first; c has no story: its own
-    assert groups[0]["story_id"] == "s1" and groups[0]["title"] == "b" and groups[0]["outlets"] == ["Daily", "Wire"]
+    assert [g.doc_ids for g in groups] == [["b", "a"], ["c"]]  # earliest first; c has no story: its own
+    assert groups[0].story_id == "s1" and groups[0].title == "b" and groups[0].outlets == ["Daily", "Wire"]
+    assert [g.published for g in groups] == ["2026-03-14", None]  # the first report's
 
 
 def test_merge_stories_title_is_a_headline_never_a_date_line_or_byline():
     docs = [{"doc_id": d, "source": d, "title": t, "byline": b, "outlet": "Wire", "published": p} for d, t, b, p in
             (("a", "MONDAY, MAY 23, 2026", None, "2026-05-23"), ("b", "By Asha Rao", "Asha Rao", "2026-05-23"),
              ("c", "Riverton mayor quits the Civic Party", None, "2026-05-24"))]
-    assert stories(docs, {"a": "s", "b": "s", "c": "s"})[0]["title"] == "Riverton mayor quits the Civic Party"
+    assert stories(docs, {"a": "s", "b": "s", "c": "s"})[0].title == "Riverton mayor quits the Civic Party"
     lead = {"a": "Riverton mayor quits", "b": "x"}
     only_dates = docs[:2]
-    assert stories(only_dates, {"a": "s", "b": "s"}, lambda ids: {d: lead[d] for d in ids})[0]["title"] == "Riverton mayor quits"
+    assert stories(only_dates, {"a": "s", "b": "s"}, lambda ids: {d: lead[d] for d in ids})[0].title == "Riverton mayor quits"
 
 
 def test_events_headline_in_title_case(linked_article):

@@ -91,3 +91,15 @@ def test_export_doc_id_stable_across_databases(cli, tmp_path, tmp_path_factory):
     other = Cli(f"sqlite:///{tmp_path_factory.mktemp('db2') / 'o.db'}")
     other("ingest", "--silent", str(tmp_path))
     assert cli.records()[0]["doc_id"] == other.records()[0]["doc_id"]
+
+
+def test_export_records_write_kind_then_schema_fields_then_extras():
+    from newsweave.records import RECORD_TYPES, EventRecord
+
+    for cls in RECORD_TYPES:
+        assert cls.columns()[:len(SCHEMA_FIELDS[cls.kind])] == SCHEMA_FIELDS[cls.kind]
+    ev = EventRecord(event_id="e1", type="join_party", actor_name="Ravi Kant", doc_ids=["d1", "d2"])
+    out = ev.as_dict()
+    assert list(out)[:3] == ["kind", "event_id", "story_id"] and out["kind"] == "event"
+    assert "doc_ids" not in out and "post" not in out  # internal, and an empty extra left out
+    assert EventRecord(event_id="e2", type="appointed", post="minister").as_dict()["post"] == "minister"

@@ -184,12 +184,12 @@ def test_serve_api_stories_match_the_exported_story_records(sample_db):
     store = open_store(sample_db)
     c = TestClient(create_app(Settings(db=sample_db), store=store))
     served = c.get("/api/stories", params={"limit": 200}).json()["items"]
-    exported = {s["story_id"]: s for s in story_records(store)}
+    exported = {s.story_id: s.as_dict() for s in story_records(store)}
     assert len(served) == len(exported)
     for s in served:
         published = [d["published"] for d in store.iter_documents(columns=("doc_id", "published"))
                      if d["doc_id"] in s["doc_ids"] and d["published"]]
-        assert {k: s[k] for k in exported[s["story_id"]]} == exported[s["story_id"]]
+        assert s == exported[s["story_id"]]
         assert s["published"] == min(published, default=None)
     keys = [(s["published"] or "", len(s["doc_ids"])) for s in served]
     assert keys == sorted(keys, reverse=True)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from newsweave.link.timeline import timeline
+from newsweave.records import EventRecord
 
 
 def ev(eid, etype, party, date, modality="asserted", actor="p1"):
-    return {"event_id": eid, "type": etype, "actor": actor, "party": party, "party_name": party.upper(),
-            "date": date, "modality": modality, "attribution": ["sources said"] if modality != "asserted" else []}
+    return EventRecord(event_id=eid, type=etype, actor=actor, party=party, party_name=party.upper(), date=date,
+                       modality=modality, attribution=["sources said"] if modality != "asserted" else [])
 
 
 def test_timeline_three_stories():

@@ -446,7 +446,7 @@ def entity(
     """One entity: its names and every mention, with the sentence and the document."""
     store = _store(ctx)
     hits = named_entities(store, name)
-    out_rows = [h | {"mentions": store.entity_mentions(h["entity_id"])} for h in hits]
+    out_rows = [h.as_dict() | {"mentions": store.entity_mentions(h.entity_id)} for h in hits]
     if as_json:
         out.print_json(json.dumps(out_rows, ensure_ascii=False))
         return
@@ -490,7 +490,7 @@ def events(
         _emit_rows(view, ("doc", "type", "actor", "party", "date", "followers", "modality", "evidence"), False, False,
                    f"{len(rows)} events as the documents tell them")
         return
-    recs = list(event_records(store))
+    recs = [e.as_dict() for e in event_records(store)]
     if as_json:
         out.print_json(json.dumps(recs, ensure_ascii=False))
         return
@@ -522,8 +522,8 @@ def person(
     store = _store(ctx)
     people = named_entities(store, name, "PERSON")
     evs = list(event_records(store))
-    by_id = {e["event_id"]: e for e in evs}
-    result = [timeline(p["entity_id"], evs) | {"name": p["name"]} for p in people]
+    by_id = {e.event_id: e for e in evs}
+    result = [timeline(p.entity_id, evs) | {"name": p.name} for p in people]
     if as_json:
         out.print_json(json.dumps(result, ensure_ascii=False))
         return
@@ -536,7 +536,7 @@ def person(
             out.print(f"  {p['party_name']}: {p['start'] or '?'} → {p['end'] or ('?' if p['how_ended'] else 'now')}{ended}",
                       highlight=False)
             for eid in p["events"]:
-                for src in by_id[eid]["sources"]:
+                for src in by_id[eid].sources:
                     out.print(Text.assemble("      ", (src["outlet"] or src["doc_id"][:10], "cyan"), ": ", src["evidence"]))
         for st in t["possible_steps"]:
             words = f" — on the word of {', '.join(st['attribution'])}" if st["attribution"] else ""
@@ -553,7 +553,7 @@ def stories(
     """List stories: the documents that report the same news, and their outlets."""
     from .export.records import story_records
 
-    rows = list(story_records(_store(ctx)))
+    rows = [s.as_dict() for s in story_records(_store(ctx))]
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False))
         return

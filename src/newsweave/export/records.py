@@ -9,26 +9,26 @@ from typing import Any
 
 from ..link.kb import kb_from_env
 from ..link.merge import merge_events, stories, story_of
+from ..records import (
+    SCHEMA_FIELDS,
+    DocumentRecord,
+    EntityRecord,
+    EventRecord,
+    QuoteRecord,
+    Record,
+    StoryRecord,
+    TimeRecord,
+)
 from ..store import Store
 
-#: the fields SCHEMA.md requires, per kind, in its order
-SCHEMA_FIELDS: dict[str, tuple[str, ...]] = {
-    "document": ("doc_id", "source", "outlet", "title", "byline", "published", "updated", "dateline", "text"),
-    "entity": ("entity_id", "type", "name", "aliases", "kb_id", "doc_ids"),
-    "quote": ("quote_id", "doc_id", "text", "speaker", "speaker_name"),
-    "story": ("story_id", "title", "doc_ids", "outlets"),
-    "time": ("doc_id", "start", "end", "text", "type", "value"),
-    "event": ("event_id", "story_id", "type", "actor", "actor_name", "party", "party_name", "date", "place",
-              "followers", "followers_reported", "modality", "attribution", "sources", "conflicts"),
-}
+__all__ = ["SCHEMA_FIELDS", "document_page", "documents", "entities", "named_entities", "quotes", "records",
+           "stories_and_events", "story_records", "event_records", "time_records"]
 
 
-def document_record(row: dict[str, Any]) -> dict[str, Any]:
-    rec: dict[str, Any] = {"kind": "document"}
-    rec.update({f: row.get(f) for f in SCHEMA_FIELDS["document"]})
-    rec["text"] = rec["text"] or ""
-    rec["url"] = row.get("url")
-    return rec
+def document_record(row: dict[str, Any], copy_of: str | None = None) -> DocumentRecord:
+    values: dict[str, Any] = {f: row.get(f) for f in DOCUMENT_COLUMNS}
+    values["text"] = values["text"] or ""
+    return DocumentRecord(**values, copy_of=copy_of)
 
 
 #: the stored columns a document record is made of (no raw content)
@@ -36,26 +36,28 @@ DOCUMENT_COLUMNS = ("doc_id", "source", "outlet", "title", "byline", "published"
 
 
 def document_page(store: Store, *, outlet: str | None = None, limit: int = 50, offset: int = 0
-                  ) -> tuple[int, list[dict[str, Any]]]:
+                  ) -> tuple[int, list[DocumentRecord]]:
     """(how many, one page of) document records, read a page at a time."""
     total, rows = store.document_page(DOCUMENT_COLUMNS, outlet=outlet, limit=limit, offset=offset)
-    return total, [document_record(r) | {"copy_of": r["copy_of"]} for r in rows]
+    return total, [document_record(r, r["copy_of"]) for r in rows]
 
 
-def documents(store: Store) -> Iterator[dict[str, Any]]:
+def documents(store: Store) -> Iterator[DocumentRecord]:
     copies = store.copies()
     for row in store.iter_documents():
-        rec = document_record(row)
-        rec["copy_of"] = copies.get(row["doc_id"])  # a syndicated copy or light rewrite of that document
-        yield rec
+        yield document_record(row, copies.get(row["doc_id"]))
 
 
-def entities(store: Store) -> Iterator[dict[str, Any]]:
+def _entity(row: dict[str, Any]) -> EntityRecord:
+    return EntityRecord(**{f: row[f] for f in SCHEMA_FIELDS["entity"]})
+
+
+def entities(store: Store) -> Iterator[EntityRecord]:
     for row in store.iter_entities():
-        yield {"kind": "entity", **{f: row[f] for f in SCHEMA_FIELDS["entity"]}}
+        yield _entity(row)
 
 
-def named_entities(store: Store, name: str, etype: str | None = None) -> list[dict[str, Any]]:
+def named_entities(store: Store, name: str, etype: str | None = None) -> list[EntityRecord]:
     """Entity records called ``name`` (any of their names, any case, no diacritics) or with that
     entity_id, most documented first; NotFoundError when there is none."""
     from ..errors import NotFoundError
@@ -67,51 +69,47 @@ def named_entities(store: Store, name: str, etype: str | None = None) -> list[di
     if not hits:
         what = "person" if etype == "PERSON" else "entity"
         raise NotFoundError(f"no {what} named {name!r}; `newsweave entities{' --type ' + etype if etype else ''}` lists them")
-    return [{"kind": "entity", **{f: r[f] for f in SCHEMA_FIELDS["entity"]}} for r in hits]
+    return [_entity(r) for r in hits]
 
 
-def quotes(store: Store) -> Iterator[dict[str, Any]]:
+def quotes(store: Store) -> Iterator[QuoteRecord]:
     for row in store.iter_quotes():
         quote_id = hashlib.sha1(f"{row['doc_id']}:{row['start']}".encode()).hexdigest()[:12]
-        yield {"kind": "quote", "quote_id": quote_id, "doc_id": row["doc_id"], "text": row["text"],
-               "speaker": row["entity_id"], "speaker_name": row["entity_name"] or row["speaker_text"],
-               "speaker_as_written": row["speaker_text"], "start": row["start"], "end": row["end"]}
+        yield QuoteRecord(quote_id=quote_id, doc_id=row["doc_id"], text=row["text"], speaker=row["entity_id"],
+                          speaker_name=row["entity_name"] or row["speaker_text"],
+                          speaker_as_written=row["speaker_text"], start=row["start"], end=row["end"])
 
 
-def stories_and_events(store: Store) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+Merged = tuple[list[StoryRecord], list[EventRecord]]
+
+
+def stories_and_events(store: Store) -> Merged:
     merged = merge_events(store.event_rows(), store.copies(), kb_from_env().inside)
     docs = list(store.iter_documents(columns=("doc_id", "source", "title", "byline", "outlet", "published")))
     index = store.story_index()
     story_list = stories(docs, index.story_map(), index.lead_lines)
-    by_doc = {d: s["story_id"] for s in story_list for d in s["doc_ids"]}
-    events = []
+    by_doc = {d: s.story_id for s in story_list for d in s.doc_ids}
     for ev in merged:
-        rec = {"kind": "event", "event_id": ev["event_id"], "story_id": story_of(ev, by_doc)}
-        rec.update({f: ev[f] for f in SCHEMA_FIELDS["event"] if f not in rec})
-        rec["single_source"] = ev["single_source"]
-        rec["independent_sources"] = ev["independent_sources"]
-        if ev["post"]:
-            rec["post"] = ev["post"]
-        events.append(rec)
-    return [{"kind": "story", **s} for s in story_list], events
+        ev.story_id = story_of(ev, by_doc)
+    return story_list, merged
 
 
-def story_records(store: Store, merged: tuple[list, list] | None = None) -> Iterator[dict[str, Any]]:
+def story_records(store: Store, merged: Merged | None = None) -> Iterator[StoryRecord]:
     yield from (merged or stories_and_events(store))[0]
 
 
-def event_records(store: Store, merged: tuple[list, list] | None = None) -> Iterator[dict[str, Any]]:
+def event_records(store: Store, merged: Merged | None = None) -> Iterator[EventRecord]:
     yield from (merged or stories_and_events(store))[1]
 
 
-def time_records(store: Store) -> Iterator[dict[str, Any]]:
+def time_records(store: Store) -> Iterator[TimeRecord]:
     for row in store.iter_times():
-        yield {"kind": "time", **{f: row[f] for f in SCHEMA_FIELDS["time"]}}
+        yield TimeRecord(**{f: row[f] for f in SCHEMA_FIELDS["time"]})
 
 
 #: kind -> producer of its records, in export order (each takes the store; the story and event
 #: producers also take the merge they share)
-EXPORTERS: dict[str, Callable[..., Iterator[dict[str, Any]]]] = {
+EXPORTERS: dict[str, Callable[..., Iterator[Record]]] = {
     "document": documents,
     "story": story_records,
     "entity": entities,
@@ -121,7 +119,7 @@ EXPORTERS: dict[str, Callable[..., Iterator[dict[str, Any]]]] = {
 }
 
 
-def records(store: Store, kinds: list[str] | None = None) -> Iterator[dict[str, Any]]:
+def records(store: Store, kinds: list[str] | None = None) -> Iterator[Record]:
     """Every record of the kinds asked for; stories and events come from one merge."""
     merged = stories_and_events(store) if kinds is None or {"story", "event"} & set(kinds) else None
     for kind, produce in EXPORTERS.items():

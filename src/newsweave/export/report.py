@@ -4,9 +4,11 @@ of them reports, and who said what. Built from the same records the export write
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from typing import Any
 
 from ..errors import NotFoundError
+from ..records import EventRecord, StoryRecord
 from ..store import Store
 from .records import documents, quotes, stories_and_events
 
@@ -14,53 +16,50 @@ from .records import documents, quotes, stories_and_events
 FACTS = ("date", "place", "followers", "party_name")
 
 
-def find_story(stories: list[dict[str, Any]], ident: str) -> dict[str, Any]:
+def find_story(stories: list[StoryRecord], ident: str) -> StoryRecord:
     """The story with this id, or the one story whose id starts with it."""
-    hits = [s for s in stories if s["story_id"] == ident] or [s for s in stories if s["story_id"].startswith(ident)]
+    hits = [s for s in stories if s.story_id == ident] or [s for s in stories if s.story_id.startswith(ident)]
     if len(hits) != 1:
         reason = "no story has" if not hits else f"{len(hits)} stories have"
         raise NotFoundError(f"{reason} the id {ident!r}; `newsweave stories` lists them")
     return hits[0]
 
 
-def _within(ev: dict[str, Any], members: set[str], copies: dict[str, str]) -> dict[str, Any]:
+def _within(ev: EventRecord, members: set[str], copies: dict[str, str]) -> EventRecord:
     """The event as this story's documents tell it (others may tell it as background)."""
-    ev = dict(ev)
-    ev["sources"] = [s for s in ev["sources"] if s["doc_id"] in members]
-    ev["followers_reported"] = [dict(f, doc_ids=[d for d in f["doc_ids"] if d in members])
-                                for f in ev.get("followers_reported") or []]
-    ev["followers_reported"] = [f for f in ev["followers_reported"] if f["doc_ids"]]
+    sources = [s for s in ev.sources if s["doc_id"] in members]
+    reported = [dict(f, doc_ids=[d for d in f["doc_ids"] if d in members]) for f in ev.followers_reported]
+    reported = [f for f in reported if f["doc_ids"]]
     support: dict[Any, int] = defaultdict(int)
-    for f in ev["followers_reported"]:
+    for f in reported:
         support[f["value"]] += len(f["doc_ids"])
-    ev["followers"] = max(support, key=lambda v: (support[v], v)) if support else None
     conflicts = []
-    for c in ev["conflicts"]:
+    for c in ev.conflicts:
         values = [dict(v, doc_ids=[d for d in v["doc_ids"] if d in members]) for v in c["values"]]
         values = [v for v in values if v["doc_ids"]]
         if len(values) > 1:
             conflicts.append(dict(c, values=values))
-    ev["conflicts"] = conflicts
-    ev["independent_sources"] = len({copies.get(s["doc_id"]) or s["doc_id"] for s in ev["sources"]})
-    return ev
+    return replace(ev, sources=sources, followers_reported=reported, conflicts=conflicts,
+                   followers=max(support, key=lambda v: (support[v], v)) if support else None,
+                   independent_sources=len({copies.get(s["doc_id"]) or s["doc_id"] for s in sources}))
 
 
-def _facts(ev: dict[str, Any], outlet_of: dict[str, str]) -> tuple[list[dict], list[dict], list[dict]]:
+def _facts(ev: EventRecord, outlet_of: dict[str, str]) -> tuple[list[dict], list[dict], list[dict]]:
     """(agreed, differing, single-outlet) facts of one event."""
-    sources = [s["doc_id"] for s in ev["sources"]]
-    conflicted = {c["field"] for c in ev["conflicts"]}
+    sources = [s["doc_id"] for s in ev.sources]
+    conflicted = {c["field"] for c in ev.conflicts}
     followers: dict[Any, list[str]] = defaultdict(list)
-    for fr in ev["followers_reported"]:
+    for fr in ev.followers_reported:
         followers[fr["value"]] += fr["doc_ids"]
     agreed: list[dict] = []
     differ: list[dict] = []
     single: list[dict] = []
-    for c in ev["conflicts"]:
+    for c in ev.conflicts:
         differ.append({"field": c["field"], "values": [
             {"value": v["value"], "outlets": sorted({outlet_of.get(d, d) for d in v["doc_ids"]}), "doc_ids": v["doc_ids"]}
             for v in c["values"]]})
     for field in FACTS:
-        value = ev.get(field)
+        value = getattr(ev, field)
         if value is None or field in conflicted:
             continue
         docs = followers.get(value) if field == "followers" else sources
@@ -70,50 +69,50 @@ def _facts(ev: dict[str, Any], outlet_of: dict[str, str]) -> tuple[list[dict], l
     return agreed, differ, single
 
 
-def _background(ev: dict[str, Any], first_published: str | None) -> bool:
+def _background(ev: EventRecord, first_published: str | None) -> bool:
     """An event dated well before the story's first report is background, not the news."""
-    if not ev["date"] or not first_published:
+    if not ev.date or not first_published:
         return False
-    return ev["date"][:7] < first_published[:7] and ev["date"][:4] <= first_published[:4]
+    return ev.date[:7] < first_published[:7] and ev.date[:4] <= first_published[:4]
 
 
 def story_report(store: Store, ident: str) -> dict[str, Any]:
     stories, events = stories_and_events(store)
     story = find_story(stories, ident)
-    members = set(story["doc_ids"])
+    members = set(story.doc_ids)
     all_docs = list(documents(store))
-    copies = {d["doc_id"]: d["copy_of"] for d in all_docs if d["copy_of"]}
-    docs = sorted((d for d in all_docs if d["doc_id"] in members), key=lambda d: (d["published"] or "", d["doc_id"]))
-    outlet_of = {d["doc_id"]: d["outlet"] or d["source"] for d in docs}
-    first_published = next((d["published"] for d in docs if d["published"]), None)
-    happened = []
+    copies = {d.doc_id: d.copy_of for d in all_docs if d.copy_of}
+    docs = sorted((d for d in all_docs if d.doc_id in members), key=lambda d: (d.published or "", d.doc_id))
+    outlet_of = {d.doc_id: d.outlet or d.source for d in docs}
+    first_published = next((d.published for d in docs if d.published), None)
+    happened: list[dict[str, Any]] = []
     for ev in events:
         ev = _within(ev, members, copies)
-        if not ev["sources"]:
+        if not ev.sources:
             continue
         agreed, differ, single = _facts(ev, outlet_of)
         happened.append({
-            "event_id": ev["event_id"], "type": ev["type"], "actor": ev["actor"], "actor_name": ev["actor_name"],
-            "party_name": ev["party_name"], "date": ev["date"], "place": ev["place"], "followers": ev["followers"],
-            "modality": ev["modality"], "attribution": ev["attribution"],
+            "event_id": ev.event_id, "type": ev.type, "actor": ev.actor, "actor_name": ev.actor_name,
+            "party_name": ev.party_name, "date": ev.date, "place": ev.place, "followers": ev.followers,
+            "modality": ev.modality, "attribution": ev.attribution,
             "background": _background(ev, first_published),
-            "outlets": sorted({outlet_of[s["doc_id"]] for s in ev["sources"]}),
-            "independent_sources": ev["independent_sources"],
+            "outlets": sorted({outlet_of[s["doc_id"]] for s in ev.sources}),
+            "independent_sources": ev.independent_sources,
             "agree": agreed, "differ": differ, "only_one_outlet": single,
             "evidence": [{"outlet": outlet_of[s["doc_id"]], "doc_id": s["doc_id"], "text": s["evidence"],
-                          "copy_of": s["copy_of"]} for s in ev["sources"]],
+                          "copy_of": s["copy_of"]} for s in ev.sources],
         })
     happened.sort(key=lambda e: (e["background"], e["modality"] != "asserted", -len(e["outlets"]), e["date"] or ""))
     said: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
     for q in quotes(store):
-        if q["doc_id"] in members:
-            entry = said[q["speaker_name"] or "(unattributed)"].setdefault(q["text"], {"text": q["text"], "outlets": [], "doc_ids": []})
-            entry["outlets"].append(outlet_of[q["doc_id"]])
-            entry["doc_ids"].append(q["doc_id"])
+        if q.doc_id in members:
+            entry = said[q.speaker_name or "(unattributed)"].setdefault(q.text, {"text": q.text, "outlets": [], "doc_ids": []})
+            entry["outlets"].append(outlet_of[q.doc_id])
+            entry["doc_ids"].append(q.doc_id)
     return {
-        "story_id": story["story_id"], "title": story["title"], "outlets": story["outlets"],
-        "documents": [{"doc_id": d["doc_id"], "outlet": d["outlet"], "published": d["published"], "title": d["title"],
-                       "copy_of": d["copy_of"]} for d in docs],
+        "story_id": story.story_id, "title": story.title, "outlets": story.outlets,
+        "documents": [{"doc_id": d.doc_id, "outlet": d.outlet, "published": d.published, "title": d.title,
+                       "copy_of": d.copy_of} for d in docs],
         "events": happened,
         "only_one_outlet": [e["event_id"] for e in happened if len(e["outlets"]) == 1],
         "quotes": [{"speaker": name, "quotes": sorted(qs.values(), key=lambda q: -len(q["outlets"]))}

@@ -5,22 +5,22 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable
-from typing import IO, Any
+from typing import IO
 
-from .records import SCHEMA_FIELDS
+from ..records import SCHEMA_FIELDS, Record
 
 
-def write_jsonl(recs: Iterable[dict[str, Any]], out: IO[str]) -> int:
+def write_jsonl(recs: Iterable[Record], out: IO[str]) -> int:
     n = 0
     for rec in recs:
-        out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        out.write(json.dumps(rec.as_dict(), ensure_ascii=False) + "\n")
         n += 1
     return n
 
 
-def write_csv(recs: Iterable[dict[str, Any]], out: IO[str]) -> int:
+def write_csv(recs: Iterable[Record], out: IO[str]) -> int:
     """One row per record, a ``kind`` column first; lists and objects as JSON text."""
-    rows = list(recs)
+    rows = [r.as_dict() for r in recs]
     columns: dict[str, None] = {"kind": None}
     for kind in dict.fromkeys(r["kind"] for r in rows):
         columns.update(dict.fromkeys(SCHEMA_FIELDS.get(kind, ())))

@@ -26,6 +26,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from typing import Any
 
+from ..records import EventRecord, StoryRecord
 from ..vocab import MODALITIES
 from .names import fold
 from .stories import date_line, story_id
@@ -75,8 +76,8 @@ Inside = Callable[[str, str], bool]
 
 
 def merge_events(rows: list[dict[str, Any]], copies: dict[str, str] | None = None,
-                 inside: Inside | None = None) -> list[dict[str, Any]]:
-    """Merged events (SCHEMA.md ``event`` fields, without story_id) from ``Store.event_rows()``;
+                 inside: Inside | None = None) -> list[EventRecord]:
+    """Merged events (without story_id) from ``Store.event_rows()``;
     ``copies`` maps a near-duplicate to its original (a copy is no independent confirmation);
     ``inside(a, b)``: place ``a`` lies in place ``b`` (a city in its state is no disagreement)."""
     copies = copies or {}
@@ -129,7 +130,7 @@ def _place(places: dict[str, set[str]], copies: dict[str, str], inside: Inside) 
     return _best({v: places[v] for v in finer}, copies) if finer else best
 
 
-def _merged(rows: list[dict[str, Any]], copies: dict[str, str], inside: Inside) -> dict[str, Any]:
+def _merged(rows: list[dict[str, Any]], copies: dict[str, str], inside: Inside) -> EventRecord:
     first = rows[0]
     per_doc: dict[str, dict[str, Any]] = {}
     for r in rows:
@@ -165,29 +166,27 @@ def _merged(rows: list[dict[str, Any]], copies: dict[str, str], inside: Inside) 
     if party_rows:
         first = party_rows[0]
     ident = "|".join(map(str, _key(first))) + f"|{_party(first)}|{_year(date_best)}"
-    return {
-        "event_id": hashlib.sha1(ident.encode("utf-8")).hexdigest()[:12],
-        "type": first["type"],
-        "actor": first["actor_entity"],
-        "actor_name": first["actor_entity_name"] or first["actor_text"],
-        "party": first["party_entity"],
-        "party_name": first["party_entity_name"] or first["party_text"] or first["post"],
-        "date": max(precise, key=lambda v: (len(precise[v]), len(v))) if precise else date_best,
-        "place": _place(places, copies, inside),
-        "followers": _best(by_value, copies),
-        "followers_reported": [{"value": v, "approx": a, "doc_ids": sorted(ids)}
-                               for (v, a), ids in sorted(followers.items())],
-        "modality": first["modality"],
-        "attribution": list(dict.fromkeys(a for r in rows for a in r["attribution"])),
-        "sources": [{"doc_id": d, "outlet": r["outlet"], "evidence": r["evidence"], "copy_of": copies.get(d)}
-                    for d, r in per_doc.items()],
-        "conflicts": conflicts,
-        "single_source": len(outlets) == 1 or len(independent) == 1,
-        "independent_sources": len(independent),
-        "post": first["post"],
-        "_docs": sorted(per_doc),
-        "_published": {d: r["published"] for d, r in per_doc.items()},
-    }
+    return EventRecord(
+        event_id=hashlib.sha1(ident.encode("utf-8")).hexdigest()[:12],
+        type=first["type"],
+        actor=first["actor_entity"],
+        actor_name=first["actor_entity_name"] or first["actor_text"],
+        party=first["party_entity"],
+        party_name=first["party_entity_name"] or first["party_text"] or first["post"],
+        date=max(precise, key=lambda v: (len(precise[v]), len(v))) if precise else date_best,
+        place=_place(places, copies, inside),
+        followers=_best(by_value, copies),
+        followers_reported=[{"value": v, "approx": a, "doc_ids": sorted(ids)} for (v, a), ids in sorted(followers.items())],
+        modality=first["modality"],
+        attribution=list(dict.fromkeys(a for r in rows for a in r["attribution"])),
+        sources=[{"doc_id": d, "outlet": r["outlet"], "evidence": r["evidence"], "copy_of": copies.get(d)}
+                 for d, r in per_doc.items()],
+        conflicts=conflicts,
+        single_source=len(outlets) == 1 or len(independent) == 1,
+        independent_sources=len(independent),
+        post=first["post"],
+        doc_ids=sorted(per_doc),
+    )
 
 
 HEADLINE_WORDS = 20  # a longer title is a lead sentence standing in for a headline
@@ -224,8 +223,8 @@ def story_title(members: list[dict[str, Any]], lead: Lead | None = None) -> str:
     return found or (titles or [members[0]["source"]])[0]
 
 
-def stories(docs: list[dict[str, Any]], story_by_doc: dict[str, str], lead: Lead | None = None) -> list[dict[str, Any]]:
-    """SCHEMA.md ``story`` fields from the stored story of each document (``story_by_doc``, from
+def stories(docs: list[dict[str, Any]], story_by_doc: dict[str, str], lead: Lead | None = None) -> list[StoryRecord]:
+    """Story records from the stored story of each document (``story_by_doc``, from
     :mod:`newsweave.link.stories`); a document without one is a story of its own. ``lead`` gives
     the first line of documents' texts, for a story none of whose titles is a headline."""
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -234,15 +233,16 @@ def stories(docs: list[dict[str, Any]], story_by_doc: dict[str, str], lead: Lead
     out = []
     for sid, members in groups.items():
         members.sort(key=lambda d: (d["published"] or "9999", d["doc_id"]))
-        out.append({
-            "story_id": sid,
-            "title": story_title(members, lead),
-            "doc_ids": [d["doc_id"] for d in members],
-            "outlets": list(dict.fromkeys(d["outlet"] for d in members if d["outlet"])),
-        })
-    return sorted(out, key=lambda s: (-len(s["doc_ids"]), s["story_id"]))
+        out.append(StoryRecord(
+            story_id=sid,
+            title=story_title(members, lead),
+            doc_ids=[d["doc_id"] for d in members],
+            outlets=list(dict.fromkeys(d["outlet"] for d in members if d["outlet"])),
+            published=next((d["published"] for d in members if d["published"]), None),
+        ))
+    return sorted(out, key=lambda s: (-len(s.doc_ids), s.story_id))
 
 
-def story_of(ev: dict[str, Any], story_by_doc: dict[str, str]) -> str | None:
-    votes = Counter(story_by_doc[d] for d in ev["_docs"] if d in story_by_doc)
+def story_of(ev: EventRecord, story_by_doc: dict[str, str]) -> str | None:
+    votes = Counter(story_by_doc[d] for d in ev.doc_ids if d in story_by_doc)
     return votes.most_common(1)[0][0] if votes else None

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..records import EventRecord
 from ..vocab import EventType
 
 OPENS = {EventType.join_party, EventType.inducted}
@@ -32,35 +33,35 @@ class Period:
                 "how_ended": self.how_ended, "events": self.events}
 
 
-def _sort_key(ev: dict[str, Any]) -> tuple:
+def _sort_key(ev: EventRecord) -> tuple:
     order = {"expelled": 0, "leave_party": 0, "join_party": 1, "inducted": 1}
-    return (ev["date"] or "9999", order.get(ev["type"], 2))
+    return (ev.date or "9999", order.get(ev.type, 2))
 
 
-def timeline(person: str, events: list[dict[str, Any]]) -> dict[str, Any]:
-    """``person`` is an entity id; ``events`` the merged event records (SCHEMA.md)."""
-    mine = [e for e in events if e["actor"] == person and e["type"] in OPENS | CLOSES]
-    facts = sorted((e for e in mine if e["modality"] == "asserted"), key=_sort_key)
+def timeline(person: str, events: list[EventRecord]) -> dict[str, Any]:
+    """``person`` is an entity id; ``events`` the merged event records."""
+    mine = [e for e in events if e.actor == person and e.type in OPENS | CLOSES]
+    facts = sorted((e for e in mine if e.modality == "asserted"), key=_sort_key)
     periods: list[Period] = []
     for ev in facts:
-        party, name = ev["party"], ev["party_name"] or "?"
+        party, name = ev.party, ev.party_name or "?"
         open_ = next((p for p in reversed(periods) if p.end is None and p.how_ended is None), None)
-        if ev["type"] in OPENS:
+        if ev.type in OPENS:
             if open_ is not None and open_.party != party:
-                open_.end, open_.how_ended = ev["date"], "joined another party"
+                open_.end, open_.how_ended = ev.date, "joined another party"
             if open_ is None or open_.party != party:
-                periods.append(Period(party, name, ev["date"], None, events=[ev["event_id"]]))
+                periods.append(Period(party, name, ev.date, None, events=[ev.event_id]))
             else:
-                open_.events.append(ev["event_id"])
+                open_.events.append(ev.event_id)
         else:
             target = open_ if open_ is not None and open_.party == party else None
             if target is None:  # left a party it never reported joining
                 target = Period(party, name, None, None)
                 periods.append(target)
-            target.end, target.how_ended = ev["date"], ev["type"]
-            target.events.append(ev["event_id"])
+            target.end, target.how_ended = ev.date, ev.type
+            target.events.append(ev.event_id)
     periods.sort(key=lambda p: (p.start or p.end or "9999"))
-    steps = [{"type": e["type"], "party": e["party"], "party_name": e["party_name"], "date": e["date"],
-              "modality": e["modality"], "event": e["event_id"], "attribution": e["attribution"]}
-             for e in mine if e["modality"] in ("speculative", "planned")]
+    steps = [{"type": e.type, "party": e.party, "party_name": e.party_name, "date": e.date,
+              "modality": e.modality, "event": e.event_id, "attribution": e.attribution}
+             for e in mine if e.modality in ("speculative", "planned")]
     return {"person": person, "periods": [p.as_dict() for p in periods], "possible_steps": steps}

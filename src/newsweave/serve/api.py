@@ -37,7 +37,7 @@ def stories(request: Request, since: str | None = Query(None, description="first
             limit: int = Limit, offset: int = Offset) -> dict[str, Any]:
     total, items = story_list(_store(request), since=since, until=until, entity=entity, outlet=outlet,
                               limit=limit, offset=offset)
-    return {"items": items, "total": total, "limit": limit, "offset": offset}
+    return {"items": [s.as_dict() for s in items], "total": total, "limit": limit, "offset": offset}
 
 
 @router.get("/stories/{story_id}", summary="One story: what happened, agreement, disagreement, quotes")
@@ -50,8 +50,8 @@ def events(request: Request, type: str | None = Query(None, description="event t
            actor: str | None = Query(None, description="an actor's entity id"),
            story: str | None = Query(None, description="a story id"),
            limit: int = Limit, offset: int = Offset) -> dict[str, Any]:
-    rows = [e for e in event_records(_store(request)) if (type is None or e["type"] == type)
-            and (actor is None or e["actor"] == actor) and (story is None or e["story_id"] == story)]
+    rows = [e.as_dict() for e in event_records(_store(request)) if (type is None or e.type == type)
+            and (actor is None or e.actor == actor) and (story is None or e.story_id == story)]
     return page(rows, limit, offset)
 
 
@@ -62,8 +62,8 @@ def entities(request: Request, type: str | None = Query(None, description="PERSO
     from ..export.records import entities as entity_records
 
     low = (q or "").lower()
-    rows = [e for e in entity_records(_store(request)) if (type is None or e["type"] == type.upper())
-            and (not low or low in e["name"].lower() or any(low in a.lower() for a in e["aliases"]))]
+    rows = [e.as_dict() for e in entity_records(_store(request)) if (type is None or e.type == type.upper())
+            and (not low or low in e.name.lower() or any(low in a.lower() for a in e.aliases))]
     return page(rows, limit, offset)
 
 
@@ -71,7 +71,7 @@ def entities(request: Request, type: str | None = Query(None, description="PERSO
 def entity(request: Request, entity_id: str) -> dict[str, Any]:
     store = _store(request)
     ent = entity_record(store, entity_id)
-    return ent | {"mentions": store.entity_mentions(ent["entity_id"])}
+    return ent.as_dict() | {"mentions": store.entity_mentions(ent.entity_id)}
 
 
 @router.get("/people/{entity_id}/timeline", summary="A person's party affiliations over time")
@@ -82,7 +82,7 @@ def person(request: Request, entity_id: str) -> dict[str, Any]:
 @router.get("/documents", summary="Stored documents (SCHEMA.md document records)")
 def documents(request: Request, outlet: str | None = Query(None), limit: int = Limit, offset: int = Offset) -> dict[str, Any]:
     total, items = document_page(_store(request), outlet=outlet, limit=limit, offset=offset)
-    return {"items": items, "total": total, "limit": limit, "offset": offset}
+    return {"items": [d.as_dict() for d in items], "total": total, "limit": limit, "offset": offset}
 
 
 @router.get("/documents/{doc_id}", summary="One document: metadata, clean text, what cleaning removed")

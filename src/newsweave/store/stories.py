@@ -360,13 +360,9 @@ def refresh_story_records(conn: Connection, members: Table, records: Table, docu
         texts = _lookup(conn, documents.c.doc_id, documents.c.text, ids)
         return {d: t.lstrip().split("\n", 1)[0] for d, t in texts.items() if t}
 
-    published = {d["doc_id"]: d["published"] for d in docs}
     story_by_doc = {d: sid for sid in changed for d in now[sid]}
-    rows = []
-    for rec in stories(docs, story_by_doc, lead):
-        dates = sorted(p for d in rec["doc_ids"] if (p := published.get(d)))
-        rows.append({"story_id": rec["story_id"], "title": rec["title"], "doc_ids": rec["doc_ids"],
-                     "outlets": rec["outlets"], "outlets_key": "".join(f"|{o.casefold()}|" for o in rec["outlets"]),
-                     "size": len(rec["doc_ids"]), "published": dates[0] if dates else None})
+    rows = [{"story_id": rec.story_id, "title": rec.title, "doc_ids": rec.doc_ids, "outlets": rec.outlets,
+             "outlets_key": "".join(f"|{o.casefold()}|" for o in rec.outlets), "size": len(rec.doc_ids),
+             "published": rec.published} for rec in stories(docs, story_by_doc, lead)]
     bulk_insert(conn, records, rows)
     return len(rows)
