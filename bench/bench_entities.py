@@ -36,7 +36,7 @@ def main() -> int:
     chars = sum(map(len, texts))
 
     from newsweave.link.coref import cluster
-    from newsweave.link.kb import kb_from_env
+    from newsweave.link.kb import current_kb
     from newsweave.link.resolve import DocCluster, resolve
     from newsweave.nlp.model import BATCH_SIZE, load_model_only, load_nlp
     from newsweave.nlp.stage import mentions_of
@@ -46,7 +46,7 @@ def main() -> int:
     load_bare = time.perf_counter() - t0
     t0 = time.perf_counter()
     full = load_nlp()
-    kb = kb_from_env()
+    kb = current_kb()
     load_full = time.perf_counter() - t0
 
     # warm both once on a few texts so neither pays first-call costs inside the timing

@@ -16,11 +16,18 @@ from typer.testing import CliRunner
 from newsweave.article import Article
 from newsweave.cli import app
 from newsweave.pipeline.stages import build_pipeline
+from newsweave.settings import Settings, activate
 from newsweave.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 EXAMPLES = ROOT / "examples" / "sample"
+
+
+@pytest.fixture(autouse=True)
+def _run_settings() -> None:
+    """Every test starts with the settings the environment gives (a CLI call makes its own the run's)."""
+    activate(Settings.load())
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ def test_kb_every_data_file_names_its_source(name):
 
 
 def test_kb_places_from_packages_and_state_units():
-    kb = kbmod.kb_from_env()
+    kb = kbmod.current_kb()
     states = [e for e in kb.entries.values() if e.id.startswith("place:in-")]
     assert len(states) >= 36
     assert sum(1 for e in kb.entries.values() if e.id.startswith("place:gn")) > 1000

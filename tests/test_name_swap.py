@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from newsweave.article import Article
-from newsweave.link.kb import kb_from_env
+from newsweave.link.kb import current_kb
 
 #: invented name words, handed out in order (fictional: no public figure is meant)
 NEW = ["Farhan", "Qureshi", "Tomas", "Brandt", "Lena", "Vogt", "Arun", "Dasgupta", "Mira", "Solberg", "Ilya",
@@ -102,7 +102,7 @@ def _generated_mapping(gold: dict, texts: list[str]) -> dict[str, str]:
     """Every word of a gold person's name (not a title or a title's word, not part of another
     entity's name) to a generated word not in the texts, a surname (a name's last word) to a
     surname-shaped one; a variant spelling of a name word to the variant of its word."""
-    kb = kb_from_env()
+    kb = current_kb()
     used = {w for t in texts for w in re.findall(r"[A-Za-z][a-z]+", t)}
     def pool(parts: list[str], ends: list[str]):
         words = [a + b for a, b in itertools.product(parts, dict.fromkeys(ends))]

@@ -92,10 +92,10 @@ def test_truecase_without_lexicon_no_unknown_word_capitalised():
 
 @pytest.fixture(scope="module")
 def real():
-    from newsweave.link.kb import kb_from_env
+    from newsweave.link.kb import current_kb
     from newsweave.nlp.model import load_nlp
 
-    kb, nlp = kb_from_env(), load_nlp()
+    kb, nlp = current_kb(), load_nlp()
     index, lexicon = tc.tables_for(kb, nlp)
     return kb, index, lexicon
 

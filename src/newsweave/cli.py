@@ -10,7 +10,6 @@ import csv
 import functools
 import json
 import logging
-import os
 import re
 import sys
 from collections.abc import Callable
@@ -30,6 +29,7 @@ from .errors import ConfigError, InputError, NotFoundError
 from .export.records import named_entities, records
 from .export.writers import WRITERS
 from .pipeline.runner import DEFAULT_MAX_BYTES, Ingest, human_size
+from .settings import ENV_CONFIG, Settings, activate
 from .store import Store, open_store
 from .store.db import DEFAULT_DB, ENV_DB
 from .vocab import ENTITY_TYPES
@@ -91,6 +91,9 @@ def main_options(
     db: str = typer.Option(None, "--db", envvar=ENV_DB, metavar="URL", show_default=False,
                            help=f"SQLAlchemy database URL [default: {DEFAULT_DB}, a file in the working folder; "
                                 "PostgreSQL: postgresql+psycopg://user@host/db]"),
+    config: Path = typer.Option(None, "--config", envvar=ENV_CONFIG, metavar="FILE", show_default=False,
+                                help="A TOML file of settings (db, packs, kb, nlp_processes, [data], [stories]) "
+                                     "[default: ./newsweave.toml if there is one]; flags and the environment override it."),
     kb: str = typer.Option(None, "--kb", envvar="NEWSWEAVE_KB", metavar="PATH", show_default=False,
                            help="A folder of knowledge-base files (parties.tsv, people.tsv, ...) added to the shipped packs."),
     packs: str = typer.Option(None, "--packs", envvar="NEWSWEAVE_KB_PACKS", metavar="NAMES", show_default=False,
@@ -106,7 +109,6 @@ def main_options(
     if kb:
         if not Path(kb).is_dir():
             raise typer.BadParameter(f"{kb} is not a folder; it should hold parties.tsv, people.tsv, ...", param_hint="--kb")
-        os.environ["NEWSWEAVE_KB"] = kb
     if no_default_kb:
         if packs:
             raise typer.BadParameter("give --packs or --no-default-kb, not both", param_hint="--no-default-kb")
@@ -119,8 +121,13 @@ def main_options(
         if unknown:
             raise typer.BadParameter(f"no pack named {', '.join(unknown)}; the shipped packs are "
                                      f"{', '.join(shipped_packs())}", param_hint="--packs")
-        os.environ["NEWSWEAVE_KB_PACKS"] = ",".join(names)
-    ctx.obj = State(db)
+        packs = ",".join(names)
+    try:
+        settings = Settings.load({"db": db, "kb": kb, "packs": packs}, config=config)
+    except ConfigError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--config") from exc
+    activate(settings)  # the run's settings, read once: every loader takes them from here
+    ctx.obj = State(settings.db)
 
 
 def _logging(verbose: int, quiet: bool) -> None:

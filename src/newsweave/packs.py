@@ -1,6 +1,6 @@
 """Data packs: one folder of data files per world newsweave knows (``data/packs/<name>/``, with
 ``pack.toml`` naming its country), the shipped ones and the user's (``--kb PATH``), and which a run
-uses (``NEWSWEAVE_KB_PACKS`` / ``--packs``). The knowledge base (:mod:`newsweave.link.kb`) and the
+uses (``packs`` in the settings: ``--packs``, ``NEWSWEAVE_KB_PACKS``). The knowledge base (:mod:`newsweave.link.kb`) and the
 outlet table (:mod:`newsweave.resources`) are built from them."""
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from importlib.abc import Traversable
 from pathlib import Path
 
 from .errors import ConfigError
+from .settings import ENV, current
 
-ENV_KB = "NEWSWEAVE_KB"
-ENV_PACKS = "NEWSWEAVE_KB_PACKS"
+ENV_KB = ENV["kb"]
+ENV_PACKS = ENV["packs"]
 DATA_FILES = (".tsv", ".txt", ".toml")
 
 
@@ -82,4 +83,5 @@ def selected_packs(names: str | None = None, overlay: str | None = None) -> tupl
 
 def pack_settings() -> tuple[str | None, str | None]:
     """(packs, overlay folders) as this run's settings give them."""
-    return os.environ.get(ENV_PACKS), os.environ.get(ENV_KB)
+    settings = current()
+    return settings.packs, settings.kb

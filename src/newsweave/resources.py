@@ -1,39 +1,88 @@
-"""Data files that drive newsweave (furniture patterns, outlets, time zones, stop words).
+"""Data files that drive newsweave (furniture patterns, outlets, time zones, stop words, trigger
+words, ...), read by one loader.
 
-Each is shipped in ``newsweave/data`` and can be extended by a user file named on the command
-line or in an environment variable; a user file adds to the shipped one, it does not replace it.
+Each is shipped in ``newsweave/data`` and can be extended by the user's files, named in the settings
+(:mod:`newsweave.settings`: ``[data]`` in the config file, or ``$NEWSWEAVE_<NAME>``); a user file
+adds to the shipped one, it does not replace it. :func:`data_sources` gives each file's texts in
+order (shipped first), :func:`data_toml` a TOML file with the user's tables merged in (a table's
+keys added or replaced, a list extended) and :func:`data_text` a text file with the user's lines
+after the shipped ones. Loaders built on them are cached with :func:`per_settings`: they are read
+once, and again only when the run's settings change.
 """
 
 from __future__ import annotations
 
 import csv
-import os
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any, TypeVar
 
 from .errors import ConfigError
 from .packs import pack_settings, selected_packs
+from .settings import DATA_FILES, current, data_env, on_change
 
-ENV_FURNITURE = "NEWSWEAVE_FURNITURE"
-ENV_OUTLETS = "NEWSWEAVE_OUTLETS"
+T = TypeVar("T")
+
+
+def per_settings(fn: Callable[[], T]) -> Callable[[], T]:
+    """A loader read once per process, and again when the run's settings change."""
+    cached = lru_cache(maxsize=1)(fn)
+    on_change(cached.cache_clear)
+    return cached
 
 
 def _shipped(name: str) -> str:
     return resources.files("newsweave").joinpath("data", name).read_text(encoding="utf-8")
 
 
-def _user_file(env: str) -> str | None:
-    path = os.environ.get(env)
-    if not path:
-        return None
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{env}={path}: cannot read it ({exc.strerror}); fix the path or unset {env}") from exc
+@lru_cache(maxsize=64)
+def _sources(name: str, overlays: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    if name not in DATA_FILES:
+        raise ValueError(f"{name} is not a data file newsweave ships")
+    out = [(f"newsweave/data/{name}", _shipped(name))]
+    for path in overlays:
+        try:
+            out.append((path, Path(path).read_text(encoding="utf-8")))
+        except OSError as exc:
+            raise ConfigError(f"{path} (added to {name}): cannot read it ({exc.strerror}); fix the path in "
+                              f"the config file's [data] or ${data_env(name)}") from exc
+    return tuple(out)
+
+
+def data_sources(name: str) -> tuple[tuple[str, str], ...]:
+    """(where, text) of the data file ``name``: the shipped one, then the user's files added to it."""
+    return _sources(name, current().overlays(name))
+
+
+def _merge(into: dict[str, Any], more: dict[str, Any]) -> None:
+    for key, value in more.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        elif isinstance(value, list) and isinstance(into.get(key), list):
+            into[key] = into[key] + value
+        else:
+            into[key] = value
+
+
+def data_toml(name: str) -> dict[str, Any]:
+    """A TOML data file with the user's files merged in (a new dict each call)."""
+    out: dict[str, Any] = {}
+    for where, text in data_sources(name):
+        try:
+            _merge(out, tomllib.loads(text))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{where}: not valid TOML: {exc}") from exc
+    return out
+
+
+def data_text(name: str) -> str:
+    """A text data file, the user's lines after the shipped ones."""
+    return "\n".join(text for _, text in data_sources(name))
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,18 +137,15 @@ def _rules(entries: list[dict], where: str, flags: int) -> list[LineRule]:
     return out
 
 
-@lru_cache(maxsize=4)
-def furniture(user_text: str | None = None) -> Furniture:
-    """The line rules: shipped ones first, then the user's."""
+def furniture(sources: tuple[tuple[str, str], ...]) -> Furniture:
+    """The line rules of ``furniture.toml``'s sources (where, text): shipped ones first, then the user's."""
     lines: list[LineRule] = []
     tails: list[LineRule] = []
     prefixes: list[LineRule] = []
     inline: list[LineRule] = []
     not_places: set[str] = set()
     words: dict[str, set[str]] = {}
-    for where, text in (("furniture.toml", _shipped("furniture.toml")), (ENV_FURNITURE, user_text)):
-        if not text:
-            continue
+    for where, text in sources:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
@@ -117,8 +163,9 @@ def furniture(user_text: str | None = None) -> Furniture:
                      tuple((n, frozenset(ws)) for n, ws in sorted(words.items())))
 
 
+@per_settings
 def load_furniture() -> Furniture:
-    return furniture(_user_file(ENV_FURNITURE))
+    return furniture(data_sources("furniture.toml"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,16 +217,12 @@ def _forms(table: OutletTable) -> dict[str, Outlet]:
     return forms
 
 
-@lru_cache(maxsize=8)
-def outlets(user_text: str | None = None, packs: tuple[tuple[str, str | None, str], ...] = ()) -> OutletTable:
-    """The outlet table: ``data/outlets.tsv`` (agencies and outlets of many countries; a fourth
-    column may give the country), each pack's ``outlets.tsv`` (of the pack's country), then the
-    user's file. ``packs``: (where, country, text) of each pack in use."""
+def outlets(sources: tuple[tuple[str, str | None, str], ...]) -> OutletTable:
+    """The outlet table from (where, country, text) of each source: ``data/outlets.tsv``
+    (agencies and outlets of many countries; a fourth column may give the country), each pack's
+    ``outlets.tsv`` (of the pack's country), then the user's files."""
     rows: list[Outlet] = []
-    sources = [("outlets.tsv", None, _shipped("outlets.tsv")), *packs, (ENV_OUTLETS, None, user_text)]
     for where, country, text in sources:
-        if not text:
-            continue
         body = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
         for n, rec in enumerate(csv.reader(body, delimiter="\t"), 1):
             if n == 1 and rec and rec[0] == "name":
@@ -193,30 +236,32 @@ def outlets(user_text: str | None = None, packs: tuple[tuple[str, str | None, st
     return OutletTable(tuple(rows))
 
 
+@per_settings
 def load_outlets() -> OutletTable:
-    """The outlet table of this run's settings (packs in use, the user's outlet file)."""
-    packs = tuple((f"{p.where}/outlets.tsv", p.country, p.files["outlets.tsv"])
-                  for p in selected_packs(*pack_settings()) if "outlets.tsv" in p.files)
-    return outlets(_user_file(ENV_OUTLETS), packs)
+    """The outlet table of this run's settings (packs in use, the user's outlet files)."""
+    shipped, *users = data_sources("outlets.tsv")
+    packs = [(f"{p.where}/outlets.tsv", p.country, p.files["outlets.tsv"])
+             for p in selected_packs(*pack_settings()) if "outlets.tsv" in p.files]
+    return outlets(((shipped[0], None, shipped[1]), *packs, *((w, None, t) for w, t in users)))
 
 
-@lru_cache(maxsize=1)
+@per_settings
 def timezones() -> tuple[str, dict[str, str]]:
-    data = tomllib.loads(_shipped("timezones.toml"))
+    data = data_toml("timezones.toml")
     return data["default"], {k.upper(): v for k, v in data["abbreviations"].items()}
 
 
-@lru_cache(maxsize=1)
+@per_settings
 def country_zones() -> dict[str, str]:
     """ISO 3166-1 country code -> the IANA zone its outlets' unzoned times are read in."""
-    data = tomllib.loads(_shipped("timezones.toml"))
+    data = data_toml("timezones.toml")
     return {k.upper(): v for k, v in data.get("countries", {}).items()}
 
 
-@lru_cache(maxsize=1)
+@per_settings
 def abbreviation_zones() -> dict[str, str]:
     """Zone abbreviations printed all year ("ET") -> the IANA zone they name."""
-    data = tomllib.loads(_shipped("timezones.toml"))
+    data = data_toml("timezones.toml")
     return {k.upper(): v for k, v in data.get("abbreviation_zones", {}).items()}
 
 
@@ -229,25 +274,25 @@ class DateWords:
     labels: frozenset[str]  # "posted", "updated", "am", ...
 
 
-@lru_cache(maxsize=1)
+@per_settings
 def date_words() -> DateWords:
-    data = tomllib.loads(_shipped("times.toml"))
+    data = data_toml("times.toml")
     months = {k.lower(): v for k, v in (data["months"] | data["month_abbreviations"]).items()}
     days = [*data["weekdays"], *data["date_line"]["weekday_abbreviations"]]
     return DateWords(months, frozenset(d.lower() for d in days), frozenset(w.lower() for w in data["date_line"]["labels"]))
 
 
-@lru_cache(maxsize=1)
+@per_settings
 def month_first_zones() -> frozenset[str]:
     """Zone abbreviations printed beside dates written month first ("04/02/07 9:00 PM PDT")."""
-    data = tomllib.loads(_shipped("timezones.toml"))
+    data = data_toml("timezones.toml")
     return frozenset(a.upper() for a in data.get("month_first", {}).get("abbreviations", []))
 
 
-@lru_cache(maxsize=1)
+@per_settings
 def stopwords() -> frozenset[str]:
     words = []
-    for line in _shipped("stopwords.txt").splitlines():
+    for line in data_text("stopwords.txt").splitlines():
         if not line.startswith("#"):
             words += line.split()
     return frozenset(words)

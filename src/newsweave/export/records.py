@@ -7,7 +7,7 @@ import hashlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from ..link.kb import kb_from_env
+from ..link.kb import current_kb
 from ..link.merge import merge_events, stories, story_of
 from ..records import (
     SCHEMA_FIELDS,
@@ -84,7 +84,7 @@ Merged = tuple[list[StoryRecord], list[EventRecord]]
 
 
 def stories_and_events(store: Store) -> Merged:
-    merged = merge_events(store.event_rows(), store.copies(), kb_from_env().inside)
+    merged = merge_events(store.event_rows(), store.copies(), current_kb().inside)
     docs = list(store.iter_documents(columns=("doc_id", "source", "title", "byline", "outlet", "published")))
     index = store.story_index()
     story_list = stories(docs, index.story_map(), index.lead_lines)

@@ -20,7 +20,6 @@ import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 from ..errors import ConfigError
 from ..packs import (
@@ -28,7 +27,8 @@ from ..packs import (
     pack_settings,
     selected_packs,
 )
-from ..resources import load_outlets
+from ..resources import data_sources, load_outlets
+from ..settings import on_change
 from ..vocab import ENTITY_TYPES
 from .names import bare, fold
 
@@ -172,8 +172,7 @@ def _places(kb: KB, pack: Pack) -> None:
         # a state or other division outranks any city that shares its name ("Bihar")
         kb.add(Entry(f"place:{sub.code.lower()}", "PLACE", name, [name], population=10**10, pack=pack.name))
     division = {}
-    for where, text in (("newsweave/data/admin1.tsv", resources.files("newsweave").joinpath("data", "admin1.tsv")
-                         .read_text(encoding="utf-8")), (f"{pack.where}/admin1.tsv", pack.files.get("admin1.tsv", ""))):
+    for where, text in (*data_sources("admin1.tsv"), (f"{pack.where}/admin1.tsv", pack.files.get("admin1.tsv", ""))):
         division.update({(r["country"], r["admin1"]): f"place:{r['iso'].lower()}" for r in _rows(text, where)})
     for city in _cities(MIN_CITY_POPULATION):
         if city["countrycode"] != country:
@@ -314,6 +313,10 @@ def _state_units(kb: KB) -> None:
         party.forms += [f"{s} {p}" for s in state_forms for p in short]
 
 
-def kb_from_env() -> KB:
+def current_kb() -> KB:
+    """The knowledge base of the run's settings (packs, the user's folders)."""
     packs, overlay = pack_settings()
     return load_kb(overlay, packs)
+
+
+on_change(load_kb.cache_clear)  # the user's additions to admin1.tsv and outlets.tsv may have changed

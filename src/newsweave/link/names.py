@@ -10,13 +10,14 @@ before they merge on a near match. No pair of particular names is listed anywher
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from functools import lru_cache
-from importlib import resources
 
 from rapidfuzz.distance import OSA
 from rapidfuzz.fuzz import ratio
+
+from ..resources import data_toml, per_settings
+from ..settings import on_change
 
 
 @lru_cache(maxsize=1 << 16)
@@ -35,9 +36,9 @@ def bare(text: str) -> str:
     return fold(text).replace("'", "")
 
 
-@lru_cache(maxsize=1)
+@per_settings
 def _rules() -> tuple[tuple[tuple[re.Pattern[str], str], ...], dict[str, str]]:
-    data = tomllib.loads(resources.files("newsweave").joinpath("data", "names.toml").read_text(encoding="utf-8"))
+    data = data_toml("names.toml")
     rules = tuple((re.compile(a), b) for a, b in data["rule"])
     return rules, dict(data.get("expand", {}))
 
@@ -62,6 +63,10 @@ def name_key(name: str) -> str:
     for pat, rep in rules:
         s = pat.sub(rep, s)
     return re.sub(r"(.)\1+", r"\1", s)
+
+
+on_change(part_key.cache_clear)  # the keys follow names.toml and the user's additions to it
+on_change(name_key.cache_clear)
 
 
 def skeleton(key: str) -> str:

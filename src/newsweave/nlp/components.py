@@ -30,7 +30,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from ..link.kb import KB, Entry, kb_from_env
+from ..link.kb import KB, Entry, current_kb
 from ..link.names import fold, near_name, same_name
 from ..resources import stopwords
 from ..vocab import ENTITY_TYPES
@@ -68,7 +68,7 @@ class Paragraphs:
 
 @Language.factory("newsweave_entities")
 def make_entities(nlp: Language, name: str) -> Entities:
-    return Entities(nlp, kb_from_env())
+    return Entities(nlp, current_kb())
 
 
 def _common_words(nlp: Language) -> frozenset[str]:

@@ -28,16 +28,16 @@ For each trigger (a verb, or a noun such as "his exit from the BSP") in a senten
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
 from ..article import Event
+from ..resources import data_toml, per_settings
+from ..settings import on_change
 from ..vocab import EVENT_TYPES, EventType
 from .groups import PLURAL_PRONOUNS, Groups
 from .refer import Referents, describes_person, is_name, name_before, same_party, subject_of_next
@@ -66,9 +66,9 @@ class _Lexicon:
     group_same: dict[str, str]
 
 
-@lru_cache(maxsize=1)
+@per_settings
 def lexicon() -> _Lexicon:
-    data = tomllib.loads(resources.files("newsweave").joinpath("data", "triggers.toml").read_text(encoding="utf-8"))
+    data = data_toml("triggers.toml")
     verbs: dict[str, list[str]] = {}
     nouns: dict[str, list[str]] = {}
     types = {}
@@ -121,6 +121,9 @@ def _trigger_forms(nlp: Any) -> tuple[frozenset[str], tuple[tuple[dict, list], .
         return None
     tables = tuple((dict(exc.get(pos, {})), [tuple(r) for r in rules.get(pos, [])]) for pos in ("verb", "noun"))
     return triggers, tables
+
+
+on_change(_trigger_forms.cache_clear)  # the forms follow the trigger lexicon
 
 
 class _Context:

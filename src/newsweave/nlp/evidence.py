@@ -16,16 +16,15 @@ PERSON in nine mentions is not a PLACE in the tenth.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections import Counter
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
 from ..link.names import fold
+from ..resources import data_toml, per_settings
 from ..vocab import TYPE_TIE_ORDER
 
 #: the types evidence decides between
@@ -63,12 +62,10 @@ class Cues:
     person_before: frozenset[str]
 
 
-@lru_cache(maxsize=1)
+@per_settings
 def load_cues() -> Cues:
-    from ..resources import _shipped
-
-    data = tomllib.loads(_shipped("entity_cues.toml"))
-    speech = tomllib.loads(_shipped("speech.toml"))
+    data = data_toml("entity_cues.toml")
+    speech = data_toml("speech.toml")
     p, q = data["place"], data["person"]
     low = lambda xs: frozenset(x.lower() for x in xs)  # noqa: E731
     return Cues(low(p["after"]), low(p["between"]), low(p["of"]), low(p["from_after"]), low(p["for_after"]), low(p["verbs"]),

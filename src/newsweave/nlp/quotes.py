@@ -28,15 +28,13 @@ pressure. / “I am joining ...”").
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
 from ..article import Quote
+from ..resources import data_toml, per_settings
 from .refer import Referents, describes_person, is_plural, name_before
 from .text import doc_text
 
@@ -52,9 +50,9 @@ class _Lexicon:
     messages: frozenset[str]
 
 
-@lru_cache(maxsize=1)
+@per_settings
 def lexicon() -> _Lexicon:
-    data = tomllib.loads(resources.files("newsweave").joinpath("data", "speech.toml").read_text(encoding="utf-8"))
+    data = data_toml("speech.toml")
     return _Lexicon(frozenset(data["verbs"]), tuple(data["term_cues"]), frozenset(data["pronouns"]),
                     frozenset(data["people"]), frozenset(data["messages"]))
 

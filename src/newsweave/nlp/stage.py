@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 from ..article import Article
 from ..link.coref import TYPES, Cluster, Mention, cluster
 from ..link.dedup import signature, to_bytes
-from ..link.kb import KB, kb_from_env
+from ..link.kb import KB, current_kb
 from ..link.names import fold, part_key, same_name
 from .events import find_events, may_report_event
 from .model import load_nlp, pipe
@@ -62,7 +62,7 @@ def _person_named(clusters: list[Cluster], text: str) -> int | None:
 
 
 def link_articles(articles: list[Article]) -> list[Article]:
-    kb = kb_from_env()
+    kb = current_kb()
     nlp = load_nlp()
     titled = {i: a.title for i, a in enumerate(articles) if a.title and may_report_event(a.title, nlp)}  # else no parse needed
     heads = dict(zip(titled, pipe([_model_text(title, kb, nlp, 10) if is_lowercased(articles[i].text)

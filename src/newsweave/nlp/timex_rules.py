@@ -13,17 +13,14 @@ of day "2026-01-24TEV", durations "P8Y", "PT3H", "PXY", sets "P1W", "XXXX-WXX-1"
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import regex
 
 from ..errors import ConfigError
-from ..resources import timezones
+from ..resources import data_toml, per_settings, timezones
 
 PAST, NEUTRAL, FUTURE = -1, 0, 1
 
@@ -232,14 +229,11 @@ def _units(data: dict[str, Any]) -> dict[str, Unit]:
     return out
 
 
-@lru_cache(maxsize=1)
+@per_settings
 def lexicon() -> Lexicon:
-    """times.toml, loaded and compiled once per process."""
-    text = resources.files("newsweave").joinpath("data", "times.toml").read_text(encoding="utf-8")
+    """times.toml (and the user's additions), loaded and compiled once per process and settings."""
     try:
-        return _lexicon(tomllib.loads(text))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"times.toml: not valid TOML: {exc}") from exc
+        return _lexicon(data_toml("times.toml"))
     except KeyError as exc:
         raise ConfigError(f"times.toml: the table or key {exc} is missing") from exc
 

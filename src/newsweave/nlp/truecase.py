@@ -29,7 +29,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
+
+from ..resources import data_text, per_settings
+from ..settings import on_change
 
 MIN_LETTERS = 200  # a text shorter than this says too little about how it was written
 MAX_UPPER_SHARE = 0.002  # edited English prose has 2-5 % capitals; a lower-cased dump none
@@ -109,9 +111,9 @@ def lexicon_of(nlp) -> Lexicon:
                    plain=frozenset(plain))
 
 
-@lru_cache(maxsize=1)
+@per_settings
 def _data_words() -> frozenset[str]:
-    text = resources.files("newsweave").joinpath("data", "lowercase_words.txt").read_text(encoding="utf-8")
+    text = data_text("lowercase_words.txt")
     return frozenset(w for ln in text.splitlines() if not ln.startswith("#") for w in ln.lower().split())
 
 
@@ -169,6 +171,9 @@ def tables_for(kb, nlp) -> tuple[NameIndex, Lexicon]:
     idx = name_index(kb_names(kb, lexicon))
     idx.parts = person_parts(kb, lexicon)
     return idx, lexicon
+
+
+on_change(tables_for.cache_clear)  # the lexicon follows the lowercase words file
 
 
 def person_parts(kb, lexicon: Lexicon) -> frozenset[str]:

@@ -9,12 +9,12 @@ on that cluster, whose nodes must have newsweave installed (README, "Scale out")
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
 from ..ingest.boilerplate import MIN_OTHER_DOCS
+from ..settings import Settings, activate, current
 from .batch import (
     IN_COLUMNS,
     LineKeys,
@@ -34,15 +34,17 @@ def in_schema():
                       ("raw", pa.large_string()), ("encoding", pa.string()), ("payload", pa.string())])
 
 
-def _read(batch: Any, max_bytes: int) -> Any:
+def _read(batch: Any, max_bytes: int, settings: Settings) -> Any:
     import pyarrow as pa
 
+    activate(settings)  # a task runs in a worker process: the run's settings come with it
     rows = [r for item in batch.to_pylist() for r in read_rows(item, max_bytes)]
     return pa.Table.from_pylist([{k: r[k] for k in IN_COLUMNS} for r in rows], schema=in_schema())
 
 
 class _Keys:
-    def __init__(self) -> None:
+    def __init__(self, settings: Settings) -> None:
+        activate(settings)
         self.keys = LineKeys()
 
     def __call__(self, batch: Any) -> Any:
@@ -53,7 +55,8 @@ class _Keys:
 
 
 class _Process:
-    def __init__(self, repeated: dict[str, int]):
+    def __init__(self, repeated: dict[str, int], settings: Settings):
+        activate(settings)
         self.process = Process(repeated)  # the spaCy model: once per actor
 
     def __call__(self, batch: Any) -> Any:
@@ -75,9 +78,7 @@ def _start(address: str | None, workers: int) -> None:
 
     if ray.is_initialized():
         return
-    env = {k: v for k, v in os.environ.items() if k.startswith("NEWSWEAVE_")}
-    kwargs: dict[str, Any] = {"include_dashboard": False, "logging_level": logging.ERROR, "log_to_driver": False,
-                              "runtime_env": {"env_vars": env} if env else None}
+    kwargs: dict[str, Any] = {"include_dashboard": False, "logging_level": logging.ERROR, "log_to_driver": False}
     try:
         if address:
             ray.init(address=address, **kwargs)
@@ -113,16 +114,19 @@ def run_ray(items: list[dict[str, Any]], problems: list[dict[str, Any]], output:
 
     pool = ray.data.ActorPoolStrategy(size=workers, max_tasks_in_flight_per_actor=2)
     files = ray.data.from_items(items, override_num_blocks=len(items))
+    settings = current()  # passed to every task and actor (the workers' environment is not the driver's)
     # ray types a batch function as taking the batch alone; _read's max_bytes comes by fn_kwargs
-    articles = (files.map_batches(_read, fn_kwargs={"max_bytes": max_bytes},  # type: ignore[arg-type]
+    articles = (files.map_batches(_read, fn_kwargs={"max_bytes": max_bytes, "settings": settings},  # type: ignore[arg-type]
                                   batch_size=1, batch_format="pyarrow")
                 .repartition(target_num_rows_per_block=BATCH))  # small blocks: every actor gets work
-    keys = articles.map_batches(_Keys, batch_size=BATCH, batch_format="pyarrow", compute=pool)
+    keys = articles.map_batches(_Keys, fn_constructor_kwargs={"settings": settings}, batch_size=BATCH,
+                                batch_format="pyarrow", compute=pool)
     per_doc = keys.groupby(["outlet", "key", "doc_id"], num_partitions=workers).count()
     per_line = (per_doc.groupby(["outlet", "key"], num_partitions=workers).aggregate(Count(alias_name="docs"))
                 .filter(expr=col("docs") > MIN_OTHER_DOCS))
     counts = [(r["outlet"], r["key"], r["docs"]) for r in per_line.take_all()]
-    processed = articles.map_batches(_Process, fn_constructor_kwargs={"repeated": repeated_table(counts)},
+    processed = articles.map_batches(_Process, fn_constructor_kwargs={"repeated": repeated_table(counts),
+                                                                      "settings": settings},
                                      batch_size=BATCH, batch_format="pyarrow", compute=pool)
     processed.write_parquet(str(output))
     return workers

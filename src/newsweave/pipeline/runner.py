@@ -24,7 +24,7 @@ from ..article import Article
 from ..errors import InputError, StageError
 from ..ingest.readers import read_input
 from ..ingest.sources import InputFile, iter_inputs
-from ..link.kb import kb_from_env
+from ..link.kb import current_kb
 from ..link.names import part_key
 from ..link.resolve import DocCluster, cluster_keys, contexts, distinct_ids, query_keys, resolve
 from ..link.stories import StoryParams
@@ -244,7 +244,7 @@ class Ingest:
             words = {f"word:{part_key(f)}" for c in block if c.type == "PERSON" for f in c.forms if " " not in f.strip()}
             outside = sorted(self.store.entities_sharing(conn, words, "PERSON") - set(touched))
             named_outside = self.store.entity_names(conn, outside, etype="PERSON")
-            kb = kb_from_env()
+            kb = current_kb()
             entities = resolve(block, kb, story_of, context=context, named_outside=named_outside)
             taken = self.store.entity_ids_in_use(conn, [e.entity_id for e in entities]) - set(touched)
             if taken:  # an id in use outside the block: the entity gets one of its own
@@ -294,7 +294,7 @@ class Ingest:
 
     def _resolve_all(self, conn: Connection) -> int:
         clusters = [_cluster(r) for r in self.store.doc_clusters(conn)]
-        entities = resolve(clusters, kb_from_env(), self.stories.story_map(conn))
+        entities = resolve(clusters, current_kb(), self.stories.story_map(conn))
         self.store.replace_entities(conn, entities)
         log.info("entities: %d clusters resolved into %d entities", len(clusters), len(entities))
         return len(entities)

@@ -8,7 +8,6 @@ one bad row rolls back alone.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -23,6 +22,7 @@ from ..article import Article
 from ..errors import ConfigError, InputError, NotFoundError
 from ..link.dedup import band_keys
 from ..link.resolve import DocCluster, cluster_keys
+from ..settings import ENV, current
 from .bulk import bulk_insert, upsert
 from .migrations import migrate
 from .rows import DERIVED, document_rows
@@ -30,7 +30,7 @@ from .schema import reflect
 from .search import index_document
 
 DEFAULT_DB = "sqlite:///newsweave.db"
-ENV_DB = "NEWSWEAVE_DB"
+ENV_DB = ENV["db"]
 
 
 
@@ -66,9 +66,10 @@ def _sqlite_begin(conn: Connection) -> None:
 
 
 def open_store(url: str | None = None) -> Store:
-    """Open (creating and migrating as needed) the database at ``url``: the argument, else
-    ``$NEWSWEAVE_DB``, else ``sqlite:///newsweave.db`` in the working folder."""
-    url = url or os.environ.get(ENV_DB) or DEFAULT_DB
+    """Open (creating and migrating as needed) the database at ``url``: the argument, else the
+    settings' ``db`` (``--db``, ``$NEWSWEAVE_DB``, the config file), else ``sqlite:///newsweave.db``
+    in the working folder."""
+    url = url or current().db or DEFAULT_DB
     try:
         parsed = make_url(url)
     except ArgumentError as exc:

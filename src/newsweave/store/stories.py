@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, text
 
+from ..errors import ConfigError
 from ..link.stories import (
     Idf,
     Profile,
@@ -27,6 +28,7 @@ from ..link.stories import (
     story_id,
     within_window,
 )
+from ..settings import current
 from .bulk import bulk_insert, upsert
 
 DOCS = ""  # term_df row that counts documents
@@ -34,6 +36,17 @@ GEN = " generation"  # term_df row holding a random token, new on every change t
 DF_CACHE = 200_000  # document frequencies kept in memory while no other writer changes them
 CHUNK = 500  # bound parameters per IN (...) query
 CACHE = 4096  # documents whose terms are kept in memory
+
+
+def configured_params() -> StoryParams:
+    """The story parameters of the run's settings (``[stories]`` in the config file)."""
+    from dataclasses import fields
+
+    try:
+        return StoryParams(**current().story_params())
+    except TypeError as exc:
+        known = ", ".join(f.name for f in fields(StoryParams))
+        raise ConfigError(f"[stories]: {exc}; the parameters are {known}") from exc
 
 
 def _chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
@@ -52,7 +65,7 @@ def _lookup(conn: Connection, key: Any, value: Any, keys: list[str]) -> dict[str
 class StoryIndex:
     def __init__(self, engine: Engine, tables: Mapping[str, Table], params: StoryParams | None = None):
         self.engine = engine
-        self.p = params or StoryParams()
+        self.p = params or configured_params()
         t = tables
         self.terms, self.df, self.edges, self.members = t["doc_terms"], t["term_df"], t["doc_neighbours"], t["story_docs"]
         self.vectors, self.documents = t["doc_vectors"], t["documents"]
