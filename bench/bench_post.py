@@ -49,7 +49,8 @@ def main() -> int:
     ap.add_argument("--stored", type=int, default=2000)
     ap.add_argument("--posts", type=int, default=7)
     ap.add_argument("--texts", type=Path, default=DEFAULT)
-    ap.add_argument("--db", type=Path, help="keep the stored corpus in this SQLite file (reused when it exists)")
+    ap.add_argument("--db", type=Path, help="keep the stored corpus in this SQLite file (reused when it exists; "
+                                            "the posts go to a copy of it)")
     args = ap.parse_args()
     if not args.texts.exists():
         print(f"skipped: {args.texts} not found (../shared is not beside the repository)")
@@ -71,6 +72,11 @@ def main() -> int:
             print(f"stored {store.count_documents()} documents in {time.perf_counter() - t0:.0f} s")
         n_stored = store.count_documents()
         store.engine.dispose()
+        if args.db:  # post to a copy: the kept corpus stays as built (a later run's articles would
+            import shutil  # otherwise find their earlier variations stored, as near-duplicates)
+
+            shutil.copyfile(big, Path(tmp) / "posted.db")
+            big = Path(tmp) / "posted.db"
         stamp = f" (bench run {time.time():.0f})"  # posted articles are new to a reused --db as well
         posted = [r | {"text": r["text"] + stamp} for r in posted]
         warm = _client(f"sqlite:///{tmp}/warm.db")

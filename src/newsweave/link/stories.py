@@ -228,10 +228,22 @@ class Terms:
 
 def prepare(tf: Mapping[str, float]) -> Terms:
     log = math.log
-    return Terms(tuple((t, 1 + log(x)) for t, x in tf.items() if x > 0 and not t.startswith(CHANNELS)),
-                 tuple((t, x) for t, x in tf.items() if t.startswith(NAME)),
-                 next((t[len(DATE):] for t in tf if t.startswith(DATE)), None),
-                 max((int(t[len(SINCE):]) for t in tf if t.startswith(SINCE)), default=None))
+    words: list[tuple[str, float]] = []
+    names: list[tuple[str, float]] = []
+    day: str | None = None
+    since: int | None = None
+    for t, x in tf.items():  # one pass: a candidate's terms are prepared on every cold read
+        if not t.startswith(CHANNELS):
+            if x > 0:
+                words.append((t, 1 + log(x)))
+        elif t.startswith(NAME):
+            names.append((t, x))
+        elif t.startswith(DATE):
+            day = day or t[len(DATE):]
+        else:
+            year = int(t[len(SINCE):])
+            since = year if since is None else max(since, year)
+    return Terms(tuple(words), tuple(names), day, since)
 
 
 class Idf:
@@ -242,12 +254,17 @@ class Idf:
     def __init__(self, df: Mapping[str, int], n: int):
         self.df, self.logs, self.top = df, dict[str, float](), math.log(n + PRIOR_DOCS + 1)
 
+    def fill(self, terms: Iterable[str]) -> dict[str, float]:
+        """The logs of ``terms`` worked out (those not yet); returns them all."""
+        logs, df, log = self.logs, self.df, math.log
+        for t in terms:
+            if t not in logs:
+                logs[t] = log(df.get(t, 1) + 0.5)
+        return logs
+
     def weight(self, t: str) -> float:
         """The term's IDF: ``log((n + PRIOR_DOCS + 1) / (df + 0.5))``."""
-        ld = self.logs.get(t)
-        if ld is None:
-            ld = self.logs[t] = math.log(self.df.get(t, 1) + 0.5)
-        return self.top - ld
+        return self.top - self.fill((t,))[t]
 
 
 def vector(tf: Mapping[str, float], df: Mapping[str, int], n: int) -> dict[str, float]:
@@ -256,8 +273,8 @@ def vector(tf: Mapping[str, float], df: Mapping[str, int], n: int) -> dict[str, 
 
 
 def _vector(terms: Terms, idf: Idf) -> dict[str, float]:
-    weight = idf.weight
-    v = {t: s * weight(t) for t, s in terms.words}
+    logs, top = idf.fill(t for t, _ in terms.words), idf.top
+    v = {t: s * (top - logs[t]) for t, s in terms.words}
     v = {t: w for t, w in v.items() if w > 0}
     norm = math.sqrt(sum(w * w for w in v.values())) or 1.0
     return {t: w / norm for t, w in v.items()}
@@ -283,7 +300,8 @@ def profile(tf: Mapping[str, float] | Terms, df: Mapping[str, int] | Idf, n: int
     profiles of one state of the corpus)."""
     terms = tf if isinstance(tf, Terms) else prepare(tf)
     idf = df if isinstance(df, Idf) else Idf(df, n)
-    names = {t: x * idf.weight(t) for t, x in terms.names}
+    logs, top = idf.fill(t for t, _ in terms.names), idf.top
+    names = {t: x * (top - logs[t]) for t, x in terms.names}
     main = sorted(names, key=lambda t: (-names[t], t))[:p.main_names]  # most mentioned, rarest first
     return Profile(_vector(terms, idf), frozenset(names), frozenset(main), published or terms.date, terms.since)
 

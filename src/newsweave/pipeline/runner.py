@@ -13,7 +13,6 @@ import os
 import sys
 import time
 import traceback
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,7 +25,7 @@ from ..ingest.readers import read_input
 from ..ingest.sources import InputFile, iter_inputs
 from ..link.kb import current_kb
 from ..link.names import part_key
-from ..link.resolve import DocCluster, cluster_keys, contexts, distinct_ids, query_keys, resolve
+from ..link.resolve import DocCluster, contexts, distinct_ids, query_keys, resolve
 from ..link.stories import StoryParams
 from ..store import Store
 from ..store.rows import document_rows
@@ -231,10 +230,15 @@ class Ingest:
             mine = self.store.doc_clusters(conn, docs=new)
             keys = set().union(*(query_keys(_cluster(r)) for r in mine)) if mine else set()
             story_of = self.stories.stories_near(conn, new)
-            near = self.store.clusters_sharing(conn, keys)
-            near += [r for r in self.store.doc_clusters(conn, docs=sorted(set(story_of) - set(new)))
+            owners, sizes = self.store.key_owners(conn, keys)  # who holds each key: no cluster read yet
+            mates = [r for r in self.store.doc_clusters(conn, docs=sorted(set(story_of) - set(new)))
                      if r["type"] in ("PERSON", "PLACE")]
-            attached, mine, near = self._attach_to_large(conn, mine, near)
+            sizes |= {e: n for e, (_, n) in self.store.entity_sizes(
+                conn, sorted({r["entity_id"] for r in mates if r["entity_id"]} - set(sizes))).items()}
+            large = {e for e, n in sizes.items() if n >= LARGE_ENTITY}
+            attached, mine = self._attach_to_large(conn, mine, owners, large)
+            # the clusters the new ones may join: those sharing a key or a story, large entities' left out
+            near = [*self.store.clusters_sharing(conn, keys, besides=large), *(r for r in mates if r["entity_id"] not in large)]
             touched = sorted({r["entity_id"] for r in near if r["entity_id"]})
             rows = {(r["doc_id"], r["cluster"]): r for r in [*self.store.doc_clusters(conn, entities=touched), *near, *mine]}
             block = [_cluster(rows[k]) for k in sorted(rows)]
@@ -255,21 +259,15 @@ class Ingest:
                  attached)
         return len(entities)
 
-    def _attach_to_large(self, conn: Connection, mine: list[dict[str, Any]], near: list[dict[str, Any]]
-                         ) -> tuple[int, list[dict[str, Any]], list[dict[str, Any]]]:
+    def _attach_to_large(self, conn: Connection, mine: list[dict[str, Any]], owners: dict[str, set[str]],
+                         large: set[str]) -> tuple[int, list[dict[str, Any]]]:
         """A new cluster that shares its keys with one large entity only (LARGE_ENTITY documents or
         more: a national party, an outlet, a person in the news every day; a person by the very
         same name or entry) joins it directly, its name kept (a large entity's name is settled),
-        instead of resolving the whole entity again. Returns how many joined, and the new and stored clusters left to resolve."""
-        sizes = self.store.entity_sizes(conn, sorted({r["entity_id"] for r in near if r["entity_id"]}))
-        large = {e for e, (_, docs) in sizes.items() if docs >= LARGE_ENTITY}
+        instead of resolving the whole entity again. ``owners``: the entities holding each key.
+        Returns how many joined, and the new clusters left to resolve."""
         if not large:
-            return 0, mine, near
-        owners: dict[str, set[str]] = defaultdict(set)
-        for r in near:
-            if r["entity_id"]:
-                for k in cluster_keys(_cluster(r)):
-                    owners[k].add(r["entity_id"])
+            return 0, mine
         joins: dict[tuple[str, int], tuple[str, dict[str, Any]]] = {}
         for r in mine:
             keys = query_keys(_cluster(r))
@@ -280,8 +278,7 @@ class Ingest:
                 joins[(r["doc_id"], r["cluster"])] = (only, r)
         if joins:
             self.store.join_entities(conn, [(e, r["doc_id"], r["cluster"], list(r["forms"])) for e, r in joins.values()])
-        rest = [r for r in mine if (r["doc_id"], r["cluster"]) not in joins]
-        return len(joins), rest, [r for r in near if r["entity_id"] not in large]
+        return len(joins), [r for r in mine if (r["doc_id"], r["cluster"]) not in joins]
 
     def entity_count(self) -> int:
         with self.store.engine.connect() as conn:

@@ -248,15 +248,35 @@ class Store:
                 out.update(((r.doc_id, r.cluster), dict(r._mapping)) for r in conn.execute(select(t).where(column.in_(part))))
         return [out[k] for k in sorted(out)]
 
-    def clusters_sharing(self, conn: Connection, keys: set[str]) -> list[dict[str, Any]]:
-        """The stored clusters with any of these resolution keys (:func:`~newsweave.link.resolve.cluster_keys`)."""
+    def clusters_sharing(self, conn: Connection, keys: set[str], *, besides: set[str] | None = None
+                         ) -> list[dict[str, Any]]:
+        """The stored clusters with any of these resolution keys (:func:`~newsweave.link.resolve.cluster_keys`),
+        but those of the entities ``besides``."""
         k, t = self.cluster_keys, self.clusters
         out: dict[tuple[str, int], dict[str, Any]] = {}
+        skip = sorted(besides or ())
         for part in _parts(sorted(keys)):
             hit = select(k.c.doc_id, k.c.cluster).distinct().where(k.c.key.in_(part)).subquery()
-            out.update(((r.doc_id, r.cluster), dict(r._mapping)) for r in conn.execute(
-                select(t).join(hit, (t.c.doc_id == hit.c.doc_id) & (t.c.cluster == hit.c.cluster))))
+            q = select(t).join(hit, (t.c.doc_id == hit.c.doc_id) & (t.c.cluster == hit.c.cluster))
+            if skip:
+                q = q.where(t.c.entity_id.is_(None) | t.c.entity_id.not_in(skip))
+            out.update(((r.doc_id, r.cluster), dict(r._mapping)) for r in conn.execute(q))
         return [out[x] for x in sorted(out)]
+
+    def key_owners(self, conn: Connection, keys: set[str]) -> tuple[dict[str, set[str]], dict[str, int]]:
+        """({key: the entities holding a cluster with that key}, {entity: its documents}) for these
+        resolution keys, read from the key index without the clusters themselves."""
+        k, t, e = self.cluster_keys, self.clusters, self.entities
+        owners: dict[str, set[str]] = {}
+        sizes: dict[str, int] = {}
+        for part in _parts(sorted(keys)):
+            q = (select(k.c.key, t.c.entity_id, e.c.doc_count).distinct()
+                 .join(t, (t.c.doc_id == k.c.doc_id) & (t.c.cluster == k.c.cluster))
+                 .join(e, e.c.entity_id == t.c.entity_id).where(k.c.key.in_(part)))
+            for key, entity_id, docs in conn.execute(q):
+                owners.setdefault(key, set()).add(entity_id)
+                sizes[entity_id] = docs
+        return owners, sizes
 
     def entities_sharing(self, conn: Connection, keys: set[str], etype: str) -> set[str]:
         """The entities of type ``etype`` holding a cluster with any of these resolution keys (the
