@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Protocol
 
 from rapidfuzz.fuzz import ratio
 
@@ -72,12 +73,29 @@ class _Union:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def contexts(clusters: list[DocCluster]) -> dict[str, set[str]]:
+class Named(Protocol):
+    """What :func:`contexts` reads of a cluster (a :class:`DocCluster`, or a stored row of these)."""
+
+    @property
+    def doc_id(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def kb_id(self) -> str | None: ...
+    @property
+    def name(self) -> str: ...
+
+
+#: the types of cluster a document's context is made of (and a person the knowledge base knows)
+CONTEXT_TYPES = ("PARTY", "ORG", "PLACE")
+
+
+def contexts(clusters: Iterable[Named]) -> dict[str, set[str]]:
     """What each document names besides people: its parties, organisations and places, and the
     people the knowledge base knows."""
     ctx: dict[str, set[str]] = defaultdict(set)
     for c in clusters:
-        if c.type in ("PARTY", "ORG", "PLACE") or (c.type == "PERSON" and c.kb_id):
+        if c.type in CONTEXT_TYPES or (c.type == "PERSON" and c.kb_id):
             ctx[c.doc_id].add(c.kb_id or fold(c.name))
     return ctx
 

@@ -251,8 +251,11 @@ class Idf:
 
     __slots__ = ("df", "logs", "top")
 
-    def __init__(self, df: Mapping[str, int], n: int):
-        self.df, self.logs, self.top = df, dict[str, float](), math.log(n + PRIOR_DOCS + 1)
+    def __init__(self, df: Mapping[str, int], n: int, logs: dict[str, float] | None = None):
+        """``logs``: the logs already worked out for these counts (kept by the caller between
+        states of the corpus, each dropped when its count changes)."""
+        self.df, self.top = df, math.log(n + PRIOR_DOCS + 1)
+        self.logs = logs if logs is not None else {}
 
     def fill(self, terms: Iterable[str]) -> dict[str, float]:
         """The logs of ``terms`` worked out (those not yet); returns them all."""

@@ -231,8 +231,7 @@ class Ingest:
             keys = set().union(*(query_keys(_cluster(r)) for r in mine)) if mine else set()
             story_of = self.stories.stories_near(conn, new)
             owners, sizes = self.store.key_owners(conn, keys)  # who holds each key: no cluster read yet
-            mates = [r for r in self.store.doc_clusters(conn, docs=sorted(set(story_of) - set(new)))
-                     if r["type"] in ("PERSON", "PLACE")]
+            mates = self.store.doc_clusters(conn, docs=sorted(set(story_of) - set(new)), types=("PERSON", "PLACE"))
             sizes |= {e: n for e, (_, n) in self.store.entity_sizes(
                 conn, sorted({r["entity_id"] for r in mates if r["entity_id"]} - set(sizes))).items()}
             large = {e for e, n in sizes.items() if n >= LARGE_ENTITY}
@@ -243,7 +242,7 @@ class Ingest:
             rows = {(r["doc_id"], r["cluster"]): r for r in [*self.store.doc_clusters(conn, entities=touched), *near, *mine]}
             block = [_cluster(rows[k]) for k in sorted(rows)]
             people_docs = sorted({c.doc_id for c in block if c.type == "PERSON"})
-            context = contexts([_cluster(r) for r in self.store.doc_clusters(conn, docs=people_docs)])
+            context = contexts(self.store.doc_contexts(conn, people_docs))
             story_of |= self.stories.stories_near(conn, sorted({c.doc_id for c in block} - set(story_of)))
             words = {f"word:{part_key(f)}" for c in block if c.type == "PERSON" for f in c.forms if " " not in f.strip()}
             outside = sorted(self.store.entities_sharing(conn, words, "PERSON") - set(touched))

@@ -236,17 +236,31 @@ class Store:
 
     # -- entities ------------------------------------------------------------------------------
     def doc_clusters(self, conn: Connection, *, docs: list[str] | None = None,
-                     entities: list[str] | None = None) -> list[dict[str, Any]]:
+                     entities: list[str] | None = None, types: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
         """Every stored cluster, or those of the documents ``docs`` and those in the entities
-        ``entities``."""
+        ``entities`` (``types``: of these types only)."""
         t = self.clusters
         if docs is None and entities is None:
             return [dict(r._mapping) for r in conn.execute(select(t).order_by(t.c.doc_id, t.c.cluster))]
         out: dict[tuple[str, int], dict[str, Any]] = {}
         for column, values in ((t.c.doc_id, docs or []), (t.c.entity_id, entities or [])):
             for part in _parts(sorted(values)):
-                out.update(((r.doc_id, r.cluster), dict(r._mapping)) for r in conn.execute(select(t).where(column.in_(part))))
+                q = select(t).where(column.in_(part))
+                if types is not None:
+                    q = q.where(t.c.type.in_(types))
+                out.update(((r.doc_id, r.cluster), dict(r._mapping)) for r in conn.execute(q))
         return [out[k] for k in sorted(out)]
+
+    def doc_contexts(self, conn: Connection, docs: list[str]) -> list[Any]:
+        """(doc_id, type, kb_id, name) of the documents' clusters that make their context
+        (:func:`newsweave.link.resolve.contexts`): parties, organisations, places, and people with
+        an entry; narrow columns, no forms."""
+        from ..link.resolve import CONTEXT_TYPES
+
+        t = self.clusters
+        cols = (t.c.doc_id, t.c.type, t.c.kb_id, t.c.name)
+        wanted = t.c.type.in_(CONTEXT_TYPES) | ((t.c.type == "PERSON") & t.c.kb_id.is_not(None))
+        return [r for part in _parts(sorted(docs)) for r in conn.execute(select(*cols).where(t.c.doc_id.in_(part), wanted))]
 
     def clusters_sharing(self, conn: Connection, keys: set[str], *, besides: set[str] | None = None
                          ) -> list[dict[str, Any]]:

@@ -73,6 +73,9 @@ class StoryIndex:
         self.changed: set[str] = set()  # stories whose members changed since their records were written
         self._cache: OrderedDict[str, Terms] = OrderedDict()
         self._df: dict[str, int] = {}  # valid while term_df's GEN row holds self._gen
+        self._logs: dict[str, float] = {}  # log(df + 0.5) of the terms in _df, dropped when a count changes
+        self._epoch = 0  # counts the times _df was emptied
+        self._ready: dict[str, int] = {}  # doc -> the _epoch in which all its terms' counts were in _df
         self._gen: int | None = None
         self._pub: dict[str, str | None] = {}
         self._postings = text(" UNION ALL ".join(
@@ -100,6 +103,7 @@ class StoryIndex:
     def forget_terms(self, conn: Connection, doc_id: str) -> None:
         old = list(conn.scalars(select(self.terms.c.term).where(self.terms.c.doc_id == doc_id)))
         self._cache.pop(doc_id, None)
+        self._ready.pop(doc_id, None)
         self._pub.pop(doc_id, None)
         if old:
             conn.execute(delete(self.terms).where(self.terms.c.doc_id == doc_id))
@@ -116,6 +120,7 @@ class StoryIndex:
         conn.execute(stmt.on_conflict_do_update(index_elements=["term"], set_={"df": stmt.excluded.df}),
                      {"term": GEN, "df": self._gen})
         for t, d in by.items():  # the cache follows the change it knows of
+            self._logs.pop(t, None)
             if t in self._df:
                 self._df[t] += d
 
@@ -124,28 +129,25 @@ class StoryIndex:
         rolled-back change, another writer, a reset: the token differs)."""
         gen = conn.scalar(select(self.df.c.df).where(self.df.c.term == GEN))
         if gen != self._gen or gen is None:  # another writer may have reprocessed documents too
-            self._df.clear()
+            self._forget_counts()
             self._cache.clear()
             self._pub.clear()
             self._gen = gen
         elif len(self._df) > DF_CACHE:
-            self._df.clear()
+            self._forget_counts()
 
-    def _dfs(self, conn: Connection, terms: Iterable[str], into: dict[str, int]) -> None:
-        """The document frequencies of ``terms`` into ``into``, from memory where they are known."""
-        missing = []
-        for t in set(terms):
-            if t in into:
-                continue
-            n = self._df.get(t)
-            if n is None:
-                missing.append(t)
-            else:
-                into[t] = n
+    def _forget_counts(self) -> None:
+        self._df.clear()
+        self._logs.clear()
+        self._ready.clear()
+        self._epoch += 1
+
+    def _dfs(self, conn: Connection, terms: Iterable[str]) -> None:
+        """Read the document frequencies of ``terms`` that are not in memory (``_df``) yet."""
+        known = self._df
+        missing = [t for t in set(terms) if t not in known]
         for part in _chunks(missing):
-            found = conn.execute(select(self.df.c.term, self.df.c.df).where(self.df.c.term.in_(part))).all()
-            into.update(found)
-            self._df.update(found)
+            known.update(conn.execute(select(self.df.c.term, self.df.c.df).where(self.df.c.term.in_(part))).all())
 
     def _tfs(self, conn: Connection, doc_ids: list[str]) -> dict[str, Terms]:
         """Each document's terms (:func:`prepare`'s form); a document's terms never change until
@@ -160,7 +162,7 @@ class StoryIndex:
             if d in fetched:
                 out[d] = self._cache[d] = prepare(fetched[d])
         while len(self._cache) > CACHE:
-            self._cache.popitem(last=False)
+            self._ready.pop(self._cache.popitem(last=False)[0], None)
         return out
 
     # -- clustering ----------------------------------------------------------------------------
@@ -172,19 +174,18 @@ class StoryIndex:
         new = [d for d in new if d not in done]
         if not new:
             return 0
-        dfs: dict[str, int] = {}
         self._check_gen(conn)
-        self._dfs(conn, [DOCS], dfs)
-        n = max(dfs.get(DOCS, 0), 1)
+        self._dfs(conn, [DOCS])
+        n = max(self._df.get(DOCS, 0), 1)
         tfs = self._tfs(conn, new)
         self._published(conn, new)
         seq = (conn.scalar(select(func.max(self.members.c.seq))) or 0)
         pending, arrived = set(new), set[str]()
         profiles: dict[str, Profile] = {}  # the weights hold for this call
         edges: dict[tuple[str, str], float] = {}
-        idf = Idf(dfs, n)
+        idf = Idf(self._df, n, self._logs)  # the counts stay as they are during this call
         for doc in new:
-            self._link(conn, doc, tfs.get(doc) or prepare({}), dfs, idf, pending - arrived, profiles, edges)
+            self._link(conn, doc, tfs.get(doc) or prepare({}), idf, pending - arrived, profiles, edges)
             arrived.add(doc)
         conn.execute(insert(self.members), [{"doc_id": d, "story_id": story_id(d), "seq": seq + i}
                                             for i, d in enumerate(new, 1)])
@@ -203,12 +204,12 @@ class StoryIndex:
             self._pub.update(_lookup(conn, self.documents.c.doc_id, self.documents.c.published, missing))
         return {d: self._pub.get(d) for d in doc_ids}
 
-    def _link(self, conn: Connection, doc: str, terms: Terms, dfs: dict[str, int], idf: Idf,
+    def _link(self, conn: Connection, doc: str, terms: Terms, idf: Idf,
               later: set[str], profiles: dict[str, Profile], edges: dict[tuple[str, str], float]) -> None:
         """Neighbour edges between ``doc`` and the stored documents most like it (``later``: the
         documents of this call still to come, not yet candidates)."""
         p = self.p
-        self._dfs(conn, terms.keys(), dfs)
+        self._dfs(conn, terms.keys())
         me = profile(terms, idf, 0, self._published(conn, [doc])[doc], p)
         v = me.words
         query = sorted(v, key=lambda t: v[t], reverse=True)[:p.query_terms]
@@ -223,7 +224,9 @@ class StoryIndex:
         published = self._published(conn, [doc, *cands])
         cands = [d for d in cands if within_window(published[doc], published[d], p.window_days)]
         ctf = self._tfs(conn, [d for d in cands if d not in profiles])
-        self._dfs(conn, (t for terms_ in ctf.values() for t in terms_.keys()), dfs)
+        unread = [d for d in ctf if self._ready.get(d) != self._epoch]  # a document read before: counts in memory
+        self._dfs(conn, (t for d in unread for t in ctf[d].keys()))
+        self._ready.update(dict.fromkeys(unread, self._epoch))
         for other, terms_ in ctf.items():
             profiles[other] = profile(terms_, idf, 0, published[other], p)
         for other in cands:
