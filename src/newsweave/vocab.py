@@ -41,3 +41,9 @@ TYPE_TIE_ORDER: tuple[str, ...] = (EntityType.PERSON, EntityType.PLACE, EntityTy
 #: every event type the trigger lexicon (data/triggers.toml) has a section for
 EVENT_TYPES: tuple[str, ...] = tuple(t.value for t in EventType)
 MODALITIES: tuple[str, ...] = tuple(m.value for m in Modality)
+
+#: what a sentence of prose ends with (closing quotation marks and brackets after its stop too)
+SENTENCE_END: tuple[str, ...] = (".", "!", "?", "”", '"', "’", "'", "…", ")")
+#: what a line that is not a wrapped sentence's first part ends with: a sentence's end, or a
+#: clause's (a colon, a semicolon) or a closing square bracket
+LINE_END: tuple[str, ...] = (*SENTENCE_END, ":", ";", "]")

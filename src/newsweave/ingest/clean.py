@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from ..article import Article, Line, Removal
 from ..errors import InputError
 from ..resources import Furniture, LineRule, load_furniture, stopwords, timezones
+from ..vocab import SENTENCE_END
 from .dates import DATE_LABEL, TIME_ONLY, calendar_words_only, reads_as_time, to_iso
 from .extract import caseless
 
@@ -50,7 +51,6 @@ _BYLINE_LABEL = re.compile(r"^\s*(by|written by|reported by|report by|reporting 
                            r"posted by|edited by|curated by|compiled by)\s*[:\-]?\s*", re.I)
 #: a writer's social-media handle after the name ("Asha Verma @ashaverma")
 _HANDLE = re.compile(r"\s*\(?@\w{2,30}\)?\s*$")
-TERMINAL = (".", "!", "?", "”", '"', "’", "'", "…", ")")
 _QUOTATION = re.compile(r"[\"“”«»]|(?<!\w)[‘’']|[‘’'](?!\w)")
 
 
@@ -88,7 +88,7 @@ def features(text: str) -> Features:
     link_chars = sum(len(m) for m in _URL.findall(text))
     visible = len(text.replace(" ", "")) or 1
     punct = len(_PUNCT.findall(text))
-    return Features(n, stop_ratio, link_chars / visible, punct / visible, text.rstrip().endswith(TERMINAL))
+    return Features(n, stop_ratio, link_chars / visible, punct / visible, text.rstrip().endswith(SENTENCE_END))
 
 
 def byline_name(text: str, rules: Furniture | None = None, outlets=None) -> str | None:
@@ -605,9 +605,9 @@ def name_like(text: str, max_words: int = 6) -> bool:
     capitals, a short run of words without a sentence's end."""
     words = text.split()
     if caseless(text):
-        return 0 < len(words) <= max_words and not text.rstrip().endswith(TERMINAL)
+        return 0 < len(words) <= max_words and not text.rstrip().endswith(SENTENCE_END)
     return 0 < len(words) <= max_words and words[0][:1].isupper() and all(
-        w[:1].isupper() or w.lower() in _CONNECTORS for w in words) and not text.rstrip().endswith(TERMINAL)
+        w[:1].isupper() or w.lower() in _CONNECTORS for w in words) and not text.rstrip().endswith(SENTENCE_END)
 
 
 def title_cased(text: str) -> bool:
@@ -784,7 +784,7 @@ def known_title_of(ln: Line, known_title: str | None) -> bool:
 def role_phrase(text: str, roles: frozenset[str]) -> bool:
     """A writer's role in words of its own ("local democracy reporter"): a few words ending in a role."""
     words = text.lower().split()
-    return 1 <= len(words) <= 4 and words[-1] in roles and not text.rstrip().endswith(TERMINAL)
+    return 1 <= len(words) <= 4 and words[-1] in roles and not text.rstrip().endswith(SENTENCE_END)
 
 
 def _role_words(text: str, rules: Furniture) -> bool:

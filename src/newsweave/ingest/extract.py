@@ -18,11 +18,11 @@ from trafilatura.settings import Document
 
 from ..article import Article, Line
 from ..errors import InputError
+from ..vocab import LINE_END
 from .dates import to_iso
 from .decode import restore_lost_quotes
 from .fields import known_keys, pick
 
-TERMINAL = tuple('.!?:;"”’\')…]')
 # a line that is one lower-case identifier ("article-image", "story_body"): a CSS class or element
 # name left by the scraper, never the continuation of a wrapped sentence
 _MARKUP_TOKEN = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+$")
@@ -79,7 +79,7 @@ def split_lines(text: str) -> list[Line]:
             continue
         cur = block[0]
         for nxt in block[1:]:
-            if by_case and not cur.endswith(TERMINAL) and nxt[:1].islower() and not _MARKUP_TOKEN.match(nxt):
+            if by_case and not cur.endswith(LINE_END) and nxt[:1].islower() and not _MARKUP_TOKEN.match(nxt):
                 cur = f"{cur} {nxt}"
             else:
                 out.append(cur)
@@ -98,7 +98,7 @@ def _fixed_width(block: list[str]) -> bool:
     head = block[:-1]
     lengths = [len(x) for x in head]
     return (min(lengths) >= 25 and max(lengths) - min(lengths) <= 15
-            and not any(x.endswith(TERMINAL) for x in head) and len(block[-1]) <= max(lengths) + 5)
+            and not any(x.endswith(LINE_END) for x in head) and len(block[-1]) <= max(lengths) + 5)
 
 
 def extract(article: Article) -> Article:

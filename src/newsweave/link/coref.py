@@ -20,16 +20,16 @@ from rapidfuzz.distance import OSA
 from ..article import Cluster, Mention
 from ..vocab import ENTITY_TYPES
 from .kb import KB
-from .names import fold, part_key, same_name
+from .names import fold, honorific_suffixes, part_key, same_name
 
 TYPES = ENTITY_TYPES
-HONORIFIC_SUFFIXES = ("ji", "sahab", "saheb", "sahib")
 
 
 def clean_name(text: str) -> str:
     """A mention's name without a possessive or an honorific suffix ("Rahul ji" -> "Rahul")."""
     words = text.replace("’s", "").replace("'s", "").split()
-    while len(words) > 1 and fold(words[-1]) in HONORIFIC_SUFFIXES:
+    suffixes = honorific_suffixes()
+    while len(words) > 1 and fold(words[-1]) in suffixes:
         words.pop()
     return " ".join(words)
 

@@ -43,6 +43,12 @@ def _rules() -> tuple[tuple[tuple[re.Pattern[str], str], ...], dict[str, str]]:
     return rules, dict(data.get("expand", {}))
 
 
+@per_settings
+def honorific_suffixes() -> frozenset[str]:
+    """Words written after a name as a mark of respect ("ji", "sahab"; names.toml)."""
+    return frozenset(fold(w) for w in data_toml("names.toml").get("honorific_suffixes", []))
+
+
 @lru_cache(maxsize=65536)
 def part_key(part: str) -> str:
     """The key of one name part ("Naseemuddin" -> "nasimudin")."""
