@@ -320,9 +320,12 @@ def _v12_story_records(conn: Connection) -> None:
 
 
 def _v13_doc_vectors(conn: Connection) -> None:
-    """Each document's terms in one row (term -> weight, in term order), read when the document is
-    a candidate of a new one: one row a document instead of one a word. ``doc_terms`` stays the
-    inverted index."""
+    """Each document's terms in one row, in the form story clustering compares them (words in term
+    order with their sublinear frequencies, names, dates: :class:`newsweave.link.stories.Terms`),
+    read when the document is a candidate of a new one: one row a document instead of one a word.
+    ``doc_terms`` stays the inverted index."""
+    from ..link.stories import prepare
+
     md = MetaData()
     Table("documents", md, autoload_with=conn)
     vectors = Table(
@@ -335,7 +338,7 @@ def _v13_doc_vectors(conn: Connection) -> None:
     for d, term, tf in conn.exec_driver_sql("SELECT doc_id, term, tf FROM doc_terms ORDER BY doc_id, term"):
         rows.setdefault(d, {})[term] = tf
     if rows:
-        conn.execute(insert(vectors), [{"doc_id": d, "terms": terms} for d, terms in rows.items()])
+        conn.execute(insert(vectors), [{"doc_id": d, "terms": prepare(terms).as_json()} for d, terms in rows.items()])
 
 
 #: (version, name, function) in order

@@ -95,7 +95,8 @@ class StoryIndex:
         n = conn.scalar(select(self.df.c.df).where(self.df.c.term == DOCS)) or 0
         bulk_insert(conn, self.terms, [{"doc_id": d, "term": t, "tf": w, "n": n + i}
                                        for i, (d, terms) in enumerate(docs, 1) for t, w in terms.items()])
-        bulk_insert(conn, self.vectors, [{"doc_id": d, "terms": dict(sorted(terms.items()))} for d, terms in docs])
+        bulk_insert(conn, self.vectors, [{"doc_id": d, "terms": prepare(dict(sorted(terms.items()))).as_json()}
+                                         for d, terms in docs])
         counts = Counter(t for _, terms in docs for t in terms)
         counts[DOCS] = len(docs)
         self._bump(conn, counts)
@@ -150,7 +151,7 @@ class StoryIndex:
             known.update(conn.execute(select(self.df.c.term, self.df.c.df).where(self.df.c.term.in_(part))).all())
 
     def _tfs(self, conn: Connection, doc_ids: list[str]) -> dict[str, Terms]:
-        """Each document's terms (:func:`prepare`'s form); a document's terms never change until
+        """Each document's terms (:func:`prepare`'s form, stored so); a document's terms never change until
         it is reprocessed, so the most recently used are kept in memory (``CACHE`` documents)."""
         out: dict[str, Terms] = {d: self._cache[d] for d in doc_ids if d in self._cache}
         missing = [d for d in doc_ids if d not in out]
@@ -160,7 +161,7 @@ class StoryIndex:
                 self._cache.move_to_end(d)
         for d in missing:  # in the order asked for, as the terms were before
             if d in fetched:
-                out[d] = self._cache[d] = prepare(fetched[d])
+                out[d] = self._cache[d] = Terms.from_json(fetched[d])
         while len(self._cache) > CACHE:
             self._ready.pop(self._cache.popitem(last=False)[0], None)
         return out
