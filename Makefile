@@ -9,17 +9,23 @@ DEMO_DB ?= demo.db
 
 .PHONY: demo test test-pg test-fast lint install clean
 
+# the pip the venv ships, not upgraded: what a new user has
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# newsweave alone (what the demo needs)
+$(VENV)/.installed-app: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+# newsweave with the test tools, the browser driver, PostgreSQL's driver and Ray
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $@
+	touch $@ $(VENV)/.installed-app
 
 install: $(VENV)/.installed
 
-demo: install
+demo: $(VENV)/.installed-app
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/newsweave --db sqlite:///$(DEMO_DB) ingest examples/sample
 	$(BIN)/newsweave --db sqlite:///$(DEMO_DB) docs

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from newsweave.export.records import SCHEMA_FIELDS
 
@@ -103,3 +104,17 @@ def test_export_records_write_kind_then_schema_fields_then_extras():
     assert list(out)[:3] == ["kind", "event_id", "story_id"] and out["kind"] == "event"
     assert "doc_ids" not in out and "post" not in out  # internal, and an empty extra left out
     assert EventRecord(event_id="e2", type="appointed", post="minister").as_dict()["post"] == "minister"
+
+
+def test_export_docs_schema_md_lists_every_field_of_every_kind():
+    """docs/schema.md, the format's description in the repository, names each kind's fields in
+    order and says which are required, as records.py declares them."""
+    from newsweave.records import RECORD_TYPES
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "schema.md").read_text(encoding="utf-8")
+    for cls in RECORD_TYPES:
+        section = text.split(f"## {cls.kind} —", 1)[1].split("\n## ", 1)[0]
+        rows = [line.split("|")[1:3] for line in section.splitlines() if line.startswith("| ") and "---" not in line]
+        documented = [(f.strip(), role.strip()) for f, role in rows if f.strip() != "field"]
+        declared = [(f, "required" if f in SCHEMA_FIELDS[cls.kind] else "extra") for f in cls.columns()]
+        assert documented == declared, cls.kind

@@ -1,1 +1,1 @@
-"""Stage 5: export as newsweave records v1 (../shared/eval/SCHEMA.md): JSONL or CSV."""
+"""Stage 5: export as newsweave records v1 (docs/schema.md): JSONL or CSV."""
