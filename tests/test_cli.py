@@ -166,3 +166,26 @@ def test_cli_verbose_logs_each_step_and_quiet_only_errors(cli, tmp_path):
     assert loud.exit_code == 0 and "batch of 1: 1 stored" in logged and "entities:" in logged
     hushed = cli("--quiet", "reprocess")
     assert hushed.exit_code == 0 and "INFO" not in hushed.stderr and "batch of" not in hushed.stderr
+
+
+def test_cli_help_loads_no_heavy_module():
+    """--help (the group's and every command's) and --version answer without loading spaCy, the
+    database layer, the web framework or the pipeline: those load when a command runs."""
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys\n"
+        "import typer\n"
+        "from typer.testing import CliRunner\n"
+        "from newsweave.cli import app\n"
+        "r = CliRunner()\n"
+        "cmds = sorted(typer.main.get_command(app).commands)\n"
+        "codes = [r.invoke(app, ['--help']).exit_code, r.invoke(app, ['--version']).exit_code]\n"
+        "codes += [r.invoke(app, [c, '--help']).exit_code for c in cmds]\n"
+        "heavy = ('spacy', 'sqlalchemy', 'fastapi', 'pyarrow', 'trafilatura', 'dateparser', 'datasketch', 'ray')\n"
+        "print(json.dumps([sorted(set(codes)), cmds, sorted(m for m in heavy if m in sys.modules)]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    codes, cmds, loaded = json.loads(out)
+    assert codes == [0] and len(cmds) >= 10 and loaded == [], (codes, cmds, loaded)

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -26,13 +26,13 @@ from rich.text import Text
 
 from . import __version__
 from .errors import ConfigError, InputError, NotFoundError
-from .export.records import named_entities, records
-from .export.writers import WRITERS
-from .pipeline.runner import DEFAULT_MAX_BYTES, Ingest, human_size
-from .settings import ENV_CONFIG, Settings, activate
-from .store import Store, open_store
-from .store.db import DEFAULT_DB, ENV_DB
+from .settings import DEFAULT_DB, DEFAULT_MAX_BYTES, ENV, ENV_CONFIG, Settings, activate, human_size
 from .vocab import ENTITY_TYPES
+
+if TYPE_CHECKING:  # the store, the pipeline and the exports load when a command runs, not for --help
+    from .store import Store
+
+ENV_DB = ENV["db"]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -74,6 +74,8 @@ class State:
 
     @property
     def store(self) -> Store:
+        from .store import open_store
+
         if self._store is None:
             self._store = open_store(self.db)
         return self._store
@@ -215,6 +217,8 @@ def ingest(
     Every problem is one line on stderr naming the file (and row) and why; the rest of the batch
     goes on. Content already stored is recognised by its hash and left as it is.
     """
+    from .pipeline.runner import Ingest
+
     limit = parse_size(max_size)
     store = _store(ctx)
     runner = Ingest(store, max_bytes=limit, on_problem=_say_problem)
@@ -316,6 +320,9 @@ def export(
     kind: list[str] = typer.Option(None, "--kind", help="Only records of this kind (repeatable): document."),
 ) -> None:
     """Write every stored record as newsweave records v1 (see SCHEMA.md)."""
+    from .export.records import records
+    from .export.writers import WRITERS
+
     store = _store(ctx)
     writer = WRITERS[fmt.value]
     if output == "-":
@@ -412,6 +419,8 @@ def reprocess(
     silent: bool = typer.Option(False, "--silent", help="No progress bar."),
 ) -> None:
     """Re-run every stage on the stored raw content (after an upgrade or a data-file change)."""
+    from .pipeline.runner import Ingest
+
     store = _store(ctx)
     runner = Ingest(store, on_problem=_say_problem)
     with _progress(silent) as bar:
@@ -451,6 +460,8 @@ def entity(
     as_json: bool = typer.Option(False, "--json", help="JSON instead of text."),
 ) -> None:
     """One entity: its names and every mention, with the sentence and the document."""
+    from .export.records import named_entities
+
     store = _store(ctx)
     hits = named_entities(store, name)
     out_rows = [h.as_dict() | {"mentions": store.entity_mentions(h.entity_id)} for h in hits]
@@ -523,7 +534,7 @@ def person(
     as_json: bool = typer.Option(False, "--json", help="JSON instead of text."),
 ) -> None:
     """A politician's timeline of party affiliations, with speculative and planned steps apart."""
-    from .export.records import event_records
+    from .export.records import event_records, named_entities
     from .link.timeline import timeline
 
     store = _store(ctx)

@@ -37,6 +37,14 @@ from typing import Any
 from .errors import ConfigError
 
 ENV_CONFIG = "NEWSWEAVE_CONFIG"
+DEFAULT_DB = "sqlite:///newsweave.db"  # a file in the working folder
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024  # the largest file or upload read
+
+
+def human_size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
+
+
 CONFIG_NAME = "newsweave.toml"
 #: setting -> the environment variable that gives it
 ENV = {"db": "NEWSWEAVE_DB", "kb": "NEWSWEAVE_KB", "packs": "NEWSWEAVE_KB_PACKS",

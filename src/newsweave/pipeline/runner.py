@@ -27,13 +27,13 @@ from ..link.kb import current_kb
 from ..link.names import part_key
 from ..link.resolve import DocCluster, contexts, distinct_ids, query_keys, resolve
 from ..link.stories import StoryParams
+from ..settings import DEFAULT_MAX_BYTES, human_size
 from ..store import Store
 from ..store.rows import document_rows
 from .stages import Pipeline, build_pipeline
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 BATCH = 32
 #: an entity of this many documents or more that a new cluster joins alone keeps its name (incremental resolution)
 LARGE_ENTITY = 50
@@ -58,10 +58,6 @@ class Summary:
             "failed": [{"source": e.source, "row": e.row, "reason": e.reason} for e in self.failed],
             "skipped": [{"source": e.source, "reason": e.reason} for e in self.skipped],
         }
-
-
-def human_size(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
 
 
 class Ingest:

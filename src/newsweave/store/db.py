@@ -22,14 +22,13 @@ from ..article import Article
 from ..errors import ConfigError, InputError, NotFoundError
 from ..link.dedup import band_keys
 from ..link.resolve import DocCluster, cluster_keys
-from ..settings import ENV, current
+from ..settings import DEFAULT_DB, ENV, current
 from .bulk import bulk_insert, upsert
 from .migrations import migrate
 from .rows import DERIVED, document_rows
 from .schema import reflect
 from .search import index_document
 
-DEFAULT_DB = "sqlite:///newsweave.db"
 ENV_DB = ENV["db"]
 
 
