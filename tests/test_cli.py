@@ -189,3 +189,24 @@ def test_cli_help_loads_no_heavy_module():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     codes, cmds, loaded = json.loads(out)
     assert codes == [0] and len(cmds) >= 10 and loaded == [], (codes, cmds, loaded)
+
+
+def test_cli_db_plain_path_is_an_sqlite_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text("The state unit chief resigned from the party on Friday, citing differences "
+                                    "with the leadership.", encoding="utf-8")
+    runner = CliRunner()
+    res = runner.invoke(app, ["--db", "news.db", "ingest", "a.txt", "--silent"])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "news.db").is_file()
+    res = runner.invoke(app, ["--db", "news.db", "docs", "--json"])
+    assert res.exit_code == 0 and '"a.txt"' in res.output, res.output
+
+
+def test_cli_read_command_refuses_a_missing_database(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for command in (["docs"], ["events"], ["stories"], ["export", "--format", "jsonl"], ["problems"]):
+        res = CliRunner().invoke(app, ["--db", "mistyped.db", *command])
+        assert res.exit_code == 2, (command, res.output)
+        assert "there is no database at" in res.output and "ingest PATH" in res.output, res.output
+    assert not (tmp_path / "mistyped.db").exists()  # nothing made by a read

@@ -81,7 +81,8 @@ def test_cli_settings_flags_are_the_runs_not_the_environments(cli, tmp_path):
     kb.mkdir()
     (kb / "parties.tsv").write_text("# Source: a test\nid\tname\tabbreviations\tforms\tstate_units\twikidata\n"
                                     "party:lvp\tLok Vikas Party\tLVP\t\t\t\n", encoding="utf-8")
-    res = cli("--kb", str(kb), "--packs", "india", "docs")
+    (tmp_path / "a.txt").write_text("The state unit chief of the Lok Vikas Party resigned on Friday.", encoding="utf-8")
+    res = cli("--kb", str(kb), "--packs", "india", "ingest", str(tmp_path / "a.txt"), "--silent")
     assert res.exit_code == 0, res.output
     assert "NEWSWEAVE_KB" not in os.environ and "NEWSWEAVE_KB_PACKS" not in os.environ
     assert current().kb == str(kb) and current().packs == "india"

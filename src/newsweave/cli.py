@@ -72,12 +72,11 @@ class State:
         self.db = db
         self._store: Store | None = None
 
-    @property
-    def store(self) -> Store:
+    def store(self, create: bool) -> Store:
         from .store import open_store
 
         if self._store is None:
-            self._store = open_store(self.db)
+            self._store = open_store(self.db, create=create)
         return self._store
 
 
@@ -90,8 +89,8 @@ def _version(value: bool) -> None:
 @app.callback()
 def main_options(
     ctx: typer.Context,
-    db: str = typer.Option(None, "--db", envvar=ENV_DB, metavar="URL", show_default=False,
-                           help=f"SQLAlchemy database URL [default: {DEFAULT_DB}, a file in the working folder; "
+    db: str = typer.Option(None, "--db", envvar=ENV_DB, metavar="PATH|URL", show_default=False,
+                           help=f"An SQLite file, or an SQLAlchemy database URL [default: {DEFAULT_DB}, a file in the working folder; "
                                 "PostgreSQL: postgresql+psycopg://user@host/db]"),
     config: Path = typer.Option(None, "--config", envvar=ENV_CONFIG, metavar="FILE", show_default=False,
                                 help="A TOML file of settings (db, packs, kb, nlp_processes, [data], [stories]) "
@@ -167,8 +166,10 @@ class _Format(logging.Formatter):
             record.exc_info, record.exc_text = saved
 
 
-def _store(ctx: typer.Context) -> Store:
-    return ctx.obj.store
+def _store(ctx: typer.Context, create: bool = False) -> Store:
+    """The run's database; ``create``: make it when it does not exist (the commands that write
+    new documents), else a missing one is an error that says how to make it."""
+    return ctx.obj.store(create)
 
 
 def parse_size(text: str) -> int:
@@ -220,7 +221,7 @@ def ingest(
     from .pipeline.runner import Ingest
 
     limit = parse_size(max_size)
-    store = _store(ctx)
+    store = _store(ctx, create=True)
     runner = Ingest(store, max_bytes=limit, on_problem=_say_problem)
     items = runner.plan(paths)
     with _progress(silent) as bar:
@@ -295,7 +296,7 @@ def load(
     from .pipeline.load import check_folder, count_rows
     from .pipeline.load import load as load_rows
 
-    store = _store(ctx)
+    store = _store(ctx, create=True)
     with _progress(silent) as bar:
         task = bar.add_task("loading", total=count_rows(check_folder(folder)))
         summary = load_rows(store, folder, on_problem=_say_problem, advance=lambda n: bar.advance(task, n))
@@ -639,7 +640,7 @@ def serve(
     from .serve import Settings, create_app
 
     settings = Settings(db=ctx.obj.db, token=token, fetch_urls=fetch_urls, max_body=parse_size(max_body))
-    uvicorn.run(create_app(settings, _store(ctx)), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(settings, _store(ctx, create=True)), host=host, port=port, log_level="warning")
 
 
 PROBLEM_COLUMNS = ("kind", "source", "row", "reason", "times", "last_seen")

@@ -41,6 +41,12 @@ DEFAULT_DB = "sqlite:///newsweave.db"  # a file in the working folder
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024  # the largest file or upload read
 
 
+def db_url(value: str) -> str:
+    """A database as given: an SQLAlchemy URL as it is, a plain path as that SQLite file
+    (``news.db`` -> ``sqlite:///news.db``)."""
+    return value if "://" in value or not value else f"sqlite:///{value}"
+
+
 def human_size(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
 
@@ -112,6 +118,8 @@ class Settings:
                 stories.update(dict(value))
             else:
                 values[key] = value
+        if values.get("db"):
+            values["db"] = db_url(str(values["db"]))
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(values) - known)
         if unknown:
@@ -152,7 +160,8 @@ def _read_config(path: Path, values: dict[str, Any], data: dict[str, str], stori
                 raise ConfigError(f"{path}: [stories] must be a table of parameter = value")
             stories.update(value)
         elif key in ENV:
-            values[key] = str(base / value) if key == "kb" else value
+            relative = key == "kb" or (key == "db" and "://" not in str(value))  # a path: the file's folder's
+            values[key] = str(base / value) if relative else value
         else:
             raise ConfigError(f"{path}: unknown setting {key!r}; the settings are "
                               f"{', '.join([*ENV, 'data', 'stories'])}")

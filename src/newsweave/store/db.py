@@ -22,7 +22,7 @@ from ..article import Article
 from ..errors import ConfigError, InputError, NotFoundError
 from ..link.dedup import band_keys
 from ..link.resolve import DocCluster, cluster_keys
-from ..settings import DEFAULT_DB, ENV, current
+from ..settings import DEFAULT_DB, ENV, current, db_url
 from .bulk import bulk_insert, upsert
 from .migrations import migrate
 from .rows import DERIVED, document_rows
@@ -64,20 +64,24 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("newsweave_write") else "BEGIN")
 
 
-def open_store(url: str | None = None) -> Store:
+def open_store(url: str | None = None, *, create: bool = True) -> Store:
     """Open (creating and migrating as needed) the database at ``url``: the argument, else the
     settings' ``db`` (``--db``, ``$NEWSWEAVE_DB``, the config file), else ``sqlite:///newsweave.db``
-    in the working folder."""
-    url = url or current().db or DEFAULT_DB
+    in the working folder. A plain path is an SQLite file. ``create`` False: an SQLite file that
+    does not exist is an error (a read of a mistyped path must not make an empty database)."""
+    url = db_url(url or current().db or DEFAULT_DB)
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
         raise ConfigError(f"--db {url!r} is not a database URL; use e.g. sqlite:///newsweave.db "
                           "or postgresql+psycopg://user@host/dbname") from exc
     if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
-        folder = Path(parsed.database).expanduser().resolve().parent
-        if not folder.is_dir():
-            raise ConfigError(f"--db {url}: the folder {folder} does not exist; create it first")
+        path = Path(parsed.database).expanduser().resolve()
+        if not path.parent.is_dir():
+            raise ConfigError(f"--db {url}: the folder {path.parent} does not exist; create it first")
+        if not create and not path.exists():
+            raise ConfigError(f"--db {url}: there is no database at {path}; `newsweave --db {url} ingest PATH...` "
+                              "makes one (or give the path of the one you have)")
     try:
         engine = create_engine(url)
     except (NoSuchModuleError, ImportError) as exc:
