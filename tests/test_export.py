@@ -118,3 +118,27 @@ def test_export_docs_schema_md_lists_every_field_of_every_kind():
         documented = [(f.strip(), role.strip()) for f, role in rows if f.strip() != "field"]
         declared = [(f, "required" if f in SCHEMA_FIELDS[cls.kind] else "extra") for f in cls.columns()]
         assert documented == declared, cls.kind
+
+
+def test_export_kind_is_checked(cli):
+    res = cli("export", "--kind", "events")
+    assert res.exit_code == 2 and "no kind 'events'" in res.output and "did you mean 'event'" in res.output
+
+
+def test_export_csv_to_a_folder_writes_one_file_per_kind(cli, tmp_path):
+    import csv
+
+    from newsweave.records import RECORD_TYPES
+
+    write(tmp_path / "in" / "a.txt", "Ravi Kant, a leader of the Lok Vikas Party, joined the Jan Morcha in Patna on "
+                                     "Monday, 12 March 2026, with 40 supporters.")
+    assert cli("ingest", str(tmp_path / "in"), "--silent").exit_code == 0
+    res = cli("export", "--format", "csv", "--output", str(tmp_path / "out") + "/")
+    assert res.exit_code == 0, res.output
+    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert "document.csv" in written and "entity.csv" in written
+    columns = {cls.kind: list(cls.columns()) for cls in RECORD_TYPES}
+    for name in written:
+        with open(tmp_path / "out" / name, encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        assert rows and list(rows[0]) == columns[name.removesuffix(".csv")], name

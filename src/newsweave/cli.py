@@ -10,6 +10,7 @@ import csv
 import functools
 import json
 import logging
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -26,6 +27,7 @@ from rich.text import Text
 
 from . import __version__
 from .errors import ConfigError, InputError, NotFoundError
+from .records import KINDS
 from .settings import DEFAULT_DB, DEFAULT_MAX_BYTES, ENV, ENV_CONFIG, Settings, activate, human_size
 from .vocab import ENTITY_TYPES
 
@@ -317,15 +319,31 @@ class ExportFormat(str, Enum):
 def export(
     ctx: typer.Context,
     fmt: ExportFormat = typer.Option(ExportFormat.jsonl, "--format", help="jsonl (newsweave records v1) or csv."),
-    output: str = typer.Option("-", "--output", "-o", metavar="FILE", help="File to write; - is stdout."),
-    kind: list[str] = typer.Option(None, "--kind", help="Only records of this kind (repeatable): document."),
+    output: str = typer.Option("-", "--output", "-o", metavar="FILE|DIR",
+                               help="File to write; - is stdout; with --format csv, a folder (an existing one, or a "
+                                    "path ending in /) gets one file per kind."),
+    kind: list[str] = typer.Option(None, "--kind", help=f"Only records of this kind (repeatable): {', '.join(KINDS)}."),
 ) -> None:
-    """Write every stored record as newsweave records v1 (see SCHEMA.md)."""
+    """Write every stored record as newsweave records v1 (see docs/schema.md)."""
     from .export.records import records
-    from .export.writers import WRITERS
+    from .export.writers import WRITERS, write_csv_folder
 
+    unknown = [k for k in kind or [] if k not in KINDS]
+    if unknown:
+        near = {k: next((c for c in KINDS if k.rstrip("s") == c), None) for k in unknown}
+        hint = "; ".join(f"{k!r}: did you mean {c!r}?" for k, c in near.items() if c)
+        raise typer.BadParameter(f"no kind {', '.join(map(repr, unknown))}; the kinds are {', '.join(KINDS)}"
+                                 + (f" ({hint})" if hint else ""), param_hint="--kind")
     store = _store(ctx)
     writer = WRITERS[fmt.value]
+    if fmt is ExportFormat.csv and output != "-" and (output.endswith(("/", os.sep)) or Path(output).is_dir()):
+        try:
+            counts = write_csv_folder(records(store, kind or None), Path(output))
+        except OSError as exc:
+            raise ConfigError(f"--output {output}: cannot write there ({exc.strerror})") from exc
+        err.print(f"wrote {sum(counts.values())} records to {output}: "
+                  + ", ".join(f"{k}.csv ({n})" for k, n in counts.items()), highlight=False)
+        return
     if output == "-":
         n = writer(records(store, kind or None), sys.stdout)
     else:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable
-from typing import IO
+from pathlib import Path
+from typing import IO, Any
 
 from ..records import SCHEMA_FIELDS, Record
 
@@ -29,8 +30,34 @@ def write_csv(recs: Iterable[Record], out: IO[str]) -> int:
     w = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
     w.writeheader()
     for r in rows:
-        w.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for k, v in r.items()})
+        w.writerow({k: _cell(v) for k, v in r.items()})
     return len(rows)
+
+
+def _cell(value: Any) -> Any:
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else value
+
+
+def write_csv_folder(recs: Iterable[Record], folder: Path) -> dict[str, int]:
+    """One CSV file per kind in ``folder`` (``document.csv``, ``event.csv``, ...), each with that
+    kind's columns in the format's order; lists and objects as JSON text. Returns records per kind."""
+    from ..records import RECORD_TYPES
+
+    folder.mkdir(parents=True, exist_ok=True)
+    by_kind: dict[str, list[Record]] = {}
+    for r in recs:
+        by_kind.setdefault(r.kind, []).append(r)
+    counts = {}
+    for cls in RECORD_TYPES:
+        if cls.kind not in by_kind:
+            continue
+        with open(folder / f"{cls.kind}.csv", "w", encoding="utf-8", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=list(cls.columns()), extrasaction="ignore", restval="", lineterminator="\n")
+            w.writeheader()
+            for r in by_kind[cls.kind]:
+                w.writerow({k: _cell(v) for k, v in r.as_dict().items()})
+        counts[cls.kind] = len(by_kind[cls.kind])
+    return counts
 
 
 WRITERS = {"jsonl": write_jsonl, "csv": write_csv}
