@@ -210,3 +210,21 @@ def test_cli_read_command_refuses_a_missing_database(tmp_path, monkeypatch):
         assert res.exit_code == 2, (command, res.output)
         assert "there is no database at" in res.output and "ingest PATH" in res.output, res.output
     assert not (tmp_path / "mistyped.db").exists()  # nothing made by a read
+
+
+def test_cli_serve_says_where_it_listens_and_when_the_port_is_taken(cli, monkeypatch):
+    import socket
+
+    import uvicorn
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        res = cli("serve", "--port", str(port))
+        assert res.exit_code == 2 and f"cannot listen on 127.0.0.1:{port}" in res.output and "--port" in res.output
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))
+    res = cli("serve", "--port", str(port))
+    assert res.exit_code == 0, res.output
+    assert f"at http://127.0.0.1:{port}/" in res.output and calls[0]["access_log"] is False
+    res = cli("-v", "serve", "--port", str(port))
+    assert "every request logged" in res.output and calls[1]["access_log"] is True

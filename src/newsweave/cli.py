@@ -536,8 +536,10 @@ def events(
         out.print(f"[bold]{ev['type']}[/] {ev['actor_name']} → {ev['party_name'] or '-'}  date {ev['date'] or '?'}  "
                   f"place {ev['place'] or '?'}  [{ev['modality']}]" + (f"  followers {followers}" if followers else ""),
                   highlight=False)
+        outlet_of = {src["doc_id"]: src["outlet"] or src["doc_id"][:10] for src in ev["sources"]}
         for c in ev["conflicts"]:
-            vals = "; ".join(f"{v['value']} ({', '.join(d[:8] for d in v['doc_ids'])})" for v in c["values"])
+            vals = "; ".join(f"{v['value']} ({', '.join(outlet_of.get(d, d[:10]) for d in v['doc_ids'])})"
+                             for v in c["values"])
             out.print(f"  [yellow]outlets differ on {c['field']}:[/] {vals}", highlight=False)
         for a in ev["attribution"]:
             out.print(f"  [dim]on the word of:[/] {a}", highlight=False)
@@ -652,13 +654,29 @@ def serve(
     fetch_urls: bool = typer.Option(False, "--fetch-urls", help="Let POST /api/documents fetch a public http(s) URL."),
     max_body: str = typer.Option("5MB", help="Largest request body (413 above it)."),
 ) -> None:
-    """Serve the REST API (/api/, OpenAPI at /openapi.json) and the web pages over the database."""
+    """Serve the REST API (/api/, OpenAPI at /openapi.json) and the web pages over the database.
+    It prints its address; with --verbose it logs every request."""
+    import socket
+
     import uvicorn
 
     from .serve import Settings, create_app
 
     settings = Settings(db=ctx.obj.db, token=token, fetch_urls=fetch_urls, max_body=parse_size(max_body))
-    uvicorn.run(create_app(settings, _store(ctx, create=True)), host=host, port=port, log_level="warning")
+    try:  # the address is free: say so now, not in a traceback from inside the server
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        raise ConfigError(f"cannot listen on {host}:{port} ({exc.strerror}): another program has the port, "
+                          "or the address is not this machine's; choose another with --port or --host") from exc
+    store = _store(ctx, create=True)
+    verbose = logging.getLogger("newsweave").isEnabledFor(logging.INFO)
+    where = f"[{host}]" if ":" in host else host
+    err.print(f"newsweave: serving at http://{where}:{port}/ the database {store.url} (API docs at /docs; "
+              f"{'every request logged' if verbose else '-v logs every request'}; Ctrl+C stops)",
+              highlight=False, soft_wrap=True)
+    uvicorn.run(create_app(settings, store), host=host, port=port, log_level="info" if verbose else "warning",
+                access_log=verbose)
 
 
 PROBLEM_COLUMNS = ("kind", "source", "row", "reason", "times", "last_seen")

@@ -119,6 +119,11 @@ class Store:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    @property
+    def url(self) -> str:
+        """The database's URL, its password masked."""
+        return self.engine.url.render_as_string(hide_password=True)
+
     def own_files(self) -> set[Path]:
         """The database's own files (an SQLite file and its journal), never read as input."""
         db = self.engine.url.database
