@@ -140,3 +140,25 @@ def test_sources_loops_and_missing(tmp_path):
     assert "loop" in got["l1"] and "loop" in got["l2"] and "loop" in got["sub/up"]
     assert "broken symbolic link" in got["dangling.txt"]
     assert got[str(tmp_path / "nope.txt")] == "no such file or directory"
+
+
+def test_readers_expected_documents_of_a_dump_for_progress(tmp_path):
+    from newsweave.ingest.sources import InputFile, expected_documents
+
+    (tmp_path / "a.jsonl").write_text("".join(f'{{"text": "row {i}"}}\n' for i in range(40)), encoding="utf-8")
+    (tmp_path / "b.csv").write_text("title,text\n" + "".join(f"t{i},row {i}\n" for i in range(7)), encoding="utf-8")
+    (tmp_path / "c.txt").write_text("one article\nof two lines\n", encoding="utf-8")
+    got = {n: expected_documents(InputFile(tmp_path / n, n)) for n in ("a.jsonl", "b.csv", "c.txt")}
+    assert got == {"a.jsonl": 40, "b.csv": 7, "c.txt": 1}
+
+
+def test_readers_progress_is_told_of_documents_a_batch_at_a_time(store, tmp_path):
+    from newsweave.pipeline.runner import BATCH, Ingest
+
+    rows = "".join(f'{{"id": "r{i}", "text": "Short report number {i} about the weather in the hills."}}\n'
+                   for i in range(BATCH + 8))
+    (tmp_path / "d.jsonl").write_text(rows, encoding="utf-8")
+    runner = Ingest(store, nlp=False)
+    told: list[int] = []
+    summary = runner.run(runner.plan([str(tmp_path / "d.jsonl")]), advance=told.append)
+    assert told == [BATCH, 8] and len(summary.added) == BATCH + 8

@@ -21,7 +21,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
@@ -182,9 +191,23 @@ def parse_size(text: str) -> int:
     return int(float(m[1]) * {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[unit])
 
 
-def _progress(silent: bool) -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=err, transient=True, disable=silent)
+class _Rate(ProgressColumn):
+    """Items a second, over Rich's recent window."""
+
+    def __init__(self, unit: str):
+        super().__init__()
+        self.unit = unit
+
+    def render(self, task: Task) -> Text:
+        return Text(f"{task.speed:.1f} {self.unit}/s" if task.speed else f"- {self.unit}/s", style="progress.data.speed")
+
+
+def _progress(silent: bool, unit: str | None = None) -> Progress:
+    """A progress bar on stderr (none with ``--silent``); with ``unit``, its rate and the time left."""
+    columns: list[Any] = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()]
+    if unit:
+        columns += [TextColumn(unit), _Rate(unit), TimeRemainingColumn()]
+    return Progress(*columns, TimeElapsedColumn(), console=err, transient=True, disable=silent)
 
 
 def _say_problem(e: InputError) -> None:
@@ -220,15 +243,21 @@ def ingest(
     Every problem is one line on stderr naming the file (and row) and why; the rest of the batch
     goes on. Content already stored is recognised by its hash and left as it is.
     """
+    from .ingest.sources import InputFile, expected_documents
     from .pipeline.runner import Ingest
 
     limit = parse_size(max_size)
     store = _store(ctx, create=True)
     runner = Ingest(store, max_bytes=limit, on_problem=_say_problem)
     items = runner.plan(paths)
-    with _progress(silent) as bar:
-        task = bar.add_task("ingesting", total=len(items))
-        summary = runner.run(items, advance=lambda: bar.advance(task))
+    expected = sum(expected_documents(i) for i in items if isinstance(i, InputFile)) if not silent else 0
+    with _progress(silent, "documents") as bar:
+        task = bar.add_task("ingesting", total=expected)
+
+        def advance(n: int) -> None:  # a dump's line count is an estimate: the bar never runs past its end
+            bar.update(task, advance=n, total=max(expected, int(bar.tasks[0].completed) + n))
+
+        summary = runner.run(items, advance=advance)
     if as_json:
         out.print_json(json.dumps(summary.as_dict()))
     else:

@@ -63,6 +63,7 @@ class Summary:
 class Ingest:
     def __init__(self, store: Store, *, max_bytes: int = DEFAULT_MAX_BYTES, nlp: bool = True,
                  on_problem: Callable[[InputError], None] | None = None, story_params: StoryParams | None = None):
+        self._advance: Callable[[int], None] = lambda n: None
         self.store = store
         self.nlp = nlp
         self.stories = store.story_index(story_params)
@@ -90,14 +91,16 @@ class Ingest:
         return [i for i in iter_inputs(paths)
                 if not (isinstance(i, InputFile) and own and i.source != "stdin" and i.path.resolve() in own)]
 
-    def run(self, items: Iterable[InputFile | InputError], advance: Callable[[], None] = lambda: None) -> Summary:
+    def run(self, items: Iterable[InputFile | InputError], advance: Callable[[int], None] = lambda n: None) -> Summary:
+        """Ingest the planned inputs; ``advance(n)`` is told of every ``n`` documents done (stored,
+        already stored or failed), a batch at a time."""
+        self._advance = advance
         for item in items:
             if isinstance(item, InputError):
                 self.problem_now(item)
             else:
                 self.summary.files += 1
                 self._file(item)
-            advance()
         self._flush()
         self.resolve_entities(self.unresolved())
         self.summary.entities = self.entity_count()
@@ -196,6 +199,7 @@ class Ingest:
             self.summary.added += added
         log.info("batch of %d: %d stored, %d already stored, %d failed", len(batch), len(added),
                  len(batch) - len(fresh) + len(done) - len(added) - refused, len(fresh) - len(done) + refused)
+        self._advance(len(batch))
 
     def store_rows(self, conn: Connection, rows: list[dict[str, Any]]) -> tuple[list[str], int]:
         """Store processed articles' rows in the transaction ``conn`` (one the database refuses is
