@@ -228,3 +228,12 @@ def test_cli_serve_says_where_it_listens_and_when_the_port_is_taken(cli, monkeyp
     assert f"at http://127.0.0.1:{port}/" in res.output and calls[0]["access_log"] is False
     res = cli("-v", "serve", "--port", str(port))
     assert "every request logged" in res.output and calls[1]["access_log"] is True
+
+
+def test_cli_events_show_modality(cli, tmp_path):
+    (tmp_path / "a.txt").write_text("Ravi Kant, a leader of the Lok Vikas Party, joined the Jan Morcha in Patna on "
+                                    "Monday. Sources said his brother may join the Jan Morcha next month.",
+                                    encoding="utf-8")
+    assert cli("ingest", str(tmp_path / "a.txt"), "--silent").exit_code == 0
+    res = cli("events")
+    assert res.exit_code == 0 and "[asserted]" in res.output, res.output

@@ -562,9 +562,9 @@ def events(
         return
     for ev in recs:
         followers = ", ".join(f"{'~' if f['approx'] else ''}{f['value']} ({len(f['doc_ids'])})" for f in ev["followers_reported"])
-        out.print(f"[bold]{ev['type']}[/] {ev['actor_name']} → {ev['party_name'] or '-'}  date {ev['date'] or '?'}  "
-                  f"place {ev['place'] or '?'}  [{ev['modality']}]" + (f"  followers {followers}" if followers else ""),
-                  highlight=False)
+        out.print(f"[bold]{escape(ev['type'])}[/] {escape(ev['actor_name'] or '?')} → {escape(ev['party_name'] or '-')}  "
+                  f"date {ev['date'] or '?'}  place {escape(ev['place'] or '?')}  {escape('[' + ev['modality'] + ']')}"
+                  + (f"  followers {followers}" if followers else ""), highlight=False)
         outlet_of = {src["doc_id"]: src["outlet"] or src["doc_id"][:10] for src in ev["sources"]}
         for c in ev["conflicts"]:
             vals = "; ".join(f"{v['value']} ({', '.join(outlet_of.get(d, d[:10]) for d in v['doc_ids'])})"
