@@ -9,6 +9,7 @@ import pytest
 
 from newsweave.article import Article
 from newsweave.link.stories import (
+    Idf,
     StoryParams,
     cluster_block,
     date_line,
@@ -16,6 +17,7 @@ from newsweave.link.stories import (
     entity_terms,
     event_conflict,
     line_date,
+    prepare,
     profile,
     scale,
     shared,
@@ -86,7 +88,7 @@ def test_stories_similarity_one_actors_two_events_apart_only_months_apart():
 
 
 def _profile(tf: dict[str, float], published: str | None = None):
-    return profile(tf, {t: 1 for t in tf}, 100, published, P)
+    return profile(prepare(tf), Idf({t: 1 for t in tf}, 100), published, P)
 
 
 def test_stories_similarity_months_apart_about_other_people_is_less():

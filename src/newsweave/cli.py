@@ -137,7 +137,7 @@ def main_options(
     try:
         settings = Settings.load({"db": db, "kb": kb, "packs": packs}, config=config)
     except ConfigError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--config") from exc
+        raise typer.BadParameter(str(exc)) from exc
     activate(settings)  # the run's settings, read once: every loader takes them from here
     ctx.obj = State(settings.db)
 
@@ -693,7 +693,7 @@ def serve(
 
     settings = Settings(db=ctx.obj.db, token=token, fetch_urls=fetch_urls, max_body=parse_size(max_body))
     try:  # the address is free: say so now, not in a traceback from inside the server
-        with socket.create_server((host, port)):
+        with socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET):
             pass
     except OSError as exc:
         raise ConfigError(f"cannot listen on {host}:{port} ({exc.strerror}): another program has the port, "

@@ -30,7 +30,7 @@ import os
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +84,11 @@ class Settings:
     stories: tuple[tuple[str, Any], ...] = ()  # story-clustering parameters that differ from the defaults
     config: str | None = None  # the config file read, if any
 
+    def loaded(self) -> tuple[Any, ...]:
+        """What the cached loaders read (the packs, the user's folders and data files): when this
+        changes, they read again."""
+        return self.kb, self.packs, self.data
+
     def overlays(self, name: str) -> tuple[str, ...]:
         """The user's files added to the data file ``name``."""
         return tuple(path for n, path in self.data if n == name)
@@ -128,9 +133,6 @@ class Settings:
             values["nlp_processes"] = _processes(values["nlp_processes"])
         return cls(**values, data=tuple(sorted(data.items())), stories=tuple(sorted(stories.items())))
 
-    def replace(self, **changes: Any) -> Settings:
-        return replace(self, **changes)
-
 
 def _processes(value: Any) -> int:
     try:
@@ -159,9 +161,10 @@ def _read_config(path: Path, values: dict[str, Any], data: dict[str, str], stori
             if not isinstance(value, dict):
                 raise ConfigError(f"{path}: [stories] must be a table of parameter = value")
             stories.update(value)
+        elif key == "kb":  # folders, each relative to the config file's
+            values[key] = os.pathsep.join(str(base / f) for f in str(value).split(os.pathsep) if f)
         elif key in ENV:
-            relative = key == "kb" or (key == "db" and "://" not in str(value))  # a path: the file's folder's
-            values[key] = str(base / value) if relative else value
+            values[key] = str(base / value) if key == "db" and "://" not in str(value) else value
         else:
             raise ConfigError(f"{path}: unknown setting {key!r}; the settings are "
                               f"{', '.join([*ENV, 'data', 'stories'])}")
@@ -188,8 +191,8 @@ def current() -> Settings:
 def activate(settings: Settings | None) -> None:
     """Make ``settings`` the run's (None: read them again at the next use)."""
     global _active
-    if settings != _active:
-        _active = settings
+    before, _active = _active, settings
+    if (before.loaded() if before else None) != (settings.loaded() if settings else None):
         for fn in _listeners:
             fn()
 

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import dateparser
 
 from ..resources import abbreviation_zones, country_zones, month_first_zones, timezones
+from ..settings import on_change
 
 _TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s*[ap]\.?m\b", re.I)
 _OFFSET = re.compile(r"(?:UTC|GMT)?\s*([+-])(\d{1,2}):?(\d{2})\s*$")
@@ -144,6 +145,9 @@ def to_iso(text: str | None, naive: bool = False) -> str | None:
     if tz is None and naive:
         return dt.isoformat(timespec="seconds")
     return dt.replace(tzinfo=tz or _offset(default)).isoformat(timespec="seconds")
+
+
+on_change(to_iso.cache_clear)  # follows the time-zone tables
 
 
 def zone_of(country: str | None) -> str | None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
+from .decode import CSV_EXT, JSONL_EXT
 
 STDIN = "-"
 
@@ -20,22 +21,20 @@ class InputFile:
     source: str  # what records call it: the path relative to the ingest root
 
 
-#: the suffixes of dumps holding one article a line (a header line for CSV and TSV)
-LINE_DUMPS = (".jsonl", ".ndjson", ".csv", ".tsv")
 
 
 def expected_documents(f: InputFile) -> int:
     """About how many articles ``f`` holds, for progress: a dump's lines (a CSV's less its
     header), else one. Counting lines reads the file once more; standard input counts one."""
     suffix = f.path.suffix.lower()
-    if f.source == "stdin" or suffix not in LINE_DUMPS:
+    if f.source == "stdin" or suffix not in JSONL_EXT | CSV_EXT:
         return 1
     try:
         with open(f.path, "rb") as fh:
             lines = sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
     except OSError:
         return 1
-    return max(1, lines - (1 if suffix in (".csv", ".tsv") else 0))
+    return max(1, lines - (1 if suffix in CSV_EXT else 0))
 
 
 def _stat_error(source: str, exc: OSError) -> InputError:

@@ -24,6 +24,7 @@ from typing import Protocol
 
 from rapidfuzz.fuzz import ratio
 
+from ..settings import on_change
 from .kb import KB, Entry
 from .names import bare, fold, name_key, near_name, part_key, same_name, skeleton
 
@@ -311,6 +312,9 @@ def _variant(a: str, b: str) -> bool:
         return True  # the surname left out: "Aslam Ali" / "Aslam Ali Chaudhary"
     it = iter(long)
     return short[-1] == long[-1] and all(p in it for p in short)  # a part left out, surname kept
+
+
+on_change(_variant.cache_clear)  # follows names.toml
 
 
 def _join_places_in_story(clusters: list[DocCluster], u: _Union, story_of: Mapping[str, str]) -> None:

@@ -47,6 +47,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from ..settings import on_change
 from .names import fold, part_key
 
 
@@ -153,6 +154,9 @@ def _date_words() -> tuple[dict[str, int], frozenset[str]]:
 
     words = date_words()
     return words.months, words.weekdays | words.labels | frozenset(a.lower() for a in timezones()[1])
+
+
+on_change(_date_words.cache_clear)  # follows times.toml and timezones.toml
 
 
 def date_line(line: str | None) -> bool:
@@ -275,10 +279,6 @@ class Idf:
                 logs[t] = log(df.get(t, 1) + 0.5)
         return logs
 
-    def weight(self, t: str) -> float:
-        """The term's IDF: ``log((n + PRIOR_DOCS + 1) / (df + 0.5))``."""
-        return self.top - self.fill((t,))[t]
-
 
 def vector(tf: Mapping[str, float], df: Mapping[str, int], n: int) -> dict[str, float]:
     """Unit-length TF-IDF vector (sublinear tf); words with no weight left are dropped."""
@@ -306,13 +306,9 @@ class Profile:
     since: int | None
 
 
-def profile(tf: Mapping[str, float] | Terms, df: Mapping[str, int] | Idf, n: int, published: str | None,
-            p: StoryParams) -> Profile:
-    """``tf``: the document's terms (or :func:`prepare`'s form of them); ``df``: the document
-    frequencies of the ``n`` stored documents (or an :class:`Idf` over them, shared by the
-    profiles of one state of the corpus)."""
-    terms = tf if isinstance(tf, Terms) else prepare(tf)
-    idf = df if isinstance(df, Idf) else Idf(df, n)
+def profile(terms: Terms, idf: Idf, published: str | None, p: StoryParams) -> Profile:
+    """A document's profile from its terms (:func:`prepare`) and the corpus's counts (an
+    :class:`Idf`, shared by the profiles of one state of the corpus)."""
     logs, top = idf.fill(t for t, _ in terms.names), idf.top
     names = {t: x * (top - logs[t]) for t, x in terms.names}
     main = sorted(names, key=lambda t: (-names[t], t))[:p.main_names]  # most mentioned, rarest first

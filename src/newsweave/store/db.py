@@ -21,7 +21,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, S
 from ..article import Article
 from ..errors import ConfigError, InputError, NotFoundError
 from ..link.dedup import band_keys
-from ..link.resolve import DocCluster, cluster_keys
+from ..link.resolve import CONTEXT_TYPES, DocCluster, cluster_keys
 from ..settings import DEFAULT_DB, ENV, current, db_url
 from .bulk import bulk_insert, upsert
 from .migrations import migrate
@@ -159,8 +159,9 @@ class Store:
     def story_index(self, params: Any = None) -> Any:
         """The story index over this store (:class:`newsweave.store.stories.StoryIndex`), one per
         set of parameters: it keeps what it has read of the index in memory."""
-        from .stories import StoryIndex
+        from .stories import StoryIndex, configured_params
 
+        params = params or configured_params()  # the settings' parameters as they are now
         if params not in self._story_indexes:
             self._story_indexes[params] = StoryIndex(self.engine, self.tables, params)
         return self._story_indexes[params]
@@ -263,8 +264,6 @@ class Store:
         """(doc_id, type, kb_id, name) of the documents' clusters that make their context
         (:func:`newsweave.link.resolve.contexts`): parties, organisations, places, and people with
         an entry; narrow columns, no forms."""
-        from ..link.resolve import CONTEXT_TYPES
-
         t = self.clusters
         cols = (t.c.doc_id, t.c.type, t.c.kb_id, t.c.name)
         wanted = t.c.type.in_(CONTEXT_TYPES) | ((t.c.type == "PERSON") & t.c.kb_id.is_not(None))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import fields
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, text
@@ -40,8 +41,6 @@ CACHE = 4096  # documents whose terms are kept in memory
 
 def configured_params() -> StoryParams:
     """The story parameters of the run's settings (``[stories]`` in the config file)."""
-    from dataclasses import fields
-
     try:
         return StoryParams(**current().story_params())
     except TypeError as exc:
@@ -74,8 +73,7 @@ class StoryIndex:
         self._cache: OrderedDict[str, Terms] = OrderedDict()
         self._df: dict[str, int] = {}  # valid while term_df's GEN row holds self._gen
         self._logs: dict[str, float] = {}  # log(df + 0.5) of the terms in _df, dropped when a count changes
-        self._epoch = 0  # counts the times _df was emptied
-        self._ready: dict[str, int] = {}  # doc -> the _epoch in which all its terms' counts were in _df
+        self._ready: set[str] = set()  # documents all of whose terms' counts are in _df
         self._gen: int | None = None
         self._pub: dict[str, str | None] = {}
         self._postings = text(" UNION ALL ".join(
@@ -104,7 +102,7 @@ class StoryIndex:
     def forget_terms(self, conn: Connection, doc_id: str) -> None:
         old = list(conn.scalars(select(self.terms.c.term).where(self.terms.c.doc_id == doc_id)))
         self._cache.pop(doc_id, None)
-        self._ready.pop(doc_id, None)
+        self._ready.discard(doc_id)
         self._pub.pop(doc_id, None)
         if old:
             conn.execute(delete(self.terms).where(self.terms.c.doc_id == doc_id))
@@ -141,7 +139,6 @@ class StoryIndex:
         self._df.clear()
         self._logs.clear()
         self._ready.clear()
-        self._epoch += 1
 
     def _dfs(self, conn: Connection, terms: Iterable[str]) -> None:
         """Read the document frequencies of ``terms`` that are not in memory (``_df``) yet."""
@@ -163,7 +160,7 @@ class StoryIndex:
             if d in fetched:
                 out[d] = self._cache[d] = Terms.from_json(fetched[d])
         while len(self._cache) > CACHE:
-            self._ready.pop(self._cache.popitem(last=False)[0], None)
+            self._ready.discard(self._cache.popitem(last=False)[0])
         return out
 
     # -- clustering ----------------------------------------------------------------------------
@@ -211,7 +208,7 @@ class StoryIndex:
         documents of this call still to come, not yet candidates)."""
         p = self.p
         self._dfs(conn, terms.keys())
-        me = profile(terms, idf, 0, self._published(conn, [doc])[doc], p)
+        me = profile(terms, idf, self._published(conn, [doc])[doc], p)
         v = me.words
         query = sorted(v, key=lambda t: v[t], reverse=True)[:p.query_terms]
         votes: dict[str, float] = defaultdict(float)
@@ -225,11 +222,11 @@ class StoryIndex:
         published = self._published(conn, [doc, *cands])
         cands = [d for d in cands if within_window(published[doc], published[d], p.window_days)]
         ctf = self._tfs(conn, [d for d in cands if d not in profiles])
-        unread = [d for d in ctf if self._ready.get(d) != self._epoch]  # a document read before: counts in memory
+        unread = [d for d in ctf if d not in self._ready]  # a document read before: its counts in memory
         self._dfs(conn, (t for d in unread for t in ctf[d].keys()))
-        self._ready.update(dict.fromkeys(unread, self._epoch))
+        self._ready.update(unread)
         for other, terms_ in ctf.items():
-            profiles[other] = profile(terms_, idf, 0, published[other], p)
+            profiles[other] = profile(terms_, idf, published[other], p)
         for other in cands:
             them = profiles.get(other)
             if them is None or not within_window(me.date, them.date, p.window_days):  # a date line's date too
