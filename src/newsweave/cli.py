@@ -34,10 +34,10 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from . import __version__
 from .errors import ConfigError, InputError, NotFoundError
 from .records import KINDS
 from .settings import DEFAULT_DB, DEFAULT_MAX_BYTES, ENV, ENV_CONFIG, Settings, activate, human_size
+from .version import __version__
 from .vocab import ENTITY_TYPES
 
 if TYPE_CHECKING:  # the store, the pipeline and the exports load when a command runs, not for --help

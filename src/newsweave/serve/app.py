@@ -13,9 +13,9 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from .. import __version__
 from ..errors import NotFoundError
 from ..store import Store, open_store
+from ..version import __version__
 from .config import ApiError, Settings, error_body
 
 HERE = Path(__file__).resolve().parent
