@@ -64,8 +64,8 @@ def test_cli_docs_doc_and_removed(cli, tmp_path):
     rows = json.loads(cli("docs", "--json").stdout)
     assert rows[0]["outlet"] == "SWS" and rows[0]["dateline"] == "Patna"
     assert cli("docs", "--csv").stdout.startswith("doc_id,outlet,published,dateline,title,source")
-    table = cli("docs").stdout
-    assert "doc_id" in table and "SWS" in table
+    table = cli("docs", "--table").stdout
+    assert "doc_id" in table and "SWS" in table and "─" in table
     one = json.loads(cli("doc", rows[0]["doc_id"][:8], "--json", "--removed").stdout)
     assert {r["reason"] for r in one["removed"]} >= {"headline", "dateline", "end-of-article list heading"}
     shown = cli("doc", "a.txt", "--removed").stdout
@@ -237,3 +237,21 @@ def test_cli_events_show_modality(cli, tmp_path):
     assert cli("ingest", str(tmp_path / "a.txt"), "--silent").exit_code == 0
     res = cli("events")
     assert res.exit_code == 0 and "[asserted]" in res.output, res.output
+
+
+def test_cli_list_commands_share_output_options(cli, tmp_path):
+    """docs, entities, stories, problems: a table on a terminal, JSON lines when piped (as here),
+    or --json, --nl, --csv, --table; two of them at once is refused."""
+    write(tmp_path / "a.txt", f"A Headline About A Resignation | SWS\n\nPATNA: {BODY}")
+    cli("ingest", "--silent", str(tmp_path))
+    for command in ("docs", "entities", "stories", "problems"):
+        piped = cli(command)
+        assert piped.exit_code == 0, piped.output
+        lines = [json.loads(line) for line in piped.stdout.splitlines()]
+        assert lines == [json.loads(line) for line in cli(command, "--nl").stdout.splitlines()]
+        assert json.loads(cli(command, "--json").stdout) == lines
+        assert cli(command, "--csv").stdout.count("\n") == len(lines) + 1
+        assert cli(command, "--table").exit_code == 0
+        both = cli(command, "--json", "--csv")
+        assert both.exit_code == 2 and "give one of --json, --nl, --csv, --table" in both.output
+    assert [d["outlet"] for d in (json.loads(line) for line in cli("docs").stdout.splitlines())] == ["SWS"]

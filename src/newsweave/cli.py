@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import csv
 import functools
+import inspect
 import json
 import logging
 import os
 import re
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -387,6 +389,57 @@ def export(
 DOC_COLUMNS = ("doc_id", "outlet", "published", "dateline", "title", "source")
 
 
+@dataclass
+class Listing:
+    """What a list command gives: its rows in full (for JSON, JSON lines, CSV) and, for a person at
+    a terminal, how the table shows a row (``view``: the row as shown; ``view_columns``)."""
+
+    rows: list[dict[str, Any]]
+    columns: tuple[str, ...]
+    title: str = ""
+    view: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    view_columns: tuple[str, ...] | None = None
+
+
+OUTPUTS = (("json", "--json", "A JSON array."), ("nl", "--nl", "JSON lines, one row a line (the default when piped)."),
+           ("csv", "--csv", "CSV with a header row."), ("table", "--table", "A table (the default on a terminal)."))
+
+
+def output_options(fn: Callable[..., Listing]) -> Callable[..., None]:
+    """The output options of a list command, the same on every one (as sqlite-utils has them):
+    a table on a terminal, JSON lines when piped, or what --json, --nl, --csv, --table ask for."""
+    sig = inspect.signature(fn)
+    extra = [inspect.Parameter(f"out_{name}", inspect.Parameter.KEYWORD_ONLY, annotation=bool,
+                               default=typer.Option(False, flag, help=text)) for name, flag, text in OUTPUTS]
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        chosen = [name for name, _, _ in OUTPUTS if kwargs.pop(f"out_{name}", False)]
+        if len(chosen) > 1:
+            raise typer.BadParameter(f"give one of {', '.join(flag for _, flag, _ in OUTPUTS)}, not {len(chosen)}")
+        fmt = chosen[0] if chosen else ("table" if out.is_terminal else "nl")
+        _emit(fn(*args, **kwargs), fmt)
+
+    wrapper.__signature__ = sig.replace(parameters=[*sig.parameters.values(), *extra])  # type: ignore[attr-defined]
+    return wrapper
+
+
+def _emit(listing: Listing, fmt: str) -> None:
+    rows = listing.rows
+    if fmt == "json":
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n")
+    elif fmt == "nl":
+        sys.stdout.write("".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in rows))
+    elif fmt == "csv":
+        w = csv.DictWriter(sys.stdout, fieldnames=list(listing.columns), extrasaction="ignore", lineterminator="\n")
+        w.writeheader()
+        w.writerows({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for k, v in r.items()}
+                    for r in rows)
+    else:
+        view = [listing.view(r) for r in rows] if listing.view else rows
+        _table(view, listing.view_columns or listing.columns, listing.title)
+
+
 def _emit_rows(rows: list[dict[str, Any]], columns: tuple[str, ...], as_json: bool, as_csv: bool, title: str) -> None:
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False))
@@ -395,32 +448,33 @@ def _emit_rows(rows: list[dict[str, Any]], columns: tuple[str, ...], as_json: bo
         w.writeheader()
         w.writerows(rows)
     else:
-        t = Table(title=title)
-        for c in columns:
-            t.add_column(c, overflow="fold", no_wrap=c in ("doc_id", "published", "kind", "row", "times"),
-                         ratio=3 if c in ("title", "reason") else None)
-        for r in rows:
-            t.add_row(*[str(r.get(c) if r.get(c) is not None else "") for c in columns])
-        out.print(t)
+        _table(rows, columns, title)
+
+
+def _table(rows: list[dict[str, Any]], columns: tuple[str, ...], title: str) -> None:
+    t = Table(title=title)
+    for c in columns:
+        t.add_column(c, overflow="fold", no_wrap=c in ("doc_id", "published", "kind", "row", "times"),
+                     ratio=3 if c in ("title", "reason") else None)
+    for r in rows:
+        t.add_row(*[str(r.get(c) if r.get(c) is not None else "") for c in columns])
+    out.print(t)
 
 
 @app.command()
 @_fails_cleanly
+@output_options
 def docs(
     ctx: typer.Context,
-    as_json: bool = typer.Option(False, "--json", help="JSON instead of a table."),
-    as_csv: bool = typer.Option(False, "--csv", help="CSV instead of a table."),
     limit: int = typer.Option(0, "--limit", help="At most this many (0: all)."),
-) -> None:
+) -> Listing:
     """List stored documents."""
     rows = list(_store(ctx).iter_documents(columns=DOC_COLUMNS))
     rows = rows[:limit] if limit else rows
-    if as_json or as_csv:
-        _emit_rows(rows, DOC_COLUMNS, as_json, as_csv, "")
-        return
     # for people: a short id (any unique prefix works with `newsweave doc`), minutes not seconds
-    short = [r | {"doc_id": r["doc_id"][:10], "published": (r["published"] or "")[:16].replace("T", " ")} for r in rows]
-    _emit_rows(short, ("doc_id", "outlet", "published", "dateline", "title"), False, False, f"{len(rows)} documents")
+    return Listing(rows, DOC_COLUMNS, f"{len(rows)} documents",
+                   lambda r: r | {"doc_id": r["doc_id"][:10], "published": (r["published"] or "")[:16].replace("T", " ")},
+                   ("doc_id", "outlet", "published", "dateline", "title"))
 
 
 @app.command()
@@ -483,21 +537,18 @@ def reprocess(
 
 @app.command()
 @_fails_cleanly
+@output_options
 def entities(
     ctx: typer.Context,
     etype: str = typer.Option(None, "--type", help=f"Only this type: {', '.join(ENTITY_TYPES)}."),
-    as_json: bool = typer.Option(False, "--json", help="JSON instead of a table."),
-    as_csv: bool = typer.Option(False, "--csv", help="CSV instead of a table."),
-) -> None:
+) -> Listing:
     """List the people, parties, organisations, places and outlets found, one row per real thing."""
     if etype and etype.upper() not in ENTITY_TYPES:
         raise typer.BadParameter(f"{etype!r}: use one of {', '.join(ENTITY_TYPES)}", param_hint="--type")
     rows = list(_store(ctx).iter_entities(etype.upper() if etype else None))
-    if as_json or as_csv:
-        _emit_rows(rows, ("entity_id", "type", "name", "aliases", "kb_id", "doc_ids"), as_json, as_csv, "")
-        return
-    short = [r | {"aliases": ", ".join(r["aliases"][:6]), "docs": len(r["doc_ids"])} for r in rows]
-    _emit_rows(short, ("type", "name", "aliases", "docs", "kb_id"), False, False, f"{len(rows)} entities")
+    return Listing(rows, ("entity_id", "type", "name", "aliases", "kb_id", "doc_ids"), f"{len(rows)} entities",
+                   lambda r: r | {"aliases": ", ".join(r["aliases"][:6]), "docs": len(r["doc_ids"])},
+                   ("type", "name", "aliases", "docs", "kb_id"))
 
 
 @app.command()
@@ -614,19 +665,18 @@ def person(
 
 @app.command()
 @_fails_cleanly
+@output_options
 def stories(
     ctx: typer.Context,
-    as_json: bool = typer.Option(False, "--json", help="JSON instead of a table."),
-) -> None:
+) -> Listing:
     """List stories: the documents that report the same news, and their outlets."""
     from .export.records import story_records
+    from .records import StoryRecord
 
     rows = [s.as_dict() for s in story_records(_store(ctx))]
-    if as_json:
-        out.print_json(json.dumps(rows, ensure_ascii=False))
-        return
-    view = [r | {"docs": len(r["doc_ids"]), "outlets": ", ".join(r["outlets"]), "story_id": r["story_id"][:10]} for r in rows]
-    _emit_rows(view, ("story_id", "docs", "outlets", "title"), False, False, f"{len(rows)} stories")
+    return Listing(rows, ("kind", *StoryRecord.columns()), f"{len(rows)} stories",
+                   lambda r: r | {"docs": len(r["doc_ids"]), "outlets": ", ".join(r["outlets"]), "story_id": r["story_id"][:10]},
+                   ("story_id", "docs", "outlets", "title"))
 
 
 @app.command()
@@ -713,14 +763,13 @@ PROBLEM_COLUMNS = ("kind", "source", "row", "reason", "times", "last_seen")
 
 @app.command()
 @_fails_cleanly
+@output_options
 def problems(
     ctx: typer.Context,
-    as_json: bool = typer.Option(False, "--json", help="JSON instead of a table."),
-    as_csv: bool = typer.Option(False, "--csv", help="CSV instead of a table."),
-) -> None:
+) -> Listing:
     """List the inputs that failed or were skipped, as recorded in the database."""
     rows = _store(ctx).problems_list()
-    _emit_rows(rows, PROBLEM_COLUMNS, as_json, as_csv, f"{len(rows)} problem inputs")
+    return Listing(rows, PROBLEM_COLUMNS, f"{len(rows)} problem inputs")
 
 
 def main() -> None:
