@@ -255,3 +255,23 @@ def test_cli_list_commands_share_output_options(cli, tmp_path):
         both = cli(command, "--json", "--csv")
         assert both.exit_code == 2 and "give one of --json, --nl, --csv, --table" in both.output
     assert [d["outlet"] for d in (json.loads(line) for line in cli("docs").stdout.splitlines())] == ["SWS"]
+
+
+def test_cli_events_filters(cli, tmp_path):
+    write(tmp_path / "a.txt", "Ravi Kant, a former minister, joined the Jan Morcha in Patna on 12 March 2026 with "
+                              "40 supporters. Meena Devi quit the Lok Vikas Party on 3 January 2025.")
+    cli("ingest", "--silent", str(tmp_path))
+
+    def types(*args: str) -> list[str]:
+        res = cli("events", "--json", *args)
+        assert res.exit_code == 0, res.output
+        return sorted(e["type"] for e in json.loads(res.stdout))
+
+    everything = types()
+    assert "join_party" in everything and "leave_party" in everything
+    assert types("--type", "join_party") == ["join_party"]
+    assert types("--actor", "ravi kant") == ["join_party"] and types("--actor", "Meena") == ["leave_party"]
+    assert types("--party", "Lok Vikas") == ["leave_party"]
+    assert types("--since", "2026") == ["join_party"] and types("--until", "2025-12") == ["leave_party"]
+    assert len(types("--limit", "1")) == 1 and types("--outlet", "No Such Outlet") == []
+    assert cli("events", "--type", "joined").exit_code == 2

@@ -592,11 +592,33 @@ def events(
     ctx: typer.Context,
     per_document: bool = typer.Option(False, "--per-document", help="Each document's events as found, not merged."),
     as_json: bool = typer.Option(False, "--json", help="JSON instead of a table."),
+    etype: str = typer.Option(None, "--type", help="Only this type of event (join_party, leave_party, ...)."),
+    actor: str = typer.Option(None, "--actor", help="Only events of this actor (an entity id, or a name or part of one)."),
+    party: str = typer.Option(None, "--party", help="Only events with this party (an entity id, or a name or part of one)."),
+    outlet: str = typer.Option(None, "--outlet", help="Only events this outlet reports."),
+    since: str = typer.Option(None, "--since", metavar="DATE", help="Only events dated on or after (YYYY, YYYY-MM or YYYY-MM-DD)."),
+    until: str = typer.Option(None, "--until", metavar="DATE", help="Only events dated on or before."),
+    limit: int = typer.Option(0, "--limit", help="At most this many (0: all)."),
 ) -> None:
     """Political events with their evidence: merged across documents (or as each document tells them)."""
     from .export.records import event_records
+    from .link.names import fold
+    from .vocab import EVENT_TYPES
 
+    if etype and etype not in EVENT_TYPES:
+        raise typer.BadParameter(f"{etype!r}: use one of {', '.join(EVENT_TYPES)}", param_hint="--type")
     store = _store(ctx)
+
+    def named(ident: str | None, name: str | None, wanted: str) -> bool:
+        return ident == wanted or fold(wanted) in fold(name or "")
+
+    def kept(ev: Any) -> bool:
+        day = ev.date or ""
+        return ((not etype or ev.type == etype) and (not actor or named(ev.actor, ev.actor_name, actor))
+                and (not party or named(ev.party, ev.party_name, party))
+                and (not outlet or any(fold(s["outlet"] or "") == fold(outlet) for s in ev.sources))
+                and (not since or bool(day) and day[:len(since)] >= since)
+                and (not until or bool(day) and day[:len(until)] <= until))
     if per_document:
         rows = [{k: v for k, v in r.items() if k not in ("paragraph",)} for r in store.event_rows()]
         if as_json:
@@ -607,7 +629,8 @@ def events(
         _emit_rows(view, ("doc", "type", "actor", "party", "date", "followers", "modality", "evidence"), False, False,
                    f"{len(rows)} events as the documents tell them")
         return
-    recs = [e.as_dict() for e in event_records(store)]
+    recs = [e.as_dict() for e in event_records(store) if kept(e)]
+    recs = recs[:limit] if limit else recs
     if as_json:
         out.print_json(json.dumps(recs, ensure_ascii=False))
         return
