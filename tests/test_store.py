@@ -133,3 +133,22 @@ def test_store_boilerplate_lines_across_an_outlets_articles(db_url, cli, tmp_pat
     assert sign not in texts["2.txt"] and sign not in texts["3.txt"]
     assert cli("reprocess", "--silent").exit_code == 0
     assert all(sign not in t for t in (r["text"] for r in cli.records()))
+
+
+def test_store_views_declared_and_answer_who_left_which_party(cli, tmp_path):
+    from sqlalchemy import inspect
+
+    from newsweave.store.schema import VIEWS
+
+    (tmp_path / "a.txt").write_text("Meena Devi quit the Lok Vikas Party on 3 January 2026, her aides said. "
+                                    "She joined the Jan Morcha in Patna on 5 January 2026.", encoding="utf-8")
+    assert cli("ingest", "--silent", str(tmp_path)).exit_code == 0
+    s = open_store(cli.db_url)
+    ins = inspect(s.engine)
+    for view, columns in VIEWS.items():
+        assert tuple(c["name"] for c in ins.get_columns(view)) == columns
+    with s.engine.connect() as conn:  # the README's query, for one month
+        rows = conn.execute(text("SELECT actor, party, date FROM events_named WHERE type = 'leave_party' "
+                                 "AND modality = 'asserted' AND substr(date, 1, 7) = '2026-01' ORDER BY date")).all()
+    s.engine.dispose()
+    assert [tuple(r) for r in rows] == [("Meena Devi", "Lok Vikas Party", "2026-01-03")]

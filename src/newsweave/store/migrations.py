@@ -341,6 +341,31 @@ def _v13_doc_vectors(conn: Connection) -> None:
         conn.execute(insert(vectors), [{"doc_id": d, "terms": prepare(terms).as_json()} for d, terms in rows.items()])
 
 
+EVENTS_NAMED = """
+CREATE VIEW events_named AS
+SELECT e.doc_id, e.n, e.type, e.modality, e.date, e.followers,
+       COALESCE(ae.name, e.actor_text) AS actor, ae.entity_id AS actor_id,
+       COALESCE(pe.name, e.party_text, e.post) AS party, pe.entity_id AS party_id,
+       COALESCE(le.name, e.place_text) AS place,
+       d.outlet, d.published, d.title, e.evidence
+FROM doc_events e
+JOIN documents d ON d.doc_id = e.doc_id
+LEFT JOIN clusters ac ON ac.doc_id = e.doc_id AND ac.cluster = e.actor_cluster
+LEFT JOIN entities ae ON ae.entity_id = ac.entity_id
+LEFT JOIN clusters pc ON pc.doc_id = e.doc_id AND pc.cluster = e.party_cluster
+LEFT JOIN entities pe ON pe.entity_id = pc.entity_id
+LEFT JOIN clusters lc ON lc.doc_id = e.doc_id AND lc.cluster = e.place_cluster
+LEFT JOIN entities le ON le.entity_id = lc.entity_id
+"""
+
+
+def _v14_views(conn: Connection) -> None:
+    """A view for people who query the database themselves (sqlite3, Datasette, psql): each
+    document's events with the names of their actor, party and place, and the document's outlet
+    and date."""
+    conn.exec_driver_sql(EVENTS_NAMED)
+
+
 #: (version, name, function) in order
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "documents, ingest problems, outlet lines", _v1_documents),
@@ -356,6 +381,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (11, "entity-resolution keys of each document's clusters", _v11_cluster_keys),
     (12, "story records", _v12_story_records),
     (13, "each document's terms in one row", _v13_doc_vectors),
+    (14, "a view of the documents' events with names", _v14_views),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

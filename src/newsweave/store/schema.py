@@ -38,6 +38,11 @@ SCHEMA: dict[str, tuple[str, ...]] = {
     "stories": ("story_id", "title", "doc_ids", "outlets", "outlets_key", "size", "published"),
 }
 TABLES = tuple(SCHEMA)
+#: views over the tables, for people who query the database themselves (name -> columns)
+VIEWS: dict[str, tuple[str, ...]] = {
+    "events_named": ("doc_id", "n", "type", "modality", "date", "followers", "actor", "actor_id", "party", "party_id",
+                     "place", "outlet", "published", "title", "evidence"),
+}
 #: SQLite's full-text index over documents (a virtual table and its shadow tables; not in SCHEMA)
 FTS_PREFIX = "docs_fts"
 
