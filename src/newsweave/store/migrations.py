@@ -338,7 +338,8 @@ def _v13_doc_vectors(conn: Connection) -> None:
     for d, term, tf in conn.exec_driver_sql("SELECT doc_id, term, tf FROM doc_terms ORDER BY doc_id, term"):
         rows.setdefault(d, {})[term] = tf
     if rows:
-        conn.execute(insert(vectors), [{"doc_id": d, "terms": prepare(terms).as_json()} for d, terms in rows.items()])
+        conn.execute(insert(vectors), [{"doc_id": d, "terms": prepare(dict(sorted(terms.items()))).as_json()}
+                                       for d, terms in rows.items()])  # in Python's order, not a collation's
 
 
 EVENTS_NAMED = """
