@@ -73,3 +73,72 @@ def test_crossdoc_india_dev_in_six_runs_equals_one(shared: Path, tmp_path):
                       for r in cli.records(kind="event"))
 
     assert events(six) == events(one)
+    stored, full = _stored_and_full(six.db_url)
+    assert stored == full
+
+
+DISAGREE = [
+    "Leader Joins Front | SWS\n\nPATNA: Former minister Harendra Prasad Kushwaha joined the Jan Morcha on "
+    "Monday along with 72 supporters. Kushwaha said the Lok Vikas Party had ignored him.",
+    "Kushwaha In Front | Daily Lamp\n\nPATNA: Harendra Prasad Kushwaha joined the Jan Morcha on Monday with "
+    "73 supporters. The Jan Morcha president welcomed him.",
+    "Lok Vikas Party Loses Leader | Evening Star\n\nGAYA: Suresh Mishra, a farmer leader, quit the Lok Vikas "
+    "Party on Tuesday. Mishra said the party had lost its way.",
+]
+
+
+def _stored_and_full(url: str) -> tuple[list[dict], list[dict]]:
+    """The merged events as stored, and as merging every stored row at once gives them."""
+    from newsweave.link.kb import current_kb
+    from newsweave.link.merge import merge_events, story_of
+    from newsweave.store import open_store
+
+    store = open_store(url, create=False)
+    with store.engine.connect() as conn:
+        stored = store.merged.records(conn)
+    full = merge_events(store.event_rows(), store.copies(), current_kb().inside)
+    stories = store.story_index().story_map()
+    for ev in full:
+        ev.story_id = story_of(ev, stories)
+
+    def key(records: list) -> list[dict]:
+        return sorted((r.as_dict() | {"doc_ids": r.doc_ids} for r in records), key=lambda r: r["event_id"])
+
+    return key(stored), key(full)
+
+
+def test_crossdoc_stored_events_one_by_one_equal_a_full_merge(tmp_path):
+    articles = [*ARTICLES, *DISAGREE]
+    for i, text in enumerate(articles):
+        write(tmp_path / "all" / f"a{i}.txt", text)
+        write(tmp_path / f"part{i}" / f"a{i}.txt", text)
+    apart = Cli(f"sqlite:///{tmp_path / 'apart.db'}")
+    for i in range(len(articles)):
+        assert apart("ingest", "--silent", str(tmp_path / f"part{i}")).exit_code == 0
+        stored, full = _stored_and_full(apart.db_url)
+        assert stored == full, f"after article {i}"
+    together = Cli(f"sqlite:///{tmp_path / 'together.db'}")
+    assert together("ingest", "--silent", str(tmp_path / "all")).exit_code == 0
+    assert _stored_and_full(together.db_url)[0] == stored
+    joins = [e for e in stored if e["type"] == "join_party" and e["actor_name"] == "Harendra Prasad Kushwaha"]
+    assert len(joins) == 1 and joins[0]["conflicts"][0]["field"] == "followers"
+
+
+def test_crossdoc_merged_events_readable_in_sql(tmp_path):
+    import sqlite3
+
+    for i, text in enumerate(DISAGREE):
+        write(tmp_path / "in" / f"a{i}.txt", text)
+    cli = Cli(f"sqlite:///{tmp_path / 'x.db'}")
+    assert cli("ingest", "--silent", str(tmp_path / "in")).exit_code == 0
+    con = sqlite3.connect(tmp_path / "x.db")
+    left = con.execute("SELECT actor_name, party_name FROM events_merged WHERE type = 'leave_party'").fetchall()
+    assert ("Suresh Mishra", "Lok Vikas Party") in left
+    values = con.execute(
+        "SELECT c.value, c.outlets FROM event_conflicts c JOIN events_merged e ON e.event_id = c.event_id "
+        "WHERE e.actor_name = 'Harendra Prasad Kushwaha' AND c.field = 'followers' ORDER BY c.value").fetchall()
+    assert [(v, json.loads(o)) for v, o in values] == [("72", ["SWS"]), ("73", ["Daily Lamp"])]
+    outlets = con.execute("SELECT outlet FROM event_outlets WHERE actor_name = 'Harendra Prasad Kushwaha' "
+                          "AND type = 'join_party' ORDER BY outlet").fetchall()
+    assert outlets == [("Daily Lamp",), ("SWS",)]
+    assert con.execute("SELECT count(*) FROM events_pending").fetchone() == (0,)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..link.kb import current_kb
-from ..link.merge import merge_events, stories, story_of
+from ..link.merge import stories
 from ..records import (
     SCHEMA_FIELDS,
     DocumentRecord,
@@ -84,14 +84,17 @@ Merged = tuple[list[StoryRecord], list[EventRecord]]
 
 
 def stories_and_events(store: Store) -> Merged:
-    merged = merge_events(store.event_rows(), store.copies(), current_kb().inside)
+    """Every story and merged event, as stored (events a killed run left unmerged are merged first)."""
+    with store.engine.connect() as conn:
+        pending = bool(store.merged.pending_docs(conn))
+    if pending:
+        with store.transaction() as conn:
+            store.merged.refresh(conn, current_kb().inside)
     docs = list(store.iter_documents(columns=("doc_id", "source", "title", "byline", "outlet", "published")))
     index = store.story_index()
     story_list = stories(docs, index.story_map(), index.lead_lines)
-    by_doc = {d: s.story_id for s in story_list for d in s.doc_ids}
-    for ev in merged:
-        ev.story_id = story_of(ev, by_doc)
-    return story_list, merged
+    with store.engine.connect() as conn:
+        return story_list, store.merged.records(conn)
 
 
 def story_records(store: Store, merged: Merged | None = None) -> Iterator[StoryRecord]:

@@ -51,6 +51,15 @@ def _party(row: dict[str, Any]) -> str | None:
     return party
 
 
+def actor_key(row: dict[str, Any]) -> str | None:
+    """The actor whose events a row's event may merge with: ``entity:<id>``, or ``group:<name>``
+    for an actor no entity holds (as written, folded); None for a row without an actor. Events of
+    different actors never merge, so merging can be redone one actor at a time."""
+    if row["actor_entity"]:
+        return f"entity:{row['actor_entity']}"
+    return f"group:{fold(row['actor_text'])}" if row["actor_text"] else None
+
+
 def _key(row: dict[str, Any]) -> tuple:
     actor = row["actor_entity"] or ("group", fold(row["actor_text"] or ""))
     return (row["type"], actor, MODALITY_CLASS.get(row["modality"], row["modality"]))

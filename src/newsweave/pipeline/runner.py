@@ -124,6 +124,7 @@ class Ingest:
         sigs = {d: from_bytes(b) for d, b in raw.items()}
         pairs = copies(sigs, order, [d for d in (sigs if new is None else new) if d in sigs])
         self.store.set_copies(conn, pairs)
+        self.store.merged.mark(conn, [d for a, b, _ in pairs for d in (a, b)])
         log.info("near-duplicates: %d links (%d signatures read)", len(pairs), len(sigs))
         return len(pairs)
 
@@ -213,9 +214,11 @@ class Ingest:
 
         added = self.store.add_rows(conn, rows, on_error=refuse)
         if self.nlp:
+            self.store.merged.mark(conn, added)  # merged once their entities are resolved
             self.link_copies_in(conn, added)
             self.stories.assign(conn, added)
             self.stories.refresh_records(conn)
+            self.store.merged.restory(conn, self.stories.take_moved())
         return added, len(refused)
 
     def resolve_entities(self, new: list[str] | None = None) -> int:
@@ -224,9 +227,12 @@ class Ingest:
         a story) and the entities those belong to. Returns how many entities were (re)made."""
         with self.store.transaction() as conn:
             if new is not None and not new:
+                self.store.merged.refresh(conn, current_kb().inside)  # what a killed run left pending
                 return 0
             if new is None or not self.store.count_entities(conn):
-                return self._resolve_all(conn)
+                made = self._resolve_all(conn)
+                self.store.merged.refresh(conn, current_kb().inside, everything=True)
+                return made
             mine = self.store.doc_clusters(conn, docs=new)
             keys = set().union(*(query_keys(_cluster(r)) for r in mine)) if mine else set()
             story_of = self.stories.stories_near(conn, new)
@@ -253,6 +259,9 @@ class Ingest:
             if taken:  # an id in use outside the block: the entity gets one of its own
                 entities = distinct_ids(entities, taken)
             self.store.replace_entities(conn, entities, replacing=touched)
+            # the documents whose clusters may have changed entity: their actors' events merge again
+            self.store.merged.mark(conn, [*new, *(c.doc_id for c in block)])
+            self.store.merged.refresh(conn, kb.inside)
         log.info("entities: %d clusters of %d new documents resolved with %d stored; %d entities replaced by %d; "
                  "%d joined a large entity", len(mine), len(new), len(block) - len(mine), len(touched), len(entities),
                  attached)

@@ -24,6 +24,7 @@ from ..link.dedup import band_keys
 from ..link.resolve import CONTEXT_TYPES, DocCluster, cluster_keys
 from ..settings import DEFAULT_DB, ENV, current, db_url
 from .bulk import bulk_insert, upsert
+from .events import MergedEvents
 from .migrations import migrate
 from .rows import DERIVED, document_rows
 from .schema import reflect
@@ -113,6 +114,7 @@ class Store:
         self.quotes, self.doc_events, self.times = t["quotes"], t["doc_events"], t["times"]
         self.signatures, self.near_duplicates, self.bands = t["signatures"], t["near_duplicates"], t["signature_bands"]
         self.cluster_keys = t["cluster_keys"]
+        self.merged = MergedEvents(t, self.event_rows)
         self._story_indexes: dict[Any, Any] = {}
 
     @property
@@ -383,9 +385,13 @@ class Store:
             for row in conn.execute(q):
                 yield dict(row._mapping) | {"doc_ids": sorted(docs.get(row.entity_id, []))}
 
-    def event_rows(self) -> list[dict[str, Any]]:
-        """Every document's events with the entities of their actor, party and place, and the
-        document's outlet and publication date."""
+    def event_rows(self, conn: Connection | None = None, docs: list[str] | None = None) -> list[dict[str, Any]]:
+        """Every document's events (``docs``: those documents') with the entities of their actor,
+        party and place, and the document's outlet and publication date (``conn``: inside a
+        transaction in hand)."""
+        if conn is None:
+            with self.engine.connect() as own:
+                return self.event_rows(own, docs)
         ev, c, e, d = self.doc_events, self.clusters, self.entities, self.documents
         ca, cp, cl = c.alias("ca"), c.alias("cp"), c.alias("cl")
         ea, ep, el = e.alias("ea"), e.alias("ep"), e.alias("el")
@@ -399,10 +405,13 @@ class Store:
              .outerjoin(cp, (cp.c.doc_id == ev.c.doc_id) & (cp.c.cluster == ev.c.party_cluster))
              .outerjoin(ep, ep.c.entity_id == cp.c.entity_id)
              .outerjoin(cl, (cl.c.doc_id == ev.c.doc_id) & (cl.c.cluster == ev.c.place_cluster))
-             .outerjoin(el, el.c.entity_id == cl.c.entity_id)
-             .order_by(d.c.published, ev.c.doc_id, ev.c.n))
-        with self.engine.connect() as conn:
+             .outerjoin(el, el.c.entity_id == cl.c.entity_id))
+        if docs is None:
             rows = [dict(r._mapping) for r in conn.execute(q)]
+        else:
+            rows = [dict(r._mapping) for part in _parts(sorted(set(docs))) for r in conn.execute(q.where(ev.c.doc_id.in_(part)))]
+        # in Python's order on every database (merging depends on it): unknown dates first
+        rows.sort(key=lambda r: (r["published"] is not None, r["published"] or "", r["doc_id"], r["n"]))
         for r in rows:  # which paragraph of its document tells the event (-1: the headline)
             r["paragraph"] = r["doc_text"].count("\n\n", 0, r["sent_start"]) if r["sent_start"] >= 0 else -1
             del r["doc_text"]

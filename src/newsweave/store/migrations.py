@@ -367,6 +367,76 @@ def _v14_views(conn: Connection) -> None:
     conn.exec_driver_sql(EVENTS_NAMED)
 
 
+EVENT_OUTLETS = """
+CREATE VIEW event_outlets AS
+SELECT e.event_id, e.type, e.modality, e.actor_name, e.party_name, e.date, e.place, e.followers,
+       s.outlet, d.published, d.title, s.evidence, s.doc_id, s.copy_of
+FROM events_merged e
+JOIN event_sources s ON s.event_id = e.event_id
+JOIN documents d ON d.doc_id = s.doc_id
+"""
+
+
+def _v15_merged_events(conn: Connection) -> None:
+    """Merged events stored, kept current by the cross-document step (:mod:`.events`): one row per
+    real-world event, one per source, one per value reported where outlets disagree, the documents
+    whose actors are to be merged again, and a view of each event's reports with their outlets."""
+    md = MetaData()
+    Table("documents", md, autoload_with=conn)
+    events = Table(
+        "events_merged", md,
+        Column("event_id", String(40), primary_key=True),
+        Column("actor_key", Text, nullable=False),  # entity:<id> or group:<name as written, folded>
+        Column("story_id", String(32)),
+        Column("type", String(32), nullable=False),
+        Column("actor", String(32)),
+        Column("actor_name", Text),
+        Column("party", String(32)),
+        Column("party_name", Text),
+        Column("date", String(40)),
+        Column("place", Text),
+        Column("followers", Integer),
+        Column("modality", String(16), nullable=False),
+        Column("single_source", Integer, nullable=False),
+        Column("independent_sources", Integer, nullable=False),
+        Column("post", Text),
+        Column("followers_reported", JSON, nullable=False),
+        Column("attribution", JSON, nullable=False),
+        Column("sources", JSON, nullable=False),
+        Column("conflicts", JSON, nullable=False),
+        Column("doc_ids", JSON, nullable=False),
+        Column("first_published", String(40), nullable=False),  # the first report's publication time ("" unknown)
+        Index("ix_events_merged_actor", "actor_key"),
+        Index("ix_events_merged_first", "first_published", "event_id"),
+        Index("ix_events_merged_type_date", "type", "date"),
+    )
+    sources = Table(
+        "event_sources", md,
+        Column("event_id", String(40), ForeignKey("events_merged.event_id", ondelete="CASCADE"), nullable=False),
+        Column("doc_id", String(32), ForeignKey("documents.doc_id", ondelete="CASCADE"), nullable=False),
+        Column("outlet", Text),
+        Column("evidence", Text),
+        Column("copy_of", String(32)),
+        PrimaryKeyConstraint("event_id", "doc_id"),
+        Index("ix_event_sources_doc", "doc_id"),
+    )
+    conflicts = Table(
+        "event_conflicts", md,
+        Column("event_id", String(40), ForeignKey("events_merged.event_id", ondelete="CASCADE"), nullable=False),
+        Column("field", String(32), nullable=False),
+        Column("value", Text, nullable=False),
+        Column("doc_ids", JSON, nullable=False),
+        Column("outlets", JSON, nullable=False),
+        PrimaryKeyConstraint("event_id", "field", "value"),
+    )
+    pending = Table("events_pending", md, Column("doc_id", String(32), primary_key=True))
+    md.create_all(conn, tables=[events, sources, conflicts, pending])
+    conn.exec_driver_sql(EVENT_OUTLETS)
+    # every stored document's actors are merged by the next write (or read): a migration runs
+    # without the knowledge base the merge consults
+    conn.exec_driver_sql("INSERT INTO events_pending (doc_id) SELECT DISTINCT doc_id FROM doc_events")
+
+
 #: (version, name, function) in order
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "documents, ingest problems, outlet lines", _v1_documents),
@@ -383,6 +453,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (12, "story records", _v12_story_records),
     (13, "each document's terms in one row", _v13_doc_vectors),
     (14, "a view of the documents' events with names", _v14_views),
+    (15, "merged events, their sources and disagreements", _v15_merged_events),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

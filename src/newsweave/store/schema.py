@@ -36,12 +36,20 @@ SCHEMA: dict[str, tuple[str, ...]] = {
     "cluster_keys": ("key", "doc_id", "cluster"),
     "doc_vectors": ("doc_id", "terms"),
     "stories": ("story_id", "title", "doc_ids", "outlets", "outlets_key", "size", "published"),
+    "events_merged": ("event_id", "actor_key", "story_id", "type", "actor", "actor_name", "party", "party_name",
+                      "date", "place", "followers", "modality", "single_source", "independent_sources", "post",
+                      "followers_reported", "attribution", "sources", "conflicts", "doc_ids", "first_published"),
+    "event_sources": ("event_id", "doc_id", "outlet", "evidence", "copy_of"),
+    "event_conflicts": ("event_id", "field", "value", "doc_ids", "outlets"),
+    "events_pending": ("doc_id",),
 }
 TABLES = tuple(SCHEMA)
 #: views over the tables, for people who query the database themselves (name -> columns)
 VIEWS: dict[str, tuple[str, ...]] = {
     "events_named": ("doc_id", "n", "type", "modality", "date", "followers", "actor", "actor_id", "party", "party_id",
                      "place", "outlet", "published", "title", "evidence"),
+    "event_outlets": ("event_id", "type", "modality", "actor_name", "party_name", "date", "place", "followers",
+                      "outlet", "published", "title", "evidence", "doc_id", "copy_of"),
 }
 #: SQLite's full-text index over documents (a virtual table and its shadow tables; not in SCHEMA)
 FTS_PREFIX = "docs_fts"

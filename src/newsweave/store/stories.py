@@ -70,6 +70,7 @@ class StoryIndex:
         self.vectors, self.documents = t["doc_vectors"], t["documents"]
         self.records = t["stories"]
         self.changed: set[str] = set()  # stories whose members changed since their records were written
+        self.moved: set[str] = set()  # documents reclustered since their events' stories were updated
         self._cache: OrderedDict[str, Terms] = OrderedDict()
         self._df: dict[str, int] = {}  # valid while term_df's GEN row holds self._gen
         self._logs: dict[str, float] = {}  # log(df + 0.5) of the terms in _df, dropped when a count changes
@@ -260,6 +261,7 @@ class StoryIndex:
         roots = cluster_block(order, inside, sigma, p)
         self.changed.update(self._stories_of(conn, order).values())  # the stories the block's documents were in
         self.changed.update(story_id(roots[d]) for d in order)
+        self.moved.update(order)
         for part in _chunks(order):
             conn.execute(delete(self.members).where(self.members.c.doc_id.in_(part)))
         conn.execute(insert(self.members), [{"doc_id": d, "story_id": story_id(roots[d]), "seq": seqs[d]} for d in order])
@@ -322,6 +324,11 @@ class StoryIndex:
             return refresh_story_records(conn, self.members, self.records, self.documents)
         changed, self.changed = sorted(self.changed), set()
         return refresh_story_records(conn, self.members, self.records, self.documents, changed)
+
+    def take_moved(self) -> list[str]:
+        """The documents reclustered since the last call (their events' stories may have changed)."""
+        moved, self.moved = sorted(self.moved), set()
+        return moved
 
     def stories_near(self, conn: Connection, doc_ids: list[str]) -> dict[str, str]:
         """Story of each document in the stories of ``doc_ids`` (theirs and their story-mates')."""
