@@ -275,3 +275,46 @@ def test_cli_events_filters(cli, tmp_path):
     assert types("--since", "2026") == ["join_party"] and types("--until", "2025-12") == ["leave_party"]
     assert len(types("--limit", "1")) == 1 and types("--outlet", "No Such Outlet") == []
     assert cli("events", "--type", "joined").exit_code == 2
+
+
+def test_cli_db_after_the_command_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text(BODY, encoding="utf-8")
+    runner = CliRunner()
+    res = runner.invoke(app, ["ingest", "--db", "here.db", "a.txt", "--silent"])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "here.db").is_file() and not (tmp_path / "newsweave.db").exists()
+    res = runner.invoke(app, ["docs", "--db", "here.db", "--json"])
+    assert res.exit_code == 0 and '"a.txt"' in res.output, res.output
+    # the command's own --db is the one used
+    res = runner.invoke(app, ["--db", "other.db", "docs", "--db", "here.db", "--json"])
+    assert res.exit_code == 0 and '"a.txt"' in res.output, res.output
+    assert runner.invoke(app, ["events", "--db", "missing.db"]).exit_code == 2
+
+
+def test_cli_every_command_takes_db():
+    import typer.main
+
+    group = typer.main.get_command(app)
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        assert any("--db" in p.opts for p in command.params), name
+
+
+def test_cli_stories_filters(cli, tmp_path):
+    write(tmp_path / "a.txt", "Kant Joins Front | SWS\n\nPublished: 12 March 2026\n\nPATNA: Ravi Kant, a former "
+                              "minister, joined the Jan Morcha in Patna on Monday with 40 supporters.")
+    write(tmp_path / "b.txt", "Devi Quits | Daily Lamp\n\nPublished: 3 January 2025\n\nGAYA: Meena Devi quit the "
+                              "Lok Vikas Party on Friday, saying the party had ignored farmers for years.")
+    cli("ingest", "--silent", str(tmp_path))
+
+    def titles(*args: str) -> list[str]:
+        res = cli("stories", "--json", *args)
+        assert res.exit_code == 0, res.output
+        return sorted(s["title"] for s in json.loads(res.stdout))
+
+    assert titles() == ["Devi Quits", "Kant Joins Front"]
+    assert titles("--outlet", "sws") == ["Kant Joins Front"]
+    assert titles("--since", "2026") == ["Kant Joins Front"] and titles("--until", "2025-06") == ["Devi Quits"]
+    assert titles("--type", "leave_party") == ["Devi Quits"] and titles("--actor", "ravi") == ["Kant Joins Front"]
+    assert titles("--party", "Lok Vikas") == ["Devi Quits"] and len(titles("--limit", "1")) == 1
+    assert cli("stories", "--type", "joined").exit_code == 2

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from newsweave.export.records import SCHEMA_FIELDS
 
 from conftest import write
@@ -142,3 +144,45 @@ def test_export_csv_to_a_folder_writes_one_file_per_kind(cli, tmp_path):
         with open(tmp_path / "out" / name, encoding="utf-8", newline="") as fh:
             rows = list(csv.DictReader(fh))
         assert rows and list(rows[0]) == columns[name.removesuffix(".csv")], name
+
+
+def test_export_parquet_one_typed_file_per_kind_read_back_by_pandas(cli, tmp_path):
+    pd = pytest.importorskip("pandas")
+    from newsweave.records import RECORD_TYPES
+
+    write(tmp_path / "in" / "a.txt", "Ravi Kant Joins | SWS\n\nPATNA: Ravi Kant, a leader of the Lok Vikas Party, "
+                                     "joined the Jan Morcha in Patna on Monday, 12 March 2026, with 40 supporters.")
+    write(tmp_path / "in" / "b.txt", "Kant In Morcha | Daily Lamp\n\nPATNA: Ravi Kant, a leader of the Lok Vikas "
+                                     "Party, joined the Jan Morcha in Patna on Monday, 12 March 2026, with 41 supporters.")
+    assert cli("ingest", str(tmp_path / "in"), "--silent").exit_code == 0
+    res = cli("export", "--format", "parquet", "--output", str(tmp_path / "pq"))
+    assert res.exit_code == 0, res.output
+    columns = {cls.kind: ["kind", *cls.columns()] for cls in RECORD_TYPES}
+    frames = {p.stem: pd.read_parquet(p) for p in (tmp_path / "pq").glob("*.parquet")}
+    assert {"document", "entity", "event", "story"} <= set(frames)
+    for kind, frame in frames.items():
+        assert list(frame.columns) == columns[kind], kind
+    events = frames["event"]
+    join = events[events["type"] == "join_party"].iloc[0]
+    assert str(events["independent_sources"].dtype) == "int64" and str(events["single_source"].dtype) == "bool"
+    assert sorted(f["value"] for f in join["followers_reported"]) == [40, 41]
+    assert {s["outlet"] for s in join["sources"]} == {"SWS", "Daily Lamp"}
+    assert join["conflicts"][0]["field"] == "followers"
+    assert list(frames["entity"]["aliases"].iloc[0]) is not None
+    # a file is not a folder of files
+    (tmp_path / "one.parquet").write_bytes(b"")
+    assert cli("export", "--format", "parquet", "--output", str(tmp_path / "one.parquet")).exit_code == 2
+    assert cli("export", "--format", "parquet").exit_code == 2
+
+
+def test_export_csv_folder_read_back_by_pandas(cli, tmp_path):
+    pd = pytest.importorskip("pandas")
+    from newsweave.records import RECORD_TYPES
+
+    write(tmp_path / "in" / "a.txt", "Ravi Kant, a leader of the Lok Vikas Party, joined the Jan Morcha in Patna on "
+                                     "Monday, 12 March 2026, with 40 supporters.")
+    assert cli("ingest", str(tmp_path / "in"), "--silent").exit_code == 0
+    assert cli("export", "--format", "csv", "--output", str(tmp_path / "out") + "/").exit_code == 0
+    for path in (tmp_path / "out").glob("*.csv"):
+        cls = next(c for c in RECORD_TYPES if c.kind == path.stem)
+        assert list(pd.read_csv(path).columns) == list(cls.columns()), path.name

@@ -63,12 +63,22 @@ err = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+DB_HELP = "An SQLite file, or an SQLAlchemy database URL (as `newsweave --db`; given here, this one is used)."
+
+
 def _fails_cleanly(fn: F) -> F:
-    """Typed errors become one line on stderr and the documented exit status."""
+    """Typed errors become one line on stderr and the documented exit status. Every command goes
+    through here, so here each also takes ``--db`` after its name (``newsweave docs --db x.db``)."""
+    sig = inspect.signature(fn)
+    db_param = inspect.Parameter("command_db", inspect.Parameter.KEYWORD_ONLY, annotation=str, default=typer.Option(
+        None, "--db", metavar="PATH|URL", show_default=False, help=DB_HELP))
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
+            command_db = kwargs.pop("command_db", None)
+            if command_db:
+                _use_db(kwargs["ctx"], command_db)
             return fn(*args, **kwargs)
         except ConfigError as exc:
             err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
@@ -77,7 +87,19 @@ def _fails_cleanly(fn: F) -> F:
             err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
             raise typer.Exit(EXIT_FAILED) from exc
 
+    wrapper.__signature__ = sig.replace(parameters=[*sig.parameters.values(), db_param])  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]
+
+
+def _use_db(ctx: Any, value: str) -> None:
+    """A command's own ``--db``: the run's settings with this database."""
+    import dataclasses
+
+    from .settings import current, db_url
+
+    settings = dataclasses.replace(current(), db=db_url(value))
+    activate(settings)
+    ctx.obj = State(settings.db)
 
 
 class State:
@@ -343,16 +365,18 @@ def load(
 class ExportFormat(str, Enum):
     jsonl = "jsonl"
     csv = "csv"
+    parquet = "parquet"
 
 
 @app.command()
 @_fails_cleanly
 def export(
     ctx: typer.Context,
-    fmt: ExportFormat = typer.Option(ExportFormat.jsonl, "--format", help="jsonl (newsweave records v1) or csv."),
+    fmt: ExportFormat = typer.Option(ExportFormat.jsonl, "--format",
+                                     help="jsonl (newsweave records v1), csv, or parquet (a folder: one typed file per kind)."),
     output: str = typer.Option("-", "--output", "-o", metavar="FILE|DIR",
                                help="File to write; - is stdout; with --format csv, a folder (an existing one, or a "
-                                    "path ending in /) gets one file per kind."),
+                                    "path ending in /) gets one file per kind; --format parquet needs a folder."),
     kind: list[str] = typer.Option(None, "--kind", help=f"Only records of this kind (repeatable): {', '.join(KINDS)}."),
 ) -> None:
     """Write every stored record as newsweave records v1 (see docs/schema.md)."""
@@ -365,16 +389,24 @@ def export(
         hint = "; ".join(f"{k!r}: did you mean {c!r}?" for k, c in near.items() if c)
         raise typer.BadParameter(f"no kind {', '.join(map(repr, unknown))}; the kinds are {', '.join(KINDS)}"
                                  + (f" ({hint})" if hint else ""), param_hint="--kind")
+    if fmt is ExportFormat.parquet and (output == "-" or Path(output).is_file()):
+        raise typer.BadParameter("--format parquet writes one file per kind: give a folder (e.g. --output out/)",
+                                 param_hint="--output")
     store = _store(ctx)
-    writer = WRITERS[fmt.value]
-    if fmt is ExportFormat.csv and output != "-" and (output.endswith(("/", os.sep)) or Path(output).is_dir()):
+    folder = fmt is ExportFormat.parquet or (
+        fmt is ExportFormat.csv and output != "-" and (output.endswith(("/", os.sep)) or Path(output).is_dir()))
+    if folder:
+        from .export.parquet import write_parquet_folder
+
+        write_folder = write_parquet_folder if fmt is ExportFormat.parquet else write_csv_folder
         try:
-            counts = write_csv_folder(records(store, kind or None), Path(output))
+            counts = write_folder(records(store, kind or None), Path(output))
         except OSError as exc:
             raise ConfigError(f"--output {output}: cannot write there ({exc.strerror})") from exc
         err.print(f"wrote {sum(counts.values())} records to {output}: "
-                  + ", ".join(f"{k}.csv ({n})" for k, n in counts.items()), highlight=False)
+                  + ", ".join(f"{k}.{fmt.value} ({n})" for k, n in counts.items()), highlight=False)
         return
+    writer = WRITERS[fmt.value]
     if output == "-":
         n = writer(records(store, kind or None), sys.stdout)
     else:
@@ -586,28 +618,22 @@ def _marked(m: dict[str, Any]) -> str:
     return escape(sent[:i]) + "[bold]" + escape(sent[i:j]) + "[/]" + escape(sent[j:])
 
 
-@app.command()
-@_fails_cleanly
-def events(
-    ctx: typer.Context,
-    per_document: bool = typer.Option(False, "--per-document", help="Each document's events as found, not merged."),
-    as_json: bool = typer.Option(False, "--json", help="JSON instead of a table."),
-    etype: str = typer.Option(None, "--type", help="Only this type of event (join_party, leave_party, ...)."),
-    actor: str = typer.Option(None, "--actor", help="Only events of this actor (an entity id, or a name or part of one)."),
-    party: str = typer.Option(None, "--party", help="Only events with this party (an entity id, or a name or part of one)."),
-    outlet: str = typer.Option(None, "--outlet", help="Only events this outlet reports."),
-    since: str = typer.Option(None, "--since", metavar="DATE", help="Only events dated on or after (YYYY, YYYY-MM or YYYY-MM-DD)."),
-    until: str = typer.Option(None, "--until", metavar="DATE", help="Only events dated on or before."),
-    limit: int = typer.Option(0, "--limit", help="At most this many (0: all)."),
-) -> None:
-    """Political events with their evidence: merged across documents (or as each document tells them)."""
-    from .export.records import event_records
+#: the filters `events` and `stories` share: (option, parameter name, help)
+ETYPE_HELP = "Only this type of event (join_party, leave_party, ...)."
+ACTOR_HELP = "Only events of this actor (an entity id, or a name or part of one)."
+PARTY_HELP = "Only events with this party (an entity id, or a name or part of one)."
+SINCE_HELP = "Only events dated on or after (YYYY, YYYY-MM or YYYY-MM-DD)."
+UNTIL_HELP = "Only events dated on or before."
+
+
+def _event_filter(etype: str | None, actor: str | None, party: str | None, outlet: str | None = None,
+                  since: str | None = None, until: str | None = None) -> Callable[[Any], bool]:
+    """Whether a merged event passes the filters given (those not given pass all)."""
     from .link.names import fold
     from .vocab import EVENT_TYPES
 
     if etype and etype not in EVENT_TYPES:
         raise typer.BadParameter(f"{etype!r}: use one of {', '.join(EVENT_TYPES)}", param_hint="--type")
-    store = _store(ctx)
 
     def named(ident: str | None, name: str | None, wanted: str) -> bool:
         return ident == wanted or fold(wanted) in fold(name or "")
@@ -619,6 +645,29 @@ def events(
                 and (not outlet or any(fold(s["outlet"] or "") == fold(outlet) for s in ev.sources))
                 and (not since or bool(day) and day[:len(since)] >= since)
                 and (not until or bool(day) and day[:len(until)] <= until))
+
+    return kept
+
+
+@app.command()
+@_fails_cleanly
+def events(
+    ctx: typer.Context,
+    per_document: bool = typer.Option(False, "--per-document", help="Each document's events as found, not merged."),
+    as_json: bool = typer.Option(False, "--json", help="JSON instead of a table."),
+    etype: str = typer.Option(None, "--type", help=ETYPE_HELP),
+    actor: str = typer.Option(None, "--actor", help=ACTOR_HELP),
+    party: str = typer.Option(None, "--party", help=PARTY_HELP),
+    outlet: str = typer.Option(None, "--outlet", help="Only events this outlet reports."),
+    since: str = typer.Option(None, "--since", metavar="DATE", help=SINCE_HELP),
+    until: str = typer.Option(None, "--until", metavar="DATE", help=UNTIL_HELP),
+    limit: int = typer.Option(0, "--limit", help="At most this many (0: all)."),
+) -> None:
+    """Political events with their evidence: merged across documents (or as each document tells them)."""
+    from .export.records import event_records
+
+    kept = _event_filter(etype, actor, party, outlet, since, until)
+    store = _store(ctx)
     if per_document:
         rows = [{k: v for k, v in r.items() if k not in ("paragraph",)} for r in store.event_rows()]
         if as_json:
@@ -691,12 +740,30 @@ def person(
 @output_options
 def stories(
     ctx: typer.Context,
+    outlet: str = typer.Option(None, "--outlet", help="Only stories this outlet reports."),
+    since: str = typer.Option(None, "--since", metavar="DATE",
+                              help="Only stories first reported on or after (YYYY, YYYY-MM or YYYY-MM-DD)."),
+    until: str = typer.Option(None, "--until", metavar="DATE", help="Only stories first reported on or before."),
+    etype: str = typer.Option(None, "--type", help="Only stories with an event of this type."),
+    actor: str = typer.Option(None, "--actor", help="Only stories with an event of this actor (an id, or a name or part of one)."),
+    party: str = typer.Option(None, "--party", help="Only stories with an event with this party (an id, or a name or part of one)."),
+    limit: int = typer.Option(0, "--limit", help="At most this many (0: all)."),
 ) -> Listing:
     """List stories: the documents that report the same news, and their outlets."""
-    from .export.records import story_records
+    from .export.records import stories_and_events
+    from .link.names import fold
     from .records import StoryRecord
 
-    rows = [s.as_dict() for s in story_records(_store(ctx))]
+    found, merged = stories_and_events(_store(ctx))
+    if etype or actor or party:
+        kept = _event_filter(etype, actor, party)
+        with_events = {e.story_id for e in merged if kept(e)}
+        found = [s for s in found if s.story_id in with_events]
+    day = {s.story_id: (s.published or "")[:10] for s in found}
+    found = [s for s in found if (not outlet or fold(outlet) in {fold(o) for o in s.outlets})
+             and (not since or bool(day[s.story_id]) and day[s.story_id][:len(since)] >= since)
+             and (not until or bool(day[s.story_id]) and day[s.story_id][:len(until)] <= until)]
+    rows = [s.as_dict() for s in (found[:limit] if limit else found)]
     return Listing(rows, ("kind", *StoryRecord.columns()), f"{len(rows)} stories",
                    lambda r: r | {"docs": len(r["doc_ids"]), "outlets": ", ".join(r["outlets"]), "story_id": r["story_id"][:10]},
                    ("story_id", "docs", "outlets", "title"))
