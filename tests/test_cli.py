@@ -318,3 +318,14 @@ def test_cli_stories_filters(cli, tmp_path):
     assert titles("--type", "leave_party") == ["Devi Quits"] and titles("--actor", "ravi") == ["Kant Joins Front"]
     assert titles("--party", "Lok Vikas") == ["Devi Quits"] and len(titles("--limit", "1")) == 1
     assert cli("stories", "--type", "joined").exit_code == 2
+
+
+def test_cli_help_shows_no_placeholder_for_a_flag():
+    import typer.main
+
+    runner = CliRunner()
+    names = ["", *typer.main.get_command(app).commands]  # type: ignore[attr-defined]
+    for name in names:
+        res = runner.invoke(app, [*([name] if name else []), "--help"])
+        assert res.exit_code == 0 and "<bool>" not in res.output, name
+        assert "--db" in res.output, name

@@ -56,6 +56,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help, as click prints it: a flag shows no value placeholder
 )
 out = Console()
 err = Console(stderr=True)
