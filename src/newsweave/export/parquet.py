@@ -17,7 +17,8 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from ..records import RECORD_TYPES, Record
+from ..records import Record
+from .writers import by_kind
 
 if typing.TYPE_CHECKING:
     import pyarrow as pa
@@ -80,15 +81,10 @@ def write_parquet_folder(recs: Iterable[Record], folder: Path) -> dict[str, int]
     import pyarrow.parquet as pq
 
     folder.mkdir(parents=True, exist_ok=True)
-    by_kind: dict[str, list[Record]] = {}
-    for r in recs:
-        by_kind.setdefault(r.kind, []).append(r)
     counts = {}
-    for cls in RECORD_TYPES:
-        if cls.kind not in by_kind:
-            continue
+    for cls, group in by_kind(recs):
         schema = arrow_schema(cls)
-        table = pa.Table.from_pylist([_row(r, schema.names) for r in by_kind[cls.kind]], schema=schema)
-        pq.write_table(table, folder / f"{cls.kind}.parquet")
-        counts[cls.kind] = len(by_kind[cls.kind])
+        pq.write_table(pa.Table.from_pylist([_row(r, schema.names) for r in group], schema=schema),
+                       folder / f"{cls.kind}.parquet")
+        counts[cls.kind] = len(group)
     return counts

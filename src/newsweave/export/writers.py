@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -38,25 +38,30 @@ def _cell(value: Any) -> Any:
     return json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else value
 
 
+def by_kind(recs: Iterable[Record]) -> Iterator[tuple[type[Record], list[Record]]]:
+    """Records grouped by kind, in export order (kinds without records left out)."""
+    from ..records import RECORD_TYPES
+
+    groups: dict[str, list[Record]] = {}
+    for r in recs:
+        groups.setdefault(r.kind, []).append(r)
+    for cls in RECORD_TYPES:
+        if cls.kind in groups:
+            yield cls, groups[cls.kind]
+
+
 def write_csv_folder(recs: Iterable[Record], folder: Path) -> dict[str, int]:
     """One CSV file per kind in ``folder`` (``document.csv``, ``event.csv``, ...), each with that
     kind's columns in the format's order; lists and objects as JSON text. Returns records per kind."""
-    from ..records import RECORD_TYPES
-
     folder.mkdir(parents=True, exist_ok=True)
-    by_kind: dict[str, list[Record]] = {}
-    for r in recs:
-        by_kind.setdefault(r.kind, []).append(r)
     counts = {}
-    for cls in RECORD_TYPES:
-        if cls.kind not in by_kind:
-            continue
+    for cls, group in by_kind(recs):
         with open(folder / f"{cls.kind}.csv", "w", encoding="utf-8", newline="") as fh:
             w = csv.DictWriter(fh, fieldnames=list(cls.columns()), extrasaction="ignore", restval="", lineterminator="\n")
             w.writeheader()
-            for r in by_kind[cls.kind]:
+            for r in group:
                 w.writerow({k: _cell(v) for k, v in r.as_dict().items()})
-        counts[cls.kind] = len(by_kind[cls.kind])
+        counts[cls.kind] = len(group)
     return counts
 
 
