@@ -367,6 +367,12 @@ def _v14_views(conn: Connection) -> None:
     conn.exec_driver_sql(EVENTS_NAMED)
 
 
+def _v15_document_language(conn: Connection) -> None:
+    """Each document's language (ISO 639-1), as the ``language`` stage detects it. Documents stored
+    before it were never asked: theirs is NULL (not known), until ``newsweave reprocess`` detects it."""
+    conn.exec_driver_sql("ALTER TABLE documents ADD COLUMN language VARCHAR(8)")
+
+
 #: (version, name, function) in order
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "documents, ingest problems, outlet lines", _v1_documents),
@@ -383,6 +389,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (12, "story records", _v12_story_records),
     (13, "each document's terms in one row", _v13_doc_vectors),
     (14, "a view of the documents' events with names", _v14_views),
+    (15, "each document's language", _v15_document_language),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
