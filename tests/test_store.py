@@ -95,6 +95,27 @@ def test_store_migration_13_fills_doc_vectors_from_the_term_index(db_url, pipeli
     assert all(vectors[d]["words"] == sorted(vectors[d]["words"]) for d in vectors)
 
 
+def test_store_migration_16_adds_each_documents_language_unknown_for_those_stored(db_url, pipeline):
+    s = open_store(db_url)
+    with s.transaction() as conn:
+        s.add_document(conn, pipeline(Article("old.txt", "text", BODY)))
+    with s.engine.begin() as conn:  # back to a database of version 15, its document kept
+        conn.execute(text("ALTER TABLE documents DROP COLUMN language"))
+        conn.execute(text("DELETE FROM schema_migrations WHERE version = 16"))
+    s.engine.dispose()
+    s2 = open_store(db_url)
+    try:
+        assert s2.schema_version() == 16 and s2.get_document("old.txt")["language"] is None  # never asked: unknown
+        with s2.engine.connect() as conn:
+            assert conn.execute(text("SELECT name FROM schema_migrations WHERE version = 16")).scalar() == \
+                "each document's language"
+        with s2.transaction() as conn:
+            s2.add_document(conn, pipeline(Article("new.txt", "text", BODY + " Again.")))
+        assert s2.get_document("new.txt")["language"] == "en"
+    finally:
+        s2.engine.dispose()
+
+
 def test_store_get_by_prefix_or_source(store, pipeline):
     a = pipeline(Article("a.txt", "text", BODY))
     with store.transaction() as conn:

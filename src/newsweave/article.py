@@ -188,6 +188,8 @@ class Article:
     meta: dict[str, Any] = field(default_factory=dict)  # other fields of a dump row, HTML metadata
     removed: list[Removal] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    language: str | None = None  # ISO 639-1 code of the body's language ("en", "hi"); None: not told
+    unread: str | None = field(default=None, metadata=NOT_STORED)  # why the English stages leave it out, if they do
     # filled by the NLP and linking stages
     doc: Any = None  # the spaCy Doc of ``text`` (not stored)
     mentions: list[Mention] = field(default_factory=list)

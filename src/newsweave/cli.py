@@ -249,7 +249,7 @@ def _print_summary(title: str, summary: Any, store: Store, files: bool) -> None:
     t.add_row("documents added", str(len(summary.added)))
     t.add_row("already stored", str(summary.unchanged))
     t.add_row("failed", f"[red]{len(summary.failed)}[/]" if summary.failed else "0")
-    t.add_row("skipped (not a format newsweave reads)", str(len(summary.skipped)))
+    t.add_row("skipped (a format or language newsweave does not read)", str(len(summary.skipped)))
     t.add_row("documents in the database", str(store.count_documents()))
     out.print(t)
 

@@ -58,6 +58,7 @@ class DocumentRecord(Record):
     text: str = ""
     url: str | None = field(default=None, metadata=EXTRA)
     copy_of: str | None = field(default=None, metadata=EXTRA)  # the original of a syndicated copy or light rewrite
+    language: str | None = field(default=None, metadata=EXTRA)  # ISO 639-1 of the text; None: not known
 
 
 @dataclass(slots=True, kw_only=True)

@@ -56,7 +56,7 @@ CONFIG_NAME = "newsweave.toml"
 ENV = {"db": "NEWSWEAVE_DB", "kb": "NEWSWEAVE_KB", "packs": "NEWSWEAVE_KB_PACKS",
        "nlp_processes": "NEWSWEAVE_NLP_PROCESSES"}
 #: the shipped data files a user file may add to (``[data]`` keys; $NEWSWEAVE_<NAME> in the environment)
-DATA_FILES = ("admin1.tsv", "entity_cues.toml", "furniture.toml", "lowercase_words.txt", "names.toml",
+DATA_FILES = ("admin1.tsv", "entity_cues.toml", "furniture.toml", "languages.toml", "lowercase_words.txt", "names.toml",
               "outlets.tsv", "speech.toml", "stopwords.txt", "times.toml", "timezones.toml", "triggers.toml")
 
 

@@ -32,7 +32,8 @@ def document_record(row: dict[str, Any], copy_of: str | None = None) -> Document
 
 
 #: the stored columns a document record is made of (no raw content)
-DOCUMENT_COLUMNS = ("doc_id", "source", "outlet", "title", "byline", "published", "updated", "dateline", "text", "url")
+DOCUMENT_COLUMNS = ("doc_id", "source", "outlet", "title", "byline", "published", "updated", "dateline", "text", "url",
+                    "language")
 
 
 def document_page(store: Store, *, outlet: str | None = None, limit: int = 50, offset: int = 0

@@ -21,6 +21,7 @@ from sqlalchemy import Connection
 
 from ..article import Article
 from ..errors import InputError, StageError
+from ..ingest.language import UnreadLanguage
 from ..ingest.readers import read_input
 from ..ingest.sources import InputFile, iter_inputs
 from ..link.kb import current_kb
@@ -204,8 +205,9 @@ class Ingest:
 
     def store_rows(self, conn: Connection, rows: list[dict[str, Any]]) -> tuple[list[str], int]:
         """Store processed articles' rows in the transaction ``conn`` (one the database refuses is
-        recorded as a problem), then the batch's part of the cross-document step: its copies, its
-        stories, their records. Returns the doc_ids added and how many were refused."""
+        recorded as a problem; one in a language the English stages do not read is stored, and
+        noted as a skipped problem), then the batch's part of the cross-document step: its copies,
+        its stories, their records. Returns the doc_ids added and how many were refused."""
         refused: list[str] = []
 
         def refuse(row: dict[str, Any], exc: Exception) -> None:
@@ -213,6 +215,11 @@ class Ingest:
             self.problem(conn, store_error(row, exc))
 
         added = self.store.add_rows(conn, rows, on_error=refuse)
+        new = set(added)
+        for row in rows:  # after storing: storing a source clears the problems it had
+            if row.get("unread") and row["document"]["doc_id"] in new:
+                new.discard(row["document"]["doc_id"])
+                self.problem(conn, UnreadLanguage(row["document"]["source"], row["unread"]))
         if self.nlp:
             self.store.merged.mark(conn, added)  # merged once their entities are resolved
             self.link_copies_in(conn, added)
@@ -319,6 +326,8 @@ class Ingest:
                     if isinstance(result, Article):
                         self.store.update_document(conn, result)
                         updated += 1
+                        if result.unread:
+                            self.problem(conn, UnreadLanguage(result.source, result.unread))
                     else:
                         self.problem(conn, as_input_error(result))
                     advance()

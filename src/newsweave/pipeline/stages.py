@@ -31,6 +31,7 @@ from ..errors import ConfigError, InputError, NewsweaveError, StageContractError
 from ..ingest.boilerplate import Lookup, assemble, boilerplate
 from ..ingest.clean import clean
 from ..ingest.extract import extract
+from ..ingest.language import language_stage
 from ..ingest.meta import metadata
 from ..resources import load_furniture, load_outlets
 
@@ -192,10 +193,20 @@ def build_pipeline(lookup: Lookup | None = None, nlp: bool = True) -> Pipeline:
                     "warnings", "meta")),
         Stage("boilerplate", partial(boilerplate, lookup=lookup), needs=("lines", "outlet"), adds=("lines", "removed")),
         Stage("assemble", assemble, needs=("lines",), adds=("text",)),
+        Stage("language", language_stage, needs=("text", "title"), adds=("language", "unread", "warnings")),
     ]
     if nlp:
         from ..nlp.stage import link_articles
 
-        stages.append(Stage("nlp+link", link_articles, needs=("text", "outlet"), adds=("doc", "mentions", "clusters", "quotes", "times", "events", "signature", "terms"),
+        stages.append(Stage("nlp+link", partial(read_only, link_articles), needs=("text", "outlet", "unread"),
+                            adds=("doc", "mentions", "clusters", "quotes", "times", "events", "signature", "terms"),
                             batch=True))
     return Pipeline(stages)
+
+
+def read_only(stage: Callable[[list[Article]], list[Article]], articles: list[Article]) -> list[Article]:
+    """A batch stage of the English stages run on the articles in a language they read only; the
+    others (``unread``) come back as they were given: stored with their text and language, no
+    entities, quotes, times or events made of them."""
+    done = iter(stage([a for a in articles if a.unread is None]) if any(a.unread is None for a in articles) else [])
+    return [next(done) if a.unread is None else a for a in articles]

@@ -435,6 +435,10 @@ def _v15_merged_events(conn: Connection) -> None:
     # every stored document's actors are merged by the next write (or read): a migration runs
     # without the knowledge base the merge consults
     conn.exec_driver_sql("INSERT INTO events_pending (doc_id) SELECT DISTINCT doc_id FROM doc_events")
+def _v16_document_language(conn: Connection) -> None:
+    """Each document's language (ISO 639-1), as the ``language`` stage detects it. Documents stored
+    before it were never asked: theirs is NULL (not known), until ``newsweave reprocess`` detects it."""
+    conn.exec_driver_sql("ALTER TABLE documents ADD COLUMN language VARCHAR(8)")
 
 
 #: (version, name, function) in order
@@ -454,6 +458,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (13, "each document's terms in one row", _v13_doc_vectors),
     (14, "a view of the documents' events with names", _v14_views),
     (15, "merged events, their sources and disagreements", _v15_merged_events),
+    (16, "each document's language", _v16_document_language),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -15,7 +15,7 @@ from ..article import Article, line_key
 
 #: document columns the pipeline derives (``reprocess`` rewrites these, never raw or doc_id)
 DERIVED = ("url", "outlet", "outlet_evidence", "title", "byline", "published", "updated", "dateline",
-           "text", "meta", "removed", "warnings")
+           "text", "meta", "removed", "warnings", "language")
 
 
 #: stored columns named other than their field (table -> field -> column)
@@ -35,7 +35,8 @@ def stored(obj: Any, table: str) -> dict[str, Any]:
 
 
 def document_rows(a: Article) -> dict[str, Any]:
-    """Everything the store keeps of ``a``: ``document`` (its row), ``lines`` (keys of its lines,
+    """Everything the store keeps of ``a``: ``document`` (its row), ``unread`` (why the English
+    stages left it out, or None), ``lines`` (keys of its lines,
     for boilerplate counts), ``terms`` (for stories), ``signature`` and the child tables, each row
     built from its dataclass's fields (:func:`stored`)."""
     doc = {c: getattr(a, c) for c in ("doc_id", "source", "fmt", "encoding", "raw", *DERIVED)}
@@ -49,6 +50,7 @@ def document_rows(a: Article) -> dict[str, Any]:
             times.append(stored(t, "times"))
     return {
         "document": doc,
+        "unread": a.unread,  # why the English stages left it out (a problem recorded when it is stored)
         "lines": sorted({k for k in (line_key(ln.content) for ln in a.lines) if k}) if a.outlet else [],
         "terms": dict(a.terms),
         "signature": a.signature,

@@ -14,7 +14,7 @@ SCHEMA: dict[str, tuple[str, ...]] = {
     "schema_migrations": ("version", "name", "applied_at"),
     "documents": ("doc_id", "source", "fmt", "encoding", "raw", "url", "outlet", "outlet_evidence", "title",
                   "byline", "published", "updated", "dateline", "text", "meta", "removed", "warnings",
-                  "ingested_at", "processed_at"),
+                  "ingested_at", "processed_at", "language"),
     "ingest_problems": ("problem_id", "source", "row", "kind", "reason", "first_seen", "last_seen", "times",
                         "detail"),
     "outlet_lines": ("outlet", "line_key", "doc_id"),
