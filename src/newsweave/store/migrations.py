@@ -367,6 +367,28 @@ def _v14_views(conn: Connection) -> None:
     conn.exec_driver_sql(EVENTS_NAMED)
 
 
+def _v17_fetched_urls(conn: Connection) -> None:
+    """What the web fetcher knows of each URL it fetched (``newsweave ingest URL``, ``follow``): the
+    validators of the version it got (ETag, Last-Modified) for a conditional request next time, and
+    the doc_id of that content (a page's; a feed's or a sitemap's is None). Kept in the database,
+    the one place state lives, not in a cache file. And an index on documents.source: a follow
+    run asks which of a feed's URLs are stored already. (Numbered 17: 15 and 16 are another
+    branch's.)"""
+    md = MetaData()
+    Table("documents", md, autoload_with=conn)
+    fetched = Table(
+        "fetched_urls", md,
+        Column("url", Text, primary_key=True),
+        Column("kind", String(16), nullable=False),  # page | feed | sitemap
+        Column("etag", Text),
+        Column("last_modified", Text),
+        Column("doc_id", String(32)),  # the content last fetched (a page's); no foreign key: a fetch outlives it
+        Column("fetched_at", String(40), nullable=False),
+    )
+    md.create_all(conn, tables=[fetched])
+    Index("ix_documents_source", md.tables["documents"].c.source).create(conn)
+
+
 #: (version, name, function) in order
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "documents, ingest problems, outlet lines", _v1_documents),
@@ -383,6 +405,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (12, "story records", _v12_story_records),
     (13, "each document's terms in one row", _v13_doc_vectors),
     (14, "a view of the documents' events with names", _v14_views),
+    (17, "fetched URLs' validators for conditional requests; an index on documents.source", _v17_fetched_urls),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -36,6 +36,7 @@ SCHEMA: dict[str, tuple[str, ...]] = {
     "cluster_keys": ("key", "doc_id", "cluster"),
     "doc_vectors": ("doc_id", "terms"),
     "stories": ("story_id", "title", "doc_ids", "outlets", "outlets_key", "size", "published"),
+    "fetched_urls": ("url", "kind", "etag", "last_modified", "doc_id", "fetched_at"),
 }
 TABLES = tuple(SCHEMA)
 #: views over the tables, for people who query the database themselves (name -> columns)
