@@ -386,7 +386,8 @@ def _v17_fetched_urls(conn: Connection) -> None:
         Column("fetched_at", String(40), nullable=False),
     )
     md.create_all(conn, tables=[fetched])
-    Index("ix_documents_source", md.tables["documents"].c.source).create(conn)
+    # a hash index on PostgreSQL: a B-tree refuses an entry over about 2.7 KB, and a source may be longer
+    Index("ix_documents_source", md.tables["documents"].c.source, postgresql_using="hash").create(conn)
 
 
 #: (version, name, function) in order
