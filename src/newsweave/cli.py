@@ -9,12 +9,14 @@ from __future__ import annotations
 import csv
 import functools
 import inspect
+import itertools
 import json
 import logging
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -43,6 +45,7 @@ from .version import __version__
 from .vocab import ENTITY_TYPES
 
 if TYPE_CHECKING:  # the store, the pipeline and the exports load when a command runs, not for --help
+    from .pipeline.live import Live
     from .store import Store
 
 ENV_DB = ENV["db"]
@@ -258,36 +261,110 @@ def _print_summary(title: str, summary: Any, store: Store, files: bool) -> None:
 @_fails_cleanly
 def ingest(
     ctx: typer.Context,
-    paths: list[str] = typer.Argument(..., metavar="PATH...", help="Files or folders (read recursively); - reads JSONL from stdin."),
-    max_size: str = typer.Option(human_size(DEFAULT_MAX_BYTES).replace(" ", ""), "--max-size", help="Largest file read."),
+    paths: list[str] = typer.Argument(..., metavar="PATH|URL...",
+                                      help="Files or folders (read recursively), http(s) URLs of pages; - reads JSONL from stdin."),
+    max_size: str = typer.Option(human_size(DEFAULT_MAX_BYTES).replace(" ", ""), "--max-size", help="Largest file or page read."),
+    delay: float = typer.Option(1.0, "--delay", min=0, metavar="SECONDS",
+                                help="Between two requests to one host (longer when its robots.txt asks)."),
     silent: bool = typer.Option(False, "--silent", help="No progress bar."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
-    """Read articles (text, HTML, JSONL/JSON, CSV/TSV), clean them and store them.
+    """Read articles (text, HTML, JSONL/JSON, CSV/TSV, web pages), clean them and store them.
 
-    Every problem is one line on stderr naming the file (and row) and why; the rest of the batch
-    goes on. Content already stored is recognised by its hash and left as it is.
+    Every problem is one line on stderr naming the file (and row) or URL and why; the rest of the
+    batch goes on. Content already stored is recognised by its hash and left as it is. A URL is
+    fetched politely (robots.txt, --delay, a conditional request when its page is stored: an
+    unchanged page downloads nothing) from public addresses only.
     """
     from .ingest.sources import InputFile, expected_documents
+    from .ingest.web import is_url
     from .pipeline.runner import Ingest
 
     limit = parse_size(max_size)
     store = _store(ctx, create=True)
     runner = Ingest(store, max_bytes=limit, on_problem=_say_problem)
-    items = runner.plan(paths)
+    urls = [p for p in paths if is_url(p)]
+    items: list[Any] = runner.plan([p for p in paths if not is_url(p)])
     expected = sum(expected_documents(i) for i in items if isinstance(i, InputFile)) if not silent else 0
-    with _progress(silent, "documents") as bar:
+    expected += len(urls)
+    with _web(store, urls, delay=delay, max_bytes=limit) as live, _progress(silent, "documents") as bar:
         task = bar.add_task("ingesting", total=expected)
 
         def advance(n: int) -> None:  # a dump's line count is an estimate: the bar never runs past its end
             bar.update(task, advance=n, total=max(expected, int(bar.tasks[0].completed) + n))
 
-        summary = runner.run(items, advance=advance)
+        summary = runner.run(itertools.chain(items, live.pages(urls)) if live else items, advance=advance)
+    _web_summary("ingest", summary, store, live, as_json, files=True)
+
+
+@contextmanager
+def _web(store: Store, urls: list[str], *, delay: float, max_bytes: int, refresh: bool = False) -> Iterator[Live | None]:
+    """The run's web input (None without URLs); what it fetched is kept when the run is done."""
+    if not urls:
+        yield None
+        return
+    from .ingest.web import Fetcher, private_allowed_for_tests
+    from .pipeline.live import Live
+
+    with Fetcher(delay=delay, max_bytes=max_bytes, allow_private=private_allowed_for_tests()) as fetcher:
+        live = Live(store, fetcher, refresh=refresh)
+        yield live
+        live.finish()
+
+
+def _web_summary(title: str, summary: Any, store: Store, live: Live | None, as_json: bool, files: bool) -> None:
+    """`ingest`'s summary, with what was fetched from the web; exits with the run's status."""
     if as_json:
-        out.print_json(json.dumps(summary.as_dict()))
+        out.print_json(json.dumps(summary.as_dict() | ({"web": live.stats.as_dict()} if live else {})))
     else:
-        _print_summary("ingest", summary, store, files=True)
+        _print_summary(title, summary, store, files=files)
+        if live:
+            t = Table(show_header=False, box=None)
+            st = live.stats
+            for label, n in (("feeds, sitemaps and home pages read", st.listings), ("pages downloaded", st.fetched),
+                             ("not modified (HTTP 304)", st.not_modified), ("stored already, not asked for", st.known),
+                             ("left for the next run (--max)", st.left), ("requests made", st.requests)):
+                if n or label.startswith(("pages", "requests")):
+                    t.add_row(label, str(n))
+            out.print(t)
     raise typer.Exit(EXIT_OK if summary.ok else EXIT_FAILED)
+
+
+@app.command()
+@_fails_cleanly
+def follow(
+    ctx: typer.Context,
+    sources: list[str] = typer.Argument(..., metavar="FEED|SITEMAP|SITE...",
+                                        help="URLs of RSS/Atom/JSON feeds, sitemaps, or sites' home pages (their feeds "
+                                             "are read, else the sitemaps their robots.txt names)."),
+    max_pages: int = typer.Option(None, "--max", min=1, metavar="N", show_default=False,
+                                  help="Pages fetched this run at most; the rest are fetched by the next run."),
+    delay: float = typer.Option(1.0, "--delay", min=0, metavar="SECONDS",
+                                help="Between two requests to one host (longer when its robots.txt asks)."),
+    refresh: bool = typer.Option(False, "--refresh",
+                                 help="Ask again for pages stored already (conditionally: an unchanged page downloads nothing)."),
+    max_size: str = typer.Option(human_size(DEFAULT_MAX_BYTES).replace(" ", ""), "--max-size", help="Largest page read."),
+    silent: bool = typer.Option(False, "--silent", help="No progress bar."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Fetch and store the articles that feeds, sitemaps or sites list.
+
+    Polite: robots.txt respected, --delay between requests to a host, conditional requests
+    (ETag, Last-Modified), public addresses only. Pages stored already are not asked for again,
+    so a second run fetches only what is new. Problems are one line each, naming the URL; the
+    rest goes on. Exit status as `ingest`'s.
+    """
+    from .pipeline.runner import Ingest
+
+    limit = parse_size(max_size)
+    store = _store(ctx, create=True)
+    runner = Ingest(store, max_bytes=limit, on_problem=_say_problem)
+    with _web(store, sources, delay=delay, max_bytes=limit, refresh=refresh) as live, \
+            _progress(silent, "documents") as bar:
+        assert live is not None  # sources is never empty
+        task = bar.add_task("following", total=None)
+        summary = runner.run(live.follow(sources, limit=max_pages), advance=lambda n: bar.advance(task, n))
+    _web_summary("follow", summary, store, live, as_json, files=False)
 
 
 class Engine(str, Enum):

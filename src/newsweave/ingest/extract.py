@@ -210,7 +210,7 @@ def _from_html(article: Article) -> None:
     article.byline = _first(tags, META_AUTHOR) if not doc.author else doc.author
     if article.byline and article.byline.startswith("http"):
         article.byline = None
-    article.url = doc.url or tags.get("og:url")
+    article.url = doc.url or tags.get("og:url") or article.url  # the page's own, else where it was fetched
     pub = to_iso(_first(tags, META_PUBLISHED) or tags.get("time"), naive=True)
     article.published = pub or (to_iso(doc.date, naive=True) if doc.date else None)
     article.updated = to_iso(_first(tags, META_UPDATED), naive=True)

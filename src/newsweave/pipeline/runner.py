@@ -92,13 +92,16 @@ class Ingest:
         return [i for i in iter_inputs(paths)
                 if not (isinstance(i, InputFile) and own and i.source != "stdin" and i.path.resolve() in own)]
 
-    def run(self, items: Iterable[InputFile | InputError], advance: Callable[[int], None] = lambda n: None) -> Summary:
-        """Ingest the planned inputs; ``advance(n)`` is told of every ``n`` documents done (stored,
-        already stored or failed), a batch at a time."""
+    def run(self, items: Iterable[InputFile | Article | InputError],
+            advance: Callable[[int], None] = lambda n: None) -> Summary:
+        """Ingest the planned inputs (files, and articles in hand: fetched pages); ``advance(n)``
+        is told of every ``n`` documents done (stored, already stored or failed), a batch at a time."""
         self._advance = advance
         for item in items:
             if isinstance(item, InputError):
                 self.problem_now(item)
+            elif isinstance(item, Article):
+                self._add(item)
             else:
                 self.summary.files += 1
                 self._file(item)
@@ -165,11 +168,14 @@ class Ingest:
                 if isinstance(item, InputError):
                     self.problem_now(item)
                 else:
-                    self._buffer.append(item)
-                    if len(self._buffer) >= BATCH:
-                        self._flush()
+                    self._add(item)
         except InputError as err:
             self.problem_now(err)
+
+    def _add(self, article: Article) -> None:
+        self._buffer.append(article)
+        if len(self._buffer) >= BATCH:
+            self._flush()
 
     # -- processing ----------------------------------------------------------------------------
     def _flush(self) -> None:

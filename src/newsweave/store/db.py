@@ -560,6 +560,41 @@ class Store:
             raise NotFoundError(f"{ident!r} matches more than one document; give more of the id")
         return dict(rows[0]._mapping)
 
+    # -- fetched URLs (newsweave.pipeline.live) --------------------------------------------------
+    def fetched(self, urls: list[str]) -> dict[str, dict[str, Any]]:
+        """What is kept of each of ``urls`` fetched before (kind, etag, last_modified, doc_id)."""
+        t = self.tables["fetched_urls"]
+        found: dict[str, dict[str, Any]] = {}
+        with self.engine.connect() as conn:
+            for part in _parts(sorted(set(urls))):
+                for r in conn.execute(select(t).where(t.c.url.in_(part))):
+                    found[r.url] = dict(r._mapping)
+        return found
+
+    def stored_urls(self, urls: list[str]) -> set[str]:
+        """Those of ``urls`` whose page is stored: a document's source, or fetched as content
+        that is stored (under another URL it redirected to, or a copy's)."""
+        t, d = self.tables["fetched_urls"], self.documents
+        known: set[str] = set()
+        with self.engine.connect() as conn:
+            for part in _parts(sorted(set(urls))):
+                known |= set(conn.scalars(select(d.c.source).where(d.c.source.in_(part))))
+                known |= set(conn.scalars(select(t.c.url).join(d, d.c.doc_id == t.c.doc_id).where(t.c.url.in_(part))))
+        return known
+
+    def record_fetches(self, rows: list[dict[str, Any]]) -> None:
+        """Keep (or replace) what was fetched: rows of url, kind, etag, last_modified, doc_id."""
+        if not rows:
+            return
+        t = self.tables["fetched_urls"]
+        stamp = now()
+        with self.transaction() as conn:
+            for row in rows:
+                values = {"etag": row.get("etag"), "last_modified": row.get("last_modified"),
+                          "doc_id": row.get("doc_id"), "kind": row["kind"], "fetched_at": stamp}
+                stmt = self._insert(t).values(url=row["url"], **values)
+                conn.execute(stmt.on_conflict_do_update(index_elements=["url"], set_=values))
+
     # -- problems ------------------------------------------------------------------------------
     def record_problem(self, conn: Connection, err: InputError) -> None:
         """Record (or count again) a problem input; the same problem twice is one row."""

@@ -439,6 +439,26 @@ def _v16_document_language(conn: Connection) -> None:
     """Each document's language (ISO 639-1), as the ``language`` stage detects it. Documents stored
     before it were never asked: theirs is NULL (not known), until ``newsweave reprocess`` detects it."""
     conn.exec_driver_sql("ALTER TABLE documents ADD COLUMN language VARCHAR(8)")
+def _v17_fetched_urls(conn: Connection) -> None:
+    """What the web fetcher knows of each URL it fetched (``newsweave ingest URL``, ``follow``): the
+    validators of the version it got (ETag, Last-Modified) for a conditional request next time, and
+    the doc_id of that content (a page's; a feed's or a sitemap's is None). Kept in the database,
+    the one place state lives, not in a cache file. And an index on documents.source: a follow
+    run asks which of a feed's URLs are stored already."""
+    md = MetaData()
+    Table("documents", md, autoload_with=conn)
+    fetched = Table(
+        "fetched_urls", md,
+        Column("url", Text, primary_key=True),
+        Column("kind", String(16), nullable=False),  # page | feed | sitemap
+        Column("etag", Text),
+        Column("last_modified", Text),
+        Column("doc_id", String(32)),  # the content last fetched (a page's); no foreign key: a fetch outlives it
+        Column("fetched_at", String(40), nullable=False),
+    )
+    md.create_all(conn, tables=[fetched])
+    # a hash index on PostgreSQL: a B-tree refuses an entry over about 2.7 KB, and a source may be longer
+    Index("ix_documents_source", md.tables["documents"].c.source, postgresql_using="hash").create(conn)
 
 
 #: (version, name, function) in order
@@ -459,6 +479,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (14, "a view of the documents' events with names", _v14_views),
     (15, "merged events, their sources and disagreements", _v15_merged_events),
     (16, "each document's language", _v16_document_language),
+    (17, "fetched URLs' validators for conditional requests; an index on documents.source", _v17_fetched_urls),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

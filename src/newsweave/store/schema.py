@@ -42,6 +42,7 @@ SCHEMA: dict[str, tuple[str, ...]] = {
     "event_sources": ("event_id", "doc_id", "outlet", "evidence", "copy_of"),
     "event_conflicts": ("event_id", "field", "value", "doc_ids", "outlets"),
     "events_pending": ("doc_id",),
+    "fetched_urls": ("url", "kind", "etag", "last_modified", "doc_id", "fetched_at"),
 }
 TABLES = tuple(SCHEMA)
 #: views over the tables, for people who query the database themselves (name -> columns)
