@@ -141,8 +141,12 @@ def test_cli_events_merged_and_per_document(cli, tmp_path):
     leave = [e for e in merged if e["type"] == "leave_party"]
     assert len(leave) == 1 and {f["value"] for f in leave[0]["followers_reported"]} == {40, 41}
     assert "followers" in {c["field"] for c in leave[0]["conflicts"]}
-    shown = cli("events").stdout
+    shown = cli("events", "--table").stdout
     assert "outlets differ on followers" in shown and "SWS" in shown
+    piped = [json.loads(line) for line in cli("events").stdout.splitlines()]  # JSON lines when piped
+    assert piped == merged
+    table = cli("events", "--csv").stdout.splitlines()
+    assert table[0].startswith("kind,event_id,story_id,type,actor") and len(table) == len(merged) + 1
     rows = json.loads(cli("events", "--per-document", "--json").stdout)
     assert {r["doc_id"] for r in rows} == {e["doc_id"] for e in leave[0]["sources"]}
 
@@ -235,16 +239,16 @@ def test_cli_events_show_modality(cli, tmp_path):
                                     "Monday. Sources said his brother may join the Jan Morcha next month.",
                                     encoding="utf-8")
     assert cli("ingest", str(tmp_path / "a.txt"), "--silent").exit_code == 0
-    res = cli("events")
+    res = cli("events", "--table")
     assert res.exit_code == 0 and "[asserted]" in res.output, res.output
 
 
 def test_cli_list_commands_share_output_options(cli, tmp_path):
-    """docs, entities, stories, problems: a table on a terminal, JSON lines when piped (as here),
+    """docs, entities, stories, problems, events: a table on a terminal, JSON lines when piped (as here),
     or --json, --nl, --csv, --table; two of them at once is refused."""
     write(tmp_path / "a.txt", f"A Headline About A Resignation | SWS\n\nPATNA: {BODY}")
     cli("ingest", "--silent", str(tmp_path))
-    for command in ("docs", "entities", "stories", "problems"):
+    for command in ("docs", "entities", "stories", "problems", "events"):
         piped = cli(command)
         assert piped.exit_code == 0, piped.output
         lines = [json.loads(line) for line in piped.stdout.splitlines()]

@@ -509,6 +509,7 @@ class Listing:
     title: str = ""
     view: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     view_columns: tuple[str, ...] | None = None
+    render: Callable[[list[dict[str, Any]]], None] | None = None  # a terminal view that is not a table
 
 
 OUTPUTS = (("json", "--json", "A JSON array."), ("nl", "--nl", "JSON lines, one row a line (the default when piped)."),
@@ -545,20 +546,11 @@ def _emit(listing: Listing, fmt: str) -> None:
         w.writeheader()
         w.writerows({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for k, v in r.items()}
                     for r in rows)
+    elif listing.render:
+        listing.render(rows)
     else:
         view = [listing.view(r) for r in rows] if listing.view else rows
         _table(view, listing.view_columns or listing.columns, listing.title)
-
-
-def _emit_rows(rows: list[dict[str, Any]], columns: tuple[str, ...], as_json: bool, as_csv: bool, title: str) -> None:
-    if as_json:
-        out.print_json(json.dumps(rows, ensure_ascii=False))
-    elif as_csv:
-        w = csv.DictWriter(sys.stdout, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
-    else:
-        _table(rows, columns, title)
 
 
 def _table(rows: list[dict[str, Any]], columns: tuple[str, ...], title: str) -> None:
@@ -729,10 +721,10 @@ def _event_filter(etype: str | None, actor: str | None, party: str | None, outle
 
 @app.command()
 @_fails_cleanly
+@output_options
 def events(
     ctx: typer.Context,
     per_document: bool = typer.Option(False, "--per-document", help="Each document's events as found, not merged."),
-    as_json: bool = typer.Option(False, "--json", help="JSON instead of a table."),
     etype: str = typer.Option(None, "--type", help=ETYPE_HELP),
     actor: str = typer.Option(None, "--actor", help=ACTOR_HELP),
     party: str = typer.Option(None, "--party", help=PARTY_HELP),
@@ -740,27 +732,27 @@ def events(
     since: str = typer.Option(None, "--since", metavar="DATE", help=SINCE_HELP),
     until: str = typer.Option(None, "--until", metavar="DATE", help=UNTIL_HELP),
     limit: int = typer.Option(0, "--limit", help="At most this many (0: all)."),
-) -> None:
+) -> Listing:
     """Political events with their evidence: merged across documents (or as each document tells them)."""
     from .export.records import event_records
+    from .records import EventRecord
 
     kept = _event_filter(etype, actor, party, outlet, since, until)
     store = _store(ctx)
     if per_document:
         rows = [{k: v for k, v in r.items() if k not in ("paragraph",)} for r in store.event_rows()]
-        if as_json:
-            out.print_json(json.dumps(rows, ensure_ascii=False, default=str))
-            return
-        view = [r | {"actor": r["actor_entity_name"] or r["actor_text"], "party": r["party_entity_name"] or r["party_text"] or r["post"],
-                     "doc": r["doc_id"][:10]} for r in rows]
-        _emit_rows(view, ("doc", "type", "actor", "party", "date", "followers", "modality", "evidence"), False, False,
-                   f"{len(rows)} events as the documents tell them")
-        return
+        return Listing(rows, tuple(rows[0]) if rows else ("doc_id", "n", "type"), f"{len(rows)} events as the documents tell them",
+                       lambda r: r | {"actor": r["actor_entity_name"] or r["actor_text"],
+                                      "party": r["party_entity_name"] or r["party_text"] or r["post"], "doc": r["doc_id"][:10]},
+                       ("doc", "type", "actor", "party", "date", "followers", "modality", "evidence"))
     recs = [e.as_dict() for e in event_records(store) if kept(e)]
     recs = recs[:limit] if limit else recs
-    if as_json:
-        out.print_json(json.dumps(recs, ensure_ascii=False))
-        return
+    return Listing(recs, ("kind", *EventRecord.columns()), f"{len(recs)} events", render=_show_events)
+
+
+def _show_events(recs: list[dict[str, Any]]) -> None:
+    """Merged events as a person reads them: one line each, then where outlets differ, on whose
+    word, and every source's sentence."""
     for ev in recs:
         followers = ", ".join(f"{'~' if f['approx'] else ''}{f['value']} ({len(f['doc_ids'])})" for f in ev["followers_reported"])
         out.print(f"[bold]{escape(ev['type'])}[/] {escape(ev['actor_name'] or '?')} → {escape(ev['party_name'] or '-')}  "
