@@ -4,6 +4,7 @@ only with the token, the body-size limit and URL fetching refused for non-public
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from fastapi.testclient import TestClient
@@ -100,6 +101,22 @@ def test_serve_api_openapi_and_unknown_path(api):
     spec = api.get("/openapi.json").json()
     assert {"/api/stories", "/api/stories/{story_id}", "/api/search", "/api/documents"} <= set(spec["paths"])
     _error(api.get("/api/nothing-here"), 404)
+
+
+def test_serve_api_docs_pages_use_only_local_assets(api):
+    """/docs names no third-party address: its script and styles are served here (no /redoc: ReDoc
+    fetches its logo from a CDN)."""
+    resp = api.get("/docs")
+    assert resp.status_code == 200 and "text/html" in resp.headers["content-type"]
+    assert not re.findall(r"https?://", resp.text)
+    assets = re.findall(r'(?:src|href)="([^"]+)"', resp.text)
+    assert {a.rsplit(".", 1)[-1] for a in assets} >= {"js", "css"}, assets
+    for asset in assets:
+        assert asset.startswith("/"), asset
+        got = api.get(asset)
+        assert got.status_code == 200 and got.content, asset
+    assert api.get("/openapi.json").status_code == 200
+    assert api.get("/redoc").status_code == 404
 
 
 ARTICLE = {"title": "Leader joins Lok Vikas Party", "outlet": "Daily Lamp", "published": "2026-04-02",

@@ -139,3 +139,34 @@ def test_serve_browser_seeds_story_and_timeline(browser, tmp_path_factory, tmp_p
         assert page.locator("svg rect.bar.speculative").count() >= 1
         page.screenshot(path=str(shots / "person.png"), full_page=True)
         page.close()
+
+
+def _offline(page, srv: Server) -> list[str]:
+    """Abort every request to anywhere but the test server; returns the list of those refused."""
+    refused: list[str] = []
+
+    def route(r) -> None:
+        if r.request.url.startswith(srv.url + "/"):
+            r.continue_()
+        else:
+            refused.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    return refused
+
+
+def test_serve_browser_api_docs_render_with_the_network_off(browser, tmp_path_factory, tmp_path):
+    with _db(tmp_path_factory, "docs", [EXAMPLES / "sws_2026-03-14_rai_quits_ped.txt"]) as db, Server(db) as srv:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        refused = _offline(page, srv)
+        page.goto(srv.url + "/docs")
+        page.wait_for_selector(".swagger-ui .info .title", timeout=20000)
+        assert "newsweave" in page.locator(".swagger-ui .info .title").inner_text()
+        page.wait_for_selector(".opblock-tag", timeout=20000)
+        assert page.locator(".opblock-summary-path").filter(has_text="/api/stories").count() >= 1
+        page.get_by_text("/api/stories/{story_id}").first.click()  # an operation opens
+        page.wait_for_selector(".opblock.is-open .parameters", timeout=20000)
+        page.screenshot(path=str(_shots(tmp_path) / "api-docs.png"))
+        assert refused == []
+        page.close()
