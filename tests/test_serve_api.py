@@ -165,6 +165,34 @@ def test_serve_pages_render_and_404(api):
     assert missing.status_code == 404 and "<html" in missing.text
 
 
+@pytest.mark.parametrize(("iso", "shown"), [
+    ("2026-12-02T14:05:09+05:30", "2 Dec 2026, 14:05"), ("2026-12-02T14:05Z", "2 Dec 2026, 14:05"),
+    ("2026-03-04", "4 Mar 2026"), ("2026-03", "Mar 2026"), ("2026", "2026")])
+def test_serve_pages_times_read_as_dates(iso, shown):
+    from newsweave.serve.pages import when
+
+    assert str(when(iso)) == f'<time datetime="{iso}">{shown}</time>'
+
+
+def test_serve_pages_times_not_iso_stay_as_they_are():
+    from newsweave.serve.pages import readable, when
+
+    assert str(when("last <Tuesday>")) == "last &lt;Tuesday&gt;"
+    assert str(when(None)) == "" and readable(None) == ""
+
+
+def test_serve_pages_show_readable_times_with_the_iso_value(api):
+    html = {"accept": "text/html"}
+    stories = api.get("/api/stories").json()["items"]
+    index = api.get("/", headers=html).text
+    first = stories[0]["published"]
+    assert f'<time datetime="{first}">' in index
+    assert not re.search(r">\s*\d{4}-\d\d-\d\d", index)  # no ISO date shown as text
+    story = api.get(f"/stories/{stories[0]['story_id']}", headers=html).text
+    assert re.search(r'<time datetime="\d{4}-\d\d-\d\dT[^"]*">\d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d</time>', story)
+    assert not re.search(r">[^<]*\d{4}-\d\d-\d\d", story)
+
+
 def test_serve_api_unexpected_error_has_the_one_error_shape(sample_db, monkeypatch, caplog):
     from newsweave.serve import api as api_mod
 

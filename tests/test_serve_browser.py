@@ -134,7 +134,7 @@ def test_serve_browser_seeds_story_and_timeline(browser, tmp_path_factory, tmp_p
         page.wait_for_selector("svg")
         items = page.locator("ol.periods li").all_inner_texts()
         assert any("Bahujan Samaj Party" in i and "2017" in i for i in items)
-        assert any("Indian National Congress" in i and "2018" in i and "2026-01-24" in i for i in items)
+        assert any("Indian National Congress" in i and "2018" in i and "24 Jan 2026" in i for i in items)
         assert any("speculative" in i and "Azad Samaj Party" in i for i in items)  # ASP(KR)
         assert page.locator("svg rect.bar.speculative").count() >= 1
         page.screenshot(path=str(shots / "person.png"), full_page=True)

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 
 from ..export.report import story_report
 from .queries import person_timeline, search_documents, story_list
@@ -18,6 +19,40 @@ router = APIRouter(include_in_schema=False)
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
 PER_PAGE = 30
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+#: an ISO 8601 date (2026, 2026-12, 2026-12-02) or time (2026-12-02T14:05[:09[.5]][Z|+05:30])
+ISO = re.compile(r"(\d{4})(?:-(\d\d)(?:-(\d\d)(?:[T ](\d\d):(\d\d)(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?)?)?")
+
+
+def readable(value: str | None) -> str:
+    """An ISO date or time as people write it: "2 Dec 2026, 14:05" (the clock time as the source
+    gives it, no zone conversion), "2 Dec 2026", "Dec 2026", "2026"; anything else as it is."""
+    m = ISO.fullmatch((value or "").strip())
+    if not m:
+        return value or ""
+    year, month, day, hour, minute = m.groups()
+    if month is None:
+        return year
+    if not 1 <= int(month) <= 12:
+        return value or ""
+    if day is None:
+        return f"{MONTHS[int(month) - 1]} {year}"
+    out = f"{int(day)} {MONTHS[int(month) - 1]} {year}"
+    return out if hour is None else f"{out}, {hour}:{minute}"
+
+
+def when(value: str | None) -> Markup:
+    """The Jinja filter ``when``: a readable date or time (:func:`readable`) in a ``<time>`` element
+    that keeps the ISO value; a value that is not ISO 8601 as plain text, none as nothing."""
+    if not value:
+        return Markup("")
+    if not ISO.fullmatch(value.strip()):
+        return escape(value)
+    return Markup('<time datetime="{}">{}</time>').format(value.strip(), readable(value))
+
+
+templates.env.filters["when"] = when
 
 #: how an event reads in a sentence: (verb, preposition before the party)
 VERBS = {
@@ -28,9 +63,9 @@ VERBS = {
 MODALITY = {"speculative": "may have", "planned": "plans to", "denied": "denied that"}
 
 
-def sentence(ev: dict[str, Any]) -> str:
+def sentence(ev: dict[str, Any]) -> Markup:
     """A merged event as a plain sentence ("Naseemuddin Siddiqui left the Indian National Congress
-    on 2026-01-24 in Lucknow, with 72 supporters")."""
+    on 24 Jan 2026 in Lucknow, with 72 supporters"), escaped, its date a ``<time>`` element."""
     verb = VERBS.get(ev["type"], (ev["type"].replace("_", " "), ""))[0]
     if ev["type"] == "rally":
         party = ""
@@ -42,15 +77,15 @@ def sentence(ev: dict[str, Any]) -> str:
         verb = {"held a rally": "plans to hold a rally", "joined": "plans to join"}.get(verb, "plans: " + verb)
     elif ev["modality"] == "denied":
         verb = "denied having " + verb
-    out = f"{ev['actor_name'] or 'Someone'} {verb}"
+    out = Markup("{} {}").format(ev["actor_name"] or "Someone", verb)
     if party:
-        out += f" {party}"
+        out += Markup(" {}").format(party)
     if ev.get("date"):
-        out += f" on {ev['date']}" if len(ev["date"]) >= 10 else f" in {ev['date']}"
+        out += Markup(" on {}" if len(ev["date"]) >= 10 else " in {}").format(when(ev["date"]))
     if ev.get("place"):
-        out += f" in {ev['place']}"
+        out += Markup(" in {}").format(ev["place"])
     if ev.get("followers"):
-        out += f", with {ev['followers']} supporters"
+        out += Markup(", with {} supporters").format(ev["followers"])
     return out
 
 
@@ -137,7 +172,8 @@ def timeline_picture(t: dict[str, Any]) -> dict[str, Any]:
         bars.append({"y": 10 + i * row, "x": x0, "w": max(x1 - x0, 6), "label": _short(p["party_name"]),
                      "name": p["party_name"], "kind": "period",
                      "open_start": start is None, "open_end": end is None and not p["how_ended"],
-                     "text": f"{p['start'] or '?'} – {p['end'] or ('now' if not p['how_ended'] else '?')}",
+                     "text": f"{readable(p['start']) or '?'} – "
+                             f"{readable(p['end']) or ('now' if not p['how_ended'] else '?')}",
                      "anchor": f"ev-{p['events'][0]}" if p["events"] else ""})
     last = max([b["x"] + b["w"] for b in bars], default=left)
     for j, s in enumerate(t["possible_steps"]):
