@@ -165,6 +165,73 @@ def test_serve_pages_render_and_404(api):
     assert missing.status_code == 404 and "<html" in missing.text
 
 
+HTML = {"accept": "text/html"}
+
+
+def _ids(html: str, kind: str) -> list[str]:
+    return re.findall(rf'href="/{kind}/([^"/]+)"', html)
+
+
+def test_serve_pages_people_and_entities_lists(api):
+    people = api.get("/people", headers=HTML).text
+    assert "Sawai Ram Khinchi" in people and "Devkinandan Rai" in people and "Praja Ekta Dal" not in people
+    assert _ids(people, "entity") and set(_ids(people, "people")) <= set(_ids(people, "entity"))
+    parties = api.get("/entities", params={"kind": "party"}, headers=HTML).text
+    assert "Praja Ekta Dal" in parties and "Sawai Ram Khinchi" not in parties
+    every = api.get("/entities", headers=HTML).text
+    assert "Praja Ekta Dal" in every and "Sawai Ram Khinchi" in every
+    total = api.get("/api/entities", params={"limit": 1}).json()["total"]
+    assert f"{total} entities" in every
+    bad = api.get("/entities", params={"kind": "planet"}, headers=HTML)
+    assert bad.status_code == 400 and "PERSON" in bad.text
+
+
+def test_serve_pages_entity_page(api):
+    [rai] = api.get("/api/entities", params={"type": "PERSON", "q": "Devkinandan"}).json()["items"]
+    page = api.get(f"/entity/{rai['entity_id']}", headers=HTML).text
+    assert "<h1>Devkinandan Rai</h1>" in page and "Deokinandan Rai" in page  # an alias
+    assert f'href="/people/{rai["entity_id"]}"' in page
+    assert set(_ids(page, "document")) == set(rai["doc_ids"])
+    assert "The Deccan Ledger" in page and '<time datetime="' in page
+    assert "left Praja Ekta Dal on" in page and "<mark>" in page
+    by_name = api.get("/entity/Devkinandan Rai", headers=HTML)
+    assert by_name.status_code == 200 and set(_ids(by_name.text, "document")) == set(rai["doc_ids"])
+    missing = api.get("/entity/nobody", headers=HTML)
+    assert missing.status_code == 404 and "<html" in missing.text
+
+
+def test_serve_pages_documents_list_and_document_page(api):
+    docs = api.get("/api/documents", params={"limit": 200}).json()["items"]
+    listing = api.get("/documents", headers=HTML).text
+    listed = re.findall(r'class="doc-link" href="/document/([^"]+)"', listing)
+    assert "10 documents" in listing and listed == [d["doc_id"] for d in docs]
+    outlet = docs[0]["outlet"]
+    mine = api.get("/documents", params={"outlet": outlet}, headers=HTML).text
+    assert set(_ids(mine, "document")) == {d["doc_id"] for d in docs if d["outlet"] == outlet}
+    rai = next(d for d in docs if "quits PED" in (d["title"] or "") and d["outlet"] == "SWS")
+    page = api.get(f"/document/{rai['doc_id']}", headers=HTML).text
+    assert rai["title"] in page and "SWS" in page and f'<time datetime="{rai["published"]}">' in page
+    assert 'href="/stories/' in page and "left Praja Ekta Dal" in page
+    named = re.findall(r'<a href="/entity/[^"]+">([^<]+)</a>', page)
+    assert "Devkinandan Rai" in named and "Praja Ekta Dal" in named
+    assert rai["text"][:40] in page.replace("&#39;", "'").replace("&#34;", '"')
+    assert api.get(f"/document/{rai['doc_id'][:12]}", headers=HTML).status_code == 200  # a prefix will do
+    assert api.get("/document/0000000000000000", headers=HTML).status_code == 404
+
+
+def test_serve_pages_link_to_entities_and_documents(api):
+    story = api.get("/api/stories").json()["items"]
+    rai = next(s for s in story if len(s["doc_ids"]) == 5)
+    page = api.get(f"/stories/{rai['story_id']}", headers=HTML).text
+    assert set(rai["doc_ids"]) <= set(_ids(page, "document")) and _ids(page, "entity")
+    [person] = api.get("/api/entities", params={"type": "PERSON", "q": "Devkinandan"}).json()["items"]
+    timeline = api.get(f"/people/{person['entity_id']}", headers=HTML).text
+    assert person["entity_id"] in _ids(timeline, "entity") and set(_ids(timeline, "document")) <= set(person["doc_ids"])
+    assert _ids(timeline, "document")
+    home = api.get("/", headers=HTML).text
+    assert all(f'href="{p}"' in home for p in ("/people", "/entities", "/documents"))
+
+
 @pytest.mark.parametrize(("iso", "shown"), [
     ("2026-12-02T14:05:09+05:30", "2 Dec 2026, 14:05"), ("2026-12-02T14:05Z", "2 Dec 2026, 14:05"),
     ("2026-03-04", "4 Mar 2026"), ("2026-03", "Mar 2026"), ("2026", "2026")])
@@ -182,7 +249,7 @@ def test_serve_pages_times_not_iso_stay_as_they_are():
 
 
 def test_serve_pages_show_readable_times_with_the_iso_value(api):
-    html = {"accept": "text/html"}
+    html = HTML
     stories = api.get("/api/stories").json()["items"]
     index = api.get("/", headers=html).text
     first = stories[0]["published"]
