@@ -14,9 +14,14 @@ from newsweave.pipeline.runner import Ingest
 from newsweave.serve import Settings, create_app
 from newsweave.store import open_store
 
-from conftest import EXAMPLES, new_database
+from conftest import EXAMPLES, SPELLINGS, jsonl, new_database
 
 TOKEN = "s3cret-token"
+HTML = {"accept": "text/html"}
+
+
+def _ids(html: str, kind: str) -> list[str]:
+    return re.findall(rf'href="/{kind}/([^"/]+)"', html)
 
 
 @pytest.fixture(scope="module")
@@ -97,6 +102,54 @@ def test_serve_api_search(api):
     _error(api.get("/api/search"), 422)
 
 
+@pytest.fixture(scope="module")
+def spellings(tmp_path_factory) -> dict:
+    """A client over :data:`conftest.SPELLINGS`, the documents' texts by id, and the person's entity."""
+    with new_database(tmp_path_factory.mktemp("spellings")) as url:
+        store = open_store(url)
+        Ingest(store).run_bytes("spellings.jsonl", jsonl(SPELLINGS))
+        texts = {d["doc_id"]: d["text"] for d in store.iter_documents(columns=("doc_id", "text"))}
+        store.engine.dispose()
+        c = client(url)
+        [person] = c.get("/api/entities", params={"type": "PERSON", "q": "meera"}).json()["items"]
+        yield {"api": c, "texts": texts, "person": person}
+
+
+def test_serve_api_search_finds_every_article_mentioning_the_entity_a_name_names(spellings):
+    api, texts, person = spellings["api"], spellings["texts"], spellings["person"]
+    assert len(person["doc_ids"]) == 2, person  # the two spellings are one person
+    for q in ("Joshi", "Meera Joshee", "meera joshi", "JOSHEE"):
+        res = api.get("/api/search", params={"q": q}).json()
+        assert {r["doc_id"] for r in res["items"]} == set(person["doc_ids"]) and res["total"] == 2, q
+        assert [e["entity_id"] for e in res["entities"]] == [person["entity_id"]]
+        assert any(q.split()[-1].lower() not in texts[r["doc_id"]].lower() for r in res["items"]), q  # not by text
+        assert all(r["outlet"] and r["published"] and r["via"] == [person["entity_id"]] for r in res["items"])
+        assert all("[" in r["snippet"] for r in res["items"])
+    first, second = (api.get("/api/search", params={"q": "Joshi", "limit": 1, "offset": o}).json() for o in (0, 1))
+    assert first["total"] == second["total"] == 2
+    assert "Joshi" in texts[first["items"][0]["doc_id"]]  # the text's own match first, then the other spelling
+    assert "Joshi" not in texts[second["items"][0]["doc_id"]]
+    assert api.get("/api/search", params={"q": "Joshi", "offset": 2}).json()["items"] == []
+
+
+def test_serve_api_search_of_words_no_entity_has_is_full_text_only(spellings):
+    api, texts = spellings["api"], spellings["texts"]
+    res = api.get("/api/search", params={"q": "roads"}).json()
+    assert res["entities"] == [] and [r["outlet"] for r in res["items"]] == ["Daily Lamp"]
+    assert all("roads" in texts[r["doc_id"]] and r["via"] == [] for r in res["items"])
+    assert api.get("/api/search", params={"q": "Mr"}).json()["entities"] == []  # too short to be part of a name
+
+
+def test_serve_pages_search_shows_outlet_date_and_the_entity(spellings):
+    api, person = spellings["api"], spellings["person"]
+    page = api.get("/search", params={"q": "Joshee"}, headers=HTML).text
+    assert f'href="/entity/{person["entity_id"]}"' in page
+    assert set(_ids(page, "document")) == set(person["doc_ids"])
+    assert "Daily Lamp" in page and "Evening Kite" in page
+    assert '<time datetime="2026-04-02T09:30:00+05:30">2 Apr 2026, 09:30</time>' in page
+    assert '<time datetime="2026-04-03">3 Apr 2026</time>' in page
+
+
 def test_serve_api_openapi_and_unknown_path(api):
     spec = api.get("/openapi.json").json()
     assert {"/api/stories", "/api/stories/{story_id}", "/api/search", "/api/documents"} <= set(spec["paths"])
@@ -163,13 +216,6 @@ def test_serve_pages_render_and_404(api):
     assert "litchi" in api.get("/search", params={"q": "litchi"}, headers=html).text
     missing = api.get("/stories/nosuchstory", headers=html)
     assert missing.status_code == 404 and "<html" in missing.text
-
-
-HTML = {"accept": "text/html"}
-
-
-def _ids(html: str, kind: str) -> list[str]:
-    return re.findall(rf'href="/{kind}/([^"/]+)"', html)
 
 
 def test_serve_pages_people_and_entities_lists(api):

@@ -19,7 +19,7 @@ from newsweave.ingest.sources import iter_inputs
 from newsweave.pipeline.runner import Ingest
 from newsweave.store import open_store
 
-from conftest import EXAMPLES, SHARED, new_database
+from conftest import EXAMPLES, SHARED, SPELLINGS, jsonl, new_database, write
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -245,3 +245,32 @@ def _clipped_svg_text(page, layout: str) -> list[str]:
             return r.left < box.left - 1 || r.right > box.right + 1 || r.height < 10;
         }).map(t => t.textContent);
     }""", layout)
+
+
+def test_serve_browser_search_by_a_spelling_finds_the_person_everywhere(browser, tmp_path_factory, tmp_path):
+    dump = write(tmp_path / "in" / "spellings.jsonl", jsonl(SPELLINGS))
+    with _db(tmp_path_factory, "spellings", [dump]) as db, Server(db) as srv:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        refused = _offline(page, srv)
+        page.goto(srv.url + "/")
+        page.get_by_role("searchbox", name="Search articles").fill("Joshee")
+        page.get_by_role("button", name="Search").click()
+        page.wait_for_selector("ol.results")
+        hits = page.locator("ol.results > li")
+        assert hits.count() == 2
+        assert sorted(hits.locator(".badge").all_inner_texts()) == ["Daily Lamp", "Evening Kite"]
+        assert hits.locator("time").all_inner_texts() == ["3 Apr 2026", "2 Apr 2026, 09:30"]
+        assert "Meera Joshi" in hits.nth(1).locator("mark").inner_text()  # found by the other spelling
+        page.screenshot(path=str(_shots(tmp_path) / "search.png"), full_page=True)
+        phone = browser.new_page(viewport={"width": 390, "height": 844})
+        phone.goto(page.url)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+        phone.close()
+        page.locator("p.named-by a").click()
+        page.wait_for_selector("h1")
+        assert page.locator("ol.docs > li").count() == 2
+        page.locator("ol.docs > li").filter(has_text="Daily Lamp").locator("a.doc-link").click()
+        page.wait_for_selector("h1:text('Meera Joshi joins Lok Vikas Party')")
+        assert page.locator("h1 + .meta time").get_attribute("datetime") == "2026-04-02T09:30:00+05:30"
+        assert refused == []
+        page.close()

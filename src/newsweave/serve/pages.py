@@ -257,8 +257,10 @@ def person(request: Request, entity_id: str) -> HTMLResponse:
 def search(request: Request, q: str = "", page: int = Query(1, ge=1)) -> HTMLResponse:
     res = search_documents(request.app.state.store, q, PER_PAGE, (page - 1) * PER_PAGE) if q.strip() else None
     if res:
+        names = {e["entity_id"]: e["name"] for e in res["entities"]}
         for r in res["items"]:
             r["pieces"] = [(piece, i % 2 == 1) for i, piece in enumerate(re.split(r"\[|\]", r["snippet"] or ""))]
+            r["via_names"] = [names[e] for e in r["via"] if e in names]
     return templates.TemplateResponse(request, "search.html", {"q": q, "res": res, "page": page})
 
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select
 
 from ..export.records import entities, event_records, named_entities, quotes
+from ..link.names import fold
 from ..link.timeline import timeline
 from ..records import EntityRecord, EventRecord, QuoteRecord, StoryRecord
 from ..store import Store
-from ..store.search import search
+from ..store.search import matching, search
 
 #: the columns a list of documents shows
 DOC_META = ("doc_id", "source", "outlet", "published", "title")
@@ -46,13 +48,66 @@ def person_timeline(store: Store, ident: str) -> dict[str, Any]:
                                                    *(s["event"] for s in t["possible_steps"])]}}
 
 
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", fold(text))
+
+
+def entities_called(store: Store, q: str) -> list[EntityRecord]:
+    """The entities ``q`` names: one of its names or spellings (any case, no diacritics), or for a
+    person, whole words of one (a surname, a first and a last name)."""
+    words = _words(q)
+    if not words:
+        return []
+    n = len(words)
+    part_ok = sum(map(len, words)) >= 3  # "a", "mr": no part of a name found by them
+    out = []
+    for e in entity_list(store):
+        for name in dict.fromkeys([e.name, *e.aliases]):
+            have = _words(name)
+            if have == words or (e.type == "PERSON" and part_ok
+                                 and any(have[i:i + n] == words for i in range(len(have) - n + 1))):
+                out.append(e)
+                break
+    return out
+
+
 def search_documents(store: Store, q: str, limit: int, offset: int) -> dict[str, Any]:
+    """Full-text hits for ``q`` (best first), then the other documents that mention an entity ``q``
+    names (:func:`entities_called`; newest first). Each hit has its outlet, publication time,
+    story and the entities it was found by (``via``)."""
+    named = entities_called(store, q)
+    by_entity: dict[str, list[str]] = {}
+    for e in named:
+        for doc_id in e.doc_ids:
+            by_entity.setdefault(doc_id, []).append(e.entity_id)
     with store.engine.connect() as conn:
-        total, rows = search(conn, q, limit, offset)
+        found, rows = search(conn, q, limit, offset)
+        also = set(by_entity) - matching(conn, q, list(by_entity))
+    extra = newest_first(document_meta(store, also).values())
+    start = max(0, offset - found)
+    for d in extra[start:start + limit - len(rows)]:
+        rows.append({"doc_id": d["doc_id"], "title": d["title"], "snippet": None})
+    meta = document_meta(store, [r["doc_id"] for r in rows])
     story_of = store.story_index().story_map()
     for r in rows:
-        r["story_id"] = story_of.get(r["doc_id"])
-    return {"items": rows, "total": total, "limit": limit, "offset": offset, "q": q}
+        m = meta.get(r["doc_id"], {})
+        r |= {"outlet": m.get("outlet"), "published": m.get("published"), "story_id": story_of.get(r["doc_id"]),
+              "via": by_entity.get(r["doc_id"], [])}
+    _mention_snippets(store, [r for r in rows if r["snippet"] is None])
+    return {"items": rows, "total": found + len(also), "limit": limit, "offset": offset, "q": q,
+            "entities": [{"entity_id": e.entity_id, "name": e.name, "type": e.type} for e in named]}
+
+
+def _mention_snippets(store: Store, rows: list[dict[str, Any]]) -> None:
+    """A hit found by an entity alone: its first mention's sentence as the snippet, the mention
+    marked as :func:`search` marks a match ("[...]")."""
+    wanted = {r["doc_id"]: r for r in rows}
+    for entity_id in dict.fromkeys(e for r in rows for e in r["via"]):
+        for m in store.entity_mentions(entity_id):
+            r = wanted.get(m["doc_id"])
+            if r is not None and r["snippet"] is None:
+                i, j = m["in_sentence"], m["in_sentence"] + len(m["text"])
+                r["snippet"] = m["sentence"][:i] + "[" + m["sentence"][i:j] + "]" + m["sentence"][j:]
 
 
 def document_meta(store: Store, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
