@@ -150,6 +150,19 @@ def test_serve_pages_search_shows_outlet_date_and_the_entity(spellings):
     assert '<time datetime="2026-04-03">3 Apr 2026</time>' in page
 
 
+def test_serve_api_every_page_and_route_is_in_the_readme():
+    from pathlib import Path
+
+    from newsweave.serve.api import router as api_router
+    from newsweave.serve.pages import router as pages_router
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    paths = {re.sub(r"\{[^}]+\}", "{id}", r.path) for r in [*api_router.routes, *pages_router.routes]}
+    assert {"/", "/people", "/entity/{id}", "/api/search"} <= paths
+    missing = [p for p in sorted(paths) if not re.search(rf"`(?:POST )?{re.escape(p)}[`?\s]", readme)]
+    assert missing == [], f"not in the README: {missing}"
+
+
 def test_serve_api_openapi_and_unknown_path(api):
     spec = api.get("/openapi.json").json()
     assert {"/api/stories", "/api/stories/{story_id}", "/api/search", "/api/documents"} <= set(spec["paths"])
