@@ -143,3 +143,21 @@ def write(path: Path, content: str | bytes) -> Path:
     else:
         path.write_text(content, encoding="utf-8")
     return path
+
+
+#: three short fictional articles: one person under two spellings ("Meera Joshi" and, in the
+#: second, only "Meera Joshee"), and one article that names nobody
+SPELLINGS = [
+    {"title": "Meera Joshi joins Lok Vikas Party", "outlet": "Daily Lamp", "published": "2026-04-02T09:30:00+05:30",
+     "text": "PATNA: Former minister Meera Joshi joined the Lok Vikas Party on Thursday in the presence of its state "
+             "president. Joshi said the party would contest every seat in the Kosi region."},
+    {"title": "Ex-minister switches sides in Patna", "outlet": "Evening Kite", "published": "2026-04-03",
+     "text": "PATNA: Former minister Meera Joshee joined the Lok Vikas Party on Thursday, leaving the Jan Shakti "
+             "Morcha after eleven years. Meera Joshee said workers had been ignored."},
+    {"title": "Floods close roads in Kosi belt", "outlet": "Daily Lamp", "published": "2026-04-05",
+     "text": "SAHARSA: Heavy rain closed four roads in the Kosi belt on Saturday, officials said. No one was hurt."},
+]
+
+
+def jsonl(rows: list[dict]) -> bytes:
+    return "\n".join(json.dumps(r, ensure_ascii=False) for r in rows).encode("utf-8")

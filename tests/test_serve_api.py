@@ -4,6 +4,7 @@ only with the token, the body-size limit and URL fetching refused for non-public
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,9 +14,14 @@ from newsweave.pipeline.runner import Ingest
 from newsweave.serve import Settings, create_app
 from newsweave.store import open_store
 
-from conftest import EXAMPLES, new_database
+from conftest import EXAMPLES, SPELLINGS, jsonl, new_database
 
 TOKEN = "s3cret-token"
+HTML = {"accept": "text/html"}
+
+
+def _ids(html: str, kind: str) -> list[str]:
+    return re.findall(rf'href="/{kind}/([^"/]+)"', html)
 
 
 @pytest.fixture(scope="module")
@@ -96,10 +102,87 @@ def test_serve_api_search(api):
     _error(api.get("/api/search"), 422)
 
 
+@pytest.fixture(scope="module")
+def spellings(tmp_path_factory) -> dict:
+    """A client over :data:`conftest.SPELLINGS`, the documents' texts by id, and the person's entity."""
+    with new_database(tmp_path_factory.mktemp("spellings")) as url:
+        store = open_store(url)
+        Ingest(store).run_bytes("spellings.jsonl", jsonl(SPELLINGS))
+        texts = {d["doc_id"]: d["text"] for d in store.iter_documents(columns=("doc_id", "text"))}
+        store.engine.dispose()
+        c = client(url)
+        [person] = c.get("/api/entities", params={"type": "PERSON", "q": "meera"}).json()["items"]
+        yield {"api": c, "texts": texts, "person": person}
+
+
+def test_serve_api_search_finds_every_article_mentioning_the_entity_a_name_names(spellings):
+    api, texts, person = spellings["api"], spellings["texts"], spellings["person"]
+    assert len(person["doc_ids"]) == 2, person  # the two spellings are one person
+    for q in ("Joshi", "Meera Joshee", "meera joshi", "JOSHEE"):
+        res = api.get("/api/search", params={"q": q}).json()
+        assert {r["doc_id"] for r in res["items"]} == set(person["doc_ids"]) and res["total"] == 2, q
+        assert [e["entity_id"] for e in res["entities"]] == [person["entity_id"]]
+        assert any(q.split()[-1].lower() not in texts[r["doc_id"]].lower() for r in res["items"]), q  # not by text
+        assert all(r["outlet"] and r["published"] and r["via"] == [person["entity_id"]] for r in res["items"])
+        assert all("[" in r["snippet"] for r in res["items"])
+    first, second = (api.get("/api/search", params={"q": "Joshi", "limit": 1, "offset": o}).json() for o in (0, 1))
+    assert first["total"] == second["total"] == 2
+    assert "Joshi" in texts[first["items"][0]["doc_id"]]  # the text's own match first, then the other spelling
+    assert "Joshi" not in texts[second["items"][0]["doc_id"]]
+    assert api.get("/api/search", params={"q": "Joshi", "offset": 2}).json()["items"] == []
+
+
+def test_serve_api_search_of_words_no_entity_has_is_full_text_only(spellings):
+    api, texts = spellings["api"], spellings["texts"]
+    res = api.get("/api/search", params={"q": "roads"}).json()
+    assert res["entities"] == [] and [r["outlet"] for r in res["items"]] == ["Daily Lamp"]
+    assert all("roads" in texts[r["doc_id"]] and r["via"] == [] for r in res["items"])
+    assert api.get("/api/search", params={"q": "Mr"}).json()["entities"] == []  # too short to be part of a name
+
+
+def test_serve_pages_search_shows_outlet_date_and_the_entity(spellings):
+    api, person = spellings["api"], spellings["person"]
+    page = api.get("/search", params={"q": "Joshee"}, headers=HTML).text
+    assert f'href="/entity/{person["entity_id"]}"' in page
+    assert set(_ids(page, "document")) == set(person["doc_ids"])
+    assert "Daily Lamp" in page and "Evening Kite" in page
+    assert '<time datetime="2026-04-02T09:30:00+05:30">2 Apr 2026, 09:30</time>' in page
+    assert '<time datetime="2026-04-03">3 Apr 2026</time>' in page
+
+
+def test_serve_api_every_page_and_route_is_in_the_readme():
+    from pathlib import Path
+
+    from newsweave.serve.api import router as api_router
+    from newsweave.serve.pages import router as pages_router
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    paths = {re.sub(r"\{[^}]+\}", "{id}", r.path) for r in [*api_router.routes, *pages_router.routes]}
+    assert {"/", "/people", "/entity/{id}", "/api/search"} <= paths
+    missing = [p for p in sorted(paths) if not re.search(rf"`(?:POST )?{re.escape(p)}[`?\s]", readme)]
+    assert missing == [], f"not in the README: {missing}"
+
+
 def test_serve_api_openapi_and_unknown_path(api):
     spec = api.get("/openapi.json").json()
     assert {"/api/stories", "/api/stories/{story_id}", "/api/search", "/api/documents"} <= set(spec["paths"])
     _error(api.get("/api/nothing-here"), 404)
+
+
+def test_serve_api_docs_pages_use_only_local_assets(api):
+    """/docs names no third-party address: its script and styles are served here (no /redoc: ReDoc
+    fetches its logo from a CDN)."""
+    resp = api.get("/docs")
+    assert resp.status_code == 200 and "text/html" in resp.headers["content-type"]
+    assert not re.findall(r"https?://", resp.text)
+    assets = re.findall(r'(?:src|href)="([^"]+)"', resp.text)
+    assert {a.rsplit(".", 1)[-1] for a in assets} >= {"js", "css"}, assets
+    for asset in assets:
+        assert asset.startswith("/"), asset
+        got = api.get(asset)
+        assert got.status_code == 200 and got.content, asset
+    assert api.get("/openapi.json").status_code == 200
+    assert api.get("/redoc").status_code == 404
 
 
 ARTICLE = {"title": "Leader joins Lok Vikas Party", "outlet": "Daily Lamp", "published": "2026-04-02",
@@ -146,6 +229,94 @@ def test_serve_pages_render_and_404(api):
     assert "litchi" in api.get("/search", params={"q": "litchi"}, headers=html).text
     missing = api.get("/stories/nosuchstory", headers=html)
     assert missing.status_code == 404 and "<html" in missing.text
+
+
+def test_serve_pages_people_and_entities_lists(api):
+    people = api.get("/people", headers=HTML).text
+    assert "Sawai Ram Khinchi" in people and "Devkinandan Rai" in people and "Praja Ekta Dal" not in people
+    assert _ids(people, "entity") and set(_ids(people, "people")) <= set(_ids(people, "entity"))
+    parties = api.get("/entities", params={"kind": "party"}, headers=HTML).text
+    assert "Praja Ekta Dal" in parties and "Sawai Ram Khinchi" not in parties
+    every = api.get("/entities", headers=HTML).text
+    assert "Praja Ekta Dal" in every and "Sawai Ram Khinchi" in every
+    total = api.get("/api/entities", params={"limit": 1}).json()["total"]
+    assert f"{total} entities" in every
+    bad = api.get("/entities", params={"kind": "planet"}, headers=HTML)
+    assert bad.status_code == 400 and "PERSON" in bad.text
+
+
+def test_serve_pages_entity_page(api):
+    [rai] = api.get("/api/entities", params={"type": "PERSON", "q": "Devkinandan"}).json()["items"]
+    page = api.get(f"/entity/{rai['entity_id']}", headers=HTML).text
+    assert "<h1>Devkinandan Rai</h1>" in page and "Deokinandan Rai" in page  # an alias
+    assert f'href="/people/{rai["entity_id"]}"' in page
+    assert set(_ids(page, "document")) == set(rai["doc_ids"])
+    assert "The Deccan Ledger" in page and '<time datetime="' in page
+    assert "left Praja Ekta Dal on" in page and "<mark>" in page
+    by_name = api.get("/entity/Devkinandan Rai", headers=HTML)
+    assert by_name.status_code == 200 and set(_ids(by_name.text, "document")) == set(rai["doc_ids"])
+    missing = api.get("/entity/nobody", headers=HTML)
+    assert missing.status_code == 404 and "<html" in missing.text
+
+
+def test_serve_pages_documents_list_and_document_page(api):
+    docs = api.get("/api/documents", params={"limit": 200}).json()["items"]
+    listing = api.get("/documents", headers=HTML).text
+    listed = re.findall(r'class="doc-link" href="/document/([^"]+)"', listing)
+    assert "10 documents" in listing and listed == [d["doc_id"] for d in docs]
+    outlet = docs[0]["outlet"]
+    mine = api.get("/documents", params={"outlet": outlet}, headers=HTML).text
+    assert set(_ids(mine, "document")) == {d["doc_id"] for d in docs if d["outlet"] == outlet}
+    rai = next(d for d in docs if "quits PED" in (d["title"] or "") and d["outlet"] == "SWS")
+    page = api.get(f"/document/{rai['doc_id']}", headers=HTML).text
+    assert rai["title"] in page and "SWS" in page and f'<time datetime="{rai["published"]}">' in page
+    assert 'href="/stories/' in page and "left Praja Ekta Dal" in page
+    named = re.findall(r'<a href="/entity/[^"]+">([^<]+)</a>', page)
+    assert "Devkinandan Rai" in named and "Praja Ekta Dal" in named
+    assert rai["text"][:40] in page.replace("&#39;", "'").replace("&#34;", '"')
+    assert api.get(f"/document/{rai['doc_id'][:12]}", headers=HTML).status_code == 200  # a prefix will do
+    assert api.get("/document/0000000000000000", headers=HTML).status_code == 404
+
+
+def test_serve_pages_link_to_entities_and_documents(api):
+    story = api.get("/api/stories").json()["items"]
+    rai = next(s for s in story if len(s["doc_ids"]) == 5)
+    page = api.get(f"/stories/{rai['story_id']}", headers=HTML).text
+    assert set(rai["doc_ids"]) <= set(_ids(page, "document")) and _ids(page, "entity")
+    [person] = api.get("/api/entities", params={"type": "PERSON", "q": "Devkinandan"}).json()["items"]
+    timeline = api.get(f"/people/{person['entity_id']}", headers=HTML).text
+    assert person["entity_id"] in _ids(timeline, "entity") and set(_ids(timeline, "document")) <= set(person["doc_ids"])
+    assert _ids(timeline, "document")
+    home = api.get("/", headers=HTML).text
+    assert all(f'href="{p}"' in home for p in ("/people", "/entities", "/documents"))
+
+
+@pytest.mark.parametrize(("iso", "shown"), [
+    ("2026-12-02T14:05:09+05:30", "2 Dec 2026, 14:05"), ("2026-12-02T14:05Z", "2 Dec 2026, 14:05"),
+    ("2026-03-04", "4 Mar 2026"), ("2026-03", "Mar 2026"), ("2026", "2026")])
+def test_serve_pages_times_read_as_dates(iso, shown):
+    from newsweave.serve.pages import when
+
+    assert str(when(iso)) == f'<time datetime="{iso}">{shown}</time>'
+
+
+def test_serve_pages_times_not_iso_stay_as_they_are():
+    from newsweave.serve.pages import readable, when
+
+    assert str(when("last <Tuesday>")) == "last &lt;Tuesday&gt;"
+    assert str(when(None)) == "" and readable(None) == ""
+
+
+def test_serve_pages_show_readable_times_with_the_iso_value(api):
+    html = HTML
+    stories = api.get("/api/stories").json()["items"]
+    index = api.get("/", headers=html).text
+    first = stories[0]["published"]
+    assert f'<time datetime="{first}">' in index
+    assert not re.search(r">\s*\d{4}-\d\d-\d\d", index)  # no ISO date shown as text
+    story = api.get(f"/stories/{stories[0]['story_id']}", headers=html).text
+    assert re.search(r'<time datetime="\d{4}-\d\d-\d\dT[^"]*">\d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d</time>', story)
+    assert not re.search(r">[^<]*\d{4}-\d\d-\d\d", story)
 
 
 def test_serve_api_unexpected_error_has_the_one_error_shape(sample_db, monkeypatch, caplog):

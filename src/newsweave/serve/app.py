@@ -1,5 +1,5 @@
 """The FastAPI application: settings, one error shape for every error, the body-size limit, the
-API router and the pages."""
+API router, the pages and the API's documentation pages (served from local files)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import NotFoundError
@@ -28,10 +29,13 @@ def _wants_html(request: Request) -> bool:
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
     settings = settings or Settings()
-    app = FastAPI(title="newsweave", version=__version__,
-                  description="News articles from many outlets as one source-attributed record of what happened. "
-                              "Records follow newsweave records v1 (SCHEMA.md). Every error has one shape: "
-                              '{"error": {"status", "code", "message"}}.')
+    # /docs (Swagger UI) from fastapi-offline's own copy of its script and styles, served under
+    # /static-offline-docs: no CDN, so it works offline and tells no third party. No /redoc: ReDoc
+    # loads its logo from cdn.redoc.ly whatever it is given
+    app = FastAPIOffline(redoc_url=None, title="newsweave", version=__version__,
+                         description="News articles from many outlets as one source-attributed record of what "
+                                     "happened. Records follow newsweave records v1 (SCHEMA.md). Every error has "
+                                     'one shape: {"error": {"status", "code", "message"}}.')
     app.state.settings = settings
     app.state.store = store or open_store(settings.db)
 

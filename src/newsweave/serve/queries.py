@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from typing import Any
 
-from ..export.records import event_records, named_entities
+from sqlalchemy import select
+
+from ..export.records import entities, event_records, named_entities, quotes
+from ..link.names import fold
 from ..link.timeline import timeline
-from ..records import EntityRecord, StoryRecord
+from ..records import EntityRecord, EventRecord, QuoteRecord, StoryRecord
 from ..store import Store
-from ..store.search import search
+from ..store.search import matching, search
+
+#: the columns a list of documents shows
+DOC_META = ("doc_id", "source", "outlet", "published", "title")
 
 
 def page(items: list[Any], limit: int, offset: int) -> dict[str, Any]:
@@ -40,10 +48,129 @@ def person_timeline(store: Store, ident: str) -> dict[str, Any]:
                                                    *(s["event"] for s in t["possible_steps"])]}}
 
 
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", fold(text))
+
+
+def entities_called(store: Store, q: str) -> list[EntityRecord]:
+    """The entities ``q`` names: one of its names or spellings (any case, no diacritics), or for a
+    person, whole words of one (a surname, a first and a last name)."""
+    words = _words(q)
+    if not words:
+        return []
+    n = len(words)
+    part_ok = sum(map(len, words)) >= 3  # "a", "mr": no part of a name found by them
+    out = []
+    for e in entity_list(store):
+        for name in dict.fromkeys([e.name, *e.aliases]):
+            have = _words(name)
+            if have == words or (e.type == "PERSON" and part_ok
+                                 and any(have[i:i + n] == words for i in range(len(have) - n + 1))):
+                out.append(e)
+                break
+    return out
+
+
 def search_documents(store: Store, q: str, limit: int, offset: int) -> dict[str, Any]:
+    """Full-text hits for ``q`` (best first), then the other documents that mention an entity ``q``
+    names (:func:`entities_called`; newest first). Each hit has its outlet, publication time,
+    story and the entities it was found by (``via``)."""
+    named = entities_called(store, q)
+    by_entity: dict[str, list[str]] = {}
+    for e in named:
+        for doc_id in e.doc_ids:
+            by_entity.setdefault(doc_id, []).append(e.entity_id)
     with store.engine.connect() as conn:
-        total, rows = search(conn, q, limit, offset)
+        found, rows = search(conn, q, limit, offset)
+        also = set(by_entity) - matching(conn, q, list(by_entity))
+    extra = newest_first(document_meta(store, also).values())
+    start = max(0, offset - found)
+    for d in extra[start:start + limit - len(rows)]:
+        rows.append({"doc_id": d["doc_id"], "title": d["title"], "snippet": None})
+    meta = document_meta(store, [r["doc_id"] for r in rows])
     story_of = store.story_index().story_map()
     for r in rows:
-        r["story_id"] = story_of.get(r["doc_id"])
-    return {"items": rows, "total": total, "limit": limit, "offset": offset, "q": q}
+        m = meta.get(r["doc_id"], {})
+        r |= {"outlet": m.get("outlet"), "published": m.get("published"), "story_id": story_of.get(r["doc_id"]),
+              "via": by_entity.get(r["doc_id"], [])}
+    _mention_snippets(store, [r for r in rows if r["snippet"] is None])
+    return {"items": rows, "total": found + len(also), "limit": limit, "offset": offset, "q": q,
+            "entities": [{"entity_id": e.entity_id, "name": e.name, "type": e.type} for e in named]}
+
+
+def _mention_snippets(store: Store, rows: list[dict[str, Any]]) -> None:
+    """A hit found by an entity alone: its first mention's sentence as the snippet, the mention
+    marked as :func:`search` marks a match ("[...]")."""
+    wanted = {r["doc_id"]: r for r in rows}
+    for entity_id in dict.fromkeys(e for r in rows for e in r["via"]):
+        for m in store.entity_mentions(entity_id):
+            r = wanted.get(m["doc_id"])
+            if r is not None and r["snippet"] is None:
+                i, j = m["in_sentence"], m["in_sentence"] + len(m["text"])
+                r["snippet"] = m["sentence"][:i] + "[" + m["sentence"][i:j] + "]" + m["sentence"][j:]
+
+
+def document_meta(store: Store, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """doc_id -> its :data:`DOC_META` columns, for these documents (no text read)."""
+    d = store.documents
+    wanted = sorted(set(ids))
+    out: dict[str, dict[str, Any]] = {}
+    with store.engine.connect() as conn:
+        for i in range(0, len(wanted), 500):
+            q = select(*[d.c[c] for c in DOC_META]).where(d.c.doc_id.in_(wanted[i:i + 500]))
+            out.update((r.doc_id, dict(r._mapping)) for r in conn.execute(q))
+    return out
+
+
+def newest_first(docs: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Documents by publication, the latest first (those with no date last)."""
+    return sorted(docs, key=lambda r: (r["published"] is not None, r["published"] or "", r["doc_id"]), reverse=True)
+
+
+def entity_list(store: Store, etype: str | None = None) -> list[EntityRecord]:
+    """Entity records (of type ``etype``), as the store orders them: by type, most documented first."""
+    return [e for e in entities(store) if etype is None or e.type == etype]
+
+
+def entity_events(store: Store, entity_id: str) -> list[EventRecord]:
+    """The merged events this entity is the actor or the party of, in date order (undated last)."""
+    evs = [e for e in event_records(store) if entity_id in (e.actor, e.party)]
+    return sorted(evs, key=lambda e: (e.date is None, e.date or "", e.event_id))
+
+
+def entity_page(store: Store, ident: str) -> dict[str, Any]:
+    """An entity (by id or name), the documents that mention it (newest first, each with its
+    first mention's sentence) and its events."""
+    ent = entity_record(store, ident)
+    first: dict[str, dict[str, Any]] = {}
+    count: dict[str, int] = {}
+    for m in store.entity_mentions(ent.entity_id):
+        first.setdefault(m["doc_id"], m)
+        count[m["doc_id"]] = count.get(m["doc_id"], 0) + 1
+    docs = newest_first(document_meta(store, ent.doc_ids).values())
+    for d in docs:
+        d["mention"], d["mentions"] = first.get(d["doc_id"]), count.get(d["doc_id"], 0)
+    return {"entity": ent, "documents": docs, "events": [e.as_dict() for e in entity_events(store, ent.entity_id)]}
+
+
+def document_view(store: Store, ident: str) -> dict[str, Any]:
+    """A document (by id, a unique prefix or its source) with its entities (one per entity, most
+    mentioned first; names found in no entity apart), its events, its quotes and its story."""
+    row = store.get_document(ident)
+    doc_id = row["doc_id"]
+    with store.engine.connect() as conn:
+        clusters = store.doc_clusters(conn, docs=[doc_id])
+        names = store.entity_names(conn, [c["entity_id"] for c in clusters if c["entity_id"]])
+    found: dict[str, dict[str, Any]] = {}
+    for c in clusters:
+        key = c["entity_id"] or f"{c['type']}:{c['name']}"
+        e = found.setdefault(key, {"entity_id": c["entity_id"], "type": c["type"], "forms": [], "mentions": 0,
+                                   "name": names.get(c["entity_id"] or "", c["name"]), "kb_id": c["kb_id"]})
+        forms: dict[str, int] = c["forms"] or {}  # written form -> how many mentions
+        e["mentions"] += sum(forms.values())
+        e["forms"] += [f for f in forms if f not in e["forms"]]
+    ents = sorted(found.values(), key=lambda e: (e["entity_id"] is None, -e["mentions"], e["name"]))
+    evs = [e.as_dict() for e in event_records(store) if doc_id in {s["doc_id"] for s in e.sources}]
+    qs: list[QuoteRecord] = [q for q in quotes(store) if q.doc_id == doc_id]
+    return {"document": row, "entities": ents, "events": evs, "quotes": [q.as_dict() for q in qs],
+            "story_id": store.story_index().story_map().get(doc_id)}

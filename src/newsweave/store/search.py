@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, bindparam, text
 
 SNIPPET_WORDS = 24
 
@@ -50,3 +50,22 @@ def search(conn: Connection, q: str, limit: int, offset: int) -> tuple[int, list
         f"FROM documents WHERE {doc} @@ {query} ORDER BY ts_rank({doc}, {query}) DESC LIMIT :lim OFFSET :off"),
         {"q": q, "lim": limit, "off": offset}).mappings().all()
     return total, [dict(r) for r in rows]
+
+
+def matching(conn: Connection, q: str, doc_ids: list[str]) -> set[str]:
+    """Which of the documents ``doc_ids`` :func:`search` finds for ``q``."""
+    ids = sorted(set(doc_ids))
+    if not ids:
+        return set()
+    if conn.dialect.name == "sqlite":
+        match = _fts_query(q)
+        if not match:
+            return set()
+        stmt = text("SELECT doc_id FROM docs_fts WHERE docs_fts MATCH :q AND doc_id IN :ids")
+        params = {"q": match}
+    else:
+        stmt = text("SELECT doc_id FROM documents WHERE doc_id IN :ids AND "
+                    "to_tsvector('english', coalesce(title, '') || ' ' || text) @@ plainto_tsquery('english', :q)")
+        params = {"q": q}
+    stmt = stmt.bindparams(bindparam("ids", expanding=True))
+    return {d for i in range(0, len(ids), 500) for d in conn.scalars(stmt, params | {"ids": ids[i:i + 500]})}
