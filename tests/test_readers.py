@@ -162,3 +162,42 @@ def test_readers_progress_is_told_of_documents_a_batch_at_a_time(store, tmp_path
     told: list[int] = []
     summary = runner.run(runner.plan([str(tmp_path / "d.jsonl")]), advance=told.append)
     assert told == [BATCH, 8] and len(summary.added) == BATCH + 8
+
+
+def test_readers_jsonl_rows_end_at_newline_only(tmp_path):
+    rows = [{"id": "a", "text": f"{BODY}\u2028A second line.\u0085"}, {"id": "b", "text": BODY}]
+    p = write(tmp_path / "d.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    got = read(p)
+    assert [a.source for a in got] == ["d.jsonl#a", "d.jsonl#b"]  # neither split, numbered as written
+    bad = write(tmp_path / "e.jsonl", json.dumps(rows[0], ensure_ascii=False) + "\n{oops\n")
+    [_, err] = read(bad)
+    assert isinstance(err, InputError) and err.row == 2
+
+
+def test_readers_lone_surrogate_becomes_a_replacement_character(tmp_path, pipeline):
+    p = write(tmp_path / "d.jsonl", '{"id": "a", "text": "' + BODY + ' \\ud800 end"}\n')
+    [a] = read(p)
+    a.raw.encode("utf-8")  # storable
+    assert "\ufffd" in a.raw
+    assert "\ufffd" in pipeline(a).text
+
+
+def test_readers_json_nested_too_deep_is_the_files_problem(tmp_path):
+    deep = write(tmp_path / "deep.json", "[" * 100_000 + "]" * 100_000)
+    with pytest.raises(InputError, match="nested too deeply"):
+        read(deep)
+    rows = write(tmp_path / "rows.jsonl", json.dumps({"id": "a", "text": BODY}) + "\n"
+                 + '{"text": ' + "[" * 100_000 + "]" * 100_000 + "}\n")
+    got = read(rows)
+    assert got[0].source == "rows.jsonl#a"
+    assert isinstance(got[1], InputError) and got[1].row == 2 and "nested too deeply" in got[1].reason
+
+
+def test_readers_deep_json_file_recorded_and_the_batch_goes_on(cli, tmp_path):
+    write(tmp_path / "in" / "a.txt", f"A Headline | SWS\n\nPATNA: {BODY}")
+    write(tmp_path / "in" / "deep.json", "[" * 100_000 + "]" * 100_000)
+    res = cli("ingest", "--silent", "--json", str(tmp_path / "in"))
+    assert res.exit_code == 1, res.output  # one input failed
+    assert "deep.json" in res.stderr and "nested too deeply" in res.stderr
+    assert [d["source"] for d in cli.records()] == ["a.txt"]
+    assert any("nested too deeply" in p["reason"] for p in json.loads(cli("problems", "--json").stdout))

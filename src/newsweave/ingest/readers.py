@@ -62,7 +62,7 @@ def _kind(suffix: str, text: str, source: str) -> str:
     if suffix in HTML_EXT or HTML_SNIFF.match(text[:2000]):
         return "html"
     if suffix not in TEXT_EXT:  # an unknown extension: look at the content
-        first = next((ln for ln in text.splitlines() if ln.strip()), "")
+        first = next((ln for ln in text.split("\n") if ln.strip()), "")
         if first.lstrip().startswith("{"):
             try:
                 if isinstance(json.loads(first), dict):
@@ -84,7 +84,7 @@ def row_article(source: str, row: Any, rownum: int, encoding: str | None) -> Art
     clean = {str(k): v for k, v in row.items() if k is not None}
     if None in row:  # a CSV row with more cells than the header has names
         clean["_extra_cells"] = row[None]
-    raw = json.dumps(clean, ensure_ascii=False, sort_keys=True, default=str)
+    raw = LONE_SURROGATE.sub("\ufffd", json.dumps(clean, ensure_ascii=False, sort_keys=True, default=str))
     return Article(f"{source}#{rid or rownum}", "record", raw, encoding=encoding)
 
 
@@ -96,15 +96,32 @@ def _rows(source: str, rows: Iterator[tuple[int, Any]], enc: str | None) -> Iter
             yield err
 
 
+#: a UTF-16 surrogate alone (``"\ud800"`` in JSON): no character, and no UTF-8 encoding of it
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+#: why a JSON value nested thousands deep is not read (Python's parser recurses: a RecursionError)
+DEEP_JSON = "nested too deeply to read (a JSON value inside thousands of arrays or objects)"
+
+
+def _loads(source: str, text: str, row: int | None = None) -> Any:
+    """``json.loads``, its failures as the input's (a RecursionError too)."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise InputError(source, f"not readable JSON: {DEEP_JSON}", row=row) from None
+
+
 def _jsonl(source: str, text: str, enc: str) -> Iterator[Article | InputError]:
     def parsed() -> Iterator[tuple[int, Any]]:
-        for n, line in enumerate(text.splitlines(), 1):
+        # rows end at "\n" only: U+2028, U+0085 and the like are characters inside a JSON string
+        for n, line in enumerate(text.split("\n"), 1):
             if not line.strip():
                 continue
             try:
-                yield n, json.loads(line)
+                yield n, _loads(source, line, n)
             except json.JSONDecodeError as exc:
                 yield n, InputError(source, f"not JSON: {exc.msg} at column {exc.colno}", row=n)
+            except InputError as err:
+                yield n, err
 
     for n, row in parsed():
         if isinstance(row, InputError):
@@ -115,7 +132,7 @@ def _jsonl(source: str, text: str, enc: str) -> Iterator[Article | InputError]:
 
 def _json(source: str, text: str, enc: str) -> Iterator[Article | InputError]:
     try:
-        data = json.loads(text)
+        data = _loads(source, text)
     except json.JSONDecodeError as exc:
         # a .json file may well be JSON Lines
         if exc.msg == "Extra data":
