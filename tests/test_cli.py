@@ -333,3 +333,11 @@ def test_cli_help_shows_no_placeholder_for_a_flag():
         res = runner.invoke(app, [*([name] if name else []), "--help"])
         assert res.exit_code == 0 and "<bool>" not in res.output, name
         assert "--db" in res.output, name
+
+
+def test_cli_db_naming_no_file_refused(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text(BODY, encoding="utf-8")
+    for url in ("sqlite://", "sqlite:///"):
+        res = CliRunner().invoke(app, ["--db", url, "ingest", "a.txt", "--silent"])
+        assert res.exit_code == 2 and "names no file" in res.output, (url, res.output)

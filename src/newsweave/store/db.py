@@ -76,7 +76,10 @@ def open_store(url: str | None = None, *, create: bool = True) -> Store:
     except ArgumentError as exc:
         raise ConfigError(f"--db {url!r} is not a database URL; use e.g. sqlite:///newsweave.db "
                           "or postgresql+psycopg://user@host/dbname") from exc
-    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+    if parsed.get_backend_name() == "sqlite" and not parsed.database:  # SQLAlchemy's in-memory database
+        raise ConfigError(f"--db {url!r} names no file: an ingest into it would keep nothing; give a file "
+                          "(--db news.db), or sqlite:///:memory: if a database that vanishes is what you want")
+    if parsed.get_backend_name() == "sqlite" and parsed.database != ":memory:":
         path = Path(parsed.database).expanduser().resolve()
         if not path.parent.is_dir():
             raise ConfigError(f"--db {url}: the folder {path.parent} does not exist; create it first")
