@@ -79,7 +79,7 @@ def open_store(url: str | None = None, *, create: bool = True) -> Store:
     if parsed.get_backend_name() == "sqlite" and not parsed.database:  # SQLAlchemy's in-memory database
         raise ConfigError(f"--db {url!r} names no file: an ingest into it would keep nothing; give a file "
                           "(--db news.db), or sqlite:///:memory: if a database that vanishes is what you want")
-    if parsed.get_backend_name() == "sqlite" and parsed.database != ":memory:":
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
         path = Path(parsed.database).expanduser().resolve()
         if not path.parent.is_dir():
             raise ConfigError(f"--db {url}: the folder {path.parent} does not exist; create it first")
