@@ -253,5 +253,10 @@ def stories(docs: list[dict[str, Any]], story_by_doc: dict[str, str], lead: Lead
 
 
 def story_of(ev: EventRecord, story_by_doc: dict[str, str]) -> str | None:
-    votes = Counter(story_by_doc[d] for d in ev.doc_ids if d in story_by_doc)
+    return story_of_docs(ev.doc_ids, story_by_doc)
+
+
+def story_of_docs(doc_ids: list[str], story_by_doc: dict[str, str]) -> str | None:
+    """The story most of an event's documents are in."""
+    votes = Counter(story_by_doc[d] for d in doc_ids if d in story_by_doc)
     return votes.most_common(1)[0][0] if votes else None

@@ -152,12 +152,8 @@ class Live:
             return (yield from self._sitemaps(listing, source))
         pages: list[str] = []
         for feed in listing.listings[:MAX_FEEDS]:  # a home page: its feeds
-            try:
-                got = self._listing(feed)
-            except FetchError as err:
-                yield err
-                continue
-            pages += got.pages
+            if (got := (yield from self._read_listing(feed))) is not None:
+                pages += got.pages
         if pages:
             return pages
         try:  # no feed: the sitemaps its robots.txt names, else the usual place of one
@@ -166,12 +162,7 @@ class Live:
             yield err
             return []
         for sitemap in sitemaps[:MAX_SITEMAPS]:
-            try:
-                got = self._listing(sitemap)
-            except FetchError as err:
-                yield err
-                continue
-            if got.kind == "sitemap":
+            if (got := (yield from self._read_listing(sitemap))) is not None and got.kind == "sitemap":
                 pages += yield from self._sitemaps(got, sitemap)
         if not pages:
             yield InputError(source, "a page that links to no feed, and whose site has no sitemap")
@@ -185,14 +176,18 @@ class Live:
             if nxt in seen:
                 continue
             seen.add(nxt)
-            try:
-                got = self._listing(nxt)
-            except FetchError as err:
-                yield err
-                continue
-            pages += got.pages
-            queue += got.listings
+            if (got := (yield from self._read_listing(nxt))) is not None:
+                pages += got.pages
+                queue += got.listings
         return pages
+
+    def _read_listing(self, url: str) -> Generator[InputError, None, Listing | None]:
+        """:meth:`_listing`, a failure yielded as the problem it is (None then)."""
+        try:
+            return self._listing(url)
+        except FetchError as err:
+            yield err
+            return None
 
     def _listing(self, url: str) -> Listing:
         """Fetch and read one listing. A leaf listing kept as fully dealt with is asked

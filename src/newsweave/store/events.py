@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, delete, insert, select, update
 
-from ..link.merge import Inside, actor_key, merge_events, story_of
+from ..link.merge import Inside, actor_key, merge_events, story_of, story_of_docs
 from ..link.names import fold
 from ..records import EventRecord
 from .bulk import bulk_insert
@@ -102,8 +102,7 @@ class MergedEvents:
                 self.sources, self.sources.c.event_id == self.events.c.event_id).where(self.sources.c.doc_id.in_(part))))
         ids, behind = self._stored(conn, sorted(keys))
         others = sorted(behind - set(docs))
-        rows = [r for r in [*mine, *self.event_rows(conn, others)] if actor_key(r) in keys] if others else \
-            [r for r in mine if actor_key(r) in keys]
+        rows = [r for r in [*mine, *(self.event_rows(conn, others) if others else [])] if actor_key(r) in keys]
         self._forget(conn, ids)
         for part in _chunks(docs):
             conn.execute(delete(self.pending).where(self.pending.c.doc_id.in_(part)))
@@ -127,7 +126,7 @@ class MergedEvents:
         stories = self._stories(conn, sorted({d for ids, _ in found.values() for d in ids}))
         changed = 0
         for event_id, (doc_ids, was) in found.items():
-            sid = story_of(EventRecord(event_id=event_id, type="", doc_ids=doc_ids), stories)
+            sid = story_of_docs(doc_ids, stories)
             if sid != was:
                 conn.execute(update(e).where(e.c.event_id == event_id).values(story_id=sid))
                 changed += 1
