@@ -39,6 +39,7 @@ from .errors import ConfigError
 ENV_CONFIG = "NEWSWEAVE_CONFIG"
 DEFAULT_DB = "sqlite:///newsweave.db"  # a file in the working folder
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024  # the largest file or upload read
+DEFAULT_FETCH_DEADLINE = 30.0  # seconds one web fetch may take in all: lookups, connections, redirects, reads
 
 
 def db_url(value: str) -> str:

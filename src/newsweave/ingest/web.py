@@ -2,10 +2,15 @@
 ``newsweave follow`` and the server's ``POST /api/documents {"url": ...}``), a polite fetcher for
 the command line, and the links a feed, a sitemap or a home page gives.
 
-The guard: only http(s), only to public addresses (no loopback, private, link-local, multicast or
-reserved target), every redirect checked again, a timeout and a size cap. Tests reach a server on
-127.0.0.1 by passing ``allow_private=True``; only the command line reads the tests' switch
-(:data:`ENV_ALLOW_PRIVATE`), the server never does.
+The guard: only http(s), only to public addresses (no loopback, private, link-local, multicast,
+reserved, site- or unique-local target, nor an IPv6 address carrying such an IPv4 one: mapped,
+compatible, NAT64, 6to4, Teredo, ISATAP), the host resolved once, every address it resolves to
+checked and the connection made to those addresses (a name that answers otherwise the second time,
+DNS rebinding, reaches nothing new), every redirect checked again, a timeout for each read, a
+deadline for the whole fetch (:data:`~newsweave.settings.DEFAULT_FETCH_DEADLINE`, however slowly a
+server drips its answer) and a size cap. Tests reach a server on 127.0.0.1 by passing
+``allow_private=True``; only the command line reads the tests' switch (:data:`ENV_ALLOW_PRIVATE`),
+the server never does.
 
 Polite: robots.txt read once a host (RFC 9309: a 4xx robots.txt allows everything, a 5xx one
 disallows everything), a delay between two requests to one host (robots.txt's Crawl-delay when
@@ -27,21 +32,26 @@ import logging
 import os
 import re
 import socket
+import ssl
 import time
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from types import TracebackType
+from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
+import httpcore
 import httpx
 from courlan import check_url, clean_url, extract_domain
+from httpcore import SOCKET_OPTION
 from trafilatura.feeds import FeedParameters, determine_feed, find_links
 from trafilatura.sitemaps import DETECT_SITEMAP_LINK, SitemapObject, extract_robots_sitemaps
 
 from ..article import Article
 from ..errors import InputError
-from ..settings import DEFAULT_MAX_BYTES, human_size
+from ..settings import DEFAULT_FETCH_DEADLINE, DEFAULT_MAX_BYTES, human_size
 from ..version import __version__
 from .decode import decode
 
@@ -93,26 +103,212 @@ class NotHtml(FetchError):
         super().__init__(url, reason, kind="skipped")
 
 
-def check_public(url: str, *, allow_private: bool = False) -> None:
-    """Raise FetchRefused unless ``url`` is http(s) and every address its host resolves to is
-    public (``allow_private``: any address; for tests only)."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
-        raise FetchRefused(url, f"only http and https URLs are fetched, not {parts.scheme or 'a URL without a scheme'!r}")
-    host = parts.hostname
+# -- the guard: public addresses only, connected to as checked, in bounded time ---------------------
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # RFC 6052's well-known prefix: the last 32 bits an IPv4 address
+_NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")  # RFC 8215, local-use: a network's own translator
+_COMPATIBLE = ipaddress.IPv6Network("::/96")  # IPv4-compatible (deprecated, RFC 4291 2.5.5.1)
+_TRANSLATED = ipaddress.IPv6Network("::ffff:0:0:0/96")  # SIIT's IPv4-translated (RFC 2765)
+_SITE_LOCAL = ipaddress.IPv6Network("fec0::/10")
+_UNIQUE_LOCAL = ipaddress.IPv6Network("fc00::/7")
+_ISATAP = re.compile(r"^0[02]00:5efe$")  # an ISATAP interface identifier's first half (RFC 5214)
+
+
+def embedded_ipv4(addr: ipaddress.IPv6Address) -> list[tuple[str, ipaddress.IPv4Address]]:
+    """The IPv4 addresses an IPv6 address carries, each with the form that carries it: IPv4-mapped
+    (``::ffff:a.b.c.d``), IPv4-compatible (``::a.b.c.d``), IPv4-translated, NAT64 (``64:ff9b::/96``),
+    6to4 (``2002::/16``), Teredo (``2001::/32``: its server, and its client as the bitwise not of the
+    last 32 bits) and ISATAP."""
+    low = ipaddress.IPv4Address(int(addr) & 0xFFFFFFFF)
+    found: list[tuple[str, ipaddress.IPv4Address]] = []
+    if addr.ipv4_mapped is not None:
+        found.append(("IPv4-mapped", addr.ipv4_mapped))
+    if addr in _COMPATIBLE and int(addr) > 1:  # :: and ::1 are themselves
+        found.append(("IPv4-compatible", low))
+    if addr in _TRANSLATED:
+        found.append(("IPv4-translated", low))
+    if addr in _NAT64:
+        found.append(("NAT64", low))
+    if addr.sixtofour is not None:
+        found.append(("6to4", addr.sixtofour))
+    if addr.teredo is not None:
+        server, client = addr.teredo
+        found += [("Teredo server", server), ("Teredo client", client)]
+    if _ISATAP.match(addr.exploded[20:29]):
+        found.append(("ISATAP", low))
+    return found
+
+
+def _v4_refusal(addr: ipaddress.IPv4Address) -> str | None:
+    for what, flag in (("unspecified", addr.is_unspecified), ("loopback", addr.is_loopback),
+                       ("link-local", addr.is_link_local), ("multicast", addr.is_multicast),
+                       ("private", addr.is_private), ("reserved", addr.is_reserved), ("not globally reachable", not addr.is_global)):
+        if flag:
+            return what
+    return None
+
+
+def address_refusal(address: str) -> str | None:
+    """Why ``address`` (an IP address as text, an IPv6 zone allowed) is not a public address to
+    fetch from, or None when it is. An IPv4 address must be globally reachable (not loopback,
+    private, link-local, multicast, reserved, unspecified or shared); an IPv6 address too (nor
+    site-local or unique-local), and every IPv4 address it carries (:func:`embedded_ipv4`) as well.
+    NAT64's well-known prefix and IPv4-mapped addresses are judged by the IPv4 address they carry;
+    local-use NAT64 (``64:ff9b:1::/48``) is a network's own and is refused whole."""
+    try:
+        addr = ipaddress.ip_address(address.split("%")[0])
+    except ValueError:
+        return "not an IP address"
+    if isinstance(addr, ipaddress.IPv4Address):
+        return _v4_refusal(addr)
+    for form, v4 in embedded_ipv4(addr):
+        why = _v4_refusal(v4)
+        if why:
+            return f"{form} {v4}, {why}"
+    if addr in _NAT64 or addr.ipv4_mapped is not None:
+        return None  # what is reached is the IPv4 address, public (above)
+    for what, flag in (("unspecified", addr.is_unspecified), ("loopback", addr.is_loopback),
+                       ("link-local", addr.is_link_local), ("site-local", addr in _SITE_LOCAL),
+                       ("unique-local", addr in _UNIQUE_LOCAL), ("local-use NAT64", addr in _NAT64_LOCAL),
+                       ("multicast", addr.is_multicast), ("private", addr.is_private), ("reserved", addr.is_reserved),
+                       ("not globally reachable", not addr.is_global)):
+        if flag:
+            return what
+    return None
+
+
+def _host_port(url: str) -> tuple[str, int]:
+    """(host, port) of ``url`` as httpx connects to them (the host IDNA-encoded); FetchRefused
+    when it is not an http(s) URL with a host."""
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in ("http", "https"):
+        raise FetchRefused(url, f"only http and https URLs are fetched, not {scheme or 'a URL without a scheme'!r}")
+    try:
+        parsed = httpx.URL(url)
+        host = parsed.raw_host.decode("ascii")
+    except (httpx.InvalidURL, UnicodeError, ValueError) as exc:
+        raise FetchRefused(url, f"not a URL that can be fetched: {exc}") from exc
     if not host:
         raise FetchRefused(url, "the URL has no host")
-    if allow_private:
-        return
+    return host, parsed.port or (443 if scheme == "https" else 80)
+
+
+def resolve(url: str, host: str, port: int, *, allow_private: bool = False) -> tuple[str, ...]:
+    """Every address ``host`` resolves to (one lookup), each checked by :func:`address_refusal`:
+    FetchRefused naming the first that is not public (``allow_private``: none checked; tests only)."""
     try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError, ValueError) as exc:
         raise FetchRefused(url, f"cannot resolve {host!r}: {exc}") from exc
-    for info in infos:
-        addr = ipaddress.ip_address(str(info[4][0]).split("%")[0])  # an IPv4/IPv6 sockaddr's host is a str
-        if not addr.is_global or addr.is_multicast:
-            raise FetchRefused(url, f"{host!r} resolves to {addr}, which is not a public address")
+    addresses = tuple(dict.fromkeys(str(info[4][0]) for info in infos))  # an IPv4/IPv6 sockaddr's host is a str
+    if not addresses:
+        raise FetchRefused(url, f"{host!r} resolves to no address")
+    if not allow_private:
+        for address in addresses:
+            why = address_refusal(address)
+            if why:
+                raise FetchRefused(url, f"{host!r} resolves to {address} ({why}), which is not a public address")
+    return addresses
+
+
+def check_public(url: str, *, allow_private: bool = False) -> tuple[str, ...]:
+    """The addresses to connect to for ``url``: FetchRefused unless it is http(s) and every address
+    its host resolves to is public (``allow_private``: any address; for tests only)."""
+    host, port = _host_port(url)
+    return resolve(url, host, port, allow_private=allow_private)
+
+
+#: when the fetch under way must be done (time.monotonic()); None: no deadline
+_DEADLINE: ContextVar[float | None] = ContextVar("newsweave_fetch_deadline", default=None)
+
+
+def _clip(timeout: float | None, late: type[httpcore.TimeoutException]) -> float | None:
+    """An operation's timeout cut to what is left of the fetch's deadline; ``late`` raised when
+    nothing is."""
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise late("the fetch's deadline passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every read, write and TLS handshake waits no longer than the deadline
+    of the fetch that uses it: a server sending a byte every few seconds cannot hold a fetch."""
+
+    def __init__(self, stream: httpcore.NetworkStream):
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _clip(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _clip(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, _clip(timeout, httpcore.ConnectTimeout)))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _PinnedBackend(httpcore.NetworkBackend):
+    """httpcore's connections, made to the addresses the guard checked for a host (``pins``), not
+    to whatever a second lookup would answer: a name that resolves to a public address for the
+    check and to 127.0.0.1 for the connection (DNS rebinding) reaches only the public one. A host
+    with no pin is resolved and checked here, once. TLS still names the host (SNI, certificate)."""
+
+    def __init__(self, allow_private: bool):
+        self.allow_private = allow_private
+        self.pins: dict[tuple[str, int], tuple[str, ...]] = {}
+        self._backend = httpcore.SyncBackend()
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+                    socket_options: Iterable[SOCKET_OPTION] | None = None) -> httpcore.NetworkStream:
+        addresses = self.pins.get((host, port))
+        if addresses is None:
+            addresses = resolve(f"{host}:{port}", host, port, allow_private=self.allow_private)
+        failed: httpcore.ConnectError | httpcore.ConnectTimeout | None = None
+        for address in addresses:  # in the resolver's order, as socket.create_connection tries them
+            try:
+                stream = self._backend.connect_tcp(address, port, _clip(timeout, httpcore.ConnectTimeout),
+                                                   local_address, socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failed = exc
+                continue
+            return _DeadlineStream(stream)
+        assert failed is not None  # resolve() gives one address or more
+        raise failed
+
+    def connect_unix_socket(self, path: str, timeout: float | None = None,
+                            socket_options: Iterable[SOCKET_OPTION] | None = None) -> httpcore.NetworkStream:
+        raise httpcore.ConnectError("the guarded fetcher connects over TCP only")
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+class GuardedClient(httpx.Client):
+    """An httpx client for :func:`get`: redirects not followed (``get`` checks each hop), every
+    connection made to an address :func:`check_public` checked, no proxy from the environment (a
+    proxy would resolve the name itself). ``allow_private``: tests only."""
+
+    def __init__(self, *, timeout: float = 10.0, allow_private: bool = False):
+        self.allow_private = allow_private
+        self._pinned = _PinnedBackend(allow_private)
+        transport = httpx.HTTPTransport()
+        transport._pool = httpcore.ConnectionPool(ssl_context=httpx.create_ssl_context(), network_backend=self._pinned)
+        super().__init__(timeout=timeout, follow_redirects=False, transport=transport)
+
+    def pin(self, url: str) -> None:
+        """Check ``url`` (:func:`check_public`); its connection goes to the addresses checked."""
+        host, port = _host_port(url)
+        self._pinned.pins[host, port] = resolve(url, host, port, allow_private=self.allow_private)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,15 +371,22 @@ class Response:
         return got.text, got.encoding
 
 
-def get(client: httpx.Client, url: str, *, headers: dict[str, str] | None = None, allow_private: bool = False,
-        max_bytes: int = DEFAULT_MAX_BYTES, before: Callable[[str], None] = lambda url: None) -> Response:
-    """One guarded GET: every hop of a redirect checked by :func:`check_public` (and by
-    ``before``, which may wait or refuse), the body capped at ``max_bytes``. An HTTP error or a
-    network failure is a FetchError naming the URL."""
+def get(client: GuardedClient, url: str, *, headers: dict[str, str] | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+        deadline: float = DEFAULT_FETCH_DEADLINE, before: Callable[[str], None] = lambda url: None) -> Response:
+    """One guarded GET: every hop of a redirect checked by :func:`check_public` and connected to
+    the addresses checked (and passed by ``before``, which may wait or refuse), the body capped at
+    ``max_bytes``, the whole of it (lookups, connections, redirects and reads; not the time
+    ``before`` waits) done in ``deadline`` seconds. An HTTP error, a network failure or a fetch
+    over its deadline is a FetchError naming the URL."""
     asked = url
+    left = deadline
     for _ in range(MAX_REDIRECTS + 1):
-        check_public(url, allow_private=allow_private)
+        started = time.monotonic()
+        client.pin(url)
+        left -= time.monotonic() - started
         before(url)
+        started = time.monotonic()
+        token = _DEADLINE.set(started + left)
         try:
             with client.stream("GET", url, headers={"User-Agent": USER_AGENT, **(headers or {})}) as resp:
                 if resp.is_redirect and "location" in resp.headers:
@@ -203,9 +406,23 @@ def get(client: httpx.Client, url: str, *, headers: dict[str, str] | None = None
                 return Response(url, resp.status_code, bytes(body), media.strip().lower(),
                                 charset[1] if charset else None,
                                 Validators(resp.headers.get("etag"), resp.headers.get("last-modified")))
+        except httpx.TimeoutException as exc:
+            if time.monotonic() >= started + left:
+                raise _late(url, deadline) from exc
+            raise FetchError(url, f"cannot fetch: {exc or type(exc).__name__}") from exc
         except httpx.HTTPError as exc:
             raise FetchError(url, f"cannot fetch: {exc or type(exc).__name__}") from exc
+        finally:
+            _DEADLINE.reset(token)
+            left -= time.monotonic() - started
+        if left <= 0:
+            raise _late(url, deadline)
     raise FetchError(asked, f"more than {MAX_REDIRECTS} redirects")
+
+
+def _late(url: str, deadline: float) -> FetchError:
+    return FetchError(url, f"took longer than {deadline:g} s, the most one fetch may take (connecting, redirects "
+                           "and reading together)")
 
 
 class Fetcher:
@@ -213,12 +430,14 @@ class Fetcher:
     Counts what it did in ``requests`` and ``not_modified``."""
 
     def __init__(self, *, delay: float = DEFAULT_DELAY, timeout: float = 10.0, max_bytes: int = DEFAULT_MAX_BYTES,
-                 allow_private: bool = False, sleep: Callable[[float], None] = time.sleep):
+                 deadline: float = DEFAULT_FETCH_DEADLINE, allow_private: bool = False,
+                 sleep: Callable[[float], None] = time.sleep):
         self.delay = delay
         self.max_bytes = max_bytes
+        self.deadline = deadline
         self.allow_private = allow_private
         self._sleep = sleep
-        self._client = httpx.Client(timeout=timeout, follow_redirects=False)
+        self._client = GuardedClient(timeout=timeout, allow_private=allow_private)
         self._last: dict[str, float] = {}  # host -> when its last request started (monotonic)
         self._robots: dict[str, RobotFileParser] = {}  # origin -> its rules
         self._robots_txt: dict[str, str] = {}  # origin -> its robots.txt as read
@@ -239,7 +458,7 @@ class Fetcher:
         """GET ``url`` (conditionally, with ``validators``); a 304 is a Response whose
         ``not_modified`` is true. Raises FetchError (Disallowed for robots.txt)."""
         resp = get(self._client, url, headers=validators.headers() if validators else None,
-                   allow_private=self.allow_private, max_bytes=self.max_bytes, before=self._polite)
+                   max_bytes=self.max_bytes, deadline=self.deadline, before=self._polite)
         self.not_modified += resp.not_modified
         return resp
 
@@ -275,8 +494,8 @@ class Fetcher:
     def _read_robots(self, site: str) -> RobotFileParser:
         rules = RobotFileParser(site + "/robots.txt")
         try:
-            resp = get(self._client, site + "/robots.txt", allow_private=self.allow_private,
-                       max_bytes=512 * 1024, before=lambda u: self._wait(origin(u)))
+            resp = get(self._client, site + "/robots.txt", max_bytes=512 * 1024, deadline=self.deadline,
+                       before=lambda u: self._wait(origin(u)))
         except FetchError as exc:
             if exc.status and exc.status < 500:
                 rules.allow_all = True  # type: ignore[attr-defined]  # RFC 9309 2.3.1.3: no robots.txt, no rules
