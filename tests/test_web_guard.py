@@ -125,6 +125,7 @@ class Net:
     it. ``lookups`` and ``connects`` record what was asked."""
 
     names: dict[str, list[list[str]]] = field(default_factory=dict)
+    slow: dict[str, float] = field(default_factory=dict)  # host -> seconds its lookup takes
     routes: dict[str, int] = field(default_factory=dict)
     lookups: Counter = field(default_factory=Counter)
     connects: list[tuple[str, int]] = field(default_factory=list)
@@ -139,6 +140,7 @@ def net(monkeypatch) -> Net:
         name = host.decode() if isinstance(host, bytes) else host
         if name not in state.names:
             return real_getaddrinfo(host, port, *args, **kwargs)
+        time.sleep(state.slow.get(name, 0))
         answers = state.names[name]
         answer = answers[min(state.lookups[name], len(answers) - 1)]
         state.lookups[name] += 1
@@ -339,6 +341,15 @@ def test_web_guard_deadline_counts_redirects_together(net, local):
     with pytest.raises(FetchError, match="took longer than 0.5 s"):
         serve_fetch.fetch(f"http://news.example:{local.port}/redirect", deadline=0.5)
     assert local.hits["/redirect"] == 1
+
+
+def test_web_guard_deadline_covers_a_slow_lookup(net):
+    net.names["slow.example"] = [[PUBLIC]]
+    net.slow["slow.example"] = 3.0
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="took longer than 0.5 s"):
+        serve_fetch.fetch("http://slow.example/a.html", deadline=0.5)
+    assert time.monotonic() - started < 1.0 and net.connects == []
 
 
 def test_web_guard_deadline_leaves_out_the_polite_wait(local):

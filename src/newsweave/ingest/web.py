@@ -25,6 +25,7 @@ links they give.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import io
 import ipaddress
@@ -33,6 +34,7 @@ import os
 import re
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
@@ -192,12 +194,44 @@ def _host_port(url: str) -> tuple[str, int]:
     return host, parsed.port or (443 if scheme == "https" else 80)
 
 
-def resolve(url: str, host: str, port: int, *, allow_private: bool = False) -> tuple[str, ...]:
-    """Every address ``host`` resolves to (one lookup), each checked by :func:`address_refusal`:
-    FetchRefused naming the first that is not public (``allow_private``: none checked; tests only)."""
+class LookupTooSlow(FetchError):
+    """A host's lookup that did not answer in the time left to the fetch."""
+
+
+def _getaddrinfo(url: str, host: str, port: int, timeout: float | None) -> list[Any]:
+    """socket.getaddrinfo, given up after ``timeout`` seconds (it takes no timeout of its own: the
+    lookup runs in a daemon thread, which ends when the resolver does)."""
+    def lookup() -> list[Any]:
+        return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
+
+    if timeout is None:
+        return lookup()
+    got: list[list[Any] | BaseException] = []
+
+    def run() -> None:
+        try:
+            got.append(lookup())
+        except (OSError, UnicodeError, ValueError) as exc:
+            got.append(exc)
+
+    thread = threading.Thread(target=run, name=f"lookup {host}", daemon=True)
+    thread.start()
+    thread.join(max(timeout, 0.0))
+    if not got:
+        raise LookupTooSlow(url, f"looking up {host!r} took longer than {max(timeout, 0.0):.1f} s")
+    if isinstance(got[0], BaseException):
+        raise got[0]
+    return got[0]
+
+
+def resolve(url: str, host: str, port: int, *, allow_private: bool = False,
+            timeout: float | None = None) -> tuple[str, ...]:
+    """Every address ``host`` resolves to (one lookup, in ``timeout`` seconds), each checked by
+    :func:`address_refusal`: FetchRefused naming the first that is not public (``allow_private``:
+    none checked; tests only)."""
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError, ValueError) as exc:
+        infos = _getaddrinfo(url, host, port, timeout)
+    except (OSError, UnicodeError, ValueError) as exc:
         raise FetchRefused(url, f"cannot resolve {host!r}: {exc}") from exc
     addresses = tuple(dict.fromkeys(str(info[4][0]) for info in infos))  # an IPv4/IPv6 sockaddr's host is a str
     if not addresses:
@@ -272,7 +306,8 @@ class _PinnedBackend(httpcore.NetworkBackend):
                     socket_options: Iterable[SOCKET_OPTION] | None = None) -> httpcore.NetworkStream:
         addresses = self.pins.get((host, port))
         if addresses is None:
-            addresses = resolve(f"{host}:{port}", host, port, allow_private=self.allow_private)
+            addresses = resolve(f"{host}:{port}", host, port, allow_private=self.allow_private,
+                                timeout=_clip(timeout, httpcore.ConnectTimeout))
         failed: httpcore.ConnectError | httpcore.ConnectTimeout | None = None
         for address in addresses:  # in the resolver's order, as socket.create_connection tries them
             try:
@@ -293,6 +328,13 @@ class _PinnedBackend(httpcore.NetworkBackend):
         time.sleep(seconds)
 
 
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """httpx's TLS settings (certificates verified against certifi's roots), made once: loading
+    the roots takes a tenth of a second, and the server makes a client for every URL it fetches."""
+    return httpx.create_ssl_context()
+
+
 class GuardedClient(httpx.Client):
     """An httpx client for :func:`get`: redirects not followed (``get`` checks each hop), every
     connection made to an address :func:`check_public` checked, no proxy from the environment (a
@@ -301,14 +343,15 @@ class GuardedClient(httpx.Client):
     def __init__(self, *, timeout: float = 10.0, allow_private: bool = False):
         self.allow_private = allow_private
         self._pinned = _PinnedBackend(allow_private)
-        transport = httpx.HTTPTransport()
-        transport._pool = httpcore.ConnectionPool(ssl_context=httpx.create_ssl_context(), network_backend=self._pinned)
+        transport = httpx.HTTPTransport(verify=_tls())
+        transport._pool = httpcore.ConnectionPool(ssl_context=_tls(), network_backend=self._pinned)
         super().__init__(timeout=timeout, follow_redirects=False, transport=transport)
 
-    def pin(self, url: str) -> None:
-        """Check ``url`` (:func:`check_public`); its connection goes to the addresses checked."""
+    def pin(self, url: str, timeout: float | None = None) -> None:
+        """Check ``url`` (:func:`check_public`, the lookup in ``timeout`` seconds); its connection
+        goes to the addresses checked."""
         host, port = _host_port(url)
-        self._pinned.pins[host, port] = resolve(url, host, port, allow_private=self.allow_private)
+        self._pinned.pins[host, port] = resolve(url, host, port, allow_private=self.allow_private, timeout=timeout)
 
 
 @dataclass(frozen=True, slots=True)
@@ -382,7 +425,10 @@ def get(client: GuardedClient, url: str, *, headers: dict[str, str] | None = Non
     left = deadline
     for _ in range(MAX_REDIRECTS + 1):
         started = time.monotonic()
-        client.pin(url)
+        try:
+            client.pin(url, timeout=left)
+        except LookupTooSlow as exc:
+            raise _late(url, deadline) from exc
         left -= time.monotonic() - started
         before(url)
         started = time.monotonic()
