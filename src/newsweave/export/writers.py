@@ -1,4 +1,11 @@
-"""Write records as JSON Lines or CSV."""
+"""Write records as JSON Lines or CSV.
+
+A CSV cell is safe to open in a spreadsheet: a text that begins with ``=``, ``+``, ``-``, ``@``, a
+tab or a carriage return (which a spreadsheet would run as a formula) is written with a ``'``
+before it, as OWASP advises; numbers stay numbers (``-3`` as a number is written as it is). One
+cell can be large (an event's ``sources`` over 128 KB): Python's ``csv`` module reads it back after
+``csv.field_size_limit(sys.maxsize)``; pandas reads it as it is.
+"""
 
 from __future__ import annotations
 
@@ -30,12 +37,22 @@ def write_csv(recs: Iterable[Record], out: IO[str]) -> int:
     w = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
     w.writeheader()
     for r in rows:
-        w.writerow({k: _cell(v) for k, v in r.items()})
+        w.writerow({k: csv_cell(v) for k, v in r.items()})
     return len(rows)
 
 
-def _cell(value: Any) -> Any:
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else value
+#: what a spreadsheet takes a cell beginning with for a formula (OWASP, "CSV Injection")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A value as one CSV cell: a list or an object as JSON text, a text a spreadsheet would take
+    for a formula with a ``'`` before it; numbers, booleans and None as they are."""
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)  # begins with [ or {: never a formula
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def by_kind(recs: Iterable[Record]) -> Iterator[tuple[type[Record], list[Record]]]:
@@ -60,7 +77,7 @@ def write_csv_folder(recs: Iterable[Record], folder: Path) -> dict[str, int]:
             w = csv.DictWriter(fh, fieldnames=list(cls.columns()), extrasaction="ignore", restval="", lineterminator="\n")
             w.writeheader()
             for r in group:
-                w.writerow({k: _cell(v) for k, v in r.as_dict().items()})
+                w.writerow({k: csv_cell(v) for k, v in r.as_dict().items()})
         counts[cls.kind] = len(group)
     return counts
 
