@@ -7,7 +7,6 @@ used (full, corrupted, another program's, read-only for a write, a server that d
 
 from __future__ import annotations
 
-import csv
 import functools
 import inspect
 import itertools
@@ -548,11 +547,12 @@ def _emit(listing: Listing, fmt: str) -> None:
     elif fmt == "nl":
         sys.stdout.write("".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in rows))
     elif fmt == "csv":
-        from .export.writers import csv_cell
+        from .export.writers import CsvWriter
 
-        w = csv.DictWriter(sys.stdout, fieldnames=list(listing.columns), extrasaction="ignore", lineterminator="\n")
+        w = CsvWriter(sys.stdout, list(listing.columns))
         w.writeheader()
-        w.writerows({k: csv_cell(v) for k, v in r.items()} for r in rows)
+        for r in rows:
+            w.writerow(r)
     elif listing.render:
         listing.render(rows)
     else:

@@ -34,10 +34,10 @@ def write_csv(recs: Iterable[Record], out: IO[str]) -> int:
         columns.update(dict.fromkeys(SCHEMA_FIELDS.get(kind, ())))
     for r in rows:
         columns.update(dict.fromkeys(r))
-    w = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+    w = CsvWriter(out, list(columns))
     w.writeheader()
     for r in rows:
-        w.writerow({k: csv_cell(v) for k, v in r.items()})
+        w.writerow(r)
     return len(rows)
 
 
@@ -53,6 +53,24 @@ def csv_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+class CsvWriter:
+    """Rows of values as CSV (lines end with ``\\n``), each value a :func:`csv_cell`. A row with a
+    carriage return in a cell is quoted in full: Python's csv module quotes a cell for the
+    characters of the line ending only, so a lone CR would be left bare and end the row early."""
+
+    def __init__(self, out: IO[str], columns: list[str]):
+        options: dict[str, Any] = {"fieldnames": columns, "extrasaction": "ignore", "restval": "", "lineterminator": "\n"}
+        self.plain = csv.DictWriter(out, **options)
+        self.quoted = csv.DictWriter(out, quoting=csv.QUOTE_ALL, **options)
+
+    def writeheader(self) -> None:
+        self.plain.writeheader()
+
+    def writerow(self, row: dict[str, Any]) -> None:
+        cells = {k: csv_cell(v) for k, v in row.items()}
+        (self.quoted if any(isinstance(v, str) and "\r" in v for v in cells.values()) else self.plain).writerow(cells)
 
 
 def by_kind(recs: Iterable[Record]) -> Iterator[tuple[type[Record], list[Record]]]:
@@ -74,10 +92,10 @@ def write_csv_folder(recs: Iterable[Record], folder: Path) -> dict[str, int]:
     counts = {}
     for cls, group in by_kind(recs):
         with open(folder / f"{cls.kind}.csv", "w", encoding="utf-8", newline="") as fh:
-            w = csv.DictWriter(fh, fieldnames=list(cls.columns()), extrasaction="ignore", restval="", lineterminator="\n")
+            w = CsvWriter(fh, list(cls.columns()))
             w.writeheader()
             for r in group:
-                w.writerow({k: csv_cell(v) for k, v in r.as_dict().items()})
+                w.writerow(r.as_dict())
         counts[cls.kind] = len(group)
     return counts
 
