@@ -321,3 +321,23 @@ def test_store_faults_read_only_file_in_a_read_only_folder_is_read(tmp_path):
     finally:
         folder.chmod(0o755)
         shutil.rmtree(folder)
+
+
+def test_store_faults_which_errors_are_the_databases_not_the_articles():
+    from newsweave.store.faults import classify, masked
+
+    class PgError(Exception):
+        def __init__(self, sqlstate: str | None, text: str):
+            super().__init__(text)
+            self.sqlstate = sqlstate
+
+    url = f"postgresql+psycopg://u:{SECRET}@db.example/news"
+    for state, text in (("53100", "could not extend file: No space left on device"), ("57P01", "terminating connection"),
+                        ("3D000", 'database "news" does not exist'), ("XX001", "invalid page in block 7")):
+        found = classify(PgError(state, text), "postgresql", url)
+        assert found is not None and text in str(found) and SECRET not in str(found), state
+    for state in ("23505", "22021", "57014", "42601"):  # a duplicate, a bad byte, a cancelled query, bad syntax
+        assert classify(PgError(state, "x"), "postgresql", url) is None, state
+    assert classify(PgError(None, "server closed the connection"), "postgresql", url, operational=True) is not None
+    assert classify(sqlite3.OperationalError("fts5: syntax error near \"\""), "sqlite", "sqlite:///x.db") is None
+    assert masked(f"postgresql://u:{SECRET}@h:notaport/db") == "postgresql://u:***@h:notaport/db"
