@@ -341,3 +341,14 @@ def test_cli_db_naming_no_file_refused(tmp_path, monkeypatch):
     for url in ("sqlite://", "sqlite:///"):
         res = CliRunner().invoke(app, ["--db", url, "ingest", "a.txt", "--silent"])
         assert res.exit_code == 2 and "names no file" in res.output, (url, res.output)
+
+
+def test_cli_csv_output_neutralises_formula_cells(capsys):
+    from newsweave.cli import Listing, _emit
+
+    rows = [{"doc_id": "d1", "title": '=HYPERLINK("http://evil.example","x")', "n": -3, "tags": ["-a"]},
+            {"doc_id": "d2", "title": "@cmd", "n": 2.5, "tags": []}]
+    _emit(Listing(rows, ("doc_id", "title", "n", "tags")), "csv")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == ["doc_id,title,n,tags", '''d1,"'=HYPERLINK(""http://evil.example"",""x"")",-3,"[""-a""]"''',
+                     "d2,'@cmd,2.5,[]"]

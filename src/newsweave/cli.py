@@ -1,12 +1,12 @@
 """The ``newsweave`` command line.
 
 Exit status: 0 all went well; 1 some input failed (or a record asked for is not there);
-2 usage error (bad option, bad --db URL, unreadable settings file).
+2 usage error (bad option, bad --db URL, unreadable settings file) or a database that cannot be
+used (full, corrupted, another program's, read-only for a write, a server that does not answer).
 """
 
 from __future__ import annotations
 
-import csv
 import functools
 import inspect
 import itertools
@@ -55,7 +55,8 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 app = typer.Typer(
     name="newsweave",
     help="Turn news articles from many outlets into one source-attributed record of what happened.",
-    epilog="Exit status: 0 ok; 1 some input failed or a record was not found; 2 usage error.",
+    epilog="Exit status: 0 ok; 1 some input failed or a record was not found; 2 usage error, or a database "
+           "that cannot be used.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -81,7 +82,7 @@ def _fails_cleanly(fn: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             command_db = kwargs.pop("command_db", None)
-            if command_db:
+            if command_db is not None:
                 _use_db(kwargs["ctx"], command_db)
             return fn(*args, **kwargs)
         except ConfigError as exc:
@@ -101,6 +102,8 @@ def _use_db(ctx: Any, value: str) -> None:
 
     from .settings import current, db_url
 
+    if not value.strip():
+        raise ConfigError("--db is empty: give an SQLite file (--db news.db) or a database URL")
     settings = dataclasses.replace(current(), db=db_url(value))
     activate(settings)
     ctx.obj = State(settings.db)
@@ -111,11 +114,11 @@ class State:
         self.db = db
         self._store: Store | None = None
 
-    def store(self, create: bool) -> Store:
+    def store(self, create: bool, write: bool) -> Store:
         from .store import open_store
 
         if self._store is None:
-            self._store = open_store(self.db, create=create)
+            self._store = open_store(self.db, create=create, write=write)
         return self._store
 
 
@@ -205,10 +208,12 @@ class _Format(logging.Formatter):
             record.exc_info, record.exc_text = saved
 
 
-def _store(ctx: typer.Context, create: bool = False) -> Store:
+def _store(ctx: typer.Context, create: bool = False, write: bool | None = None) -> Store:
     """The run's database; ``create``: make it when it does not exist (the commands that write
-    new documents), else a missing one is an error that says how to make it."""
-    return ctx.obj.store(create)
+    new documents), else a missing one is an error that says how to make it. ``write`` (default:
+    as ``create``): the command writes, so a database that cannot be written is an error; a read
+    command opens such an SQLite file read-only."""
+    return ctx.obj.store(create, create if write is None else write)
 
 
 def parse_size(text: str) -> int:
@@ -542,10 +547,12 @@ def _emit(listing: Listing, fmt: str) -> None:
     elif fmt == "nl":
         sys.stdout.write("".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in rows))
     elif fmt == "csv":
-        w = csv.DictWriter(sys.stdout, fieldnames=list(listing.columns), extrasaction="ignore", lineterminator="\n")
+        from .export.writers import CsvWriter
+
+        w = CsvWriter(sys.stdout, list(listing.columns))
         w.writeheader()
-        w.writerows({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for k, v in r.items()}
-                    for r in rows)
+        for r in rows:
+            w.writerow(r)
     elif listing.render:
         listing.render(rows)
     else:
@@ -625,7 +632,7 @@ def reprocess(
     """Re-run every stage on the stored raw content (after an upgrade or a data-file change)."""
     from .pipeline.runner import Ingest
 
-    store = _store(ctx)
+    store = _store(ctx, write=True)
     runner = Ingest(store, on_problem=_say_problem)
     with _progress(silent) as bar:
         task = bar.add_task("reprocessing", total=store.count_documents())
@@ -908,7 +915,7 @@ def serve(
     except OSError as exc:
         raise ConfigError(f"cannot listen on {host}:{port} ({exc.strerror}): another program has the port, "
                           "or the address is not this machine's; choose another with --port or --host") from exc
-    store = _store(ctx, create=True)
+    store = _store(ctx, create=True, write=bool(token))  # without a token it only reads
     verbose = logging.getLogger("newsweave").isEnabledFor(logging.INFO)
     where = f"[{host}]" if ":" in host else host
     err.print(f"newsweave: serving at http://{where}:{port}/ the database {store.url} (API docs at /docs; "

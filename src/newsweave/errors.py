@@ -47,6 +47,12 @@ class ConfigError(NewsweaveError):
     """Bad settings: a database URL that cannot be used, an unreadable data file."""
 
 
+class DatabaseFault(ConfigError):
+    """The database cannot be used as it is: full, corrupted, not newsweave's, read-only, or its
+    server unreachable. Not the input's fault, so a run stops (exit status 2) and what was
+    committed before stays as it was. The message names the database (its password masked)."""
+
+
 class StageContractError(ConfigError):
     """A pipeline stage that breaks its contract (returns something other than the Article it was
     given, or changes a field it does not declare): a bug in newsweave, so the run stops."""

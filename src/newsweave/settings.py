@@ -15,6 +15,7 @@ A config file::
     packs = "india"                 # shipped knowledge-base packs, comma-separated
     kb = "my-kb"                    # folders of knowledge-base files added to them
     nlp_processes = 2
+    db_connect_timeout = 10         # seconds a PostgreSQL server has to answer a connection
 
     [data]                          # a user file added to a shipped data file, by its name
     furniture = "my-furniture.toml"
@@ -40,6 +41,7 @@ ENV_CONFIG = "NEWSWEAVE_CONFIG"
 DEFAULT_DB = "sqlite:///newsweave.db"  # a file in the working folder
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024  # the largest file or upload read
 DEFAULT_FETCH_DEADLINE = 30.0  # seconds one web fetch may take in all: lookups, connections, redirects, reads
+DEFAULT_CONNECT_TIMEOUT = 10  # seconds a database server has to accept a connection
 
 
 def db_url(value: str) -> str:
@@ -55,7 +57,7 @@ def human_size(n: int) -> str:
 CONFIG_NAME = "newsweave.toml"
 #: setting -> the environment variable that gives it
 ENV = {"db": "NEWSWEAVE_DB", "kb": "NEWSWEAVE_KB", "packs": "NEWSWEAVE_KB_PACKS",
-       "nlp_processes": "NEWSWEAVE_NLP_PROCESSES"}
+       "nlp_processes": "NEWSWEAVE_NLP_PROCESSES", "db_connect_timeout": "NEWSWEAVE_DB_CONNECT_TIMEOUT"}
 #: the shipped data files a user file may add to (``[data]`` keys; $NEWSWEAVE_<NAME> in the environment)
 DATA_FILES = ("admin1.tsv", "entity_cues.toml", "furniture.toml", "languages.toml", "lowercase_words.txt", "names.toml",
               "outlets.tsv", "speech.toml", "stopwords.txt", "times.toml", "timezones.toml", "triggers.toml")
@@ -81,6 +83,7 @@ class Settings:
     kb: str | None = None  # folders of knowledge-base files added to the packs (os.pathsep-separated)
     packs: str | None = None  # shipped packs to use, comma-separated; None: all of them
     nlp_processes: int = 1
+    db_connect_timeout: int = DEFAULT_CONNECT_TIMEOUT  # seconds (PostgreSQL's connect_timeout)
     data: tuple[tuple[str, str], ...] = ()  # (data file, the user's file added to it)
     stories: tuple[tuple[str, Any], ...] = ()  # story-clustering parameters that differ from the defaults
     config: str | None = None  # the config file read, if any
@@ -124,6 +127,8 @@ class Settings:
                 stories.update(dict(value))
             else:
                 values[key] = value
+        if "db" in values and not str(values["db"]).strip():
+            raise ConfigError("the database (--db) is empty: give an SQLite file (--db news.db) or a database URL")
         if values.get("db"):
             values["db"] = db_url(str(values["db"]))
         known = {f.name for f in fields(cls)}
@@ -132,6 +137,8 @@ class Settings:
             raise ConfigError(f"unknown settings: {', '.join(unknown)}")
         if "nlp_processes" in values:
             values["nlp_processes"] = _processes(values["nlp_processes"])
+        if "db_connect_timeout" in values:
+            values["db_connect_timeout"] = _seconds(values["db_connect_timeout"])
         return cls(**values, data=tuple(sorted(data.items())), stories=tuple(sorted(stories.items())))
 
 
@@ -142,6 +149,17 @@ def _processes(value: Any) -> int:
         n = 0
     if n < 1:
         raise ConfigError(f"nlp_processes ({ENV['nlp_processes']}) must be a whole number of 1 or more, not {value!r}")
+    return n
+
+
+def _seconds(value: Any) -> int:
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        n = 0
+    if n < 1:
+        raise ConfigError(f"db_connect_timeout ({ENV['db_connect_timeout']}) must be a whole number of seconds, "
+                          f"1 or more, not {value!r}")
     return n
 
 
@@ -165,6 +183,8 @@ def _read_config(path: Path, values: dict[str, Any], data: dict[str, str], stori
         elif key == "kb":  # folders, each relative to the config file's
             values[key] = os.pathsep.join(str(base / f) for f in str(value).split(os.pathsep) if f)
         elif key in ENV:
+            if key == "db" and not str(value).strip():
+                raise ConfigError(f"{path}: db is empty; give an SQLite file (db = \"news.db\") or a database URL")
             values[key] = str(base / value) if key == "db" and "://" not in str(value) else value
         else:
             raise ConfigError(f"{path}: unknown setting {key!r}; the settings are "

@@ -4,6 +4,7 @@ unknown); extra fields follow them."""
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -20,6 +21,8 @@ from ..records import (
     TimeRecord,
 )
 from ..store import Store
+
+log = logging.getLogger(__name__)
 
 __all__ = ["SCHEMA_FIELDS", "document_page", "documents", "entities", "named_entities", "quotes", "records",
            "stories_and_events", "story_records", "event_records", "time_records"]
@@ -88,7 +91,9 @@ def stories_and_events(store: Store) -> Merged:
     """Every story and merged event, as stored (events a killed run left unmerged are merged first)."""
     with store.engine.connect() as conn:
         pending = bool(store.merged.pending_docs(conn))
-    if pending:
+    if pending and store.read_only:  # (events are merged by the next write)
+        log.warning("the database is read-only: the events of documents a killed run left unmerged are as last merged")
+    elif pending:
         with store.transaction() as conn:
             store.merged.refresh(conn, current_kb().inside)
     docs = list(store.iter_documents(columns=("doc_id", "source", "title", "byline", "outlet", "published")))

@@ -15,17 +15,18 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, create_engine, delete, event, func, insert, select, update
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 
 from ..article import Article
-from ..errors import ConfigError, InputError, NotFoundError
+from ..errors import ConfigError, DatabaseFault, InputError, NotFoundError
 from ..link.dedup import band_keys
 from ..link.resolve import CONTEXT_TYPES, DocCluster, cluster_keys
 from ..settings import DEFAULT_DB, ENV, current, db_url
 from .bulk import bulk_insert, upsert
 from .events import MergedEvents
-from .migrations import migrate
+from .faults import check_sqlite_file, masked, read_only_url, scrub, watch, writable
+from .migrations import check_current, migrate
 from .rows import DERIVED, document_rows
 from .schema import reflect
 from .search import index_document
@@ -65,49 +66,110 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("newsweave_write") else "BEGIN")
 
 
-def open_store(url: str | None = None, *, create: bool = True) -> Store:
+def open_store(url: str | None = None, *, create: bool = True, write: bool = True, memory: bool = False) -> Store:
     """Open (creating and migrating as needed) the database at ``url``: the argument, else the
     settings' ``db`` (``--db``, ``$NEWSWEAVE_DB``, the config file), else ``sqlite:///newsweave.db``
     in the working folder. A plain path is an SQLite file. ``create`` False: an SQLite file that
-    does not exist is an error (a read of a mistyped path must not make an empty database)."""
+    does not exist is an error (a read of a mistyped path must not make an empty database).
+    ``write`` False: reading is enough, so an SQLite file newsweave may not write is opened
+    read-only (not migrated: one whose schema is older is an error saying so). ``memory``: an
+    in-memory database is allowed (it vanishes with the process; the command line refuses it).
+
+    A database that cannot be used (corrupted, another program's, full, read-only for a write,
+    a server that does not answer within the settings' ``db_connect_timeout``) is a
+    :class:`~newsweave.errors.DatabaseFault` naming it, its password masked."""
     url = db_url(url or current().db or DEFAULT_DB)
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
-        raise ConfigError(f"--db {url!r} is not a database URL; use e.g. sqlite:///newsweave.db "
-                          "or postgresql+psycopg://user@host/dbname") from exc
-    if parsed.get_backend_name() == "sqlite" and not parsed.database:  # SQLAlchemy's in-memory database
-        raise ConfigError(f"--db {url!r} names no file: an ingest into it would keep nothing; give a file "
-                          "(--db news.db), or sqlite:///:memory: if a database that vanishes is what you want")
-    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+    except (ArgumentError, ValueError) as exc:  # ValueError: a port that is not a number
+        raise ConfigError(f"--db {masked(url)} is not a database URL ({scrub(str(exc), url)}); use e.g. "
+                          "sqlite:///newsweave.db or postgresql+psycopg://user@host/dbname") from exc
+    engine_url: str | URL = url
+    read_only = False
+    if parsed.get_backend_name() == "sqlite" and in_memory(parsed):
+        if not parsed.database:  # SQLAlchemy's default database: memory
+            raise ConfigError(f"--db {url!r} names no file: an ingest into it would keep nothing; give a file "
+                              "(--db news.db)")
+        if not memory:
+            raise ConfigError(f"--db {url!r} is an in-memory database: it would vanish when the command ends, so "
+                              "nothing would be kept (or found); give a file (--db news.db)")
+    elif parsed.get_backend_name() == "sqlite" and parsed.database:
         path = Path(parsed.database).expanduser().resolve()
         if not path.parent.is_dir():
             raise ConfigError(f"--db {url}: the folder {path.parent} does not exist; create it first")
         if not create and not path.exists():
             raise ConfigError(f"--db {url}: there is no database at {path}; `newsweave --db {url} ingest PATH...` "
                               "makes one (or give the path of the one you have)")
+        check_sqlite_file(path, url)
+        if not writable(path):
+            if write:
+                raise DatabaseFault(f"--db {url}: the database is read-only ({path} or its folder cannot be written): "
+                                    "a read command (docs, stories, events, export) can read it; to write, make the "
+                                    "file and its folder writable")
+            if path.exists():
+                engine_url, read_only = read_only_url(path), True
     try:
-        engine = create_engine(url)
+        engine = create_engine(engine_url, **_engine_options(parsed))
     except (NoSuchModuleError, ImportError) as exc:
-        raise ConfigError(f"--db {url}: no driver for this database ({exc}); for PostgreSQL "
+        raise ConfigError(f"--db {masked(url)}: no driver for this database ({scrub(str(exc), url)}); for PostgreSQL "
                           "install newsweave[postgres]") from exc
+    watch(engine)
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_read_only if read_only else _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
     try:
         with engine.connect() as conn:
-            conn.info["newsweave_write"] = True
-            with conn.begin():
-                if engine.dialect.name == "postgresql":
-                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
-                migrate(conn)
-            conn.info.pop("newsweave_write", None)
+            if read_only:
+                with conn.begin():
+                    check_current(conn)
+            else:
+                conn.info["newsweave_write"] = True
+                with conn.begin():
+                    if engine.dialect.name == "postgresql":
+                        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+                    migrate(conn)
+                conn.info.pop("newsweave_write", None)
     except OperationalError as exc:
-        raise ConfigError(f"--db {url}: cannot open the database: {exc.orig}") from exc
-    return Store(engine)
+        engine.dispose()
+        raise ConfigError(scrub(f"--db {masked(url)}: cannot open the database: {exc.orig}", url)) from exc
+    except ConfigError as exc:
+        engine.dispose()
+        if str(exc).startswith("--db "):
+            raise
+        raise ConfigError(f"--db {masked(url)}: {exc}") from exc
+    store = Store(engine)
+    store.read_only = read_only
+    return store
+
+
+def in_memory(parsed: URL) -> bool:
+    """Whether an SQLite URL is an in-memory database (``sqlite://``, ``:memory:``, ``mode=memory``)."""
+    db = parsed.database or ""
+    return not db or db == ":memory:" or db.startswith("file::memory:") or parsed.query.get("mode") == "memory"
+
+
+def _engine_options(parsed: URL) -> dict[str, Any]:
+    """PostgreSQL: a connection attempt gives up after the settings' ``db_connect_timeout``
+    seconds (a server that accepts and never answers does not hang the command), unless the URL
+    sets its own ``connect_timeout``."""
+    if parsed.get_backend_name() != "postgresql" or "connect_timeout" in parsed.query:
+        return {}
+    return {"connect_args": {"connect_timeout": current().db_connect_timeout}}
+
+
+def _sqlite_read_only(dbapi_conn: Any, _record: Any) -> None:
+    """A read-only connection's settings (no journal mode set: that would write)."""
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA query_only=ON")
+    cur.execute("PRAGMA busy_timeout=300000")
+    cur.execute("PRAGMA cache_size=-65536")
+    cur.close()
 
 
 class Store:
+    read_only = False  # opened read-only (open_store(write=False) on a file newsweave may not write)
+
     def __init__(self, engine):
         self.engine = engine
         t = self.tables = reflect(engine)

@@ -499,6 +499,23 @@ def applied(conn: Connection) -> set[int]:
     return set(conn.scalars(select(schema_migrations.c.version)))
 
 
+def check_current(conn: Connection) -> None:
+    """A database that is only read (not migrated) must have every migration this newsweave
+    knows, and none it does not."""
+    from ..errors import ConfigError
+
+    done = applied(conn)
+    newer = sorted(v for v in done if v > SCHEMA_VERSION)
+    if newer:
+        raise ConfigError(f"the database has schema version {newer[-1]}, newer than this newsweave "
+                          f"({SCHEMA_VERSION}); upgrade newsweave")
+    missing = [v for v, _, _ in MIGRATIONS if v not in done]
+    if missing:
+        raise ConfigError(f"the database has schema version {max(done, default=0)}, older than this newsweave's "
+                          f"({SCHEMA_VERSION}), and needs migrating, which a read-only database cannot be: open it "
+                          "once where it can be written (any newsweave command migrates it), then read it here")
+
+
 def migrate(conn: Connection) -> list[int]:
     """Apply every migration not yet recorded; returns the versions applied. Each runs in a
     savepoint with its record, so a failed migration leaves nothing half-done."""
