@@ -110,14 +110,30 @@ def _rows(source: str, rows: Iterator[tuple[int, Any]], enc: str | None) -> Iter
 
 #: why a JSON value nested thousands deep is not read (Python's parser recurses: a RecursionError)
 DEEP_JSON = "nested too deeply to read (a JSON value inside thousands of arrays or objects)"
+#: the deepest nesting read: far beyond any article row's, far below what recursion over it can take
+MAX_JSON_DEPTH = 100
 
 
 def _loads(source: str, text: str, row: int | None = None) -> Any:
-    """``json.loads``, its failures as the input's (a RecursionError too)."""
+    """``json.loads``, its failures as the input's (a RecursionError too), and a value nested
+    deeper than MAX_JSON_DEPTH refused (reading its fields would recurse as deep)."""
     try:
-        return json.loads(text)
+        value = json.loads(text)
     except RecursionError:
         raise InputError(source, f"not readable JSON: {DEEP_JSON}", row=row) from None
+    if _too_deep(value):
+        raise InputError(source, f"not readable JSON: {DEEP_JSON}", row=row)
+    return value
+
+
+def _too_deep(value: Any) -> bool:
+    """Whether ``value`` nests more than MAX_JSON_DEPTH arrays or objects (no recursion)."""
+    level: list[Any] = [value]
+    for _ in range(MAX_JSON_DEPTH + 1):
+        level = [v for x in level if isinstance(x, list | dict) for v in (x.values() if isinstance(x, dict) else x)]
+        if not level:
+            return False
+    return True
 
 
 def _jsonl(source: str, text: str, enc: str) -> Iterator[Article | InputError]:
