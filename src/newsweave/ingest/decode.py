@@ -1,5 +1,6 @@
 """Bytes to text: what kind of file is this, and which encoding. Mojibake repair comes later
-(in :mod:`newsweave.ingest.extract`), so the stored raw text is what the bytes said."""
+(in :mod:`newsweave.ingest.extract`), so the stored raw text is what the bytes said (cleaned of
+invisible controls at the door, :mod:`newsweave.chars`)."""
 
 from __future__ import annotations
 
