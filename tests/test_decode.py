@@ -1,13 +1,63 @@
-"""Quotation marks lost to a lossy encoding ("?I will not contest,? he said."), restored where the
-pattern is unambiguous (ingest/decode.py), and the extract stage that applies it with a warning."""
+"""Bytes to text (ingest/decode.py): encodings told per file (UTF-16 without a BOM, a file whose
+parts disagree read part by part, with a warning), NUL bytes; and quotation marks lost to a lossy
+encoding ("?I will not contest,? he said."), restored where the pattern is unambiguous, and the
+extract stage that applies it with a warning."""
 
 from __future__ import annotations
 
 import json
+import struct
+
+import pytest
 
 from newsweave.article import Article
-from newsweave.ingest.decode import restore_lost_quotes
+from newsweave.errors import InputError
+from newsweave.ingest.decode import decode, restore_lost_quotes
 from newsweave.ingest.extract import extract
+
+MIXED = ("Café owners in Patna met on Monday.\n".encode()
+         + "Señor Gómez said the plan was late.\n".encode("cp1252")
+         + "The minister’s reply came on Tuesday.\n".encode()
+         + "Año nuevo, he said.\n".encode("cp1252"))
+
+
+def test_decode_mixed_utf8_and_cp1252_read_part_by_part_with_a_warning():
+    d = decode(MIXED, "m.txt")
+    assert d.text == ("Café owners in Patna met on Monday.\nSeñor Gómez said the plan was late.\n"
+                      "The minister’s reply came on Tuesday.\nAño nuevo, he said.\n")
+    assert d.encoding == "utf-8+cp1252"
+    assert d.warning is not None and "lines 2, 4" in d.warning and "cp1252" in d.warning
+
+
+def test_decode_one_encoding_gives_no_warning():
+    assert decode("Café and Señor, all UTF-8.".encode(), "u.txt").warning is None
+    legacy = decode(("Señor Gómez said the plan was late, and the café owners agreed. " * 5).encode("cp1252"), "l.txt")
+    assert legacy.warning is None and "+" not in legacy.encoding
+
+
+@pytest.mark.parametrize("enc", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("text", [
+    "PATNA: The state unit chief resigned from the party on Friday.\nHe said he would decide soon.",
+    "पटना: प्रदेश अध्यक्ष ने शुक्रवार को पार्टी से इस्तीफा दे दिया। उन्होंने कहा, 2026 में फैसला होगा।",
+])
+def test_decode_utf16_without_bom_is_text(text, enc):
+    d = decode(text.encode(enc), "w.txt")
+    assert d.text == text and d.encoding == enc
+
+
+def test_decode_nul_bytes_binary_but_in_a_file_of_rows():
+    with pytest.raises(InputError, match="binary data"):
+        decode(b"some text \x00 and more", "b.txt")
+    late = b"word " * 20000 + b"\x00 tail"  # after the first 64 KB too
+    with pytest.raises(InputError, match="binary data.*byte 100000"):
+        decode(late, "late.txt")
+    assert "\x00" in decode(b"id,text\n1,a\x00b\n", "r.csv", rows=True).text  # the reader names the row
+
+
+def test_decode_sixteen_bit_numbers_are_not_utf16_text():
+    data = struct.pack("<2000H", *range(2000))
+    with pytest.raises(InputError, match="binary data"):
+        decode(data, "n.txt")
 
 DAMAGED = ("?We will not leave the alliance,? the party?s spokesperson said on Sunday.\n\n"
            "Asked whether he would contest, Ramdeen Yadav said: ?I haven?t decided yet.?\n\n"

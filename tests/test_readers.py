@@ -201,3 +201,42 @@ def test_readers_deep_json_file_recorded_and_the_batch_goes_on(cli, tmp_path):
     assert "deep.json" in res.stderr and "nested too deeply" in res.stderr
     assert [d["source"] for d in cli.records()] == ["a.txt"]
     assert any("nested too deeply" in p["reason"] for p in json.loads(cli("problems", "--json").stdout))
+
+
+def test_readers_nul_in_a_row_is_that_rows_problem(tmp_path):
+    csv_file = write(tmp_path / "d.csv", f'id,text\n1,"{BODY}"\n2,"Bro\x00ken"\n3,"{BODY} Three."\n')
+    got = read(csv_file)
+    assert [a.source for a in got if not isinstance(a, InputError)] == ["d.csv#1", "d.csv#3"]
+    [err] = [e for e in got if isinstance(e, InputError)]
+    assert err.row == 2 and "NUL" in err.reason
+    with pytest.raises(InputError, match="binary data"):
+        read(write(tmp_path / "t.txt", f"{BODY}\x00"))
+
+
+def test_readers_mixed_encoding_warning_after_the_articles(tmp_path):
+    p = write(tmp_path / "m.txt", "Café on line one.\n".encode() + "Señor on line two.\n".encode("cp1252"))
+    article, warning = read(p)
+    assert article.raw == "Café on line one.\nSeñor on line two.\n" and article.encoding == "utf-8+cp1252"
+    assert isinstance(warning, InputError) and warning.kind == "warning" and warning.source == "m.txt"
+
+
+def test_sources_several_paths_named_relative_to_the_folder_holding_them(tmp_path):
+    for folder in ("dirA", "dirB", "deep/dirC"):
+        write(tmp_path / folder / "x.txt", BODY)
+    got = [i.source for i in iter_inputs([str(tmp_path / "dirA"), str(tmp_path / "dirB"), str(tmp_path / "deep")])]
+    assert got == ["dirA/x.txt", "dirB/x.txt", "deep/dirC/x.txt"]
+    assert [i.source for i in iter_inputs([str(tmp_path / "dirA")])] == ["x.txt"]  # one folder: as before
+    assert [i.source for i in iter_inputs([str(tmp_path / "dirA" / "x.txt"), str(tmp_path / "dirB" / "x.txt")])] == \
+        ["dirA/x.txt", "dirB/x.txt"]
+
+
+def test_sources_undecodable_file_name_escaped_and_read(tmp_path):
+    import os
+
+    raw = os.path.join(os.fsencode(tmp_path), b"bad\xff.txt")
+    with open(raw, "w", encoding="utf-8") as fh:
+        fh.write(BODY)
+    [f] = list(iter_inputs([str(tmp_path)]))
+    assert f.source == "bad\\xff.txt"
+    [a] = list(read_input(f, f.path.read_bytes()))
+    assert a.source == "bad\\xff.txt" and a.raw == BODY

@@ -13,6 +13,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from .chars import escape_surrogates, normalise_text
+
 #: a field the store does not keep (``metadata=NOT_STORED``): parse objects, working flags
 NOT_STORED = {"stored": False}
 
@@ -171,7 +173,7 @@ class Article:
 
     source: str  # file path relative to the ingest root, URL, or ``<path>#<id>`` for a dump row
     fmt: str  # one of FORMATS
-    raw: str  # raw content as decoded text (a dump row: its JSON)
+    raw: str  # raw content as decoded text (a dump row: its JSON), cleaned by newsweave.chars.normalise_text
     doc_id: str = ""
     encoding: str | None = None  # what the bytes were decoded from
     url: str | None = None
@@ -203,5 +205,8 @@ class Article:
     def __post_init__(self) -> None:
         if self.fmt not in FORMATS:
             raise ValueError(f"unknown format {self.fmt!r}; expected one of {FORMATS}")
+        # the door: every article's text cleaned once, whatever read it (newsweave.chars)
+        self.source = escape_surrogates(self.source)
+        self.raw = normalise_text(self.raw)
         if not self.doc_id:
             self.doc_id = content_id(self.raw)

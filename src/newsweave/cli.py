@@ -244,8 +244,8 @@ def _progress(silent: bool, unit: str | None = None) -> Progress:
 
 
 def _say_problem(e: InputError) -> None:
-    colour = "yellow" if e.kind == "skipped" else "red"
-    label = "skipped" if e.kind == "skipped" else "failed"
+    colour = "yellow" if e.kind in ("skipped", "warning") else "red"
+    label = e.kind if e.kind in ("skipped", "warning") else "failed"
     err.print(f"[{colour}]{label}:[/] {escape(e.describe())}", highlight=False, soft_wrap=True)
 
 

@@ -1,5 +1,6 @@
 """Bytes to text: what kind of file is this, and which encoding. Mojibake repair comes later
-(in :mod:`newsweave.ingest.extract`), so the stored raw text is what the bytes said."""
+(in :mod:`newsweave.ingest.extract`), so the stored raw text is what the bytes said (cleaned of
+invisible controls at the door, :mod:`newsweave.chars`)."""
 
 from __future__ import annotations
 
@@ -62,6 +63,7 @@ PARQUET_EXT = {".parquet", ".pq"}
 class Decoded:
     text: str
     encoding: str
+    warning: str | None = None  # the parts of the file disagree on their encoding: which, and how they were read
 
 
 def check_type(data: bytes, source: str, suffix: str) -> None:
@@ -76,9 +78,32 @@ def check_type(data: bytes, source: str, suffix: str) -> None:
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
+#: UTF-16 without a byte-order mark: in this share of the code units (or more) one byte, the same one
+#: each time, is zero (the high byte of ASCII: spaces, digits, punctuation, Latin letters) ...
+UTF16_ZERO_SHARE = 0.1
+#: ... and this many at least (a few zero bytes in a short file say nothing)
+UTF16_MIN_ZEROS = 8
+#: ... and the other byte is zero this rarely (a random or binary file has zeros at both) ...
+UTF16_OTHER_ZERO_SHARE = 0.01
+#: ... and the characters of the units with a zero byte are mostly text (white space, printable
+#: ASCII and Latin-1), not numbers 0-255 (binary 16-bit data)
+UTF16_TEXT_SHARE = 0.9
+_LATIN1_TEXT = frozenset(b"\t\n\r" + bytes(range(0x20, 0x7F)) + bytes(range(0xA0, 0x100)))
+#: the byte sequence that decides a mixed file's other parts: single-byte Western text pasted into
+#: UTF-8 (WHATWG's default legacy encoding); else charset-normalizer's guess; latin-1 reads anything
+MIXED_FALLBACKS = ("cp1252",)
+#: a file is mixed, not simply in another encoding, when its valid UTF-8 characters (beyond ASCII)
+#: are at least this share of its undecodable runs (a legacy file forms valid UTF-8 pairs rarely)
+MIXED_MIN_UTF8_SHARE = 0.1
+_ESCAPED = re.compile("[\udc80-\udcff]+")
+_VALID_NON_ASCII = re.compile("[^\x00-\x7f\udc80-\udcff]")
 
-def decode(data: bytes, source: str) -> Decoded:
-    """Decode bytes to text: a BOM, else strict UTF-8, else charset-normalizer's best guess."""
+
+def decode(data: bytes, source: str, *, rows: bool = False) -> Decoded:
+    """Decode bytes to text: a BOM, else UTF-16 told by its zero bytes, else strict UTF-8, else
+    UTF-8 with the parts that are not decoded on their own (:func:`_mixed`, with a warning), else
+    charset-normalizer's best guess. A NUL byte makes a file binary; in a file of rows (``rows``:
+    CSV, JSON Lines) it is the problem of the row that holds it, so the reader says which."""
     if not data.strip():
         raise InputError(source, "empty file" if not data else "empty file (only white space)")
     for bom, enc in _BOMS:
@@ -87,20 +112,88 @@ def decode(data: bytes, source: str) -> Decoded:
                 return Decoded(data.decode(enc), enc)
             except UnicodeDecodeError as exc:
                 raise InputError(source, f"undecodable: starts with a {enc} byte-order mark but is not {enc} ({exc.reason})") from exc
-    if b"\x00" in data[:65536]:
-        raise InputError(source, "binary data (it holds NUL bytes), not text")
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        return _not_binary(utf16, source)
+    nul = data.find(b"\x00")
+    if nul >= 0 and not rows:
+        raise InputError(source, f"binary data (it holds NUL bytes, the first at byte {nul}), not text")
     try:
         decoded = Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
-        best = from_bytes(data).best()
-        if best is None or best.encoding is None:
-            raise InputError(source, "undecodable: no text encoding fits these bytes; convert the file to UTF-8") from None
-        decoded = Decoded(str(best), best.encoding)
+        mixed = _mixed(data)
+        if mixed is None:
+            best = from_bytes(data).best()
+            if best is None or best.encoding is None:
+                raise InputError(source, "undecodable: no text encoding fits these bytes; convert the file to UTF-8") from None
+            mixed = Decoded(str(best), best.encoding)
+        decoded = mixed
+    return _not_binary(decoded, source)
+
+
+def _not_binary(decoded: Decoded, source: str) -> Decoded:
     sample = decoded.text[:20000]
     controls = sum(1 for c in sample if ord(c) < 32 and c not in "\n\r\t\f\v")
     if controls > max(8, len(sample) // 50):
         raise InputError(source, "binary data (too many control characters), not text")
     return decoded
+
+
+def _utf16_without_bom(data: bytes) -> Decoded | None:
+    """UTF-16 (little- or big-endian) told by where its zero bytes are, when it decodes."""
+    sample = data[:65536]
+    units = len(sample) // 2
+    if units < 2 or len(data) % 2:
+        return None
+    even, odd = sample[0:units * 2:2], sample[1:units * 2:2]
+    for high, low, enc in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        zeros = high.count(0)
+        if zeros < max(UTF16_MIN_ZEROS, units * UTF16_ZERO_SHARE) or low.count(0) > units * UTF16_OTHER_ZERO_SHARE:
+            continue
+        latin1 = [c for c, h in zip(low, high) if h == 0]
+        if sum(c in _LATIN1_TEXT for c in latin1) >= len(latin1) * UTF16_TEXT_SHARE:
+            try:
+                return Decoded(data.decode(enc), enc)
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def _mixed(data: bytes) -> Decoded | None:
+    """A file mostly UTF-8 with parts in a single-byte encoding (a cp1252 paragraph pasted in):
+    the UTF-8 read as UTF-8, each run of bytes that is not UTF-8 in the first of MIXED_FALLBACKS
+    that reads every run (else charset-normalizer's guess for them, else latin-1), and a warning
+    naming the lines. None when the file is not UTF-8 at all (too few valid UTF-8 characters)."""
+    text = data.decode("utf-8", "surrogateescape")  # bytes that are not UTF-8 as U+DC80-U+DCFF
+    runs = [(m.start(), bytes(ord(c) - 0xDC00 for c in m.group())) for m in _ESCAPED.finditer(text)]
+    good = len(_VALID_NON_ASCII.findall(text))
+    if not runs or good == 0 or good < len(runs) * MIXED_MIN_UTF8_SHARE:
+        return None
+    guess = from_bytes(b" ".join(r for _, r in runs)).best()
+    candidates = [*MIXED_FALLBACKS, *([guess.encoding] if guess is not None and guess.encoding else []), "latin-1"]
+    enc = next(e for e in candidates if _reads_all(e, [r for _, r in runs]))
+    lines: list[int] = []
+    line, at = 1, 0
+    for pos, _ in runs:
+        line += text.count("\n", at, pos)
+        at = pos
+        if not lines or lines[-1] != line:
+            lines.append(line)
+    shown = ", ".join(map(str, lines[:10])) + (f" and {len(lines) - 10} more" if len(lines) > 10 else "")
+    warning = (f"mixed encodings: line{'s' if len(lines) > 1 else ''} {shown} {'are' if len(lines) > 1 else 'is'} "
+               f"not UTF-8 and {'were' if len(lines) > 1 else 'was'} read as {enc}, the rest as UTF-8; check "
+               "them, and save the file as UTF-8")
+    out = _ESCAPED.sub(lambda m: bytes(ord(c) - 0xDC00 for c in m.group()).decode(enc), text)
+    return Decoded(out, f"utf-8+{enc}", warning)
+
+
+def _reads_all(enc: str, runs: list[bytes]) -> bool:
+    try:
+        for r in runs:
+            r.decode(enc)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
 
 
 # -- quotation marks lost to an encoding ------------------------------------------------------------

@@ -30,15 +30,26 @@ HTML_SNIFF = re.compile(r"^\s*(<!doctype html|<html\b|<head\b|<body\b|<\?xml[^>]
 JSON_CONTAINERS = ("articles", "data", "items", "records", "docs", "documents", "results")
 
 
+#: a row that holds a NUL (a zero byte: a file cut short, or padded, as it was written)
+NUL_ROW = "holds a NUL character (a zero byte, as a file damaged in writing has); the row is not read"
+
+
 def read_input(f: InputFile, data: bytes) -> Iterator[Article | InputError]:
-    """The articles in one file (or standard input, read as JSONL)."""
+    """The articles in one file (or standard input, read as JSONL), and its problems: a bad row
+    as an InputError naming it; a file whose parts disagree on their encoding, a warning
+    (``kind`` "warning") after its articles."""
     suffix = "" if f.source == "stdin" else Path(f.source).suffix.lower()
     if suffix in PARQUET_EXT or data[:4] == b"PAR1":
         yield from _parquet(f.source, data)
         return
     check_type(data, f.source, suffix)
-    decoded = decode(data, f.source)
-    text, enc = decoded.text, decoded.encoding
+    decoded = decode(data, f.source, rows=f.source == "stdin" or suffix in JSONL_EXT | CSV_EXT)
+    yield from _read_text(f, suffix, decoded.text, decoded.encoding)
+    if decoded.warning:
+        yield InputError(f.source, decoded.warning, kind="warning")
+
+
+def _read_text(f: InputFile, suffix: str, text: str, enc: str) -> Iterator[Article | InputError]:
     kind = _kind(suffix, text, f.source)
     if kind == "html":
         yield Article(f.source, "html", text, encoding=enc)
@@ -84,7 +95,8 @@ def row_article(source: str, row: Any, rownum: int, encoding: str | None) -> Art
     clean = {str(k): v for k, v in row.items() if k is not None}
     if None in row:  # a CSV row with more cells than the header has names
         clean["_extra_cells"] = row[None]
-    raw = LONE_SURROGATE.sub("\ufffd", json.dumps(clean, ensure_ascii=False, sort_keys=True, default=str))
+    # a lone surrogate ("\ud800" in JSON) becomes U+FFFD there (newsweave.chars, the Article's door)
+    raw = json.dumps(clean, ensure_ascii=False, sort_keys=True, default=str)
     return Article(f"{source}#{rid or rownum}", "record", raw, encoding=encoding)
 
 
@@ -96,18 +108,32 @@ def _rows(source: str, rows: Iterator[tuple[int, Any]], enc: str | None) -> Iter
             yield err
 
 
-#: a UTF-16 surrogate alone (``"\ud800"`` in JSON): no character, and no UTF-8 encoding of it
-LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 #: why a JSON value nested thousands deep is not read (Python's parser recurses: a RecursionError)
 DEEP_JSON = "nested too deeply to read (a JSON value inside thousands of arrays or objects)"
+#: the deepest nesting read: far beyond any article row's, far below what recursion over it can take
+MAX_JSON_DEPTH = 100
 
 
 def _loads(source: str, text: str, row: int | None = None) -> Any:
-    """``json.loads``, its failures as the input's (a RecursionError too)."""
+    """``json.loads``, its failures as the input's (a RecursionError too), and a value nested
+    deeper than MAX_JSON_DEPTH refused (reading its fields would recurse as deep)."""
     try:
-        return json.loads(text)
+        value = json.loads(text)
     except RecursionError:
         raise InputError(source, f"not readable JSON: {DEEP_JSON}", row=row) from None
+    if _too_deep(value):
+        raise InputError(source, f"not readable JSON: {DEEP_JSON}", row=row)
+    return value
+
+
+def _too_deep(value: Any) -> bool:
+    """Whether ``value`` nests more than MAX_JSON_DEPTH arrays or objects (no recursion)."""
+    level: list[Any] = [value]
+    for _ in range(MAX_JSON_DEPTH + 1):
+        level = [v for x in level if isinstance(x, list | dict) for v in (x.values() if isinstance(x, dict) else x)]
+        if not level:
+            return False
+    return True
 
 
 def _jsonl(source: str, text: str, enc: str) -> Iterator[Article | InputError]:
@@ -115,6 +141,9 @@ def _jsonl(source: str, text: str, enc: str) -> Iterator[Article | InputError]:
         # rows end at "\n" only: U+2028, U+0085 and the like are characters inside a JSON string
         for n, line in enumerate(text.split("\n"), 1):
             if not line.strip():
+                continue
+            if "\x00" in line:
+                yield n, InputError(source, NUL_ROW, row=n)
                 continue
             try:
                 yield n, _loads(source, line, n)
@@ -194,6 +223,9 @@ def _csv(source: str, text: str, enc: str, delimiter: str | None) -> Iterator[Ar
     n = 0
     try:
         for n, row in enumerate(reader, 1):
+            if any("\x00" in str(v) for v in row.values() if v):
+                yield InputError(source, NUL_ROW, row=n)
+                continue
             yield from _rows(source, iter([(n, row)]), enc)
     except csv.Error as exc:
         yield InputError(source, f"broken CSV after this row, the rest of the file is not read: {exc}", row=n + 1)

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..chars import escape_surrogates
 from ..errors import InputError
 from .decode import CSV_EXT, JSONL_EXT
 
@@ -18,9 +19,7 @@ STDIN = "-"
 @dataclass(frozen=True, slots=True)
 class InputFile:
     path: Path  # where to read it (``-`` for standard input)
-    source: str  # what records call it: the path relative to the ingest root
-
-
+    source: str  # what records call it: the path relative to the ingest root (see :func:`iter_inputs`)
 
 
 def expected_documents(f: InputFile) -> int:
@@ -38,47 +37,67 @@ def expected_documents(f: InputFile) -> int:
 
 
 def _stat_error(source: str, exc: OSError) -> InputError:
+    shown = escape_surrogates(source)
     if exc.errno == errno.ELOOP:
-        return InputError(source, "symbolic link loop (the link points back to itself); remove or fix the link")
+        return InputError(shown, "symbolic link loop (the link points back to itself); remove or fix the link")
     if exc.errno == errno.ENOENT:
         if os.path.islink(source) or (exc.filename and os.path.islink(exc.filename)):
-            return InputError(source, "broken symbolic link (its target does not exist)")
-        return InputError(source, "no such file or directory")
+            return InputError(shown, "broken symbolic link (its target does not exist)")
+        return InputError(shown, "no such file or directory")
     if exc.errno == errno.EACCES:
-        return InputError(source, "permission denied; check the file's permissions")
-    return InputError(source, f"cannot read: {exc.strerror or exc}")
+        return InputError(shown, "permission denied; check the file's permissions")
+    return InputError(shown, f"cannot read: {escape_surrogates(exc.strerror or str(exc))}")
+
+
+def ingest_root(paths: list[str]) -> str:
+    """The folder sources are named relative to: the folder named, or a named file's folder; when
+    several paths are named, the deepest folder that holds them all, so that ``dirA/x.txt`` and
+    ``dirB/x.txt`` stay two sources."""
+    places = []
+    for given in paths:
+        if given == STDIN:
+            continue
+        p = os.path.abspath(given)
+        places.append(p if os.path.isdir(p) else os.path.dirname(p))
+    return os.path.commonpath(places) if places else os.getcwd()
 
 
 def iter_inputs(paths: list[str]) -> Iterator[InputFile | InputError]:
     """Every file named or found below a named folder, in a stable order; problems as errors.
 
-    A file's ``source`` is its path relative to the folder that was named (or its name when a
-    file was named directly). Hidden files and folders (``.name``) are not read inside a folder.
+    A file's ``source`` is its path relative to the ingest root (:func:`ingest_root`): for one
+    folder named, relative to it; for one file, its name; for several, relative to the folder
+    holding them all. A file name's undecodable bytes are written ``\\xNN`` in it
+    (:func:`newsweave.chars.escape_surrogates`); the file is read by its real name. Hidden files
+    and folders (``.name``) are not read inside a folder.
     """
+    root = ingest_root(paths)
     for given in paths:
         if given == STDIN:
             yield InputFile(Path(STDIN), "stdin")
             continue
         path = Path(given)
         try:
-            st = path.stat()
+            path.stat()
         except OSError as exc:
             yield _stat_error(given, exc)
             continue
+        label = Path(os.path.relpath(os.path.abspath(given), root)).as_posix()
         if path.is_dir():
-            yield from _walk(path)
+            yield from _walk(path, "" if label == "." else label + "/")
         elif path.is_file():
-            yield InputFile(path, path.name)
+            yield InputFile(path, escape_surrogates(label))
         else:
-            yield InputError(given, "not a regular file or folder (a device, socket or pipe)")
-        del st
+            yield InputError(escape_surrogates(given), "not a regular file or folder (a device, socket or pipe)")
 
 
-def _walk(root: Path) -> Iterator[InputFile | InputError]:
+def _walk(root: Path, prefix: str) -> Iterator[InputFile | InputError]:
+    """The files below ``root``, their sources ``prefix`` + the path relative to ``root``."""
     seen: set[tuple[int, int]] = set()
 
     def visit(folder: Path) -> Iterator[InputFile | InputError]:
-        rel_folder = folder.relative_to(root).as_posix()
+        inner = folder.relative_to(root).as_posix()
+        rel_folder = escape_surrogates(prefix + inner if inner != "." else prefix.rstrip("/") or ".")
         try:
             st = folder.stat()
         except OSError as exc:
@@ -92,13 +111,13 @@ def _walk(root: Path) -> Iterator[InputFile | InputError]:
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
-            yield _stat_error(rel_folder or str(root), exc)
+            yield _stat_error(rel_folder, exc)
             return
         for entry in entries:
             if entry.name.startswith("."):
                 continue
             p = Path(entry.path)
-            rel = p.relative_to(root).as_posix()
+            rel = escape_surrogates(prefix + p.relative_to(root).as_posix())
             try:
                 is_dir = entry.is_dir()  # follows links
                 is_file = entry.is_file()

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..article import Article
+from ..chars import escape_surrogates
 from ..errors import ConfigError, InputError
 from ..ingest.boilerplate import MIN_OTHER_DOCS, judged_lines
 from ..ingest.readers import read_input
@@ -53,8 +54,9 @@ def out_schema():
 
 # -- pure functions both engines run -------------------------------------------------------------
 def problem_row(seq: int, err: InputError) -> dict[str, Any]:
-    return {"seq": seq, "kind": "problem", "source": err.source, "fmt": None, "raw": None, "encoding": None,
-            "payload": json.dumps({"row": err.row, "reason": err.reason, "kind": err.kind}, ensure_ascii=False)}
+    reason = escape_surrogates(err.reason)
+    return {"seq": seq, "kind": "problem", "source": escape_surrogates(err.source), "fmt": None, "raw": None,
+            "encoding": None, "payload": json.dumps({"row": err.row, "reason": reason, "kind": err.kind}, ensure_ascii=False)}
 
 
 def out_problem(row: dict[str, Any]) -> dict[str, Any]:
@@ -218,7 +220,7 @@ def finish(output: Path, summary: BatchSummary) -> None:
         for row in pq.read_table(f, columns=["source", "payload"], filters=[("kind", "=", "problem")]).to_pylist():
             summary.problems += 1
             err = problem_of(row)
-            if err.kind != "skipped":
+            if err.kind == "failed":
                 summary.failed.append(err)
     manifest = {"format": FORMAT, "engine": summary.engine, "created": datetime.now(UTC).isoformat(timespec="seconds"),
                 "files_read": summary.files, "documents": summary.documents, "problems": summary.problems,

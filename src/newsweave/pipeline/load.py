@@ -68,6 +68,7 @@ def load(store: Store, folder: Path, *, on_problem: Callable[[InputError], None]
             flush()
     if buffer:
         flush()
+    runner.record_warnings()
     runner.resolve_entities(runner.unresolved())
     summary.entities = runner.entity_count()
     return summary

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from ..article import Article
+from ..chars import escape_surrogates
 from ..errors import InputError, StageError
 from ..ingest.language import UnreadLanguage
 from ..ingest.readers import read_input
@@ -47,6 +48,7 @@ class Summary:
     unchanged: int = 0  # already stored
     failed: list[InputError] = field(default_factory=list)
     skipped: list[InputError] = field(default_factory=list)
+    warned: list[InputError] = field(default_factory=list)  # stored, with something worth knowing (mixed encodings)
     entities: int = 0
 
     @property
@@ -58,6 +60,7 @@ class Summary:
             "files": self.files, "added": len(self.added), "unchanged": self.unchanged, "entities": self.entities,
             "failed": [{"source": e.source, "row": e.row, "reason": e.reason} for e in self.failed],
             "skipped": [{"source": e.source, "reason": e.reason} for e in self.skipped],
+            "warned": [{"source": e.source, "row": e.row, "reason": e.reason} for e in self.warned],
         }
 
 
@@ -75,6 +78,7 @@ class Ingest:
         self.summary = Summary()
         self._buffer: list[Article] = []
         self._pending: dict[tuple[str, str], set[str]] = {}  # lines of this batch's articles, not yet stored
+        self._warnings: list[InputError] = []  # warnings about inputs whose articles are not stored yet
 
     def _repeated(self, outlet: str, keys: list[str], doc_id: str) -> dict[str, int]:
         """How many other articles of ``outlet`` print each line: stored ones and this batch's."""
@@ -106,6 +110,7 @@ class Ingest:
                 self.summary.files += 1
                 self._file(item)
         self._flush()
+        self.record_warnings()
         self.resolve_entities(self.unresolved())
         self.summary.entities = self.entity_count()
         return self.summary
@@ -135,12 +140,33 @@ class Ingest:
     # -- problems ------------------------------------------------------------------------------
     def problem(self, conn: Connection, err: InputError) -> None:
         """Count, record and report one problem input inside the transaction ``conn``."""
-        (self.summary.skipped if err.kind == "skipped" else self.summary.failed).append(err)
+        err.source, err.reason = escape_surrogates(err.source), escape_surrogates(err.reason)
+        err.detail = escape_surrogates(err.detail) if err.detail else err.detail
+        lists = {"skipped": self.summary.skipped, "warning": self.summary.warned}
+        lists.get(err.kind, self.summary.failed).append(err)
         self.store.record_problem(conn, err)
         self.on_problem(err)
 
     def problem_now(self, err: InputError) -> None:
+        """Record ``err`` now; a warning once its input's articles are stored (storing a source
+        clears the problems it had, so a warning recorded before would go)."""
+        if err.kind == "warning":
+            self._warnings.append(err)
+            return
         with self.store.transaction() as conn:
+            self.problem(conn, err)
+
+    def record_warnings(self, conn: Connection | None = None) -> None:
+        """Record the warnings held back (their inputs' articles stored, or not to be)."""
+        held, self._warnings = self._warnings, []
+        if not held:
+            return
+        if conn is None:
+            with self.store.transaction() as c:
+                for err in held:
+                    self.problem(c, err)
+            return
+        for err in held:
             self.problem(conn, err)
 
     # -- reading -------------------------------------------------------------------------------
@@ -158,6 +184,7 @@ class Ingest:
         else:
             self._file(InputFile(Path(source), source), data)
         self._flush()
+        self.record_warnings()
         self.resolve_entities(self.unresolved())
         self.summary.entities = self.entity_count()
         return self.summary
@@ -226,6 +253,7 @@ class Ingest:
             if row.get("unread") and row["document"]["doc_id"] in new:
                 new.discard(row["document"]["doc_id"])
                 self.problem(conn, UnreadLanguage(row["document"]["source"], row["unread"]))
+        self.record_warnings(conn)  # the warnings held back: about articles read before these rows, now stored
         if self.nlp:
             self.store.merged.mark(conn, added)  # merged once their entities are resolved
             self.link_copies_in(conn, added)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import JSON, Connection, LargeBinary, Table, insert
+from sqlalchemy.exc import DatabaseError
 
 
 def upsert(dialect: str, table: Table) -> Any:
@@ -34,6 +35,9 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
 
 
 def _copy(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """COPY on the driver's connection; its failure (a value the server refuses) raised as
+    SQLAlchemy's, as an INSERT's would be, so the caller's savepoint takes it as the row's."""
+    import psycopg
     from psycopg.types.json import Json
 
     cols = list(rows[0])
@@ -42,7 +46,11 @@ def _copy(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     names = ", ".join(f'"{c}"' for c in cols)
     raw = conn.connection.driver_connection
     assert raw is not None  # an open connection has its driver's (psycopg) connection
-    with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-        for row in rows:
-            copy.write_row([Json(row[c]) if w else (bytes(row[c]) if b and row[c] is not None else row[c])
-                            for c, w, b in zip(cols, wrap, binary)])
+    statement = f'COPY "{table.name}" ({names}) FROM STDIN'
+    try:
+        with raw.cursor() as cur, cur.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([Json(row[c]) if w else (bytes(row[c]) if b and row[c] is not None else row[c])
+                                for c, w, b in zip(cols, wrap, binary)])
+    except psycopg.Error as exc:
+        raise DatabaseError(statement, None, exc) from exc

@@ -32,6 +32,9 @@ from .schema import reflect
 from .search import index_document
 
 ENV_DB = ENV["db"]
+#: what storing one article's rows can fail with that is the article's, not the database's: an error
+#: the database reports, or a value its driver cannot send (a string it cannot encode, an integer too large)
+ROW_ERRORS = (SQLAlchemyError, ValueError, OverflowError)
 
 
 
@@ -239,7 +242,7 @@ class Store:
         return bool(self.add_rows(conn, [document_rows(a)]))
 
     def add_rows(self, conn: Connection, batch: list[dict[str, Any]],
-                 on_error: Callable[[dict[str, Any], SQLAlchemyError], None] | None = None) -> list[str]:
+                 on_error: Callable[[dict[str, Any], Exception], None] | None = None) -> list[str]:
         """Store processed articles given as :func:`~newsweave.store.rows.document_rows`; returns
         the doc_ids added (one already stored, or twice in ``batch``, is left as it is). The rows
         of their child tables go in one statement per table (COPY on PostgreSQL), the batch in one
@@ -249,7 +252,7 @@ class Store:
         try:
             with conn.begin_nested():
                 return self._add_rows(conn, batch)
-        except SQLAlchemyError:
+        except ROW_ERRORS:
             if len(batch) == 1 and on_error is None:
                 raise
         added: list[str] = []
@@ -257,7 +260,7 @@ class Store:
             try:
                 with conn.begin_nested():
                     added += self._add_rows(conn, [rows])
-            except SQLAlchemyError as exc:
+            except ROW_ERRORS as exc:
                 if on_error is None:
                     raise
                 on_error(rows, exc)
