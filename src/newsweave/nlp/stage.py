@@ -7,6 +7,7 @@ import re
 from collections import Counter, defaultdict
 from functools import lru_cache
 
+import numpy
 from spacy.tokens import Doc
 
 from ..article import Article
@@ -23,6 +24,7 @@ from .times import find_times
 from .truecase import is_lowercased, tables_for, truecase
 
 DATELINE_DAYS = 3
+HEADLINE_CHARS = 1_000  # the longest title read as a headline (for its events)
 
 
 def outlet_cluster(article: Article, kb: KB, index: int) -> Cluster | None:
@@ -90,7 +92,8 @@ class _Persons:
 def link_articles(articles: list[Article]) -> list[Article]:
     kb = current_kb()
     nlp = load_nlp()
-    titled = {i: a.title for i, a in enumerate(articles) if a.title and may_report_event(a.title, nlp)}  # else no parse needed
+    titled = {i: a.title for i, a in enumerate(articles)  # else no parse needed; a "title" of pages is no headline
+              if a.title and len(a.title) <= HEADLINE_CHARS and may_report_event(a.title, nlp)}
     heads = dict(zip(titled, pipe([_model_text(title, kb, nlp, 10) if is_lowercased(articles[i].text)
                                    else _sentence_case(title, kb, articles[i].text) for i, title in titled.items()])))
     parts = [split_text(_model_text(a.text, kb, nlp)) for a in articles]
@@ -141,9 +144,15 @@ def link_articles(articles: list[Article]) -> list[Article]:
 
 
 def parse_pieces(pieces: list[tuple[int, str]]) -> list[Doc]:
-    """The pieces of one long article parsed, a few at a time (see :mod:`.pieces`)."""
+    """The pieces of one long article parsed, a few at a time (see :mod:`.pieces`), each without
+    the model's token vectors once parsed (nothing reads them after the pipeline: 384 bytes a token)."""
     nlp = load_nlp()
-    return [doc for group in batches([p for _, p in pieces]) for doc in nlp.pipe(group, batch_size=len(group))]
+    out = []
+    for group in batches([p for _, p in pieces]):
+        for doc in nlp.pipe(group, batch_size=len(group)):
+            doc.tensor = numpy.zeros((0,), dtype="float32")
+            out.append(doc)
+    return out
 
 
 def mentions_of(doc: Doc) -> list[Mention]:
