@@ -39,7 +39,9 @@ from .errors import ConfigError
 
 ENV_CONFIG = "NEWSWEAVE_CONFIG"
 DEFAULT_DB = "sqlite:///newsweave.db"  # a file in the working folder
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024  # the largest file or upload read
+#: the largest file or upload read (--max-size, --max-body). An article up to it is processed, however
+#: long: the NLP parses a long text in pieces (newsweave.nlp.pieces), never hitting spaCy's own limit.
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 DEFAULT_FETCH_DEADLINE = 30.0  # seconds one web fetch may take in all: lookups, connections, redirects, reads
 DEFAULT_CONNECT_TIMEOUT = 10  # seconds a database server has to accept a connection
 

@@ -35,7 +35,7 @@ from ..link.names import fold, near_name, same_name
 from ..resources import stopwords
 from ..vocab import ENTITY_TYPES
 from .evidence import KB_VOTE, MIN_VOTES, Evidence, Name, decide, name_token
-from .text import doc_text
+from .text import doc_text, forget_ents
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 LINKED = frozenset(ENTITY_TYPES)
@@ -335,6 +335,7 @@ class Entities:
         spans = self._abbreviations(doc, spans)
         spans = self._by_office(doc, _propagate(doc, spans))
         doc.ents = sorted(spans, key=lambda s: s.start)
+        forget_ents(doc)
         return doc
 
     # -- repair of the model's spans ---------------------------------------------------------
@@ -803,7 +804,8 @@ def _lower_elsewhere(doc: Doc, lower: str) -> bool:
 
 
 def _in_ents(doc: Doc, start: int, end: int) -> bool:
-    return any(e.start < end and start < e.end for e in doc.ents)
+    """A token of ``start:end`` is inside one of the model's entities (in the span's length, not the document's)."""
+    return any(doc[i].ent_iob_ in ("B", "I") for i in range(start, end))
 
 
 def _paren_after(doc: Doc, i: int) -> int | None:

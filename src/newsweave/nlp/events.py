@@ -41,6 +41,7 @@ from ..settings import on_change
 from ..vocab import EVENT_TYPES, EventType
 from .groups import PLURAL_PRONOUNS, Groups
 from .refer import Referents, describes_person, is_name, name_before, same_party, subject_of_next
+from .text import doc_ents
 
 # event types whose actor is the verb's object ("the BSP expelled X", "Bajwa inducted Singh")
 OBJECT_ACTS = (EventType.expelled, EventType.suspended, EventType.appointed, EventType.inducted)
@@ -132,7 +133,7 @@ class _Context:
     def __init__(self, doc: Doc, quotes: list[Any], times: list[Any], anchor: str | None):
         self.doc = doc
         self.anchor = (anchor or "")[:10]
-        self.ent_of: dict[int, Span] = {t.i: e for e in doc.ents for t in e}
+        self.ent_of: dict[int, Span] = {t.i: e for e in doc_ents(doc) for t in e}
         self.quotes = quotes
         self.times = times
         self.refer = Referents(doc, self.quote_at, lambda q: q.speaker_text)
@@ -156,7 +157,7 @@ class _Context:
         "he is mulling dumping the party" later): the nearest such description before, else after."""
         last = person[-1].text
         found: list[tuple[int, Span]] = []
-        for e in self.doc.ents:
+        for e in doc_ents(self.doc):
             if e.label_ == "PERSON" and e[-1].text == last:
                 p = _own_party(self, e.root)
                 if p is not None:
@@ -169,7 +170,7 @@ class _Context:
         return e if e is not None and e.label_ in labels else None
 
     def last(self, before: int, labels: tuple[str, ...]) -> Span | None:
-        hits = [e for e in self.doc.ents if e.label_ in labels and e.end_char <= before]
+        hits = [e for e in doc_ents(self.doc) if e.label_ in labels and e.end_char <= before]
         return hits[-1] if hits else None
 
     def quote_at(self, idx: int) -> Any | None:
@@ -232,7 +233,7 @@ def _implied_exits(ctx: _Context, events: list[Event]) -> list[Event]:
                 or ev.modality != "asserted" or ev.trigger.lower().startswith("merg")):
             continue  # a plan to join says nothing yet of leaving; a leader who merges his party keeps it
         own = _own_party(ctx, ev.actor_tok)
-        joined = next((e for e in ctx.doc.ents if e.start_char == ev.party_start), None)
+        joined = next((e for e in doc_ents(ctx.doc) if e.start_char == ev.party_start), None)
         if own is None or joined is None or same_party(own, joined):
             continue
         words = {t.lower_ for c in ev.actor_tok.lefts for t in c.subtree}
@@ -339,7 +340,7 @@ def _other_than_left(ctx: _Context, tok: Token, party: Span) -> Span | None:
     left = next((p for c in head.children if c.dep_ == "dobj" and (p := _party_of(ctx, c)) is not None), None)
     if left is None or not same_party(left, party):
         return party
-    return next((e for e in reversed(ctx.doc.ents) if e.label_ == "PARTY" and e.end_char <= tok.idx
+    return next((e for e in reversed(doc_ents(ctx.doc)) if e.label_ == "PARTY" and e.end_char <= tok.idx
                  and not same_party(e, left)), None)
 
 
@@ -433,7 +434,7 @@ def _actor(ctx: _Context, tok: Token) -> tuple[Span | None, str | None]:
     if lower in ("i", "me", "we") or lower == "my":
         q = ctx.quote_at(tok.idx)
         if q is not None and q.speaker_start is not None:
-            e = next((e for e in ctx.doc.ents if e.start_char == q.speaker_start), None)
+            e = next((e for e in doc_ents(ctx.doc) if e.start_char == q.speaker_start), None)
             return (e, q.speaker_text)
         return None, None
     e = ctx.ent(tok, ("PERSON", "PARTY", "ORG"))
@@ -701,7 +702,7 @@ def _place(ctx: _Context, clause: set[int], tok: Token) -> Span | None:
     object ("quit ... in Patna", "a rally in Agra—..."), not a place deeper in the sentence ("ahead
     of by-elections in Rajasthan")."""
     anchors = {tok.i} | {c.i for c in tok.children if c.dep_ in ("dobj", "attr")}
-    for e in ctx.doc.ents:
+    for e in doc_ents(ctx.doc):
         if e.label_ != "PLACE" or e.start not in clause:
             continue
         t = e.root

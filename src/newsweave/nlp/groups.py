@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from .refer import Referents, is_plural, same_party, subject_of_next
+from .text import doc_ents
 
 WINDOW = 6  # sentences a group stays in view
 PLURAL_PRONOUNS = frozenset({"they", "them", "their"})
@@ -251,7 +252,7 @@ class Groups:
         ("The MLAs include A, a two-time MLA from X, B, a three-time MLA, C and D"); not someone a
         name is told by ("led by X", "the leadership of X")."""
         out: list[Token] = []
-        for e in self.doc.ents:
+        for e in doc_ents(self.doc):
             if e.label_ != "PERSON" or e.start <= verb.i or e.end > sent.end:
                 continue
             root = e.root

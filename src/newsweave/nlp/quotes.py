@@ -36,7 +36,7 @@ from spacy.tokens import Doc, Span, Token
 from ..article import Quote
 from ..resources import data_toml, per_settings
 from .refer import Referents, describes_person, is_plural, name_before
-from .text import doc_text
+from .text import doc_ents, doc_text
 
 OPEN, CLOSE, STRAIGHT = "“", "”", '"'
 
@@ -122,7 +122,7 @@ def _reporting_verbs(doc: Doc, q0: int, q1: int) -> list[Token]:
     first, last = inside[0], inside[-1]
     after = [t for t in last.sent if t.i > last.i and t.idx >= q1]
     end = last.sent.end
-    if not [t for t in after if not t.is_punct] and end < len(doc) and "\n" not in doc.text[q1:doc[end].idx]:
+    if not [t for t in after if not t.is_punct] and end < len(doc) and "\n" not in doc_text(doc)[q1:doc[end].idx]:
         after = list(doc[end].sent)  # "... so excited?" Nath said: the attribution is the next sentence
     before = [t for t in reversed(list(first.sent)) if t.i < first.i and t.idx < q0]
     return [t for t in after + before if (t.pos_ in ("VERB", "AUX") or t.dep_ == "ROOT") and t.lemma_.lower() in lex.verbs]
@@ -195,7 +195,7 @@ def find_quotes(doc: Doc) -> list[Quote]:
             if subj is None:
                 continue  # a term in quotation marks, not something said
         if subj is not None and subj.ent_type_ == "PLACE" and verb is not None:  # a place does not speak
-            named = [e for e in doc.ents if e.label_ == "PERSON" and subj.i < e.start and e.end <= verb.i]
+            named = [e for e in doc_ents(doc) if e.label_ == "PERSON" and subj.i < e.start and e.end <= verb.i]
             subj = named[-1].root if named else subj
         if subj is not None:
             _set_speaker(quote, doc, refer, subj, q0, q1)
@@ -243,7 +243,7 @@ def _set_speaker(quote: Quote, doc: Doc, refer: Referents, subj: Token, q0: int,
     if person is not None:
         quote.speaker_start, quote.speaker_end, quote.speaker_text = person.start_char, person.end_char, person.text
         return
-    ent = next((e for e in doc.ents if e.start <= subj.i < e.end and e.label_ in ("PERSON", "ORG", "PARTY", "MEDIA")), None)
+    ent = next((e for e in doc_ents(doc) if e.start <= subj.i < e.end and e.label_ in ("PERSON", "ORG", "PARTY", "MEDIA")), None)
     if ent is not None:
         quote.speaker_start, quote.speaker_end, quote.speaker_text = ent.start_char, ent.end_char, ent.text
     else:

@@ -17,6 +17,8 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
+from .text import doc_ents, span_ents
+
 BACK = 3  # sentences looked back for a subject
 
 
@@ -31,7 +33,7 @@ class Referents:
         self.doc = doc
         self.inside_quote = inside_quote
         self.speaker_of = speaker_of
-        self.ent_of: dict[int, Span] = {t.i: e for e in doc.ents for t in e}
+        self.ent_of: dict[int, Span] = {t.i: e for e in doc_ents(doc) for t in e}
         self.sents = list(doc.sents)
         self._index = {sent.start: n for n, sent in enumerate(self.sents)}
         self._cache: dict[int, Span | None] = {}
@@ -50,7 +52,7 @@ class Referents:
             return None
         # a surname of someone named before, untagged, mistagged ("Sawant later met", an adjective to
         # the parser) or taken for an organisation ("Tanwar appeared")
-        return next((e for e in reversed(self.doc.ents) if e.label_ == "PERSON" and e.end <= tok.i
+        return next((e for e in reversed(doc_ents(self.doc)) if e.label_ == "PERSON" and e.end <= tok.i
                      and e[-1].text == tok.text and is_name(e)), None)
 
     def named(self, tok: Token) -> Span | None:
@@ -107,7 +109,7 @@ class Referents:
                 e = self.subject_person(sent, before, quote, speaker)
                 if e is not None:
                     return e
-                named = [e for e in sent.ents if e.label_ == "PERSON" and is_name(e) and e.end_char <= tok.idx
+                named = [e for e in span_ents(sent) if e.label_ == "PERSON" and is_name(e) and e.end_char <= tok.idx
                          and self.inside_quote(e.start_char) is quote and not _same_person(e.text, speaker)]
                 if named:  # "... under the leadership of X. But since the PM appointed him ...": X
                     return named[-1]
@@ -115,7 +117,7 @@ class Referents:
         found = [e for sent, before in window if (e := self.subject_person(sent, before, None, speaker)) is not None]
         if found:
             return found[0]
-        people = [e for e in self.doc.ents if e.label_ == "PERSON" and e.end_char <= tok.idx and is_name(e)
+        people = [e for e in doc_ents(self.doc) if e.label_ == "PERSON" and e.end_char <= tok.idx and is_name(e)
                   and not _same_person(e.text, speaker) and (quote is not None or self.inside_quote(e.start_char) is None)]
         return people[-1] if people else None
 

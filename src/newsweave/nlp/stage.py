@@ -4,24 +4,27 @@ within-document clusters, with the article's outlet as a MEDIA cluster."""
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from functools import lru_cache
 
+import numpy
 from spacy.tokens import Doc
 
 from ..article import Article
 from ..link.coref import TYPES, Cluster, Mention, cluster
 from ..link.dedup import signature, to_bytes
 from ..link.kb import KB, current_kb
-from ..link.names import fold, part_key, same_name
+from ..link.names import fold, name_key, part_key, same_name, skeleton
 from .events import find_events, may_report_event
 from .model import load_nlp, pipe
+from .pieces import batches, shift_event, shift_mention, shift_quote, shift_time, split_text
 from .quotes import find_quotes
 from .terms import story_terms
 from .times import find_times
 from .truecase import is_lowercased, tables_for, truecase
 
 DATELINE_DAYS = 3
+HEADLINE_CHARS = 1_000  # the longest title read as a headline (for its events)
 
 
 def outlet_cluster(article: Article, kb: KB, index: int) -> Cluster | None:
@@ -50,26 +53,55 @@ def dateline_cluster(article: Article, kb: KB) -> None:
     article.clusters.append(Cluster(len(article.clusters), "PLACE", kb_id, Counter({form: 1})))
 
 
-def _person_named(clusters: list[Cluster], text: str) -> int | None:
-    """The one person of the document a bare name ("Choyal said") stands for, if any."""
-    words = text.split()
-    if len(words) > 3 or not all(w[:1].isupper() for w in words):
-        return None
-    keys = {part_key(w) for w in words}
-    hits = [c.index for c in clusters if c.type == "PERSON"
-            and (any(same_name(f, text) for f in c.forms) or keys <= {part_key(p) for p in c.parts})]
-    return hits[0] if len(hits) == 1 else None
+class _Persons:
+    """The people among a document's clusters, indexed by name key and name part, for
+    :meth:`named`; clusters added later are added here too."""
+
+    def __init__(self, clusters: list[Cluster]):
+        self.of: dict[int, Cluster] = {}
+        self.by_key: dict[tuple[str, str], set[int]] = defaultdict(set)
+        for c in clusters:
+            self.add(c)
+
+    def add(self, c: Cluster) -> None:
+        if c.type != "PERSON":
+            return
+        self.of[c.index] = c
+        for f in c.forms:  # a cluster's name is one of its forms
+            self.by_key["skeleton", skeleton(name_key(f))].add(c.index)
+            for w in f.split():
+                self.by_key["part", part_key(w)].add(c.index)
+
+    def named(self, text: str) -> int | None:
+        """The one person of the document a bare name ("Choyal said") stands for, if any."""
+        words = text.split()
+        if len(words) > 3 or not all(w[:1].isupper() for w in words):
+            return None
+        keys = {part_key(w) for w in words}
+        if keys:  # candidates: the same name, or a person with the first of its words among their names
+            found = self.by_key.get(("skeleton", skeleton(name_key(text))), set()) | \
+                self.by_key.get(("part", part_key(words[0])), set())
+        else:
+            found = set(self.of)
+        cands = [self.of[i] for i in sorted(found)]
+        hits = [c.index for c in cands if c.type == "PERSON"
+                and (any(same_name(f, text) for f in c.forms) or keys <= {part_key(p) for p in c.parts})]
+        return hits[0] if len(hits) == 1 else None
 
 
 def link_articles(articles: list[Article]) -> list[Article]:
     kb = current_kb()
     nlp = load_nlp()
-    titled = {i: a.title for i, a in enumerate(articles) if a.title and may_report_event(a.title, nlp)}  # else no parse needed
+    titled = {i: a.title for i, a in enumerate(articles)  # else no parse needed; a "title" of pages is no headline
+              if a.title and len(a.title) <= HEADLINE_CHARS and may_report_event(a.title, nlp)}
     heads = dict(zip(titled, pipe([_model_text(title, kb, nlp, 10) if is_lowercased(articles[i].text)
                                    else _sentence_case(title, kb, articles[i].text) for i, title in titled.items()])))
-    for n, (article, doc) in enumerate(zip(articles, pipe([_model_text(a.text, kb, nlp) for a in articles]))):
-        article.doc = doc
-        article.mentions = mentions_of(doc)
+    parts = [split_text(_model_text(a.text, kb, nlp)) for a in articles]
+    whole = iter(list(pipe([p[0][1] for p in parts if len(p) == 1])))
+    for n, (article, pieces) in enumerate(zip(articles, parts)):
+        read = [(0, next(whole))] if len(pieces) == 1 else list(zip((s for s, _ in pieces), parse_pieces(pieces)))
+        article.doc = read[0][1] if len(read) == 1 else [d for _, d in read]  # a long article: its pieces' Docs
+        article.mentions = [shift_mention(m, at) for at, doc in read for m in mentions_of(doc)]
         article.clusters = cluster(article.mentions, kb)
         media = outlet_cluster(article, kb, len(article.clusters))
         if media is not None:
@@ -80,29 +112,47 @@ def link_articles(articles: list[Article]) -> list[Article]:
             else:
                 article.clusters.append(media)
         dateline_cluster(article, kb)
-        article.quotes = find_quotes(doc)
+        article.quotes, article.times, article.events = [], [], []
+        for at, doc in read:  # a piece's quotes and times give its events their speakers and dates
+            quotes, times = find_quotes(doc), find_times(doc, article.published)
+            events = find_events(doc, quotes, times, article.published)
+            article.quotes += [shift_quote(q, at) for q in quotes]
+            article.times += [shift_time(t, at) for t in times]
+            article.events += [shift_event(ev, at) for ev in events]
         by_start = {m.start: m.cluster for m in article.mentions}
+        persons = _Persons(article.clusters)
         for q in article.quotes:
             q.cluster = by_start.get(q.speaker_start) if q.speaker_start is not None else None
             if q.cluster is None and q.speaker_text and q.speaker_text[:1].isupper():
-                q.cluster = _person_named(article.clusters, q.speaker_text)
-        article.times = find_times(doc, article.published)
-        article.events = find_events(doc, article.quotes, article.times, article.published)
+                q.cluster = persons.named(q.speaker_text)
         for ev in article.events:
             ev.actor_cluster = by_start.get(ev.actor_start) if ev.actor_start is not None else None
             ev.party_cluster = by_start.get(ev.party_start) if ev.party_start is not None else None
             ev.place_cluster = by_start.get(ev.place_start) if ev.place_start is not None else None
             if ev.actor_cluster is None and ev.actor_text and not ev.actor_group and _name_like(ev.actor_text):
-                ev.actor_cluster = _person_named(article.clusters, ev.actor_text)
+                ev.actor_cluster = persons.named(ev.actor_text)
                 if ev.actor_cluster is None:  # a person the model missed: a cluster of its own
                     c = Cluster(len(article.clusters), "PERSON", None, Counter({ev.actor_text: 1}))
                     article.clusters.append(c)
+                    persons.add(c)
                     ev.actor_cluster = c.index
-        article.events += _headline_events(article, heads.get(n))
+        article.events += _headline_events(article, heads.get(n), persons)
         article.signature = to_bytes(signature(article.text))
         article.terms = story_terms(article)
         _dateline_place(article)
     return articles
+
+
+def parse_pieces(pieces: list[tuple[int, str]]) -> list[Doc]:
+    """The pieces of one long article parsed, a few at a time (see :mod:`.pieces`), each without
+    the model's token vectors once parsed (nothing reads them after the pipeline: 384 bytes a token)."""
+    nlp = load_nlp()
+    out = []
+    for group in batches([p for _, p in pieces]):
+        for doc in nlp.pipe(group, batch_size=len(group)):
+            doc.tensor = numpy.zeros((0,), dtype="float32")
+            out.append(doc)
+    return out
 
 
 def mentions_of(doc: Doc) -> list[Mention]:
@@ -152,7 +202,7 @@ def _sentence_case(title: str, kb: KB, body: str) -> str:
     return " ".join(out)
 
 
-def _headline_events(article: Article, doc: Doc | None) -> list:
+def _headline_events(article: Article, doc: Doc | None, persons: _Persons) -> list:
     """Events the headline states (``doc``: the headline in sentence case, parsed); the headline
     is their evidence."""
     if doc is None or article.title is None:  # a parsed headline is a title's
@@ -165,7 +215,7 @@ def _headline_events(article: Article, doc: Doc | None) -> list:
         party = ent_at.get(ev.party_start) if ev.party_start is not None else None
         ev.actor_start = ev.party_start = ev.place_start = None
         if actor is not None:
-            ev.actor_cluster = _person_named(article.clusters, actor.text)
+            ev.actor_cluster = persons.named(actor.text)
         if party is not None:
             ev.party_cluster = next((c.index for c in article.clusters if (party.kb_id_ and c.kb_id == party.kb_id_)
                                      or fold(party.text) in {fold(f) for f in c.forms}), None)

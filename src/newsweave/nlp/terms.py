@@ -18,10 +18,11 @@ NAME_WEIGHT = 2.0
 
 
 
-def doc_terms(doc: Doc) -> dict[str, float]:
-    """The content words of a parsed document with their weighted counts."""
+def doc_terms(doc: Doc | list[Doc]) -> dict[str, float]:
+    """The content words of a parsed document (or of the parsed pieces of a long one, in order)
+    with their weighted counts."""
     out: dict[str, float] = defaultdict(float)
-    for t in doc:
+    for t in (t for d in (doc if isinstance(doc, list) else [doc]) for t in d):
         if t.pos_ not in CONTENT_POS or t.is_stop:
             continue
         lemma = t.lemma_.lower().strip()

@@ -1,8 +1,10 @@
-"""A parsed document's text, computed once."""
+"""A parsed document's text and entities, computed once."""
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+from bisect import bisect_left
+
+from spacy.tokens import Doc, Span
 
 
 def doc_text(doc: Doc) -> str:
@@ -11,3 +13,32 @@ def doc_text(doc: Doc) -> str:
     if text is None:
         text = doc.user_data["newsweave_text"] = doc.text
     return text
+
+
+def doc_ents(doc: Doc) -> tuple[Span, ...]:
+    """``doc.ents``, computed once per parsed document (spaCy builds every entity's span on each
+    call). Only for a finished parse: the entity components set ``doc.ents`` and drop this."""
+    ents = doc.user_data.get("newsweave_ents")
+    if ents is None:
+        ents = doc.user_data["newsweave_ents"] = tuple(doc.ents)
+        doc.user_data["newsweave_ent_starts"] = [e.start for e in ents]
+    return ents
+
+
+def span_ents(span: Span) -> list[Span]:
+    """``span.ents`` (the entities wholly inside ``span``), found by bisection instead of going
+    through every entity of the document."""
+    ents = doc_ents(span.doc)
+    k = bisect_left(span.doc.user_data["newsweave_ent_starts"], span.start)
+    out = []
+    for e in ents[k:]:
+        if e.end > span.end:
+            break
+        out.append(e)
+    return out
+
+
+def forget_ents(doc: Doc) -> None:
+    """The document's entities changed: :func:`doc_ents` reads them again."""
+    doc.user_data.pop("newsweave_ents", None)
+    doc.user_data.pop("newsweave_ent_starts", None)

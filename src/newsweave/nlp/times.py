@@ -30,7 +30,7 @@ from datetime import date
 from spacy.tokens import Doc, Span, Token
 
 from ..article import TimeExpr
-from .text import doc_text
+from .text import doc_ents, doc_text
 from .timex_rules import FUTURE, NEUTRAL, PAST, Anchor, Lexicon, lexicon, parse_anchor, value_date
 from .timex_values import DEPENDENT, NORMALISERS
 
@@ -137,7 +137,7 @@ def _entity_candidates(doc: Doc, text: str, taken: list[_Cand]) -> list[_Cand]:
     found and that end in a time unit: "an unusually turbulent day" (a duration), "a second
     straight day" (the day last mentioned)."""
     out = []
-    for ent in doc.ents:
+    for ent in doc_ents(doc):
         if ent.label_ not in ("DATE", "TIME"):
             continue
         start, end = ent.start_char, ent.end_char
