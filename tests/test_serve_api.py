@@ -612,3 +612,24 @@ def test_serve_api_error_in_the_error_handler_still_has_the_one_error_shape(samp
     err = _error(resp, 500, "internal")
     assert resp.headers["content-type"] == "application/json" and "ZeroDivisionError" in err["message"]
     _secured(resp)
+
+
+def test_serve_api_upload_storing_nothing_is_400_in_the_error_shape(db_url):
+    w = client(db_url, token=TOKEN)
+    err = _error(_bad_post(w, json.dumps([{"title": "no text"}, {"text": ""}]).encode()), 400, "input_failed")
+    assert "no text" in err["message"] and "1 more" in err["message"]
+    assert [d["row"] for d in err["details"]] == [1, 2] and all(d["reason"] for d in err["details"])
+
+
+def test_serve_api_openapi_gives_every_error_the_one_shape(api):
+    spec = api.get("/openapi.json").json()
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+    assert spec["components"]["schemas"]["Error"]["required"] == ["error"]
+    for path, ops in spec["paths"].items():
+        for method, op in ops.items():
+            assert "422" not in op["responses"], (method, path)
+            for status in ("4XX", "5XX"):
+                ref = op["responses"][status]["content"]["application/json"]["schema"]["$ref"]
+                assert ref == "#/components/schemas/Error", (method, path)
+    post = spec["paths"]["/api/documents"]["post"]
+    assert post["requestBody"]["required"] and post["security"] == [{"bearer": []}]

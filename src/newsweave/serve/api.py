@@ -133,9 +133,20 @@ def _authorised(request: Request, settings: Settings) -> None:
         raise ApiError(403, "the token is not the configured one", "bad_token")
 
 
+#: what POST /api/documents takes, for the OpenAPI document (the body is read as bytes, then as JSON)
+ARTICLE_ROW = {"type": "object", "required": ["text"], "additionalProperties": True, "properties": {
+    "text": {"type": "string"}, "title": {"type": "string"}, "outlet": {"type": "string"},
+    "published": {"type": "string"}, "byline": {"type": "string"}, "url": {"type": "string"}}}
+UPLOAD = {"required": True, "content": {"application/json": {"schema": {"anyOf": [
+    ARTICLE_ROW, {"type": "array", "items": ARTICLE_ROW, "minItems": 1},
+    {"type": "object", "required": ["url"], "properties": {"url": {"type": "string"}}, "additionalProperties": False}]}}}}
+
+
 @router.post("/documents", status_code=201, summary="Ingest articles (needs the token)",
              description='A JSON article row (`{"text": ..., "title": ..., "outlet": ..., "published": ...}`, the '
-                         'fields a JSONL dump may have), a list of them, or `{"url": ...}` when URL fetching is on.')
+                         'fields a JSONL dump may have), a list of them, or `{"url": ...}` when URL fetching is on.',
+             responses={200: {"description": "Nothing added: every article was stored already"}},
+             openapi_extra={"requestBody": UPLOAD, "security": [{"bearer": []}]})
 async def add_documents(request: Request) -> JSONResponse:
     settings: Settings = request.app.state.settings
     _authorised(request, settings)
@@ -167,8 +178,12 @@ async def add_documents(request: Request) -> JSONResponse:
     # loop and the readers never wait for it
     summary = await asyncio.wrap_future(request.app.state.writer.submit(
         _ingest, _store(request), settings.max_body, source, data))
-    status = 201 if summary.added else (200 if summary.ok else 400)
-    return JSONResponse(summary.as_dict() | {"doc_ids": summary.added}, status_code=status)
+    if not summary.added and not summary.ok:  # nothing stored, and why: an error, in the one shape
+        failed = summary.as_dict()["failed"]
+        raise ApiError(400, f"no article was stored: {failed[0]['reason']}" + (
+            f" (and {len(failed) - 1} more failed; see details)" if len(failed) > 1 else ""), "input_failed",
+            details=failed)
+    return JSONResponse(summary.as_dict() | {"doc_ids": summary.added}, status_code=201 if summary.added else 200)
 
 
 def _parsed(body: bytes) -> Any:

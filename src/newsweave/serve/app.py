@@ -94,11 +94,37 @@ class Guard:
         await send({"type": "http.response.body", "body": body})
 
 
+#: the one error shape, as the OpenAPI document gives it
+ERROR_SCHEMA = {"type": "object", "required": ["error"], "properties": {"error": {
+    "type": "object", "required": ["status", "code", "message"],
+    "properties": {"status": {"type": "integer"}, "code": {"type": "string"}, "message": {"type": "string"},
+                   "details": {"type": "array", "items": {"type": "object"}}}}}}
+
+
 class App(FastAPI):
-    """FastAPI with :class:`Guard` around its middleware stack."""
+    """FastAPI with :class:`Guard` around its middleware stack, and an OpenAPI document that gives
+    every operation's errors (4XX, 5XX) the one error shape (FastAPI's own 422 shape is not used)."""
 
     def build_middleware_stack(self) -> ASGIApp:
         return Guard(super().build_middleware_stack(), self.state.settings.max_body)
+
+    def openapi(self) -> dict[str, Any]:
+        if self.openapi_schema is None:
+            spec = super().openapi()
+            schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+            for unused in ("HTTPValidationError", "ValidationError"):
+                schemas.pop(unused, None)
+            schemas["Error"] = ERROR_SCHEMA
+            spec["components"]["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer",
+                                                                 "description": "the server's --token (writes)"}}
+            error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+            for operations in spec.get("paths", {}).values():
+                for op in operations.values():
+                    responses = op.setdefault("responses", {})
+                    responses.pop("422", None)
+                    responses["4XX"] = error | {"description": "The request cannot be answered (the one error shape)"}
+                    responses["5XX"] = error | {"description": "The server failed, or a search ran out of time"}
+        return self.openapi_schema or {}
 
 
 def _with_hashed_scripts(page: HTMLResponse) -> HTMLResponse:
@@ -116,12 +142,15 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     settings = settings or Settings()
     # one writer thread (Datasette's way): uploads run the pipeline there one at a time, and the
     # event loop and the readers' threads never wait for a write
-    writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsweave-writer")
+    def writer() -> ThreadPoolExecutor:
+        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsweave-writer")
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(this: FastAPI) -> AsyncIterator[None]:
+        idle, this.state.writer = this.state.writer, writer()  # a server run has its own (a test runs many)
+        idle.shutdown(wait=False)
         yield
-        writer.shutdown(wait=True)  # a write in hand is finished, not cut
+        this.state.writer.shutdown(wait=True)  # a write in hand is finished, not cut
 
     # /docs (Swagger UI) from fastapi-offline's own copy of its script and styles, served under
     # /static-offline-docs: no CDN, so it works offline and tells no third party. No /redoc: ReDoc
@@ -132,7 +161,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
                           'one shape: {"error": {"status", "code", "message"}}.')
     app.state.settings = settings
     app.state.store = store or open_store(settings.db)
-    app.state.writer = writer
+    app.state.writer = writer()
 
     def render_error(request: Request, status: int, message: str, code: str | None = None, details: Any = None):
         if _wants_html(request):
@@ -143,7 +172,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError):
-        return render_error(request, exc.status, exc.message, exc.code)
+        return render_error(request, exc.status, exc.message, exc.code, exc.details)
 
     @app.exception_handler(NotFoundError)
     async def not_found(request: Request, exc: NotFoundError):

@@ -28,9 +28,10 @@ class Settings:
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, message: str, code: str | None = None):
+    def __init__(self, status: int, message: str, code: str | None = None, details: Any = None):
         super().__init__(message)
         self.status, self.message, self.code = status, message, code or CODES.get(status, "error")
+        self.details = details
 
 
 def clean(value: Any) -> Any:
