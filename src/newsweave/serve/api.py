@@ -99,18 +99,19 @@ def document(request: Request, doc_id: str) -> dict[str, Any]:
 
 async def searched(request: Request, q: str, limit: int, offset: int) -> dict[str, Any]:
     """:func:`~newsweave.serve.queries.search_documents` in a worker thread, under the server's
-    ``search_timeout``, and stopped when the client goes away (its budget's cancel flag, which the
-    SQLite progress handler reads between steps of the running statement)."""
+    ``search_timeout``, and stopped when the client goes away (:meth:`Budget.stop`: SQLite's
+    progress handler sees the flag within a millisecond; PostgreSQL gets a cancel request)."""
     budget = Budget(request.app.state.settings.search_timeout)
     task = asyncio.ensure_future(run_in_threadpool(search_documents, _store(request), q, limit, offset, budget))
     try:
         while not task.done():
             await asyncio.wait({task}, timeout=POLL)
             if not task.done() and not budget.cancel.is_set() and await request.is_disconnected():
-                budget.cancel.set()
+                await run_in_threadpool(budget.stop)  # a PostgreSQL cancel request is a round trip
         return task.result()
     finally:
-        budget.cancel.set()  # this request cancelled (the server stopping): its search stops too
+        if not task.done():  # this request cancelled (the server stopping): its search stops too
+            budget.stop()
 
 
 @router.get("/search", summary="Full-text search over titles and texts",
