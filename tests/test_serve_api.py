@@ -381,3 +381,287 @@ def test_serve_api_documents_page_reads_no_raw_content(sample_db):
     outlet = everything["items"][0]["outlet"]
     only = c.get("/api/documents", params={"outlet": outlet.upper()}).json()
     assert only["total"] == sum(d["outlet"] == outlet for d in everything["items"])
+
+
+SECURITY = {"x-content-type-options": "nosniff", "x-frame-options": "DENY", "referrer-policy": "no-referrer"}
+
+
+def _secured(resp) -> str:
+    """The response's Content-Security-Policy, after checking every security header is there."""
+    for key, value in SECURITY.items():
+        assert resp.headers.get(key) == value, (resp.request.url, key)
+    csp = resp.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in csp and "default-src 'none'" in csp and "unsafe" not in csp
+    return csp
+
+
+def test_serve_api_security_headers_on_every_response(sample_db):
+    c = TestClient(create_app(Settings(db=sample_db, max_body=1000)), raise_server_exceptions=False)
+    for resp in (c.get("/", headers=HTML), c.get("/api/stories"), c.get("/static/style.css"), c.get("/openapi.json"),
+                 c.get("/api/nothing-here"), c.get("/nothing-here", headers=HTML), c.get("/static-offline-docs/swagger-ui.css"),
+                 c.post("/api/documents", content=b"x" * 2000), c.get("/api/documents", params={"offset": -1})):
+        csp = _secured(resp)
+        assert "script-src" not in csp, resp.request.url  # the pages run no script
+    docs = c.get("/docs")
+    csp = _secured(docs)
+    [script] = re.findall(r"<script>(.*?)</script>", docs.text, re.S)  # Swagger UI's start, allowed by its hash
+    import base64
+    import hashlib
+
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    assert f"script-src 'self' 'sha256-{digest}'" in csp
+
+
+def test_serve_api_search_terms_each_once_and_capped():
+    from newsweave.store.search import MAX_QUERY, MAX_TERMS, clip, terms
+
+    assert terms("Patna patna PATNA Rai patna") == ["Patna", "Rai"]
+    assert terms(" ".join(f"w{i}" for i in range(100))) == [f"w{i}" for i in range(MAX_TERMS)]
+    long = "Patna " * 400
+    assert len(clip(long)) <= MAX_QUERY and clip(long).split() == ["Patna"] * len(clip(long).split())
+    assert clip("a" * 5 + " " + "b" * MAX_QUERY) == "a" * 5 + " "  # a word cut in two is dropped
+    assert terms("") == [] and terms("!!! ???") == []
+
+
+def test_serve_api_search_with_2000_repeated_words_answers_in_under_a_second(api):
+    import time
+
+    for q in (" ".join(["Patna"] * 2000), " ".join(["Rai", "party", "the", "Rai"] * 500)):
+        start = time.perf_counter()
+        res = api.get("/api/search", params={"q": q})
+        took = time.perf_counter() - start
+        assert res.status_code == 200 and took < 1.0, (took, res.text[:200])
+        assert res.json()["terms"] == list(dict.fromkeys(q.split()))
+    assert api.get("/api/search", params={"q": "Rai rai RAI"}).json()["total"] == \
+        api.get("/api/search", params={"q": "Rai"}).json()["total"]
+
+
+#: a statement that never ends on its own (SQLite and PostgreSQL)
+ENDLESS = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"
+
+
+def _endless_search(seen: list):
+    """A stand-in for store.search.search whose statement runs until its budget stops it."""
+    from sqlalchemy import text
+
+    from newsweave.store.search import SearchAborted, bounded
+
+    def search(conn, q, limit, offset, budget=None):
+        try:
+            with bounded(conn, budget):
+                conn.execute(text(ENDLESS)).scalar()
+        except SearchAborted as exc:
+            seen.append(exc)
+            raise
+        return 0, []
+
+    return search
+
+
+def test_serve_api_search_over_its_time_is_503_in_the_error_shape(sample_db, monkeypatch):
+    import time
+
+    from newsweave.serve import queries
+
+    seen: list = []
+    monkeypatch.setattr(queries, "search", _endless_search(seen))
+    c = client(sample_db, search_timeout=0.3)
+    start = time.perf_counter()
+    err = _error(c.get("/api/search", params={"q": "Rai"}), 503, "search_timeout")
+    assert time.perf_counter() - start < 2.0 and "0.3 s" in err["message"]
+    assert c.get("/search", params={"q": "Rai"}, headers=HTML).status_code == 503
+    assert len(seen) == 2 and not seen[0].cancelled
+    monkeypatch.undo()
+    assert c.get("/api/search", params={"q": "Rai"}).status_code == 200  # the connection is fine afterwards
+
+
+def test_serve_api_search_stops_when_its_client_disconnects(sample_db, monkeypatch):
+    """A search whose client goes away stops (the progress handler reads the cancel flag) long
+    before its time limit."""
+    import asyncio
+    import time
+
+    from newsweave.serve import queries
+
+    seen: list = []
+    monkeypatch.setattr(queries, "search", _endless_search(seen))
+    app = create_app(Settings(db=sample_db, search_timeout=10))
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+             "path": "/api/search", "raw_path": b"/api/search", "query_string": b"q=Rai", "root_path": "",
+             "headers": [(b"host", b"test")], "client": ("127.0.0.1", 1), "server": ("test", 80)}
+    sent: list = []
+
+    async def run() -> float:
+        messages = [{"type": "http.request", "body": b"", "more_body": False}]
+        hangs_up = time.perf_counter() + 0.3  # the client goes away while the search runs
+
+        async def receive():  # as a server's: a message when there is one, else wait for one
+            if messages:
+                return messages.pop(0)
+            if time.perf_counter() < hangs_up:
+                await asyncio.sleep(hangs_up - time.perf_counter())
+            return {"type": "http.disconnect"}
+
+        async def send(message):
+            sent.append(message)
+
+        start = time.perf_counter()
+        await app(scope, receive, send)
+        return time.perf_counter() - start
+
+    took = asyncio.run(run())
+    assert took < 5 and len(seen) == 1 and seen[0].cancelled, (took, seen)
+
+
+def test_serve_api_writes_run_in_the_writer_thread_and_reads_do_not_wait(sample_db, monkeypatch):
+    import threading
+    import time
+
+    from newsweave.pipeline.runner import Summary
+    from newsweave.serve import api as api_mod
+
+    threads: list[str] = []
+    busy, most = [0], [0]
+    lock = threading.Lock()
+
+    class SlowIngest:  # the pipeline made (a model loaded) and run: slow, and holding the writer
+        def __init__(self, store, **kwargs):
+            threads.append(threading.current_thread().name)
+            time.sleep(1.0)
+
+        def run_bytes(self, source, data):
+            with lock:
+                busy[0] += 1
+                most[0] = max(most[0], busy[0])
+            time.sleep(1.0)
+            with lock:
+                busy[0] -= 1
+            return Summary(files=1, added=["d" * 16])
+
+    monkeypatch.setattr(api_mod, "Ingest", SlowIngest)
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    with TestClient(create_app(Settings(db=sample_db, token=TOKEN))) as c:  # one event loop for every request
+        c.get("/api/documents")
+        posts = [threading.Thread(target=lambda: c.post("/api/documents", json=ARTICLE, headers=auth)) for _ in range(2)]
+        for t in posts:
+            t.start()
+        time.sleep(0.2)
+        waits = []
+        while any(t.is_alive() for t in posts):
+            start = time.perf_counter()
+            assert c.get("/api/documents", params={"limit": 1}).status_code == 200
+            waits.append(time.perf_counter() - start)
+            time.sleep(0.1)
+        for t in posts:
+            t.join()
+    assert len(waits) >= 5 and max(waits) < 0.5, waits
+    assert threads == ["newsweave-writer_0"] * 2 and most[0] == 1  # one writer, one upload at a time
+
+
+def _bad_post(c: TestClient, content: bytes):
+    return c.post("/api/documents", content=content, headers={"Authorization": f"Bearer {TOKEN}",
+                                                             "Content-Type": "application/json"})
+
+
+@pytest.mark.parametrize(("content", "status"), [
+    (b"[" * 10000 + b"]" * 10000, 400), (b'{"text": ' + b"[" * 100000, 400),
+    ('{"text": "Señor"}'.encode("latin-1"), 400), (b"\xff\xfe\x00\x00garbage", 400), (b"{not json", 400),
+    (b"[1, 2]", 400), (b"[]", 400), (b'"\\ud800"', 400)])
+def test_serve_api_bad_bodies_are_4xx_in_the_error_shape(sample_db, content, status):
+    c = TestClient(create_app(Settings(db=sample_db, token=TOKEN)), raise_server_exceptions=False)
+    _error(_bad_post(c, content), status)
+
+
+@pytest.mark.parametrize("params", [{"offset": "99999999999999999999"}, {"offset": str(10**9 + 1)},
+                                    {"limit": "99999999999999999999"}, {"offset": "1" * 5000}, {"offset": "1e3"}])
+def test_serve_api_huge_or_bad_numbers_are_422_in_the_error_shape(api, params):
+    for path in ("/api/documents", "/api/stories", "/api/events", "/api/entities"):
+        _error(api.get(path, params=params), 422, "invalid")
+    _error(api.get("/api/search", params={"q": "Rai", **params}), 422, "invalid")
+
+
+def test_serve_pages_huge_page_number_is_an_error_page(api):
+    for path in ("/", "/documents", "/people", "/entities", "/search?q=Rai"):
+        resp = api.get(path, params={"page": "99999999999999999999"}, headers=HTML)
+        assert resp.status_code == 422 and "<html" in resp.text, path
+
+
+def test_serve_api_lone_surrogate_in_a_body_is_stored_as_replacement_character(db_url):
+    w = client(db_url, token=TOKEN)
+    row = ARTICLE | {"title": "Leader joins \\ud800 party"}
+    body = json.dumps(row).replace("\\\\ud800", "\\ud800").encode()  # the escape itself, as a client sends it
+    assert b'"Leader joins \\ud800 party"' in body
+    resp = _bad_post(w, body)
+    assert resp.status_code == 201, resp.text
+    [doc] = w.get("/api/documents").json()["items"]
+    assert doc["title"] == "Leader joins \ufffd party"
+
+
+def test_serve_api_error_in_the_error_handler_still_has_the_one_error_shape(sample_db, monkeypatch):
+    """The 500 handler failing too (here: the error page cannot render) is still answered in the
+    one shape, with the security headers; never the framework's plain text."""
+    from newsweave.serve import pages as pages_mod
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(pages_mod, "story_list", broken)
+    monkeypatch.setattr(pages_mod, "error_page", broken)
+    c = TestClient(create_app(Settings(db=sample_db)), raise_server_exceptions=False)
+    resp = c.get("/", headers=HTML)
+    err = _error(resp, 500, "internal")
+    assert resp.headers["content-type"] == "application/json" and "ZeroDivisionError" in err["message"]
+    _secured(resp)
+
+
+def test_serve_api_upload_storing_nothing_is_400_in_the_error_shape(db_url):
+    w = client(db_url, token=TOKEN)
+    err = _error(_bad_post(w, json.dumps([{"title": "no text"}, {"text": ""}]).encode()), 400, "input_failed")
+    assert "no text" in err["message"] and "1 more" in err["message"]
+    assert [d["row"] for d in err["details"]] == [1, 2] and all(d["reason"] for d in err["details"])
+
+
+def test_serve_api_openapi_gives_every_error_the_one_shape(api):
+    spec = api.get("/openapi.json").json()
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+    assert spec["components"]["schemas"]["Error"]["required"] == ["error"]
+    for path, ops in spec["paths"].items():
+        for method, op in ops.items():
+            assert "422" not in op["responses"], (method, path)
+            for status in ("4XX", "5XX"):
+                ref = op["responses"][status]["content"]["application/json"]["schema"]["$ref"]
+                assert ref == "#/components/schemas/Error", (method, path)
+    post = spec["paths"]["/api/documents"]["post"]
+    assert post["requestBody"]["required"] and post["security"] == [{"bearer": []}]
+
+
+def test_serve_api_search_snippet_marks_the_words_where_most_of_them_are():
+    from newsweave.store.search import snippet
+
+    text = ("PATNA: Former minister Meera Joshi joined the Lok Vikas Party on Thursday. " + "Filler words here. " * 20
+            + "Joshi said the party would contest every seat in the Kosi region. " + "More filler. " * 20)
+    got = snippet(text, ["kosi", "PARTY", "joshi"])
+    assert got.startswith(" … ") and got.endswith(" … ") and "[Joshi] said the [party]" in got and "[Kosi]" in got
+    assert snippet("Señor Ramírez said", ["senor", "RAMIREZ"]) == "[Señor] [Ramírez] said"
+    assert snippet("Nothing to see", ["absent"]) == "Nothing to see"
+
+
+def test_serve_api_search_of_32_common_words_in_long_articles_answers_in_under_a_second(tmp_path):
+    """Every word of five 60 KB articles is one of the query's 32 (FTS5's snippet() took 17 s here)."""
+    import random
+    import time
+
+    words = [f"word{i}" for i in range(32)]
+    rng = random.Random(1)
+    rows = [{"title": f"Long {k}", "outlet": "Daily Lamp", "text": " ".join(rng.choice(words) for _ in range(9000))}
+            for k in range(5)]
+    with new_database(tmp_path) as url:
+        store = open_store(url)
+        Ingest(store, nlp=False).run_bytes("long.jsonl", jsonl(rows))
+        c = TestClient(create_app(Settings(db=url), store=store))
+        start = time.perf_counter()
+        res = c.get("/api/search", params={"q": " ".join(words * 3)})
+        took = time.perf_counter() - start
+        assert res.status_code == 200 and took < 1.0, (took, res.text[:300])
+        assert res.json()["total"] == 5 and all("[word" in r["snippet"] for r in res.json()["items"])
+        store.engine.dispose()

@@ -3,6 +3,7 @@ SCHEMA.md (newsweave records v1). Writes (``POST /api/documents``) need the conf
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 from datetime import UTC, datetime
@@ -15,14 +16,19 @@ from starlette.concurrency import run_in_threadpool
 from ..errors import NewsweaveError
 from ..export.records import document_page, event_records
 from ..export.report import story_report
-from ..pipeline.runner import Ingest
+from ..pipeline.runner import Ingest, Summary
 from ..store import Store
-from .config import ApiError, Settings
+from ..store.search import Budget
+from .config import ApiError, Settings, clean
 from .queries import entity_record, page, person_timeline, search_documents, story_list
 
 router = APIRouter(prefix="/api")
 Limit = Query(50, ge=1, le=200, description="items per page")
-Offset = Query(0, ge=0, description="items to skip")
+#: the largest offset (and page number) a list takes: beyond every corpus, inside every database's integers
+MAX_OFFSET = 10**9
+Offset = Query(0, ge=0, le=MAX_OFFSET, description="items to skip")
+#: how often (seconds) a running search looks whether its client is still there
+POLL = 0.05
 
 
 def _store(request: Request) -> Store:
@@ -91,10 +97,30 @@ def document(request: Request, doc_id: str) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k != "raw"}
 
 
-@router.get("/search", summary="Full-text search over titles and texts")
-def search(request: Request, q: str = Query(..., min_length=1, description="words to find"),
-           limit: int = Limit, offset: int = Offset) -> dict[str, Any]:
-    return search_documents(_store(request), q, limit, offset)
+async def searched(request: Request, q: str, limit: int, offset: int) -> dict[str, Any]:
+    """:func:`~newsweave.serve.queries.search_documents` in a worker thread, under the server's
+    ``search_timeout``, and stopped when the client goes away (:meth:`Budget.stop`: SQLite's
+    progress handler sees the flag within a millisecond; PostgreSQL gets a cancel request)."""
+    budget = Budget(request.app.state.settings.search_timeout)
+    task = asyncio.ensure_future(run_in_threadpool(search_documents, _store(request), q, limit, offset, budget))
+    try:
+        while not task.done():
+            await asyncio.wait({task}, timeout=POLL)
+            if not task.done() and not budget.cancel.is_set() and await request.is_disconnected():
+                await run_in_threadpool(budget.stop)  # a PostgreSQL cancel request is a round trip
+        return task.result()
+    finally:
+        if not task.done():  # this request cancelled (the server stopping): its search stops too
+            budget.stop()
+
+
+@router.get("/search", summary="Full-text search over titles and texts",
+            description="Each distinct word once (any case), at most 32 of them, from the first 1,000 characters "
+                        "(`terms` in the answer: the words searched); a search running over the server's time "
+                        "limit (2 s) is stopped with 503.")
+async def search(request: Request, q: str = Query(..., min_length=1, description="words to find"),
+                 limit: int = Limit, offset: int = Offset) -> dict[str, Any]:
+    return await searched(request, q, limit, offset)
 
 
 def _authorised(request: Request, settings: Settings) -> None:
@@ -108,9 +134,20 @@ def _authorised(request: Request, settings: Settings) -> None:
         raise ApiError(403, "the token is not the configured one", "bad_token")
 
 
+#: what POST /api/documents takes, for the OpenAPI document (the body is read as bytes, then as JSON)
+ARTICLE_ROW = {"type": "object", "required": ["text"], "additionalProperties": True, "properties": {
+    "text": {"type": "string"}, "title": {"type": "string"}, "outlet": {"type": "string"},
+    "published": {"type": "string"}, "byline": {"type": "string"}, "url": {"type": "string"}}}
+UPLOAD = {"required": True, "content": {"application/json": {"schema": {"anyOf": [
+    ARTICLE_ROW, {"type": "array", "items": ARTICLE_ROW, "minItems": 1},
+    {"type": "object", "required": ["url"], "properties": {"url": {"type": "string"}}, "additionalProperties": False}]}}}}
+
+
 @router.post("/documents", status_code=201, summary="Ingest articles (needs the token)",
              description='A JSON article row (`{"text": ..., "title": ..., "outlet": ..., "published": ...}`, the '
-                         'fields a JSONL dump may have), a list of them, or `{"url": ...}` when URL fetching is on.')
+                         'fields a JSONL dump may have), a list of them, or `{"url": ...}` when URL fetching is on.',
+             responses={200: {"description": "Nothing added: every article was stored already"}},
+             openapi_extra={"requestBody": UPLOAD, "security": [{"bearer": []}]})
 async def add_documents(request: Request) -> JSONResponse:
     settings: Settings = request.app.state.settings
     _authorised(request, settings)
@@ -119,10 +156,7 @@ async def add_documents(request: Request) -> JSONResponse:
         body += chunk
         if len(body) > settings.max_body:
             raise ApiError(413, f"the request body is over {settings.max_body} bytes")
-    try:
-        payload = json.loads(body or b"null")
-    except ValueError as exc:
-        raise ApiError(400, f"the body is not JSON: {exc}") from exc
+    payload = await run_in_threadpool(_parsed, bytes(body))
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     if isinstance(payload, dict) and set(payload) == {"url"}:
         if not settings.fetch_urls:
@@ -139,9 +173,30 @@ async def add_documents(request: Request) -> JSONResponse:
         rows = payload if isinstance(payload, list) else [payload]
         if not rows or not all(isinstance(r, dict) for r in rows):
             raise ApiError(400, "send an article object, a list of them, or {\"url\": ...}")
-        data = "\n".join(json.dumps(r, ensure_ascii=False) for r in rows).encode("utf-8")
+        data = "\n".join(json.dumps(clean(r), ensure_ascii=False) for r in rows).encode("utf-8")
         source = f"api/{stamp}.jsonl"
-    # the pipeline (spaCy, the store) runs in a worker thread: the event loop keeps answering reads
-    summary = await run_in_threadpool(Ingest(_store(request), max_bytes=settings.max_body).run_bytes, source, data)
-    status = 201 if summary.added else (200 if summary.ok else 400)
-    return JSONResponse(summary.as_dict() | {"doc_ids": summary.added}, status_code=status)
+    # the pipeline (spaCy, the store) runs in the writer thread, one upload at a time: the event
+    # loop and the readers never wait for it
+    summary = await asyncio.wrap_future(request.app.state.writer.submit(
+        _ingest, _store(request), settings.max_body, source, data))
+    if not summary.added and not summary.ok:  # nothing stored, and why: an error, in the one shape
+        failed = summary.as_dict()["failed"]
+        raise ApiError(400, f"no article was stored: {failed[0]['reason']}" + (
+            f" (and {len(failed) - 1} more failed; see details)" if len(failed) > 1 else ""), "input_failed",
+            details=failed)
+    return JSONResponse(summary.as_dict() | {"doc_ids": summary.added}, status_code=201 if summary.added else 200)
+
+
+def _parsed(body: bytes) -> Any:
+    """The body as JSON; any body that is not (bad bytes, bad syntax, nested too deep) a 400."""
+    try:
+        return json.loads(body or b"null")
+    except RecursionError as exc:
+        raise ApiError(400, "the body is JSON nested too deep to read") from exc
+    except ValueError as exc:  # UnicodeDecodeError included: the body is not UTF-8 (or -16, -32)
+        raise ApiError(400, f"the body is not JSON: {exc}") from exc
+
+
+def _ingest(store: Store, max_bytes: int, source: str, data: bytes) -> Summary:
+    """One upload through the pipeline (in the writer thread: the pipeline is made there too)."""
+    return Ingest(store, max_bytes=max_bytes).run_bytes(source, data)

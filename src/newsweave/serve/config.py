@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from typing import Any
 
 ENV_TOKEN = "NEWSWEAVE_API_TOKEN"
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-         413: "too_large", 422: "invalid", 500: "internal"}
+         413: "too_large", 422: "invalid", 500: "internal", 503: "unavailable"}
+#: a lone surrogate (from a JSON "\\ud800" escape): no UTF-8 has it, so a message never carries one
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(slots=True)
@@ -18,19 +21,33 @@ class Settings:
     fetch_urls: bool = False  # POST /api/documents may fetch a URL
     max_body: int = 5 * 1024 * 1024  # bytes per request body
     fetch_timeout: float = 10.0
+    search_timeout: float = 2.0  # seconds a search may run (503 after)
 
     def __post_init__(self) -> None:
         self.token = self.token or os.environ.get(ENV_TOKEN) or None
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, message: str, code: str | None = None):
+    def __init__(self, status: int, message: str, code: str | None = None, details: Any = None):
         super().__init__(message)
         self.status, self.message, self.code = status, message, code or CODES.get(status, "error")
+        self.details = details
+
+
+def clean(value: Any) -> Any:
+    """``value`` with every lone surrogate in its strings U+FFFD, so it encodes as UTF-8."""
+    if isinstance(value, str):
+        return SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {clean(k): clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [clean(v) for v in value]
+    return value
 
 
 def error_body(status: int, message: str, code: str | None = None, details: Any = None) -> dict[str, Any]:
-    err: dict[str, Any] = {"status": status, "code": code or CODES.get(status, "error"), "message": message}
+    """The one error shape: ``{"error": {"status", "code", "message"[, "details"]}}``."""
+    err: dict[str, Any] = {"status": status, "code": code or CODES.get(status, "error"), "message": clean(message)}
     if details is not None:
-        err["details"] = details
+        err["details"] = clean(details)
     return {"error": err}

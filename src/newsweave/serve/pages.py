@@ -17,14 +17,17 @@ from markupsafe import Markup, escape
 from ..export.records import document_page
 from ..export.report import story_report
 from ..vocab import ENTITY_TYPES
+from .api import MAX_OFFSET, searched
 from .config import ApiError
-from .queries import document_view, entity_list, entity_page, person_timeline, search_documents, story_list
+from .queries import document_view, entity_list, entity_page, person_timeline, story_list
 from .queries import page as paged
 
 router = APIRouter(include_in_schema=False)
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
 PER_PAGE = 30
+#: a list's page number: 1 up to a page beyond every corpus (an offset inside every database's integers)
+Page = Query(1, ge=1, le=MAX_OFFSET // PER_PAGE)
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 #: an ISO 8601 date (2026, 2026-12, 2026-12-02) or time (2026-12-02T14:05[:09[.5]][Z|+05:30])
@@ -124,7 +127,7 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
 
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request, outlet: str | None = None, entity: str | None = None,
-          since: str | None = None, until: str | None = None, page: int = Query(1, ge=1)) -> HTMLResponse:
+          since: str | None = None, until: str | None = None, page: int = Page) -> HTMLResponse:
     total, rows = story_list(request.app.state.store, outlet=outlet, entity=entity, since=since, until=until,
                              limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
     return templates.TemplateResponse(request, "index.html", {
@@ -254,8 +257,8 @@ def person(request: Request, entity_id: str) -> HTMLResponse:
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search(request: Request, q: str = "", page: int = Query(1, ge=1)) -> HTMLResponse:
-    res = search_documents(request.app.state.store, q, PER_PAGE, (page - 1) * PER_PAGE) if q.strip() else None
+async def search(request: Request, q: str = "", page: int = Page) -> HTMLResponse:
+    res = await searched(request, q, PER_PAGE, (page - 1) * PER_PAGE) if q.strip() else None
     if res:
         names = {e["entity_id"]: e["name"] for e in res["entities"]}
         for r in res["items"]:
@@ -277,14 +280,14 @@ def _kind(kind: str | None) -> str | None:
 
 
 @router.get("/people", response_class=HTMLResponse)
-def people(request: Request, page: int = Query(1, ge=1)) -> HTMLResponse:
+def people(request: Request, page: int = Page) -> HTMLResponse:
     rows = paged(entity_list(request.app.state.store, "PERSON"), PER_PAGE, (page - 1) * PER_PAGE)
     return templates.TemplateResponse(request, "entities.html", {
         "heading": "People", "kind": "PERSON", "noun": NOUNS["PERSON"], "fixed": True, "res": rows, "page": page, "pages": _pages(rows["total"])})
 
 
 @router.get("/entities", response_class=HTMLResponse)
-def entities(request: Request, kind: str | None = None, page: int = Query(1, ge=1)) -> HTMLResponse:
+def entities(request: Request, kind: str | None = None, page: int = Page) -> HTMLResponse:
     etype = _kind(kind)
     rows = paged(entity_list(request.app.state.store, etype), PER_PAGE, (page - 1) * PER_PAGE)
     heading = f"Entities: {KINDS[etype]}" if etype else "Entities"
@@ -312,7 +315,7 @@ def _around(text: str, at: int, size: int) -> list[tuple[str, bool]]:
 
 
 @router.get("/documents", response_class=HTMLResponse)
-def documents(request: Request, outlet: str | None = None, page: int = Query(1, ge=1)) -> HTMLResponse:
+def documents(request: Request, outlet: str | None = None, page: int = Page) -> HTMLResponse:
     total, rows = document_page(request.app.state.store, outlet=outlet or None, limit=PER_PAGE,
                                 offset=(page - 1) * PER_PAGE)
     return templates.TemplateResponse(request, "documents.html", {

@@ -13,7 +13,7 @@ from ..link.names import fold
 from ..link.timeline import timeline
 from ..records import EntityRecord, EventRecord, QuoteRecord, StoryRecord
 from ..store import Store
-from ..store.search import matching, search
+from ..store.search import Budget, clip, matching, search, terms
 
 #: the columns a list of documents shows
 DOC_META = ("doc_id", "source", "outlet", "published", "title")
@@ -52,18 +52,24 @@ def _words(text: str) -> list[str]:
     return re.findall(r"\w+", fold(text))
 
 
-def entities_called(store: Store, q: str) -> list[EntityRecord]:
+def entities_called(store: Store, q: str, budget: Budget | None = None) -> list[EntityRecord]:
     """The entities ``q`` names: one of its names or spellings (any case, no diacritics), or for a
-    person, whole words of one (a surname, a first and a last name)."""
-    words = _words(q)
+    person, whole words of one (a surname, a first and a last name). Only :func:`clip` (q) is read,
+    and a name is compared only when it has as many words as the query or more: linear in the
+    query's words."""
+    words = _words(clip(q))
     if not words:
         return []
     n = len(words)
     part_ok = sum(map(len, words)) >= 3  # "a", "mr": no part of a name found by them
     out = []
-    for e in entity_list(store):
+    for k, e in enumerate(entity_list(store)):
+        if budget is not None and k % 256 == 0:
+            budget.check()
         for name in dict.fromkeys([e.name, *e.aliases]):
             have = _words(name)
+            if len(have) < n:
+                continue
             if have == words or (e.type == "PERSON" and part_ok
                                  and any(have[i:i + n] == words for i in range(len(have) - n + 1))):
                 out.append(e)
@@ -71,18 +77,23 @@ def entities_called(store: Store, q: str) -> list[EntityRecord]:
     return out
 
 
-def search_documents(store: Store, q: str, limit: int, offset: int) -> dict[str, Any]:
+def search_documents(store: Store, q: str, limit: int, offset: int, budget: Budget | None = None) -> dict[str, Any]:
     """Full-text hits for ``q`` (best first), then the other documents that mention an entity ``q``
     names (:func:`entities_called`; newest first). Each hit has its outlet, publication time,
-    story and the entities it was found by (``via``)."""
-    named = entities_called(store, q)
+    story and the entities it was found by (``via``). ``terms``: the words searched (each once, at
+    most :data:`~newsweave.store.search.MAX_TERMS`, from the first
+    :data:`~newsweave.store.search.MAX_QUERY` characters). ``budget`` bounds the time it takes
+    (:class:`~newsweave.store.search.SearchAborted` when it is spent)."""
+    named = entities_called(store, q, budget)
     by_entity: dict[str, list[str]] = {}
     for e in named:
         for doc_id in e.doc_ids:
             by_entity.setdefault(doc_id, []).append(e.entity_id)
     with store.engine.connect() as conn:
-        found, rows = search(conn, q, limit, offset)
-        also = set(by_entity) - matching(conn, q, list(by_entity))
+        found, rows = search(conn, q, limit, offset, budget)
+        also = set(by_entity) - matching(conn, q, list(by_entity), budget)
+    if budget is not None:
+        budget.check()
     extra = newest_first(document_meta(store, also).values())
     start = max(0, offset - found)
     for d in extra[start:start + limit - len(rows)]:
@@ -94,7 +105,7 @@ def search_documents(store: Store, q: str, limit: int, offset: int) -> dict[str,
         r |= {"outlet": m.get("outlet"), "published": m.get("published"), "story_id": story_of.get(r["doc_id"]),
               "via": by_entity.get(r["doc_id"], [])}
     _mention_snippets(store, [r for r in rows if r["snippet"] is None])
-    return {"items": rows, "total": found + len(also), "limit": limit, "offset": offset, "q": q,
+    return {"items": rows, "total": found + len(also), "limit": limit, "offset": offset, "q": q, "terms": terms(q),
             "entities": [{"entity_id": e.entity_id, "name": e.name, "type": e.type} for e in named]}
 
 
