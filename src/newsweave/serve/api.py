@@ -13,12 +13,12 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from ..errors import NewsweaveError
-from ..export.records import document_page, event_records
+from ..export.records import document_page
 from ..export.report import story_report
 from ..pipeline.runner import Ingest
 from ..store import Store
 from .config import ApiError, Settings
-from .queries import entity_record, page, person_timeline, search_documents, story_list
+from .queries import entity_list_page, entity_record, merged_events, person_timeline, search_documents, story_list
 
 router = APIRouter(prefix="/api")
 Limit = Query(50, ge=1, le=200, description="items per page")
@@ -50,21 +50,16 @@ def events(request: Request, type: str | None = Query(None, description="event t
            actor: str | None = Query(None, description="an actor's entity id"),
            story: str | None = Query(None, description="a story id"),
            limit: int = Limit, offset: int = Offset) -> dict[str, Any]:
-    rows = [e.as_dict() for e in event_records(_store(request)) if (type is None or e.type == type)
-            and (actor is None or e.actor == actor) and (story is None or e.story_id == story)]
-    return page(rows, limit, offset)
+    total, items = merged_events(_store(request), etype=type, actor=actor, story=story, limit=limit, offset=offset)
+    return {"items": [e.as_dict() for e in items], "total": total, "limit": limit, "offset": offset}
 
 
 @router.get("/entities", summary="People, parties, organisations, places and outlets")
 def entities(request: Request, type: str | None = Query(None, description="PERSON, PARTY, ORG, PLACE or MEDIA"),
              q: str | None = Query(None, description="part of a name or alias"),
              limit: int = Limit, offset: int = Offset) -> dict[str, Any]:
-    from ..export.records import entities as entity_records
-
-    low = (q or "").lower()
-    rows = [e.as_dict() for e in entity_records(_store(request)) if (type is None or e.type == type.upper())
-            and (not low or low in e.name.lower() or any(low in a.lower() for a in e.aliases))]
-    return page(rows, limit, offset)
+    res = entity_list_page(_store(request), type.upper() if type is not None else None, q, limit=limit, offset=offset)
+    return res | {"items": [e.as_dict() for e in res["items"]]}
 
 
 @router.get("/entities/{entity_id}", summary="One entity with every mention in context")

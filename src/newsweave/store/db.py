@@ -461,16 +461,22 @@ class Store:
             for r in conn.execute(select(t).order_by(t.c.doc_id, t.c.start)):
                 yield dict(r._mapping)
 
-    def iter_quotes(self) -> Iterator[dict[str, Any]]:
-        """Quotes with their speaker's entity (when named) and the entity's name."""
+    def iter_quotes(self, docs: list[str] | None = None) -> Iterator[dict[str, Any]]:
+        """Quotes with their speaker's entity (when named) and the entity's name (``docs``: those
+        documents' only, read by index)."""
         q, c, e = self.quotes, self.clusters, self.entities
         query = (select(q, c.c.entity_id, e.c.name.label("entity_name"))
                  .outerjoin(c, (c.c.doc_id == q.c.doc_id) & (c.c.cluster == q.c.speaker_cluster))
                  .outerjoin(e, e.c.entity_id == c.c.entity_id)
                  .order_by(q.c.doc_id, q.c.n))
         with self.engine.connect() as conn:
-            for r in conn.execute(query):
-                yield dict(r._mapping)
+            if docs is None:
+                for r in conn.execute(query):
+                    yield dict(r._mapping)
+                return
+            for part in _parts(sorted(set(docs))):  # in doc_id order, as one statement gives them
+                for r in conn.execute(query.where(q.c.doc_id.in_(part))):
+                    yield dict(r._mapping)
 
     def entity_mentions(self, entity_id: str) -> list[dict[str, Any]]:
         """Every mention of an entity with its sentence and document."""
