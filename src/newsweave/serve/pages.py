@@ -19,6 +19,7 @@ from ..export.report import story_report
 from ..vocab import ENTITY_TYPES
 from .config import ApiError
 from .queries import (
+    document_texts,
     document_view,
     entity_list_page,
     entity_page,
@@ -153,8 +154,9 @@ def story(request: Request, story_id: str) -> HTMLResponse:
             for d in q["doc_ids"]:
                 evidence.setdefault(d, []).append(q["text"])
     articles = []
+    texts = document_texts(store, [d["doc_id"] for d in rep["documents"]])
     for d in rep["documents"]:
-        row = store.get_document(d["doc_id"])
+        row = texts[d["doc_id"]]
         articles.append(d | {"pieces": _marked(row["text"], evidence.get(d["doc_id"], [])), "byline": row["byline"]})
     people, speakers = story_people(store, [ev["actor"] for ev in rep["events"] if ev["actor"]],
                                     [sp["speaker"] for sp in rep["quotes"]])

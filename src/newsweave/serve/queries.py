@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from ..export.records import entities, merge_pending, no_entity, quotes
+from ..export.records import merge_pending, no_entity, quotes
 from ..link.names import fold
 from ..link.timeline import timeline
 from ..records import EntityRecord, EventRecord, QuoteRecord, StoryRecord
@@ -120,15 +120,16 @@ def entities_called(store: Store, q: str) -> list[EntityRecord]:
         return []
     n = len(words)
     part_ok = sum(map(len, words)) >= 3  # "a", "mr": no part of a name found by them
-    out = []
-    for e in entity_list(store):
-        for name in dict.fromkeys([e.name, *e.aliases]):
-            have = _words(name)
-            if have == words or (e.type == "PERSON" and part_ok
-                                 and any(have[i:i + n] == words for i in range(len(have) - n + 1))):
-                out.append(e)
-                break
-    return out
+    hits = []
+    with store.engine.connect() as conn:  # the names of every entity, then the documents of those named
+        for e in conn.execute(_entity_query(store, None)):
+            for name in dict.fromkeys([e.name, *e.aliases]):
+                have = _words(name)
+                if have == words or (e.type == "PERSON" and part_ok
+                                     and any(have[i:i + n] == words for i in range(len(have) - n + 1))):
+                    hits.append(e)
+                    break
+        return _entity_records(store, conn, hits)
 
 
 def search_documents(store: Store, q: str, limit: int, offset: int) -> dict[str, Any]:
@@ -148,7 +149,8 @@ def search_documents(store: Store, q: str, limit: int, offset: int) -> dict[str,
     for d in extra[start:start + limit - len(rows)]:
         rows.append({"doc_id": d["doc_id"], "title": d["title"], "snippet": None})
     meta = document_meta(store, [r["doc_id"] for r in rows])
-    story_of = store.story_index().story_map()
+    with store.engine.connect() as conn:
+        story_of = stories_of(conn, store.tables["story_docs"], [r["doc_id"] for r in rows])
     for r in rows:
         m = meta.get(r["doc_id"], {})
         r |= {"outlet": m.get("outlet"), "published": m.get("published"), "story_id": story_of.get(r["doc_id"]),
@@ -182,14 +184,21 @@ def document_meta(store: Store, ids: Iterable[str]) -> dict[str, dict[str, Any]]
     return out
 
 
+def document_texts(store: Store, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """doc_id -> its ``text`` and ``byline``, for these documents (one statement per 500)."""
+    d = store.documents
+    wanted = sorted(set(ids))
+    out: dict[str, dict[str, Any]] = {}
+    with store.engine.connect() as conn:
+        for i in range(0, len(wanted), 500):
+            q = select(d.c.doc_id, d.c.text, d.c.byline).where(d.c.doc_id.in_(wanted[i:i + 500]))
+            out.update((r.doc_id, dict(r._mapping)) for r in conn.execute(q))
+    return out
+
+
 def newest_first(docs: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Documents by publication, the latest first (those with no date last)."""
     return sorted(docs, key=lambda r: (r["published"] is not None, r["published"] or "", r["doc_id"]), reverse=True)
-
-
-def entity_list(store: Store, etype: str | None = None) -> list[EntityRecord]:
-    """Entity records (of type ``etype``), as the store orders them: by type, most documented first."""
-    return [e for e in entities(store) if etype is None or e.type == etype]
 
 
 def entity_events(store: Store, entity_id: str) -> list[EventRecord]:
