@@ -70,7 +70,8 @@ def free_port() -> int:
 def start_server(db: Path, port: int) -> subprocess.Popen:
     cmd = [sys.executable, "-c", "from newsweave.cli import main; main()", "--db", f"sqlite:///{db}", "serve",
            "--host", "127.0.0.1", "--port", str(port)]
-    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=os.environ.copy())
+    log = open(Path(tempfile.gettempdir()) / f"bench-serve-{port}.log", "wb")  # open while the server runs
+    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log, env=os.environ.copy())
 
 
 def wait_ready(base: str, proc: subprocess.Popen, limit: float = 300.0) -> None:
@@ -79,7 +80,7 @@ def wait_ready(base: str, proc: subprocess.Popen, limit: float = 300.0) -> None:
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"the server stopped: {proc.stderr.read().decode() if proc.stderr else ''}")
+            raise SystemExit(f"the server stopped (its log: {tempfile.gettempdir()}/bench-serve-*.log)")
         try:
             if httpx.get(f"{base}/api/stories?limit=1", timeout=5).status_code == 200:
                 return

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, func, select
 
 from ..export.records import merge_pending, no_entity, quotes
-from ..link.names import fold
+from ..link.names import fold, name_words
 from ..link.timeline import timeline
 from ..records import EntityRecord, EventRecord, QuoteRecord, StoryRecord
 from ..store import Store
@@ -35,7 +34,7 @@ def story_list(store: Store, *, since: str | None = None, until: str | None = No
 
 
 #: the columns of an entity record stored in ``entities`` (its doc_ids are its clusters')
-ENTITY_COLUMNS = ("entity_id", "type", "name", "aliases", "kb_id")
+ENTITY_COLUMNS = ("entity_id", "type", "name", "aliases", "kb_id", "doc_count")
 
 
 def _entity_query(store: Store, etype: str | None) -> Any:
@@ -53,7 +52,8 @@ def _entity_records(store: Store, conn: Connection, rows: list[Any]) -> list[Ent
     for i in range(0, len(ids), 500):
         for eid, did in conn.execute(select(c.c.entity_id, c.c.doc_id).where(c.c.entity_id.in_(ids[i:i + 500]))):
             docs[eid].add(did)
-    return [EntityRecord(**{f: r._mapping[f] for f in ENTITY_COLUMNS}, doc_ids=sorted(docs[r.entity_id])) for r in rows]
+    return [EntityRecord(**{f: r._mapping[f] for f in ENTITY_COLUMNS if f != "doc_count"}, doc_ids=sorted(docs[r.entity_id]))
+            for r in rows]
 
 
 def entity_record(store: Store, ident: str, etype: str | None = None) -> EntityRecord:
@@ -109,7 +109,7 @@ def person_timeline(store: Store, ident: str) -> dict[str, Any]:
 
 
 def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", fold(text))
+    return name_words(text)
 
 
 def entities_called(store: Store, q: str) -> list[EntityRecord]:
@@ -121,8 +121,14 @@ def entities_called(store: Store, q: str) -> list[EntityRecord]:
     n = len(words)
     part_ok = sum(map(len, words)) >= 3  # "a", "mr": no part of a name found by them
     hits = []
-    with store.engine.connect() as conn:  # the names of every entity, then the documents of those named
-        for e in conn.execute(_entity_query(store, None)):
+    with store.engine.connect() as conn:  # the entities with every word of q (by index), then their names
+        ids = store.entities_with_words(conn, words)
+        t = store.entities
+        rows = [r for i in range(0, len(ids), 500) for r in conn.execute(_entity_query(store, None).where(
+            t.c.entity_id.in_(ids[i:i + 500])))]
+        if len(ids) > 500:  # read in parts: in the order one statement gives
+            rows.sort(key=lambda r: (r.type, -r.doc_count, r.name))
+        for e in rows:
             for name in dict.fromkeys([e.name, *e.aliases]):
                 have = _words(name)
                 if have == words or (e.type == "PERSON" and part_ok
