@@ -124,6 +124,27 @@ def test_crossdoc_stored_events_one_by_one_equal_a_full_merge(tmp_path):
     assert len(joins) == 1 and joins[0]["conflicts"][0]["field"] == "followers"
 
 
+def test_crossdoc_entity_words_follow_every_resolution(tmp_path):
+    """The words of every entity's names (what a search finds entities by) are those of the stored
+    names, after each article ingested one by one (entities joined and resolved again)."""
+    from sqlalchemy import select
+
+    from newsweave.link.names import name_words
+    from newsweave.store import open_store
+
+    cli = Cli(f"sqlite:///{tmp_path / 'w.db'}")
+    for i, text in enumerate([*ARTICLES, *DISAGREE]):
+        assert cli("ingest", "--silent", str(write(tmp_path / f"p{i}" / f"a{i}.txt", text))).exit_code == 0
+        store = open_store(cli.db_url, create=False)
+        w = store.tables["entity_words"]
+        with store.engine.connect() as conn:
+            stored = {(a, b) for a, b in conn.execute(select(w.c.word, w.c.entity_id))}
+        want = {(word, e["entity_id"]) for e in store.iter_entities() for n in [e["name"], *e["aliases"]]
+                for word in name_words(n)}
+        store.engine.dispose()
+        assert stored == want and want, f"after article {i}"
+
+
 def test_crossdoc_merged_events_readable_in_sql(tmp_path):
     import sqlite3
 

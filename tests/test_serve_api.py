@@ -366,6 +366,31 @@ def test_serve_api_stories_match_the_exported_story_records(sample_db):
     assert keys == sorted(keys, reverse=True)
 
 
+def test_serve_api_event_and_entity_pages_are_slices_of_the_full_lists(sample_db):
+    """/api/events and /api/entities page in SQL: each page, filtered or not, is the slice of the
+    list every record rebuilt at once gives, in its order, with its total."""
+    from newsweave.export.records import entities, event_records
+
+    store = open_store(sample_db)
+    c = TestClient(create_app(Settings(db=sample_db), store=store))
+    events = [e.as_dict() for e in event_records(store)]
+    ents = [e.as_dict() for e in entities(store)]
+    actor = next(e["actor"] for e in events if e["actor"])
+    for params, want in (({}, events), ({"type": "leave_party"}, [e for e in events if e["type"] == "leave_party"]),
+                         ({"actor": actor}, [e for e in events if e["actor"] == actor]),
+                         ({"story": events[0]["story_id"]}, [e for e in events if e["story_id"] == events[0]["story_id"]])):
+        for limit, offset in ((200, 0), (2, 1), (3, 4)):
+            page = c.get("/api/events", params=params | {"limit": limit, "offset": offset}).json()
+            assert page["items"] == want[offset:offset + limit] and page["total"] == len(want), params
+    for params, want in (({}, ents), ({"type": "person"}, [e for e in ents if e["type"] == "PERSON"]),
+                         ({"q": "RAI"}, [e for e in ents if "rai" in e["name"].lower()
+                                         or any("rai" in a.lower() for a in e["aliases"])])):
+        for limit, offset in ((200, 0), (2, 1), (5, 3)):
+            page = c.get("/api/entities", params=params | {"limit": limit, "offset": offset}).json()
+            assert page["items"] == want[offset:offset + limit] and page["total"] == len(want), params
+    assert want  # the name filter found some
+
+
 def test_serve_api_documents_page_reads_no_raw_content(sample_db):
     from sqlalchemy import event
 

@@ -30,7 +30,7 @@ SECURITY = {"x-content-type-options": "nosniff", "x-frame-options": "DENY", "ref
 
 
 #: the app the schema is read from and the cases call; its store is the corpus of :func:`corpus`
-APP = create_app(Settings(db="sqlite:///:memory:", token=TOKEN, max_body=64 * 1024))
+APP = create_app(Settings(token=TOKEN, max_body=64 * 1024), store=open_store("sqlite:///:memory:", memory=True))
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 
 

@@ -261,3 +261,49 @@ def test_stories_sample_corpus_and_story_command(cli):
     text = cli("story", rai["story_id"])
     assert text.exit_code == 0 and "What happened" in text.stdout and "differ" in text.stdout
     assert cli("story", "nosuchstory").exit_code == 1
+
+
+def _full_story_rows(store, ident: str):
+    """One story's record, documents, events and quotes picked out of every record rebuilt at once
+    (the whole corpus read, as the reports were made before they read stored rows)."""
+    from newsweave.export.records import documents, quotes, stories_and_events
+    from newsweave.export.report import find_story
+
+    stories, events = stories_and_events(store)
+    story = find_story(stories, ident)
+    members = set(story.doc_ids)
+    docs = sorted(({"doc_id": d.doc_id, "source": d.source, "outlet": d.outlet, "published": d.published,
+                    "title": d.title, "copy_of": d.copy_of} for d in documents(store) if d.doc_id in members),
+                  key=lambda d: d["doc_id"])
+    evs = [e for e in events if members & {s["doc_id"] for s in e.sources}]
+    return story, docs, evs, [q for q in quotes(store) if q.doc_id in members]
+
+
+def test_stories_stored_records_and_story_rows_equal_a_full_rebuild(cli, tmp_path):
+    """After each of several ingests, the stored story records are those rebuilt from every
+    document, and a story's report reads exactly the rows the whole corpus would give it."""
+    from newsweave.export.records import story_records
+    from newsweave.export.report import story_report, story_rows
+    from newsweave.store import open_store
+
+    quote = ' Yadav said, "The farmers of the Kosi region have waited too long for a party of their own."'
+    articles = [f"date 2026-03-14 Yadav Joins Lok Vikas Party | Daily Lamp\n\n{JOIN}{quote}",
+                f"date 2026-03-14 Yadav, Devi visit collapsed bridge | Daily Lamp\n\n{BRIDGE_ART}",
+                f"date 2026-03-14 Yadav joins LVP at Patna rally | The Courier\n\n{JOIN2}",
+                f"date 2026-03-15 Yadav Joins Lok Vikas Party | Evening Kite\n\n{JOIN}{quote} (agencies)",
+                f"date 2026-03-14 Leaders demand probe into bridge collapse | The Courier\n\n{BRIDGE_ART2}"]
+    for i, text in enumerate(articles):
+        assert cli("ingest", "--silent", str(write(tmp_path / f"in{i}" / f"a{i}.txt", text))).exit_code == 0
+        store = open_store(cli.db_url, create=False)
+        full = sorted((s.as_dict() for s in story_records(store)), key=lambda s: s["story_id"])
+        total, rows = store.story_page()
+        assert total == len(full) and sorted(rows, key=lambda s: s["story_id"]) == [
+            {k: v for k, v in s.items() if k != "kind"} for s in full], f"after article {i}"
+        for s in full:
+            story, docs, evs, qs = story_rows(store, s["story_id"][:8])
+            assert (story, sorted(docs, key=lambda d: d["doc_id"]), evs, qs) == _full_story_rows(store, s["story_id"])
+            assert story_report(store, s["story_id"])["documents"]
+        store.engine.dispose()
+    assert any(d["copy_of"] for s in full for d in story_rows(store, s["story_id"])[1])  # a copy among them
+    assert any(story_rows(store, s["story_id"])[3] for s in full)  # a quote
+    assert any(story_rows(store, s["story_id"])[2] for s in full)  # and events

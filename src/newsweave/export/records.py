@@ -24,7 +24,7 @@ from ..store import Store
 
 log = logging.getLogger(__name__)
 
-__all__ = ["SCHEMA_FIELDS", "document_page", "documents", "entities", "named_entities", "quotes", "records",
+__all__ = ["SCHEMA_FIELDS", "document_page", "documents", "entities", "merge_pending", "named_entities", "no_entity", "quotes", "records",
            "stories_and_events", "story_records", "event_records", "time_records"]
 
 
@@ -64,20 +64,27 @@ def entities(store: Store) -> Iterator[EntityRecord]:
 def named_entities(store: Store, name: str, etype: str | None = None) -> list[EntityRecord]:
     """Entity records called ``name`` (any of their names, any case, no diacritics) or with that
     entity_id, most documented first; NotFoundError when there is none."""
-    from ..errors import NotFoundError
     from ..link.names import fold
 
     wanted = fold(name)
     hits = [r for r in store.iter_entities(etype)
             if r["entity_id"] == name or wanted in {fold(n) for n in [r["name"], *r["aliases"]]}]
     if not hits:
-        what = "person" if etype == "PERSON" else "entity"
-        raise NotFoundError(f"no {what} named {name!r}; `newsweave entities{' --type ' + etype if etype else ''}` lists them")
+        raise no_entity(name, etype)
     return [_entity(r) for r in hits]
 
 
-def quotes(store: Store) -> Iterator[QuoteRecord]:
-    for row in store.iter_quotes():
+def no_entity(name: str, etype: str | None = None) -> Exception:
+    """The error when no entity (of type ``etype``) has this name or id."""
+    from ..errors import NotFoundError
+
+    what = "person" if etype == "PERSON" else "entity"
+    return NotFoundError(f"no {what} named {name!r}; `newsweave entities{' --type ' + etype if etype else ''}` lists them")
+
+
+def quotes(store: Store, docs: list[str] | None = None) -> Iterator[QuoteRecord]:
+    """Quote records (``docs``: of those documents only)."""
+    for row in store.iter_quotes(docs):
         quote_id = hashlib.sha1(f"{row['doc_id']}:{row['start']}".encode()).hexdigest()[:12]
         yield QuoteRecord(quote_id=quote_id, doc_id=row["doc_id"], text=row["text"], speaker=row["entity_id"],
                           speaker_name=row["entity_name"] or row["speaker_text"],
@@ -87,15 +94,20 @@ def quotes(store: Store) -> Iterator[QuoteRecord]:
 Merged = tuple[list[StoryRecord], list[EventRecord]]
 
 
-def stories_and_events(store: Store) -> Merged:
-    """Every story and merged event, as stored (events a killed run left unmerged are merged first)."""
+def merge_pending(store: Store) -> None:
+    """Merge the events a killed run left unmerged, if any (so what is read is current)."""
     with store.engine.connect() as conn:
-        pending = bool(store.merged.pending_docs(conn))
+        pending = store.merged.any_pending(conn)
     if pending and store.read_only:  # (events are merged by the next write)
         log.warning("the database is read-only: the events of documents a killed run left unmerged are as last merged")
     elif pending:
         with store.transaction() as conn:
             store.merged.refresh(conn, current_kb().inside)
+
+
+def stories_and_events(store: Store) -> Merged:
+    """Every story and merged event, as stored (events a killed run left unmerged are merged first)."""
+    merge_pending(store)
     docs = list(store.iter_documents(columns=("doc_id", "source", "title", "byline", "outlet", "published")))
     index = store.story_index()
     story_list = stories(docs, index.story_map(), index.lead_lines)

@@ -8,9 +8,9 @@ from dataclasses import replace
 from typing import Any
 
 from ..errors import NotFoundError
-from ..records import EventRecord, StoryRecord
+from ..records import EventRecord, QuoteRecord, StoryRecord
 from ..store import Store
-from .records import documents, quotes, stories_and_events
+from .records import merge_pending, quotes
 
 #: event fields a reader compares across outlets
 FACTS = ("date", "place", "followers", "party_name")
@@ -76,15 +76,30 @@ def _background(ev: EventRecord, first_published: str | None) -> bool:
     return ev.date[:7] < first_published[:7] and ev.date[:4] <= first_published[:4]
 
 
+StoryRows = tuple[StoryRecord, list[dict[str, Any]], list[EventRecord], list[QuoteRecord]]
+
+
+def story_rows(store: Store, ident: str) -> StoryRows:
+    """What one story's report is made of, read by index: its stored record, its documents (each
+    with ``copy_of``), the merged events its documents are sources of (first reported first) and
+    its documents' quotes. Nothing of the other stories is read."""
+    from ..store.stories import stories_called, story_documents
+
+    merge_pending(store)
+    with store.engine.connect() as conn:
+        story = find_story([StoryRecord(**r) for r in stories_called(conn, store.tables, ident)], ident)
+        docs = story_documents(conn, store.tables, story.doc_ids)
+        events = store.merged.of_documents(conn, story.doc_ids)
+    return story, docs, events, list(quotes(store, story.doc_ids))
+
+
 def story_report(store: Store, ident: str) -> dict[str, Any]:
-    stories, events = stories_and_events(store)
-    story = find_story(stories, ident)
+    story, docs_, events, story_quotes = story_rows(store, ident)
     members = set(story.doc_ids)
-    all_docs = list(documents(store))
-    copies = {d.doc_id: d.copy_of for d in all_docs if d.copy_of}
-    docs = sorted((d for d in all_docs if d.doc_id in members), key=lambda d: (d.published or "", d.doc_id))
-    outlet_of = {d.doc_id: d.outlet or d.source for d in docs}
-    first_published = next((d.published for d in docs if d.published), None)
+    copies = {d["doc_id"]: d["copy_of"] for d in docs_ if d["copy_of"]}
+    docs = sorted(docs_, key=lambda d: (d["published"] or "", d["doc_id"]))
+    outlet_of = {d["doc_id"]: d["outlet"] or d["source"] for d in docs}
+    first_published = next((d["published"] for d in docs if d["published"]), None)
     happened: list[dict[str, Any]] = []
     for ev in events:
         ev = _within(ev, members, copies)
@@ -104,15 +119,15 @@ def story_report(store: Store, ident: str) -> dict[str, Any]:
         })
     happened.sort(key=lambda e: (e["background"], e["modality"] != "asserted", -len(e["outlets"]), e["date"] or ""))
     said: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-    for q in quotes(store):
+    for q in story_quotes:
         if q.doc_id in members:
             entry = said[q.speaker_name or "(unattributed)"].setdefault(q.text, {"text": q.text, "outlets": [], "doc_ids": []})
             entry["outlets"].append(outlet_of[q.doc_id])
             entry["doc_ids"].append(q.doc_id)
     return {
         "story_id": story.story_id, "title": story.title, "outlets": story.outlets,
-        "documents": [{"doc_id": d.doc_id, "outlet": d.outlet, "published": d.published, "title": d.title,
-                       "copy_of": d.copy_of} for d in docs],
+        "documents": [{"doc_id": d["doc_id"], "outlet": d["outlet"], "published": d["published"], "title": d["title"],
+                       "copy_of": d["copy_of"]} for d in docs],
         "events": happened,
         "only_one_outlet": [e["event_id"] for e in happened if len(e["outlets"]) == 1],
         "quotes": [{"speaker": name, "quotes": sorted(qs.values(), key=lambda q: -len(q["outlets"]))}

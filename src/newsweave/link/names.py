@@ -31,6 +31,14 @@ def fold(text: str) -> str:
     return text.replace("’", "'").replace("‘", "'").lower()
 
 
+_WORDS = re.compile(r"\w+")
+
+
+def name_words(text: str) -> list[str]:
+    """The words of a name as they are looked up: :func:`fold`'s form, split at non-word characters."""
+    return _WORDS.findall(fold(text))
+
+
 def bare(text: str) -> str:
     """:func:`fold` without apostrophes: the forms "Peoples' Party" and "People's Party" share."""
     return fold(text).replace("'", "")

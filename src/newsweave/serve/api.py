@@ -14,13 +14,13 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from ..errors import NewsweaveError
-from ..export.records import document_page, event_records
+from ..export.records import document_page
 from ..export.report import story_report
 from ..pipeline.runner import Ingest, Summary
 from ..store import Store
 from ..store.search import Budget
 from .config import ApiError, Settings, clean
-from .queries import entity_record, page, person_timeline, search_documents, story_list
+from .queries import entity_list_page, entity_record, merged_events, person_timeline, search_documents, story_list
 
 router = APIRouter(prefix="/api")
 Limit = Query(50, ge=1, le=200, description="items per page")
@@ -35,15 +35,21 @@ def _store(request: Request) -> Store:
     return request.app.state.store
 
 
-@router.get("/stories", summary="Stories, newest first")
+def listing(items: list[dict[str, Any]], total: int, limit: int, offset: int) -> JSONResponse:
+    """A page of records as JSON, written straight from the records' dicts (plain JSON values:
+    FastAPI's own encoder, which walks every value, cost more than the page's query)."""
+    return JSONResponse({"items": items, "total": total, "limit": limit, "offset": offset})
+
+
+@router.get("/stories", summary="Stories, newest first", response_model=dict[str, Any])
 def stories(request: Request, since: str | None = Query(None, description="first report on or after (YYYY-MM-DD)"),
             until: str | None = Query(None, description="first report on or before (YYYY-MM-DD)"),
             entity: str | None = Query(None, description="an entity id or name the story mentions"),
             outlet: str | None = Query(None, description="an outlet that reports it"),
-            limit: int = Limit, offset: int = Offset) -> dict[str, Any]:
+            limit: int = Limit, offset: int = Offset) -> JSONResponse:
     total, items = story_list(_store(request), since=since, until=until, entity=entity, outlet=outlet,
                               limit=limit, offset=offset)
-    return {"items": [s.as_dict() for s in items], "total": total, "limit": limit, "offset": offset}
+    return listing([s.as_dict() for s in items], total, limit, offset)
 
 
 @router.get("/stories/{story_id}", summary="One story: what happened, agreement, disagreement, quotes")
@@ -51,26 +57,21 @@ def story(request: Request, story_id: str) -> dict[str, Any]:
     return story_report(_store(request), story_id)
 
 
-@router.get("/events", summary="Merged events (SCHEMA.md event records)")
+@router.get("/events", summary="Merged events (SCHEMA.md event records)", response_model=dict[str, Any])
 def events(request: Request, type: str | None = Query(None, description="event type, e.g. join_party"),
            actor: str | None = Query(None, description="an actor's entity id"),
            story: str | None = Query(None, description="a story id"),
-           limit: int = Limit, offset: int = Offset) -> dict[str, Any]:
-    rows = [e.as_dict() for e in event_records(_store(request)) if (type is None or e.type == type)
-            and (actor is None or e.actor == actor) and (story is None or e.story_id == story)]
-    return page(rows, limit, offset)
+           limit: int = Limit, offset: int = Offset) -> JSONResponse:
+    total, items = merged_events(_store(request), etype=type, actor=actor, story=story, limit=limit, offset=offset)
+    return listing([e.as_dict() for e in items], total, limit, offset)
 
 
-@router.get("/entities", summary="People, parties, organisations, places and outlets")
+@router.get("/entities", summary="People, parties, organisations, places and outlets", response_model=dict[str, Any])
 def entities(request: Request, type: str | None = Query(None, description="PERSON, PARTY, ORG, PLACE or MEDIA"),
              q: str | None = Query(None, description="part of a name or alias"),
-             limit: int = Limit, offset: int = Offset) -> dict[str, Any]:
-    from ..export.records import entities as entity_records
-
-    low = (q or "").lower()
-    rows = [e.as_dict() for e in entity_records(_store(request)) if (type is None or e.type == type.upper())
-            and (not low or low in e.name.lower() or any(low in a.lower() for a in e.aliases))]
-    return page(rows, limit, offset)
+             limit: int = Limit, offset: int = Offset) -> JSONResponse:
+    res = entity_list_page(_store(request), type.upper() if type is not None else None, q, limit=limit, offset=offset)
+    return listing([e.as_dict() for e in res["items"]], res["total"], limit, offset)
 
 
 @router.get("/entities/{entity_id}", summary="One entity with every mention in context")
@@ -85,10 +86,10 @@ def person(request: Request, entity_id: str) -> dict[str, Any]:
     return person_timeline(_store(request), entity_id)
 
 
-@router.get("/documents", summary="Stored documents (SCHEMA.md document records)")
-def documents(request: Request, outlet: str | None = Query(None), limit: int = Limit, offset: int = Offset) -> dict[str, Any]:
+@router.get("/documents", summary="Stored documents (SCHEMA.md document records)", response_model=dict[str, Any])
+def documents(request: Request, outlet: str | None = Query(None), limit: int = Limit, offset: int = Offset) -> JSONResponse:
     total, items = document_page(_store(request), outlet=outlet, limit=limit, offset=offset)
-    return {"items": [d.as_dict() for d in items], "total": total, "limit": limit, "offset": offset}
+    return listing([d.as_dict() for d in items], total, limit, offset)
 
 
 @router.get("/documents/{doc_id}", summary="One document: metadata, clean text, what cleaning removed")

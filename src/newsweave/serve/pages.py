@@ -19,8 +19,15 @@ from ..export.report import story_report
 from ..vocab import ENTITY_TYPES
 from .api import MAX_OFFSET, searched
 from .config import ApiError
-from .queries import document_view, entity_list, entity_page, person_timeline, story_list
-from .queries import page as paged
+from .queries import (
+    document_texts,
+    document_view,
+    entity_list_page,
+    entity_page,
+    person_timeline,
+    story_list,
+    story_people,
+)
 
 router = APIRouter(include_in_schema=False)
 HERE = Path(__file__).resolve().parent
@@ -149,12 +156,12 @@ def story(request: Request, story_id: str) -> HTMLResponse:
             for d in q["doc_ids"]:
                 evidence.setdefault(d, []).append(q["text"])
     articles = []
+    texts = document_texts(store, [d["doc_id"] for d in rep["documents"]])
     for d in rep["documents"]:
-        row = store.get_document(d["doc_id"])
+        row = texts[d["doc_id"]]
         articles.append(d | {"pieces": _marked(row["text"], evidence.get(d["doc_id"], [])), "byline": row["byline"]})
-    persons = list(store.iter_entities("PERSON"))
-    people = {e["entity_id"] for e in persons}
-    speakers = {e["name"]: e["entity_id"] for e in reversed(persons)}  # a name two share: the most documented
+    people, speakers = story_people(store, [ev["actor"] for ev in rep["events"] if ev["actor"]],
+                                    [sp["speaker"] for sp in rep["quotes"]])
     return templates.TemplateResponse(request, "story.html", {"story": rep, "articles": articles, "people": people,
                                                               "speakers": speakers})
 
@@ -281,7 +288,7 @@ def _kind(kind: str | None) -> str | None:
 
 @router.get("/people", response_class=HTMLResponse)
 def people(request: Request, page: int = Page) -> HTMLResponse:
-    rows = paged(entity_list(request.app.state.store, "PERSON"), PER_PAGE, (page - 1) * PER_PAGE)
+    rows = entity_list_page(request.app.state.store, "PERSON", limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
     return templates.TemplateResponse(request, "entities.html", {
         "heading": "People", "kind": "PERSON", "noun": NOUNS["PERSON"], "fixed": True, "res": rows, "page": page, "pages": _pages(rows["total"])})
 
@@ -289,7 +296,7 @@ def people(request: Request, page: int = Page) -> HTMLResponse:
 @router.get("/entities", response_class=HTMLResponse)
 def entities(request: Request, kind: str | None = None, page: int = Page) -> HTMLResponse:
     etype = _kind(kind)
-    rows = paged(entity_list(request.app.state.store, etype), PER_PAGE, (page - 1) * PER_PAGE)
+    rows = entity_list_page(request.app.state.store, etype, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
     heading = f"Entities: {KINDS[etype]}" if etype else "Entities"
     return templates.TemplateResponse(request, "entities.html", {
         "heading": heading, "kind": etype, "noun": NOUNS[etype], "fixed": False, "res": rows, "page": page, "pages": _pages(rows["total"]),

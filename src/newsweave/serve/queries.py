@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, func, select
 
-from ..export.records import entities, event_records, named_entities, quotes
-from ..link.names import fold
+from ..export.records import merge_pending, no_entity, quotes
+from ..link.names import fold, name_words
 from ..link.timeline import timeline
 from ..records import EntityRecord, EventRecord, QuoteRecord, StoryRecord
 from ..store import Store
 from ..store.search import Budget, clip, matching, search, terms
+from ..store.stories import stories_of
 
 #: the columns a list of documents shows
 DOC_META = ("doc_id", "source", "outlet", "published", "title")
@@ -33,14 +33,74 @@ def story_list(store: Store, *, since: str | None = None, until: str | None = No
     return total, [StoryRecord(**r) for r in rows]
 
 
+#: the columns of an entity record stored in ``entities`` (its doc_ids are its clusters')
+ENTITY_COLUMNS = ("entity_id", "type", "name", "aliases", "kb_id", "doc_count")
+
+
+def _entity_query(store: Store, etype: str | None) -> Any:
+    """Entities' own columns (no documents), in the store's order: by type, most documented first."""
+    t = store.entities
+    q = select(*(t.c[c] for c in ENTITY_COLUMNS)).order_by(t.c.type, t.c.doc_count.desc(), t.c.name)
+    return q.where(t.c.type == etype) if etype is not None else q
+
+
+def _entity_records(store: Store, conn: Connection, rows: list[Any]) -> list[EntityRecord]:
+    """Entity records of these rows, their documents read for them alone (by index)."""
+    c = store.clusters
+    ids = [r.entity_id for r in rows]
+    docs: dict[str, set[str]] = {i: set() for i in ids}
+    for i in range(0, len(ids), 500):
+        for eid, did in conn.execute(select(c.c.entity_id, c.c.doc_id).where(c.c.entity_id.in_(ids[i:i + 500]))):
+            docs[eid].add(did)
+    return [EntityRecord(**{f: r._mapping[f] for f in ENTITY_COLUMNS if f != "doc_count"}, doc_ids=sorted(docs[r.entity_id]))
+            for r in rows]
+
+
 def entity_record(store: Store, ident: str, etype: str | None = None) -> EntityRecord:
-    """The entity with this id, or the most documented one with this name."""
-    return named_entities(store, ident, etype)[0]
+    """The entity with this id, or the most documented one with this name (any of its names, any
+    case, no diacritics), as :func:`~newsweave.export.records.named_entities` finds it; reads the
+    entities' names, then the documents of that one entity."""
+    wanted = fold(ident)
+    with store.engine.connect() as conn:
+        for r in conn.execute(_entity_query(store, etype or None)):
+            if r.entity_id == ident or wanted in {fold(n) for n in [r.name, *r.aliases]}:
+                return _entity_records(store, conn, [r])[0]
+    raise no_entity(ident, etype)
+
+
+def entity_list_page(store: Store, etype: str | None = None, q: str | None = None, *, limit: int,
+                     offset: int = 0) -> dict[str, Any]:
+    """One page of entity records (of type ``etype``; ``q``: part of a name or alias, any case),
+    in the store's order, as :func:`page` gives it; only the page's entities' documents are read."""
+    low = (q or "").lower()
+    with store.engine.connect() as conn:
+        if low:
+            rows = [r for r in conn.execute(_entity_query(store, etype))
+                    if low in r.name.lower() or any(low in a.lower() for a in r.aliases)]
+            total, rows = len(rows), rows[offset:offset + limit]
+        else:
+            t = store.entities
+            where = [t.c.type == etype] if etype is not None else []
+            total = conn.scalar(select(func.count()).select_from(t).where(*where)) or 0
+            rows = list(conn.execute(_entity_query(store, etype).limit(limit).offset(offset)))
+        items = _entity_records(store, conn, rows)
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
+
+
+def merged_events(store: Store, *, etype: str | None = None, actor: str | None = None, story: str | None = None,
+                  entity: str | None = None, limit: int | None = None, offset: int = 0) -> tuple[int, list[EventRecord]]:
+    """(how many, a page of) merged events with these filters (see :meth:`MergedEvents.records`),
+    read a page at a time."""
+    merge_pending(store)
+    with store.engine.connect() as conn:
+        total = store.merged.count(conn, etype=etype, actor=actor, story=story, entity=entity)
+        return total, store.merged.records(conn, etype=etype, actor=actor, story=story, entity=entity,
+                                           limit=limit, offset=offset)
 
 
 def person_timeline(store: Store, ident: str) -> dict[str, Any]:
     ent = entity_record(store, ident, "PERSON")
-    evs = list(event_records(store))
+    evs = merged_events(store, actor=ent.entity_id)[1]  # a timeline reads the person's own events only
     by_id = {e.event_id: e.as_dict() for e in evs}
     t = timeline(ent.entity_id, evs)
     return {"entity_id": ent.entity_id, "name": ent.name, "aliases": ent.aliases, **t,
@@ -49,7 +109,7 @@ def person_timeline(store: Store, ident: str) -> dict[str, Any]:
 
 
 def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", fold(text))
+    return name_words(text)
 
 
 def entities_called(store: Store, q: str, budget: Budget | None = None) -> list[EntityRecord]:
@@ -62,19 +122,26 @@ def entities_called(store: Store, q: str, budget: Budget | None = None) -> list[
         return []
     n = len(words)
     part_ok = sum(map(len, words)) >= 3  # "a", "mr": no part of a name found by them
-    out = []
-    for k, e in enumerate(entity_list(store)):
-        if budget is not None and k % 256 == 0:
-            budget.check()
-        for name in dict.fromkeys([e.name, *e.aliases]):
-            have = _words(name)
-            if len(have) < n:
-                continue
-            if have == words or (e.type == "PERSON" and part_ok
-                                 and any(have[i:i + n] == words for i in range(len(have) - n + 1))):
-                out.append(e)
-                break
-    return out
+    hits = []
+    with store.engine.connect() as conn:  # the entities with every word of q (by index), then their names
+        ids = store.entities_with_words(conn, list(dict.fromkeys(words)))
+        t = store.entities
+        rows = [r for i in range(0, len(ids), 500) for r in conn.execute(_entity_query(store, None).where(
+            t.c.entity_id.in_(ids[i:i + 500])))]
+        if len(ids) > 500:  # read in parts: in the order one statement gives
+            rows.sort(key=lambda r: (r.type, -r.doc_count, r.name))
+        for k, e in enumerate(rows):
+            if budget is not None and k % 256 == 0:
+                budget.check()
+            for name in dict.fromkeys([e.name, *e.aliases]):
+                have = _words(name)
+                if len(have) < n:
+                    continue
+                if have == words or (e.type == "PERSON" and part_ok
+                                     and any(have[i:i + n] == words for i in range(len(have) - n + 1))):
+                    hits.append(e)
+                    break
+        return _entity_records(store, conn, hits)
 
 
 def search_documents(store: Store, q: str, limit: int, offset: int, budget: Budget | None = None) -> dict[str, Any]:
@@ -99,7 +166,8 @@ def search_documents(store: Store, q: str, limit: int, offset: int, budget: Budg
     for d in extra[start:start + limit - len(rows)]:
         rows.append({"doc_id": d["doc_id"], "title": d["title"], "snippet": None})
     meta = document_meta(store, [r["doc_id"] for r in rows])
-    story_of = store.story_index().story_map()
+    with store.engine.connect() as conn:
+        story_of = stories_of(conn, store.tables["story_docs"], [r["doc_id"] for r in rows])
     for r in rows:
         m = meta.get(r["doc_id"], {})
         r |= {"outlet": m.get("outlet"), "published": m.get("published"), "story_id": story_of.get(r["doc_id"]),
@@ -133,19 +201,26 @@ def document_meta(store: Store, ids: Iterable[str]) -> dict[str, dict[str, Any]]
     return out
 
 
+def document_texts(store: Store, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """doc_id -> its ``text`` and ``byline``, for these documents (one statement per 500)."""
+    d = store.documents
+    wanted = sorted(set(ids))
+    out: dict[str, dict[str, Any]] = {}
+    with store.engine.connect() as conn:
+        for i in range(0, len(wanted), 500):
+            q = select(d.c.doc_id, d.c.text, d.c.byline).where(d.c.doc_id.in_(wanted[i:i + 500]))
+            out.update((r.doc_id, dict(r._mapping)) for r in conn.execute(q))
+    return out
+
+
 def newest_first(docs: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Documents by publication, the latest first (those with no date last)."""
     return sorted(docs, key=lambda r: (r["published"] is not None, r["published"] or "", r["doc_id"]), reverse=True)
 
 
-def entity_list(store: Store, etype: str | None = None) -> list[EntityRecord]:
-    """Entity records (of type ``etype``), as the store orders them: by type, most documented first."""
-    return [e for e in entities(store) if etype is None or e.type == etype]
-
-
 def entity_events(store: Store, entity_id: str) -> list[EventRecord]:
     """The merged events this entity is the actor or the party of, in date order (undated last)."""
-    evs = [e for e in event_records(store) if entity_id in (e.actor, e.party)]
+    evs = merged_events(store, entity=entity_id)[1]
     return sorted(evs, key=lambda e: (e.date is None, e.date or "", e.event_id))
 
 
@@ -181,7 +256,27 @@ def document_view(store: Store, ident: str) -> dict[str, Any]:
         e["mentions"] += sum(forms.values())
         e["forms"] += [f for f in forms if f not in e["forms"]]
     ents = sorted(found.values(), key=lambda e: (e["entity_id"] is None, -e["mentions"], e["name"]))
-    evs = [e.as_dict() for e in event_records(store) if doc_id in {s["doc_id"] for s in e.sources}]
-    qs: list[QuoteRecord] = [q for q in quotes(store) if q.doc_id == doc_id]
+    merge_pending(store)
+    with store.engine.connect() as conn:
+        evs = [e.as_dict() for e in store.merged.of_documents(conn, [doc_id])]
+        story_id = stories_of(conn, store.tables["story_docs"], [doc_id]).get(doc_id)
+    qs: list[QuoteRecord] = list(quotes(store, [doc_id]))
     return {"document": row, "entities": ents, "events": evs, "quotes": [q.as_dict() for q in qs],
-            "story_id": store.story_index().story_map().get(doc_id)}
+            "story_id": story_id}
+
+
+def story_people(store: Store, actors: list[str], speakers: list[str]) -> tuple[set[str], dict[str, str]]:
+    """(which of ``actors`` are people, the person each of the ``speakers`` names is: the most
+    documented one of that name), read for these ids and names alone."""
+    t = store.entities
+    q = select(t.c.entity_id, t.c.name).where(t.c.type == "PERSON").order_by(t.c.doc_count.desc(), t.c.name)
+    ids, names = sorted(set(actors)), sorted(set(speakers))
+    people: set[str] = set()
+    called: dict[str, str] = {}
+    with store.engine.connect() as conn:
+        for i in range(0, len(ids), 500):
+            people.update(conn.scalars(select(t.c.entity_id).where(t.c.type == "PERSON", t.c.entity_id.in_(ids[i:i + 500]))))
+        for i in range(0, len(names), 500):
+            for eid, name in conn.execute(q.where(t.c.name.in_(names[i:i + 500]))):
+                called.setdefault(name, eid)
+    return people, called

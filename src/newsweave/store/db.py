@@ -404,9 +404,33 @@ class Store:
             conn.execute(update(t).where(t.c.doc_id == doc_id, t.c.cluster == cluster).values(entity_id=entity_id))
             row = conn.execute(select(e.c.name, e.c.aliases).where(e.c.entity_id == entity_id)).one()
             aliases = list(row.aliases or [])
-            aliases += [f for f in forms if f != row.name and f not in aliases]
+            added = [f for f in forms if f != row.name and f not in aliases]
+            aliases += added
             docs = conn.scalar(select(func.count(t.c.doc_id.distinct())).where(t.c.entity_id == entity_id)) or 0
             conn.execute(update(e).where(e.c.entity_id == entity_id).values(aliases=aliases, doc_count=docs))
+            if added:
+                self._add_words(conn, [(entity_id, added)])
+
+    def _add_words(self, conn: Connection, names: list[tuple[str, list[str]]]) -> None:
+        """Record the words of these names of these entities (``entity_words``; those it lacks)."""
+        from ..link.names import name_words
+
+        t = self.tables["entity_words"]
+        rows = [{"word": w, "entity_id": eid} for eid, ns in names for w in sorted({w for n in ns for w in name_words(n)})]
+        if rows:
+            stmt = upsert(self.dialect, t)
+            conn.execute(stmt.on_conflict_do_nothing(index_elements=["word", "entity_id"]), rows)
+
+    def entities_with_words(self, conn: Connection, words: list[str], etype: str | None = None) -> list[str]:
+        """The entities (of type ``etype``) among whose names' words (:func:`name_words`) are all of
+        ``words``, found by index."""
+        w, e = self.tables["entity_words"], self.entities
+        wanted = sorted(set(words))
+        q = (select(w.c.entity_id).where(w.c.word.in_(wanted)).group_by(w.c.entity_id)
+             .having(func.count(w.c.word.distinct()) == len(wanted)))
+        if etype is not None:
+            q = q.where(w.c.entity_id.in_(select(e.c.entity_id).where(e.c.type == etype)))
+        return list(conn.scalars(q))
 
     def unresolved_documents(self, conn: Connection) -> list[str]:
         """Documents with a cluster that belongs to no entity (not resolved yet)."""
@@ -435,6 +459,7 @@ class Store:
             conn.execute(insert(self.entities), [
                 {"entity_id": e.entity_id, "type": e.type, "name": e.name, "aliases": e.aliases, "kb_id": e.kb_id,
                  "doc_count": len(e.doc_ids)} for e in entities])
+            self._add_words(conn, [(e.entity_id, [e.name, *e.aliases]) for e in entities])
             t = self.clusters
             conn.execute(update(t).where(t.c.doc_id == bindparam("b_doc"), t.c.cluster == bindparam("b_cluster"))
                          .values(entity_id=bindparam("b_entity")),
@@ -526,16 +551,22 @@ class Store:
             for r in conn.execute(select(t).order_by(t.c.doc_id, t.c.start)):
                 yield dict(r._mapping)
 
-    def iter_quotes(self) -> Iterator[dict[str, Any]]:
-        """Quotes with their speaker's entity (when named) and the entity's name."""
+    def iter_quotes(self, docs: list[str] | None = None) -> Iterator[dict[str, Any]]:
+        """Quotes with their speaker's entity (when named) and the entity's name (``docs``: those
+        documents' only, read by index)."""
         q, c, e = self.quotes, self.clusters, self.entities
         query = (select(q, c.c.entity_id, e.c.name.label("entity_name"))
                  .outerjoin(c, (c.c.doc_id == q.c.doc_id) & (c.c.cluster == q.c.speaker_cluster))
                  .outerjoin(e, e.c.entity_id == c.c.entity_id)
                  .order_by(q.c.doc_id, q.c.n))
         with self.engine.connect() as conn:
-            for r in conn.execute(query):
-                yield dict(r._mapping)
+            if docs is None:
+                for r in conn.execute(query):
+                    yield dict(r._mapping)
+                return
+            for part in _parts(sorted(set(docs))):  # in doc_id order, as one statement gives them
+                for r in conn.execute(query.where(q.c.doc_id.in_(part))):
+                    yield dict(r._mapping)
 
     def entity_mentions(self, entity_id: str) -> list[dict[str, Any]]:
         """Every mention of an entity with its sentence and document."""

@@ -20,7 +20,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, insert, select, update
+from sqlalchemy import Connection, Table, delete, func, insert, or_, select, update
 
 from ..link.merge import Inside, actor_key, merge_events, story_of, story_of_docs
 from ..link.names import fold
@@ -79,6 +79,10 @@ class MergedEvents:
             select(self.pending.c.doc_id).where(self.pending.c.doc_id.in_(part)))}
         if fresh := [{"doc_id": d} for d in wanted if d not in have]:
             conn.execute(insert(self.pending), fresh)
+
+    def any_pending(self, conn: Connection) -> bool:
+        """Whether any document's actors are still to be merged again (one row read at most)."""
+        return conn.scalar(select(self.pending.c.doc_id).limit(1)) is not None
 
     def pending_docs(self, conn: Connection) -> list[str]:
         return list(conn.scalars(select(self.pending.c.doc_id).order_by(self.pending.c.doc_id)))
@@ -185,16 +189,59 @@ class MergedEvents:
         return len(events)
 
     # -- reading -------------------------------------------------------------------------------
-    def records(self, conn: Connection) -> list[EventRecord]:
-        """Every merged event, first reported first."""
+    def records(self, conn: Connection, *, etype: str | None = None, actor: str | None = None,
+                story: str | None = None, entity: str | None = None, limit: int | None = None,
+                offset: int = 0) -> list[EventRecord]:
+        """The merged events (every one, or those of this type, ``etype``, ``actor`` entity, ``story``, and
+        with ``entity`` as actor or party), first reported first; ``limit``/``offset``: one page
+        of them, read in SQL."""
+        q = self._select().where(*self._where(etype, actor, story, entity))
+        if limit is not None or offset:
+            q = q.limit(limit).offset(offset)
+        return [_record(r) for r in conn.execute(q)]
+
+    def count(self, conn: Connection, *, etype: str | None = None, actor: str | None = None,
+              story: str | None = None, entity: str | None = None) -> int:
+        """How many merged events :meth:`records` gives with these filters."""
         e = self.events
-        q = select(*(e.c[c] for c in (*SCALARS, *LISTS))).order_by(e.c.first_published, e.c.event_id)
-        out = []
-        for r in conn.execute(q):
-            values = dict(r._mapping)
-            values["single_source"] = bool(values["single_source"])
-            out.append(EventRecord(**values))
-        return out
+        return conn.scalar(select(func.count()).select_from(e).where(*self._where(etype, actor, story, entity))) or 0
+
+    def of_documents(self, conn: Connection, docs: Iterable[str]) -> list[EventRecord]:
+        """The merged events any of ``docs`` is a source of, first reported first (by index: the
+        events' sources, then those events)."""
+        wanted = sorted(set(docs))
+        s = self.sources
+        ids = sorted({i for part in _chunks(wanted) for i in conn.scalars(
+            select(s.c.event_id).where(s.c.doc_id.in_(part)))})
+        e = self.events
+        rows = [r for part in _chunks(ids) for r in conn.execute(self._select().where(e.c.event_id.in_(part)))]
+        if len(ids) > CHUNK:  # read in parts: put in the order one statement gives
+            rows.sort(key=lambda r: (r.first_published, r.event_id))
+        return [_record(r) for r in rows]
+
+    def _select(self) -> Any:
+        e = self.events
+        return (select(*(e.c[c] for c in (*SCALARS, *LISTS)), e.c.first_published)
+                .order_by(e.c.first_published, e.c.event_id))
+
+    def _where(self, etype: str | None, actor: str | None, story: str | None, entity: str | None) -> list[Any]:
+        e = self.events
+        where = []
+        if etype is not None:
+            where.append(e.c.type == etype)
+        if actor is not None:
+            where.append(e.c.actor == actor)
+        if story is not None:
+            where.append(e.c.story_id == story)
+        if entity is not None:
+            where.append(or_(e.c.actor == entity, e.c.party == entity))
+        return where
+
+
+def _record(row: Any) -> EventRecord:
+    values = {c: row._mapping[c] for c in (*SCALARS, *LISTS)}
+    values["single_source"] = bool(values["single_source"])
+    return EventRecord(**values)
 
 
 def _key_of(ev: EventRecord) -> str:

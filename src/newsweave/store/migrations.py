@@ -461,6 +461,34 @@ def _v17_fetched_urls(conn: Connection) -> None:
     Index("ix_documents_source", md.tables["documents"].c.source, postgresql_using="hash").create(conn)
 
 
+def _v18_serving_indexes(conn: Connection) -> None:
+    """What the server reads by: the merged events of a story, and those an entity is the actor
+    or the party of (pages and lists read one entity's or one story's rows, never every event), and
+    the words of every entity's names (``entity_words``: a search finds the entities a query names
+    by index, not by reading every entity)."""
+    from ..link.names import name_words
+
+    md = MetaData()
+    events = Table("events_merged", md, autoload_with=conn)
+    for name, column in (("ix_events_merged_story", "story_id"), ("ix_events_merged_actor_id", "actor"),
+                         ("ix_events_merged_party", "party")):
+        Index(name, events.c[column], events.c.first_published, events.c.event_id).create(conn)
+    entities = Table("entities", md, autoload_with=conn)
+    words = Table(
+        "entity_words", md,
+        Column("word", Text, nullable=False),
+        Column("entity_id", String(32), ForeignKey("entities.entity_id", ondelete="CASCADE"), nullable=False),
+        PrimaryKeyConstraint("word", "entity_id"),
+        Index("ix_entity_words_entity", "entity_id"),
+    )
+    md.create_all(conn, tables=[words])
+    rows = [{"word": w, "entity_id": eid} for eid, name, aliases in conn.execute(
+        select(entities.c.entity_id, entities.c.name, entities.c.aliases))
+        for w in sorted({w for n in [name, *(aliases or [])] for w in name_words(n)})]
+    for i in range(0, len(rows), 5000):
+        conn.execute(insert(words), rows[i:i + 5000])
+
+
 #: (version, name, function) in order
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "documents, ingest problems, outlet lines", _v1_documents),
@@ -480,6 +508,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (15, "merged events, their sources and disagreements", _v15_merged_events),
     (16, "each document's language", _v16_document_language),
     (17, "fetched URLs' validators for conditional requests; an index on documents.source", _v17_fetched_urls),
+    (18, "indexes on merged events by story, actor and party; the words of entities' names", _v18_serving_indexes),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

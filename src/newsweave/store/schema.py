@@ -21,6 +21,7 @@ SCHEMA: dict[str, tuple[str, ...]] = {
     "mentions": ("doc_id", "n", "start", "end", "text", "type", "kb_id", "cluster", "sent_start", "sent_end"),
     "clusters": ("doc_id", "cluster", "type", "kb_id", "name", "forms", "entity_id"),
     "entities": ("entity_id", "type", "name", "aliases", "kb_id", "doc_count"),
+    "entity_words": ("word", "entity_id"),
     "quotes": ("doc_id", "n", "start", "end", "text", "speaker_cluster", "speaker_text"),
     "doc_events": ("doc_id", "n", "type", "trigger", "actor_cluster", "actor_text", "party_cluster", "party_text",
                    "post", "date", "date_text", "place_cluster", "place_text", "followers", "approx", "modality",

@@ -387,3 +387,50 @@ def refresh_story_records(conn: Connection, members: Table, records: Table, docu
              "published": rec.published} for rec in stories(docs, story_by_doc, lead)]
     bulk_insert(conn, records, rows)
     return len(rows)
+
+
+STORY_COLUMNS = ("story_id", "title", "doc_ids", "outlets", "published")
+
+
+def stories_called(conn: Connection, tables: Mapping[str, Table], ident: str) -> list[dict[str, Any]]:
+    """The stories whose id is ``ident``, else those whose id starts with it (their records, read
+    by index from ``stories``). A document with no story yet (none stored for it) is a story of its
+    own, as the records of every story (:func:`newsweave.link.merge.stories`) have it."""
+    from ..link.merge import stories
+
+    t, members, documents = tables["stories"], tables["story_docs"], tables["documents"]
+    cols = [t.c[c] for c in STORY_COLUMNS]
+    exact = [dict(r._mapping) for r in conn.execute(select(*cols).where(t.c.story_id == ident))]
+    prefix = [] if exact else [dict(r._mapping) for r in conn.execute(
+        select(*cols).where(t.c.story_id.startswith(ident, autoescape=True)).order_by(t.c.story_id))]
+    alone = list(conn.scalars(select(documents.c.doc_id).where(~select(members.c.doc_id).where(
+        members.c.doc_id == documents.c.doc_id).exists())))
+    if alone:  # rare (a document stored with no story): their records made as every story's are
+        wanted = {d for d in alone if story_id(d) == ident or (not exact and story_id(d).startswith(ident))}
+        doc_cols = [documents.c[c] for c in STORY_DOC_COLUMNS]
+        docs = [dict(r._mapping) for part in _chunks(sorted(wanted))
+                for r in conn.execute(select(*doc_cols).where(documents.c.doc_id.in_(part)))]
+
+        def lead(ids: list[str]) -> dict[str, str]:
+            texts = _lookup(conn, documents.c.doc_id, documents.c.text, ids)
+            return {d: t.lstrip().split("\n", 1)[0] for d, t in texts.items() if t}
+
+        for rec in stories(docs, {}, lead):
+            (exact if rec.story_id == ident else prefix).append(
+                {"story_id": rec.story_id, "title": rec.title, "doc_ids": rec.doc_ids, "outlets": rec.outlets,
+                 "published": rec.published})
+    return exact or prefix
+
+
+def story_documents(conn: Connection, tables: Mapping[str, Table], doc_ids: list[str]) -> list[dict[str, Any]]:
+    """``doc_id``, ``source``, ``outlet``, ``published``, ``title`` and ``copy_of`` of these
+    documents (no text read)."""
+    d, nd = tables["documents"], tables["near_duplicates"]
+    q = (select(d.c.doc_id, d.c.source, d.c.outlet, d.c.published, d.c.title, nd.c.copy_of)
+         .outerjoin(nd, nd.c.doc_id == d.c.doc_id))
+    return [dict(r._mapping) for part in _chunks(sorted(set(doc_ids))) for r in conn.execute(q.where(d.c.doc_id.in_(part)))]
+
+
+def stories_of(conn: Connection, members: Table, doc_ids: list[str]) -> dict[str, str]:
+    """The stored story of each of these documents (those that have one)."""
+    return _lookup(conn, members.c.doc_id, members.c.story_id, sorted(set(doc_ids)))
