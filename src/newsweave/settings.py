@@ -138,30 +138,20 @@ class Settings:
         if unknown:
             raise ConfigError(f"unknown settings: {', '.join(unknown)}")
         if "nlp_processes" in values:
-            values["nlp_processes"] = _processes(values["nlp_processes"])
+            values["nlp_processes"] = _whole("nlp_processes", values["nlp_processes"])
         if "db_connect_timeout" in values:
-            values["db_connect_timeout"] = _seconds(values["db_connect_timeout"])
+            values["db_connect_timeout"] = _whole("db_connect_timeout", values["db_connect_timeout"], " of seconds")
         return cls(**values, data=tuple(sorted(data.items())), stories=tuple(sorted(stories.items())))
 
 
-def _processes(value: Any) -> int:
+def _whole(key: str, value: Any, unit: str = "") -> int:
+    """``value`` as a whole number of 1 or more, else a ConfigError naming the setting ``key``."""
     try:
         n = int(value)
     except (TypeError, ValueError):
         n = 0
     if n < 1:
-        raise ConfigError(f"nlp_processes ({ENV['nlp_processes']}) must be a whole number of 1 or more, not {value!r}")
-    return n
-
-
-def _seconds(value: Any) -> int:
-    try:
-        n = int(value)
-    except (TypeError, ValueError):
-        n = 0
-    if n < 1:
-        raise ConfigError(f"db_connect_timeout ({ENV['db_connect_timeout']}) must be a whole number of seconds, "
-                          f"1 or more, not {value!r}")
+        raise ConfigError(f"{key} ({ENV[key]}) must be a whole number{unit} of 1 or more, not {value!r}")
     return n
 
 

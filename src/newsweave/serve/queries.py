@@ -11,7 +11,7 @@ from ..export.records import merge_pending, no_entity, quotes
 from ..link.names import fold, name_words
 from ..link.timeline import timeline
 from ..records import EntityRecord, EventRecord, QuoteRecord, StoryRecord
-from ..store import Store
+from ..store import Store, in_parts
 from ..store.search import Budget, clip, matching, search, terms
 from ..store.stories import stories_of
 
@@ -49,8 +49,8 @@ def _entity_records(store: Store, conn: Connection, rows: list[Any]) -> list[Ent
     c = store.clusters
     ids = [r.entity_id for r in rows]
     docs: dict[str, set[str]] = {i: set() for i in ids}
-    for i in range(0, len(ids), 500):
-        for eid, did in conn.execute(select(c.c.entity_id, c.c.doc_id).where(c.c.entity_id.in_(ids[i:i + 500]))):
+    for part in in_parts(ids):
+        for eid, did in conn.execute(select(c.c.entity_id, c.c.doc_id).where(c.c.entity_id.in_(part))):
             docs[eid].add(did)
     return [EntityRecord(**{f: r._mapping[f] for f in ENTITY_COLUMNS if f != "doc_count"}, doc_ids=sorted(docs[r.entity_id]))
             for r in rows]
@@ -126,8 +126,7 @@ def entities_called(store: Store, q: str, budget: Budget | None = None) -> list[
     with store.engine.connect() as conn:  # the entities with every word of q (by index), then their names
         ids = store.entities_with_words(conn, list(dict.fromkeys(words)))
         t = store.entities
-        rows = [r for i in range(0, len(ids), 500) for r in conn.execute(_entity_query(store, None).where(
-            t.c.entity_id.in_(ids[i:i + 500])))]
+        rows = [r for part in in_parts(ids) for r in conn.execute(_entity_query(store, None).where(t.c.entity_id.in_(part)))]
         if len(ids) > 500:  # read in parts: in the order one statement gives
             rows.sort(key=lambda r: (r.type, -r.doc_count, r.name))
         for k, e in enumerate(rows):
@@ -189,28 +188,25 @@ def _mention_snippets(store: Store, rows: list[dict[str, Any]]) -> None:
                 r["snippet"] = m["sentence"][:i] + "[" + m["sentence"][i:j] + "]" + m["sentence"][j:]
 
 
-def document_meta(store: Store, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """doc_id -> its :data:`DOC_META` columns, for these documents (no text read)."""
+def _document_columns(store: Store, ids: Iterable[str], columns: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+    """doc_id -> these columns (doc_id among them), for these documents (one statement per 500)."""
     d = store.documents
-    wanted = sorted(set(ids))
+    cols = [d.c[c] for c in dict.fromkeys(("doc_id", *columns))]
     out: dict[str, dict[str, Any]] = {}
     with store.engine.connect() as conn:
-        for i in range(0, len(wanted), 500):
-            q = select(*[d.c[c] for c in DOC_META]).where(d.c.doc_id.in_(wanted[i:i + 500]))
-            out.update((r.doc_id, dict(r._mapping)) for r in conn.execute(q))
+        for part in in_parts(sorted(set(ids))):
+            out.update((r.doc_id, dict(r._mapping)) for r in conn.execute(select(*cols).where(d.c.doc_id.in_(part))))
     return out
+
+
+def document_meta(store: Store, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """doc_id -> its :data:`DOC_META` columns, for these documents (no text read)."""
+    return _document_columns(store, ids, DOC_META)
 
 
 def document_texts(store: Store, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """doc_id -> its ``text`` and ``byline``, for these documents (one statement per 500)."""
-    d = store.documents
-    wanted = sorted(set(ids))
-    out: dict[str, dict[str, Any]] = {}
-    with store.engine.connect() as conn:
-        for i in range(0, len(wanted), 500):
-            q = select(d.c.doc_id, d.c.text, d.c.byline).where(d.c.doc_id.in_(wanted[i:i + 500]))
-            out.update((r.doc_id, dict(r._mapping)) for r in conn.execute(q))
-    return out
+    """doc_id -> its ``doc_id``, ``text`` and ``byline``, for these documents."""
+    return _document_columns(store, ids, ("text", "byline"))
 
 
 def newest_first(docs: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -274,9 +270,9 @@ def story_people(store: Store, actors: list[str], speakers: list[str]) -> tuple[
     people: set[str] = set()
     called: dict[str, str] = {}
     with store.engine.connect() as conn:
-        for i in range(0, len(ids), 500):
-            people.update(conn.scalars(select(t.c.entity_id).where(t.c.type == "PERSON", t.c.entity_id.in_(ids[i:i + 500]))))
-        for i in range(0, len(names), 500):
-            for eid, name in conn.execute(q.where(t.c.name.in_(names[i:i + 500]))):
+        for part in in_parts(ids):
+            people.update(conn.scalars(select(t.c.entity_id).where(t.c.type == "PERSON", t.c.entity_id.in_(part))))
+        for part in in_parts(names):
+            for eid, name in conn.execute(q.where(t.c.name.in_(part))):
                 called.setdefault(name, eid)
     return people, called

@@ -6,10 +6,17 @@ same connection, so a rollback takes its rows back like any insert's.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import JSON, Connection, LargeBinary, Table, insert
 from sqlalchemy.exc import DatabaseError
+
+
+def in_parts(items: list[Any], size: int = 500) -> Iterator[list[Any]]:
+    """``items`` in pieces small enough for one IN (...) list."""
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
 
 
 def upsert(dialect: str, table: Table) -> Any:

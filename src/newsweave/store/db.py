@@ -23,7 +23,7 @@ from ..errors import ConfigError, DatabaseFault, InputError, NotFoundError
 from ..link.dedup import band_keys
 from ..link.resolve import CONTEXT_TYPES, DocCluster, cluster_keys
 from ..settings import DEFAULT_DB, ENV, current, db_url
-from .bulk import bulk_insert, upsert
+from .bulk import bulk_insert, in_parts, upsert
 from .events import MergedEvents
 from .faults import check_sqlite_file, masked, read_only_url, scrub, watch, writable
 from .migrations import check_current, migrate
@@ -36,12 +36,6 @@ ENV_DB = ENV["db"]
 #: the database reports, or a value its driver cannot send (a string it cannot encode, an integer too large)
 ROW_ERRORS = (SQLAlchemyError, ValueError, OverflowError)
 
-
-
-def _parts(items: list[Any], size: int = 500) -> Iterator[list[Any]]:
-    """``items`` in pieces small enough for one IN (...) list."""
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
 
 
 def now() -> str:
@@ -323,7 +317,7 @@ class Store:
             return [dict(r._mapping) for r in conn.execute(select(t).order_by(t.c.doc_id, t.c.cluster))]
         out: dict[tuple[str, int], dict[str, Any]] = {}
         for column, values in ((t.c.doc_id, docs or []), (t.c.entity_id, entities or [])):
-            for part in _parts(sorted(values)):
+            for part in in_parts(sorted(values)):
                 q = select(t).where(column.in_(part))
                 if types is not None:
                     q = q.where(t.c.type.in_(types))
@@ -337,7 +331,7 @@ class Store:
         t = self.clusters
         cols = (t.c.doc_id, t.c.type, t.c.kb_id, t.c.name)
         wanted = t.c.type.in_(CONTEXT_TYPES) | ((t.c.type == "PERSON") & t.c.kb_id.is_not(None))
-        return [r for part in _parts(sorted(docs)) for r in conn.execute(select(*cols).where(t.c.doc_id.in_(part), wanted))]
+        return [r for part in in_parts(sorted(docs)) for r in conn.execute(select(*cols).where(t.c.doc_id.in_(part), wanted))]
 
     def clusters_sharing(self, conn: Connection, keys: set[str], *, besides: set[str] | None = None
                          ) -> list[dict[str, Any]]:
@@ -346,7 +340,7 @@ class Store:
         k, t = self.cluster_keys, self.clusters
         out: dict[tuple[str, int], dict[str, Any]] = {}
         skip = sorted(besides or ())
-        for part in _parts(sorted(keys)):
+        for part in in_parts(sorted(keys)):
             hit = select(k.c.doc_id, k.c.cluster).distinct().where(k.c.key.in_(part)).subquery()
             q = select(t).join(hit, (t.c.doc_id == hit.c.doc_id) & (t.c.cluster == hit.c.cluster))
             if skip:
@@ -360,7 +354,7 @@ class Store:
         k, t, e = self.cluster_keys, self.clusters, self.entities
         owners: dict[str, set[str]] = {}
         sizes: dict[str, int] = {}
-        for part in _parts(sorted(keys)):
+        for part in in_parts(sorted(keys)):
             q = (select(k.c.key, t.c.entity_id, e.c.doc_count).distinct()
                  .join(t, (t.c.doc_id == k.c.doc_id) & (t.c.cluster == k.c.cluster))
                  .join(e, e.c.entity_id == t.c.entity_id).where(k.c.key.in_(part)))
@@ -374,7 +368,7 @@ class Store:
         ids only: :meth:`clusters_sharing` reads the clusters themselves)."""
         k, t = self.cluster_keys, self.clusters
         out: set[str] = set()
-        for part in _parts(sorted(keys)):
+        for part in in_parts(sorted(keys)):
             hit = select(k.c.doc_id, k.c.cluster).distinct().where(k.c.key.in_(part)).subquery()
             out.update(conn.scalars(
                 select(t.c.entity_id).distinct()
@@ -388,12 +382,12 @@ class Store:
         q = select(e.c.entity_id, e.c.name)
         if etype:
             q = q.where(e.c.type == etype)
-        return {i: n for part in _parts(sorted(ids)) for i, n in conn.execute(q.where(e.c.entity_id.in_(part)))}
+        return {i: n for part in in_parts(sorted(ids)) for i, n in conn.execute(q.where(e.c.entity_id.in_(part)))}
 
     def entity_sizes(self, conn: Connection, ids: list[str]) -> dict[str, tuple[str, int]]:
         """Entity id -> (type, documents) of the entities ``ids``."""
         e = self.entities
-        return {i: (t, n) for part in _parts(ids)
+        return {i: (t, n) for part in in_parts(ids)
                 for i, t, n in conn.execute(select(e.c.entity_id, e.c.type, e.c.doc_count).where(e.c.entity_id.in_(part)))}
 
     def join_entities(self, conn: Connection, joins: list[tuple[str, str, int, list[str]]]) -> None:
@@ -439,7 +433,7 @@ class Store:
 
     def entity_ids_in_use(self, conn: Connection, ids: list[str]) -> set[str]:
         e = self.entities
-        return {i for part in _parts(sorted(ids)) for i in conn.scalars(select(e.c.entity_id).where(e.c.entity_id.in_(part)))}
+        return {i for part in in_parts(sorted(ids)) for i in conn.scalars(select(e.c.entity_id).where(e.c.entity_id.in_(part)))}
 
     def count_entities(self, conn: Connection) -> int:
         return conn.scalar(select(func.count()).select_from(self.entities)) or 0
@@ -452,7 +446,7 @@ class Store:
                 conn.execute(delete(self.entities))
                 conn.execute(update(self.clusters).values(entity_id=None))
             else:
-                for part in _parts(sorted(replacing)):
+                for part in in_parts(sorted(replacing)):
                     conn.execute(delete(self.entities).where(self.entities.c.entity_id.in_(part)))
             if not entities:
                 return
@@ -502,7 +496,7 @@ class Store:
         if docs is None:
             rows = [dict(r._mapping) for r in conn.execute(q)]
         else:
-            rows = [dict(r._mapping) for part in _parts(sorted(set(docs))) for r in conn.execute(q.where(ev.c.doc_id.in_(part)))]
+            rows = [dict(r._mapping) for part in in_parts(sorted(set(docs))) for r in conn.execute(q.where(ev.c.doc_id.in_(part)))]
         # in Python's order on every database (merging depends on it): unknown dates first
         rows.sort(key=lambda r: (r["published"] is not None, r["published"] or "", r["doc_id"], r["n"]))
         for r in rows:  # which paragraph of its document tells the event (-1: the headline)
@@ -564,7 +558,7 @@ class Store:
                 for r in conn.execute(query):
                     yield dict(r._mapping)
                 return
-            for part in _parts(sorted(set(docs))):  # in doc_id order, as one statement gives them
+            for part in in_parts(sorted(set(docs))):  # in doc_id order, as one statement gives them
                 for r in conn.execute(query.where(q.c.doc_id.in_(part))):
                     yield dict(r._mapping)
 
@@ -665,7 +659,7 @@ class Store:
         t = self.tables["fetched_urls"]
         found: dict[str, dict[str, Any]] = {}
         with self.engine.connect() as conn:
-            for part in _parts(sorted(set(urls))):
+            for part in in_parts(sorted(set(urls))):
                 for r in conn.execute(select(t).where(t.c.url.in_(part))):
                     found[r.url] = dict(r._mapping)
         return found
@@ -676,7 +670,7 @@ class Store:
         t, d = self.tables["fetched_urls"], self.documents
         known: set[str] = set()
         with self.engine.connect() as conn:
-            for part in _parts(sorted(set(urls))):
+            for part in in_parts(sorted(set(urls))):
                 known |= set(conn.scalars(select(d.c.source).where(d.c.source.in_(part))))
                 known |= set(conn.scalars(select(t.c.url).join(d, d.c.doc_id == t.c.doc_id).where(t.c.url.in_(part))))
         return known

@@ -23,6 +23,7 @@ from sqlalchemy.exc import OperationalError
 
 from ..errors import NewsweaveError
 from ..link.names import fold
+from .bulk import in_parts
 
 SNIPPET_WORDS = 24
 #: a word as FTS5's unicode61 tokenizer cuts them (letters and digits)
@@ -281,4 +282,4 @@ def matching(conn: Connection, q: str, doc_ids: list[str], budget: Budget | None
         params = {"q": " ".join(words)}
     stmt = stmt.bindparams(bindparam("ids", expanding=True))
     with bounded(conn, budget):
-        return {d for i in range(0, len(ids), 500) for d in conn.scalars(stmt, params | {"ids": ids[i:i + 500]})}
+        return {d for part in in_parts(ids) for d in conn.scalars(stmt, params | {"ids": part})}
