@@ -40,7 +40,7 @@ ENTITY_COLUMNS = ("entity_id", "type", "name", "aliases", "kb_id", "doc_count")
 def _entity_query(store: Store, etype: str | None) -> Any:
     """Entities' own columns (no documents), in the store's order: by type, most documented first."""
     t = store.entities
-    q = select(*(t.c[c] for c in ENTITY_COLUMNS)).order_by(t.c.type, t.c.doc_count.desc(), t.c.name)
+    q = select(*(t.c[c] for c in ENTITY_COLUMNS)).order_by(t.c.type, t.c.doc_count.desc(), t.c.name, t.c.entity_id)
     return q.where(t.c.type == etype) if etype is not None else q
 
 
@@ -128,7 +128,7 @@ def entities_called(store: Store, q: str, budget: Budget | None = None) -> list[
         t = store.entities
         rows = [r for part in in_parts(ids) for r in conn.execute(_entity_query(store, None).where(t.c.entity_id.in_(part)))]
         if len(ids) > 500:  # read in parts: in the order one statement gives
-            rows.sort(key=lambda r: (r.type, -r.doc_count, r.name))
+            rows.sort(key=lambda r: (r.type, -r.doc_count, r.name, r.entity_id))
         for k, e in enumerate(rows):
             if budget is not None and k % 256 == 0:
                 budget.check()
@@ -265,7 +265,7 @@ def story_people(store: Store, actors: list[str], speakers: list[str]) -> tuple[
     """(which of ``actors`` are people, the person each of the ``speakers`` names is: the most
     documented one of that name), read for these ids and names alone."""
     t = store.entities
-    q = select(t.c.entity_id, t.c.name).where(t.c.type == "PERSON").order_by(t.c.doc_count.desc(), t.c.name)
+    q = select(t.c.entity_id, t.c.name).where(t.c.type == "PERSON").order_by(t.c.doc_count.desc(), t.c.name, t.c.entity_id)
     ids, names = sorted(set(actors)), sorted(set(speakers))
     people: set[str] = set()
     called: dict[str, str] = {}

@@ -463,7 +463,7 @@ class Store:
     def iter_entities(self, etype: str | None = None) -> Iterator[dict[str, Any]]:
         t, c = self.entities, self.clusters
         with self.engine.connect() as conn:
-            q = select(t).order_by(t.c.type, t.c.doc_count.desc(), t.c.name)
+            q = select(t).order_by(t.c.type, t.c.doc_count.desc(), t.c.name, t.c.entity_id)  # entity_id: ties in one order on every database
             if etype:
                 q = q.where(t.c.type == etype)
             docs: dict[str, list[str]] = {}
