@@ -135,12 +135,11 @@ def test_long_an_article_over_a_megabyte_is_stored_with_entities(shared, tmp_pat
         if line.strip():
             texts.append(json.loads(line)["text"].strip())
     body, size = [], 0
-    while size <= 1_050_000:
-        for t in texts:
-            body.append(t)
-            size += len(t) + 2
-            if size > 1_050_000:
-                break
+    for t in texts:  # 1.15 MB read: cleaning drops the texts' repeated furniture (about 5 %)
+        body.append(t)
+        size += len(t) + 2
+        if size > 1_150_000:
+            break
     path = tmp_path / "long.txt"
     path.write_text("\n\n".join(body), encoding="utf-8")
     res = cli("ingest", str(path))
