@@ -99,6 +99,7 @@ def test_batch_ray_needs_ray_or_says_how_to_get_it(cli, tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
+@pytest.mark.same_on_any_db  # 3 minutes; the database only loads rows both engines wrote alike
 @pytest.mark.skipif(not HAS_RAY, reason="Ray is not installed (pip install 'newsweave[ray]')")
 def test_batch_same_records_from_local_and_ray_on_1000_documents(shared, tmp_path):
     sys.path.insert(0, str(ROOT / "bench"))

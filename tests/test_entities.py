@@ -220,3 +220,15 @@ def test_entities_a_surname_after_an_office_is_the_known_person_holding_it():
                      "Minister Stalin wrote to the Centre, and Stalin said the state would not yield.")
     lone = [e.kb_id_ for e in doc.ents if e.text == "Stalin"]
     assert got["Udhayanidhi Stalin"] != got["MK Stalin"] and lone == [got["MK Stalin"]] * 2, lone
+
+
+def test_entities_two_model_processes_find_what_one_finds():
+    """``nlp_processes = 2``: spaCy hands each document back from its worker serialised, so the
+    components' caches must not stay in ``doc.user_data`` (a frozenset of words cannot be sent)."""
+    from newsweave.nlp.model import pipe
+
+    texts = [f"Suneeta Pathak of the Lok Vikas Party met Arvind Rao in Kesarganj on day {n}. "
+             "the word lower appears here." for n in range(6)]
+    one = [[(e.text, e.label_) for e in doc.ents] for doc in pipe(texts, n_process=1)]
+    two = [[(e.text, e.label_) for e in doc.ents] for doc in pipe(texts, n_process=2)]
+    assert two == one and any(one)

@@ -35,7 +35,7 @@ from ..link.names import fold, near_name, same_name
 from ..resources import stopwords
 from ..vocab import ENTITY_TYPES
 from .evidence import KB_VOTE, MIN_VOTES, Evidence, Name, decide, name_token
-from .text import doc_text, forget_ents
+from .text import doc_text, forget_caches
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 LINKED = frozenset(ENTITY_TYPES)
@@ -335,7 +335,7 @@ class Entities:
         spans = self._abbreviations(doc, spans)
         spans = self._by_office(doc, _propagate(doc, spans))
         doc.ents = sorted(spans, key=lambda s: s.start)
-        forget_ents(doc)
+        forget_caches(doc)
         return doc
 
     # -- repair of the model's spans ---------------------------------------------------------

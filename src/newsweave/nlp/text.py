@@ -38,7 +38,13 @@ def span_ents(span: Span) -> list[Span]:
     return out
 
 
-def forget_ents(doc: Doc) -> None:
-    """The document's entities changed: :func:`doc_ents` reads them again."""
-    doc.user_data.pop("newsweave_ents", None)
-    doc.user_data.pop("newsweave_ent_starts", None)
+#: the caches a pipeline component keeps in ``doc.user_data`` while it works
+COMPONENT_CACHES = ("newsweave_ents", "newsweave_ent_starts", "newsweave_lower_words", "newsweave_text")
+
+
+def forget_caches(doc: Doc) -> None:
+    """Drop the components' caches once the model is done with a document: they hold spans and
+    sets, which spaCy cannot serialise when it hands the document from a worker process back
+    (``nlp.pipe(n_process=2)``), and the text and entities read later are the finished ones."""
+    for key in COMPONENT_CACHES:
+        doc.user_data.pop(key, None)
