@@ -4,8 +4,10 @@ only with the token, the body-size limit and URL fetching refused for non-public
 from __future__ import annotations
 
 import json
+import os
 import re
 
+import anyio.to_thread
 import pytest
 from fastapi.testclient import TestClient
 
@@ -690,3 +692,17 @@ def test_serve_api_search_of_32_common_words_in_long_articles_answers_in_under_a
         assert res.status_code == 200 and took < 1.0, (took, res.text[:300])
         assert res.json()["total"] == 5 and all("[word" in r["snippet"] for r in res.json()["items"])
         store.engine.dispose()
+
+
+async def _reader_threads() -> float:
+    return anyio.to_thread.current_default_thread_limiter().total_tokens
+
+
+def test_serve_app_answers_reads_on_as_many_threads_as_settings_say(sample_db: str):
+    with client(sample_db, threads=3) as c:
+        assert c.portal.call(_reader_threads) == 3
+        assert c.get("/api/stories").status_code == 200
+    with client(sample_db) as c:  # by default the machine's cores, at least 2
+        assert c.portal.call(_reader_threads) == max(2, os.cpu_count() or 1)
+    with pytest.raises(ValueError, match="threads"):
+        Settings(db=sample_db, threads=-1)

@@ -899,6 +899,7 @@ def serve(
                                      help="Allow POST /api/documents with 'Authorization: Bearer TOKEN'. Off without it."),
     fetch_urls: bool = typer.Option(False, "--fetch-urls", help="Let POST /api/documents fetch a public http(s) URL."),
     max_body: str = typer.Option("5MB", help="Largest request body (413 above it)."),
+    threads: int = typer.Option(0, min=0, help="Requests answered at once (0: the machine's cores, at least 2)."),
 ) -> None:
     """Serve the REST API (/api/, OpenAPI at /openapi.json) and the web pages over the database.
     It prints its address; with --verbose it logs every request."""
@@ -908,7 +909,8 @@ def serve(
 
     from .serve import Settings, create_app
 
-    settings = Settings(db=ctx.obj.db, token=token, fetch_urls=fetch_urls, max_body=parse_size(max_body))
+    settings = Settings(db=ctx.obj.db, token=token, fetch_urls=fetch_urls, max_body=parse_size(max_body),
+                        threads=threads)
     try:  # the address is free: say so now, not in a traceback from inside the server
         with socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET):
             pass

@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 import fastapi_offline
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -149,6 +150,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     async def lifespan(this: FastAPI) -> AsyncIterator[None]:
         idle, this.state.writer = this.state.writer, writer()  # a server run has its own (a test runs many)
         idle.shutdown(wait=False)
+        # the readers' threads (Starlette runs every plain route and search there): as many as
+        # settings.threads, not anyio's 40, which only queue for the interpreter's lock
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         yield
         this.state.writer.shutdown(wait=True)  # a write in hand is finished, not cut
 

@@ -22,9 +22,16 @@ class Settings:
     max_body: int = 5 * 1024 * 1024  # bytes per request body
     fetch_timeout: float = 10.0
     search_timeout: float = 2.0  # seconds a search may run (503 after)
+    #: threads that answer reads at once (0: the machine's cores, at least 2). More threads than
+    #: cores only contend for Python's lock: at 5,000 documents on 2 cores, 20 clients got p99
+    #: 194 ms with 2 threads, 553 ms with 8 and 1.1 s with Starlette's default 40
+    threads: int = 0
 
     def __post_init__(self) -> None:
         self.token = self.token or os.environ.get(ENV_TOKEN) or None
+        if self.threads < 0:
+            raise ValueError(f"threads must be 0 (the machine's cores) or more, not {self.threads}")
+        self.threads = self.threads or max(2, os.cpu_count() or 1)
 
 
 class ApiError(Exception):
