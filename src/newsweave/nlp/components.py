@@ -23,6 +23,8 @@ import re
 from collections import Counter, defaultdict
 from typing import cast
 
+import numpy
+from spacy.attrs import IS_SPACE, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.pipeline import Lemmatizer
@@ -35,7 +37,7 @@ from ..link.names import fold, near_name, same_name
 from ..resources import stopwords
 from ..vocab import ENTITY_TYPES
 from .evidence import KB_VOTE, MIN_VOTES, Evidence, Name, decide, name_token
-from .text import doc_text, forget_caches
+from .text import doc_text, forget_caches, tokens_text
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 LINKED = frozenset(ENTITY_TYPES)
@@ -57,7 +59,11 @@ class Paragraphs:
     ("election.The committee", split by the tokenizer)."""
 
     def __call__(self, doc: Doc) -> Doc:
-        for tok in doc[:-1]:
+        if len(doc) < 2:
+            return doc
+        arr = doc.to_array([IS_SPACE, ORTH])[:-1]  # only a space or a full stop can start one: the others skipped
+        for i in numpy.flatnonzero(arr[:, 0] | (arr[:, 1] == doc.vocab.strings["."])).tolist():
+            tok = doc[i]
             if tok.is_space and "\n" in tok.text:
                 doc[tok.i + 1].is_sent_start = True
             elif tok.text == "." and not tok.whitespace_ and tok.i > 0 and (doc[tok.i - 1].is_lower or doc[tok.i - 1].like_num) \
@@ -303,7 +309,8 @@ class Entities:
         for n in kept:
             self._extend(doc, n, taken)
         names = _merge_adjacent(doc, kept) + kb_names
-        others = [o for o in others if not any(n.start < o.end and o.start < n.end for n in names)]
+        named = {i for n in names for i in range(n.start, n.end)}  # a name's tokens: overlap in time linear in the spans
+        others = [o for o in others if named.isdisjoint(range(o.start, o.end))]
         names += self._missed(doc, names, others)
         by_start = {n.start: n for n in names}
         by_end = {n.end: n for n in names}
@@ -490,7 +497,7 @@ class Entities:
         return self.kb.is_title(text, self.worlds)
 
     def _is_title(self, doc: Doc, lo: int, hi: int) -> bool:
-        return self.is_title(doc[lo:hi].text)
+        return self.is_title(tokens_text(doc, lo, hi))
 
     def _by_office(self, doc: Doc, spans: list[Span]) -> list[Span]:
         """"Chief Minister Stalin" where the document names two known Stalins: the one whose office

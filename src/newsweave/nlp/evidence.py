@@ -26,6 +26,7 @@ from spacy.tokens import Doc, Token
 from ..link.names import fold
 from ..resources import data_toml, per_settings
 from ..vocab import TYPE_TIE_ORDER
+from .text import tokens_text
 
 #: the types evidence decides between
 TYPES = TYPE_TIE_ORDER  # the order a tie is decided in
@@ -123,7 +124,7 @@ class Evidence:
 
     # -- single mentions ---------------------------------------------------------------------
     def is_title(self, doc: Doc, lo: int, hi: int) -> bool:
-        return 0 <= lo < hi <= len(doc) and self._is_title(doc[lo:hi].text)
+        return 0 <= lo < hi <= len(doc) and self._is_title(tokens_text(doc, lo, hi))
 
     def title_before(self, doc: Doc, i: int) -> bool:
         """An office or honorific ends right before token ``i`` ("MLA", "Union Home Minister", "Mr.")."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
+from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc, Span
 
 
@@ -13,6 +14,18 @@ def doc_text(doc: Doc) -> str:
     if text is None:
         text = doc.user_data["newsweave_text"] = doc.text
     return text
+
+
+def tokens_text(doc: Doc, lo: int, hi: int) -> str:
+    """``doc[lo:hi].text``, cut from the document's text by the tokens' offsets (read once per
+    document) instead of joining a span's tokens, each built as a Python object."""
+    if not 0 <= lo < hi <= len(doc):
+        return doc[lo:hi].text  # spaCy's own slicing (negative and empty slices)
+    bounds = doc.user_data.get("newsweave_bounds")
+    if bounds is None:
+        arr = doc.to_array([IDX, LENGTH])
+        bounds = doc.user_data["newsweave_bounds"] = (arr[:, 0].tolist(), (arr[:, 0] + arr[:, 1]).tolist())
+    return doc_text(doc)[bounds[0][lo]:bounds[1][hi - 1]]
 
 
 def doc_ents(doc: Doc) -> tuple[Span, ...]:
@@ -39,7 +52,8 @@ def span_ents(span: Span) -> list[Span]:
 
 
 #: the caches a pipeline component keeps in ``doc.user_data`` while it works
-COMPONENT_CACHES = ("newsweave_ents", "newsweave_ent_starts", "newsweave_lower_words", "newsweave_text")
+COMPONENT_CACHES = ("newsweave_ents", "newsweave_ent_starts", "newsweave_lower_words", "newsweave_text",
+                    "newsweave_bounds")
 
 
 def forget_caches(doc: Doc) -> None:
