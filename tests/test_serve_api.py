@@ -706,3 +706,31 @@ def test_serve_app_answers_reads_on_as_many_threads_as_settings_say(sample_db: s
         assert c.portal.call(_reader_threads) == max(2, os.cpu_count() or 1)
     with pytest.raises(ValueError, match="threads"):
         Settings(db=sample_db, threads=-1)
+
+
+def test_serve_api_search_time_limit_counts_from_when_a_thread_takes_it_up(sample_db, monkeypatch):
+    """One reader's thread, held 0.8 s by a first search; a second search waiting for it still
+    has its whole 0.5 s when it starts (the wait is not its cost)."""
+    import threading
+    import time
+
+    from newsweave.serve import queries
+
+    real, calls = queries.search, []
+
+    def slow_first(conn, q, limit, offset, budget=None):
+        calls.append(q)
+        if len(calls) == 1:
+            time.sleep(0.8)  # holds the thread, checks no budget
+        return real(conn, q, limit, offset, budget)
+
+    monkeypatch.setattr(queries, "search", slow_first)
+    with client(sample_db, threads=1, search_timeout=0.5) as c:
+        statuses: list[int] = []
+        first = threading.Thread(target=lambda: statuses.append(c.get("/api/search", params={"q": "Rai"}).status_code))
+        first.start()
+        time.sleep(0.2)
+        second = c.get("/api/search", params={"q": "Joshi"})
+        first.join()
+    assert statuses == [503]  # its own 0.8 s of work: over the limit
+    assert second.status_code == 200 and calls == ["Rai", "Joshi"]

@@ -102,8 +102,13 @@ async def searched(request: Request, q: str, limit: int, offset: int) -> dict[st
     """:func:`~newsweave.serve.queries.search_documents` in a worker thread, under the server's
     ``search_timeout``, and stopped when the client goes away (:meth:`Budget.stop`: SQLite's
     progress handler sees the flag within a millisecond; PostgreSQL gets a cancel request)."""
-    budget = Budget(request.app.state.settings.search_timeout)
-    task = asyncio.ensure_future(run_in_threadpool(search_documents, _store(request), q, limit, offset, budget))
+    budget, store = Budget(request.app.state.settings.search_timeout), _store(request)
+
+    def run() -> dict[str, Any]:  # the time limit counts from when a reader's thread takes it up
+        budget.start()
+        return search_documents(store, q, limit, offset, budget)
+
+    task = asyncio.ensure_future(run_in_threadpool(run))
     try:
         while not task.done():
             await asyncio.wait({task}, timeout=POLL)

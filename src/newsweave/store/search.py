@@ -48,8 +48,8 @@ class SearchAborted(NewsweaveError):
 
 @dataclass(slots=True)
 class Budget:
-    """What a search may spend: ``seconds`` from its creation (None: no limit), and ``cancel``, an
-    event another thread sets to stop it (the client went away)."""
+    """What a search may spend: ``seconds`` from its creation or from :meth:`start` (None: no
+    limit), and ``cancel``, an event another thread sets to stop it (the client went away)."""
 
     seconds: float | None = None
     cancel: threading.Event = field(default_factory=threading.Event)
@@ -58,6 +58,10 @@ class Budget:
     _lock: threading.Lock = field(init=False, default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
+        self.start()
+
+    def start(self) -> None:
+        """The clock starts now (a search that waited for a thread has all its time left)."""
         self.deadline = None if self.seconds is None else time.monotonic() + self.seconds
 
     def stop(self) -> None:
