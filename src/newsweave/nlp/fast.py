@@ -7,8 +7,8 @@ at one token's tag, lower-case form, dependency label and whether it is a space,
 is a function of those four values: :class:`FastAttributes` works it out once per combination
 (applying the matching patterns in the ruler's order, later ones winning, as the ruler does) and
 leaves only the few patterns of two tokens to a Matcher of their own. :class:`FastLemmas` reads
-each token's (form, POS, morphology) from the document's arrays and asks the model's own
-lemmatizer only for a combination it has not seen. Both take their patterns and tables from the
+each token's (form, POS, morphology) from the document's arrays and asks a twin of the model's
+lemmatizer (its tables, the word lists as sets) only for a combination it has not seen. Both take their patterns and tables from the
 loaded model (nothing of their own), and :func:`speed_up` keeps the model's components when their
 patterns use anything else (another model, another language).
 """
@@ -65,6 +65,11 @@ class FastAttributes:
         #: the other patterns, in a Matcher of their own: (place, what it sets, which token)
         self.matcher = Matcher(nlp.vocab, validate=False)
         self.multi: list[tuple[int, dict[Any, Any], int]] = []
+        #: a token's lower-case form matters only when a test can match it (one of the forms the
+        #: tests name, or one a test's regular expression finds): any other form is keyed as 0,
+        #: which the tests take as None (equal to nothing, in nothing)
+        self.lowers: set[int] = set()
+        self.lower_regexes: list[re.Pattern[str]] = []
         for order, p in enumerate(patterns):
             attrs, index = normalize_token_attrs(nlp.vocab, p["attrs"]), p.get("index", 0)
             for pattern in p["patterns"]:
@@ -74,31 +79,26 @@ class FastAttributes:
                         if attr not in KEY_ATTRS:
                             raise Unsupported(f"a test of {attr}")
                         tests.append((KEY_ATTRS.index(attr), _test(spec)))
+                        if attr == "LOWER":
+                            self._add_lowers(spec)
                     self.single.append((order, tests, attrs))
                 else:
                     if not -len(pattern) <= index < len(pattern):
                         raise Unsupported(f"a pattern's token {index} outside its {len(pattern)} tokens")
                     self.matcher.add(str(len(self.multi)), [pattern])
                     self.multi.append((order, attrs, index))
-        #: a token's lower-case form matters only when a test can match it (one of the forms the
-        #: tests name, or one a test's regular expression finds): any other form is keyed as 0,
-        #: which the tests take as None (equal to nothing, in nothing)
-        self.lowers: set[int] = set()
-        self.lower_regexes: list[re.Pattern[str]] = []
-        for p in patterns:
-            for pattern in p["patterns"]:
-                spec = pattern[0].get("LOWER") if len(pattern) == 1 else None
-                if isinstance(spec, str):
-                    self.lowers.add(nlp.vocab.strings.add(spec))
-                elif isinstance(spec, dict):
-                    for op, arg in spec.items():
-                        if op == "REGEX":
-                            self.lower_regexes.append(re.compile(arg))
-                        else:
-                            self.lowers.update(nlp.vocab.strings.add(v) for v in arg)
         self._keeps: dict[int, bool] = {}  # a form's hash -> whether it stays in the key
         #: a token's key -> the one-token patterns it matches (place, what it sets) and their sum
         self.merged: dict[tuple[int, ...], tuple[list[tuple[int, dict[Any, Any]]], dict[Any, Any]]] = {}
+
+    def _add_lowers(self, spec: Any) -> None:
+        """The forms a LOWER test names (or its regular expression) among those kept in a key."""
+        if isinstance(spec, str):
+            self.lowers.add(self.vocab.strings.add(spec))
+        elif spec.get("REGEX") is not None:
+            self.lower_regexes.append(re.compile(spec["REGEX"]))
+        else:  # IN, NOT_IN: the forms listed (any other form is in none of them)
+            self.lowers.update(self.vocab.strings.add(v) for v in next(iter(spec.values())))
 
     def _kept(self, forms: list[int]) -> list[int]:
         """Those of these lower-case forms (hashes) that a test can match."""
