@@ -43,8 +43,9 @@ lint: install
 test: lint
 	$(BIN)/python -m pytest -m "slow or not slow"
 
-# every test again, each one in a database of its own on a PostgreSQL server (an admin URL), but
-# those marked same_on_any_db (the database does not decide them: Ray against local on 1,000 texts)
+# the tests that open a database (tests/conftest.py picks them), each in a database of its own on a
+# PostgreSQL server (an admin URL), but those marked same_on_any_db (the database does not decide
+# them: Ray against local on 1,000 texts)
 PG_URL ?= postgresql+psycopg://newsweave:newsweave@127.0.0.1:5432/postgres
 test-pg: install
 	NEWSWEAVE_TEST_PG=$(PG_URL) $(BIN)/python -m pytest -m "(slow or not slow) and not same_on_any_db"

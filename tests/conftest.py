@@ -68,6 +68,24 @@ def new_database(folder: Path) -> Iterator[str]:
         admin.dispose()
 
 
+def reaches_database(item: pytest.Item) -> bool:
+    """Whether a test opens a database: through the ``db_url`` fixture (``store`` and ``cli`` use
+    it), or because its module makes its own with :func:`new_database` or reads :data:`PG_ADMIN`."""
+    module = vars(getattr(item, "module", None) or object)
+    return "db_url" in getattr(item, "fixturenames", ()) or "new_database" in module or "PG_ADMIN" in module
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL (``make test-pg``) only the tests that open a database run: the others were
+    decided by the SQLite run, and would only repeat it."""
+    if not PG_ADMIN:
+        return
+    kept = [item for item in items if reaches_database(item)]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if not reaches_database(item)])
+        items[:] = kept
+
+
 @pytest.fixture
 def db_url(tmp_path_factory):
     with new_database(tmp_path_factory.mktemp("db")) as url:

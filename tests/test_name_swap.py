@@ -236,6 +236,7 @@ def _fell(scores: dict[str, float], key: str) -> dict[str, tuple[float, float]]:
 
 
 @pytest.mark.slow
+@pytest.mark.same_on_any_db  # both runs share one kind of database; the names, not it, are the test
 def test_name_swap_india_dev_same_world_gives_the_same_records_under_other_names(shared, tmp_path):
     """The same world under other names (the texts and the knowledge base's people renamed alike):
     the exported events and quote speakers are the original's under the new names (no more may
