@@ -1,16 +1,21 @@
 """Benchmark: the full ingest pipeline (read, clean, spaCy, entities, quotes, times, events,
 storage in SQLite, stories, entity resolution) against the spaCy model alone on the same texts, one
 run. The two sides take turns on eighths of the texts, so that a slow spell of a shared machine
-falls on both; wall and CPU time are both reported.
+falls on both; wall and CPU time are both reported (CPU: this process and the spaCy workers it
+waited for), and documents a second. spaCy alone runs as it does by default, in one process;
+newsweave with its settings (``NEWSWEAVE_NLP_PROCESSES``, default "auto": one worker a core for
+large inputs), or ``--processes``. ``taskset -c 0`` gives both one core.
 Not a test: run it by hand and copy the figures into docs/benchmarks.md.
 
-    .venv/bin/python bench/bench_pipeline.py [--texts ../shared/eval/ecbplus/dev.jsonl]
+    .venv/bin/python bench/bench_pipeline.py [--texts ../shared/eval/ecbplus/dev.jsonl] [--processes N]
+    .venv/bin/python bench/bench_pipeline.py --texts ../shared/eval/india-dev/docs.jsonl
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import sys
 import tempfile
@@ -24,6 +29,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--texts", type=Path, default=DEFAULT)
     ap.add_argument("--chunks", type=int, default=8, help="run the two sides in turn, this many times")
+    ap.add_argument("--processes", help="newsweave's nlp_processes (default: its settings)")
     args = ap.parse_args()
     if not args.texts.exists():
         print(f"skipped: {args.texts} not found (../shared is not beside the repository)")
@@ -31,7 +37,11 @@ def main() -> int:
     from newsweave.ingest.sources import InputFile
     from newsweave.nlp.model import BATCH_SIZE, load_model_only, load_nlp
     from newsweave.pipeline.runner import Ingest
+    from newsweave.settings import Settings, activate
     from newsweave.store import open_store
+
+    settings = Settings.load({"nlp_processes": args.processes})
+    activate(settings)
 
     lines = [line for line in args.texts.read_text(encoding="utf-8").splitlines() if line.strip()]
     texts = [json.loads(line)["text"] for line in lines]
@@ -39,35 +49,48 @@ def main() -> int:
     load_nlp()
     list(bare.pipe(texts[:8]))
     size = -(-len(lines) // args.chunks)
-    spacy_wall = spacy_cpu = full_wall = full_cpu = 0.0
+    spacy_wall = spacy_cpu = full_wall = full_cpu = workers_cpu = 0.0
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(f"sqlite:///{tmp}/bench.db")
         runner = Ingest(store)
         for k in range(0, len(lines), size):  # interleaved: a slow spell of the machine hits both sides
-            w0, c0 = time.perf_counter(), time.process_time()
+            w0, c0 = time.perf_counter(), _cpu()
             for _ in bare.pipe(texts[k:k + size], batch_size=BATCH_SIZE):
                 pass
             spacy_wall += time.perf_counter() - w0
-            spacy_cpu += time.process_time() - c0
+            spacy_cpu += _cpu() - c0
             chunk = Path(tmp) / f"chunk-{k}.jsonl"
             chunk.write_text("\n".join(lines[k:k + size]) + "\n", encoding="utf-8")
-            w0, c0 = time.perf_counter(), time.process_time()
+            w0, c0, k0 = time.perf_counter(), _cpu(), _cpu(resource.RUSAGE_CHILDREN)
             runner._file(InputFile(chunk, args.texts.name))
             runner._flush()
             full_wall += time.perf_counter() - w0
-            full_cpu += time.process_time() - c0
-        w0, c0 = time.perf_counter(), time.process_time()
+            full_cpu += _cpu() - c0
+            workers_cpu += _cpu(resource.RUSAGE_CHILDREN) - k0
+        w0, c0 = time.perf_counter(), _cpu()
         runner.resolve_entities(runner.unresolved())  # near-duplicates were linked per batch
         full_wall += time.perf_counter() - w0
-        full_cpu += time.process_time() - c0
+        full_cpu += _cpu() - c0
         stored = store.count_documents()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    cores = len(os.sched_getaffinity(0))
+    processes = settings.nlp_processes or f"auto: up to {cores}"
     print(f"texts: {len(texts)} from {args.texts.name}, in {args.chunks} interleaved chunks; documents stored: {stored}")
-    print(f"spaCy alone:         {spacy_wall:7.1f} s wall, {spacy_cpu:7.1f} s CPU")
-    print(f"newsweave ingest:    {full_wall:7.1f} s wall, {full_cpu:7.1f} s CPU")
+    print(f"cores: {cores}; newsweave's nlp_processes: {processes}")
+    print(f"spaCy alone:         {spacy_wall:7.1f} s wall, {spacy_cpu:7.1f} s CPU, {len(texts) / spacy_wall:5.1f} docs/s")
+    print(f"newsweave ingest:    {full_wall:7.1f} s wall, {full_cpu:7.1f} s CPU, {len(texts) / full_wall:5.1f} docs/s"
+          + (f" ({workers_cpu:.1f} s CPU in spaCy's workers)" if workers_cpu else ""))
     print(f"time ratio (newsweave / spaCy alone): {full_wall / spacy_wall:.2f} wall, {full_cpu / spacy_cpu:.2f} CPU")
-    print(f"peak resident memory: {peak:.0f} MB")
+    print(f"peak resident memory: {peak:.0f} MB" + (f" (and {worker:.0f} MB in the largest spaCy worker)" if worker else ""))
     return 0
+
+
+def _cpu(who: int | None = None) -> float:
+    """CPU seconds of this process and of the child processes it has waited for (spaCy's workers),
+    or of ``who`` alone (``resource.RUSAGE_SELF``, ``RUSAGE_CHILDREN``)."""
+    use = [resource.getrusage(w) for w in ((resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN) if who is None else (who,))]
+    return sum(u.ru_utime + u.ru_stime for u in use)
 
 
 if __name__ == "__main__":

@@ -232,3 +232,21 @@ def test_entities_two_model_processes_find_what_one_finds():
     one = [[(e.text, e.label_) for e in doc.ents] for doc in pipe(texts, n_process=1)]
     two = [[(e.text, e.label_) for e in doc.ents] for doc in pipe(texts, n_process=2)]
     assert two == one and any(one)
+
+
+def test_model_auto_processes_the_cores_for_long_texts_from_the_main_thread_only(monkeypatch):
+    """``nlp_processes = "auto"``: one worker a core this process may run on, once the texts are
+    long enough to pay for starting them; never from another thread (a server's)."""
+    import os
+    import threading
+
+    from newsweave.nlp import model
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
+    long = ["Word " * (model.AUTO_MIN_CHARS // 10)] * 2
+    assert model.auto_processes(long) == 3 and model.auto_processes(["A short one."] * 8) == 1
+    got: list[int] = []
+    thread = threading.Thread(target=lambda: got.append(model.auto_processes(long)))
+    thread.start()
+    thread.join()
+    assert got == [1]

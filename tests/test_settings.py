@@ -39,8 +39,14 @@ def test_settings_config_file_mistakes_name_the_file_and_the_key(tmp_path):
         Settings.load(env={}, config=_config(tmp_path, '[data]\ntrigger = "x.toml"\n'))
     with pytest.raises(ConfigError, match="not valid TOML"):
         Settings.load(env={}, config=_config(tmp_path, 'db = \n'))
-    with pytest.raises(ConfigError, match="nlp_processes"):
+    with pytest.raises(ConfigError, match='nlp_processes .* or "auto"'):
         Settings.load(env={"NEWSWEAVE_NLP_PROCESSES": "many"})
+
+
+def test_settings_nlp_processes_auto_by_default_or_a_number():
+    assert Settings.load(env={}).nlp_processes is None
+    assert Settings.load(env={"NEWSWEAVE_NLP_PROCESSES": "Auto"}).nlp_processes is None
+    assert Settings.load({"nlp_processes": "3"}, env={"NEWSWEAVE_NLP_PROCESSES": "auto"}).nlp_processes == 3
 
 
 def test_settings_data_loader_adds_the_users_file_to_the_shipped_one(tmp_path):

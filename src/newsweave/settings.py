@@ -14,7 +14,7 @@ A config file::
     db = "sqlite:///news.db"
     packs = "india"                 # shipped knowledge-base packs, comma-separated
     kb = "my-kb"                    # folders of knowledge-base files added to them
-    nlp_processes = 2
+    nlp_processes = 2               # spaCy's worker processes; "auto" (the default): the cores, for large inputs
     db_connect_timeout = 10         # seconds a PostgreSQL server has to answer a connection
 
     [data]                          # a user file added to a shipped data file, by its name
@@ -84,7 +84,7 @@ class Settings:
     db: str | None = None  # SQLAlchemy URL; None: newsweave.db in the working folder
     kb: str | None = None  # folders of knowledge-base files added to the packs (os.pathsep-separated)
     packs: str | None = None  # shipped packs to use, comma-separated; None: all of them
-    nlp_processes: int = 1
+    nlp_processes: int | None = None  # spaCy's worker processes; None ("auto"): the cores, for large inputs
     db_connect_timeout: int = DEFAULT_CONNECT_TIMEOUT  # seconds (PostgreSQL's connect_timeout)
     data: tuple[tuple[str, str], ...] = ()  # (data file, the user's file added to it)
     stories: tuple[tuple[str, Any], ...] = ()  # story-clustering parameters that differ from the defaults
@@ -138,20 +138,21 @@ class Settings:
         if unknown:
             raise ConfigError(f"unknown settings: {', '.join(unknown)}")
         if "nlp_processes" in values:
-            values["nlp_processes"] = _whole("nlp_processes", values["nlp_processes"])
+            n = values["nlp_processes"]
+            values["nlp_processes"] = None if str(n).strip().lower() == "auto" else _whole("nlp_processes", n, also=' or "auto"')
         if "db_connect_timeout" in values:
             values["db_connect_timeout"] = _whole("db_connect_timeout", values["db_connect_timeout"], " of seconds")
         return cls(**values, data=tuple(sorted(data.items())), stories=tuple(sorted(stories.items())))
 
 
-def _whole(key: str, value: Any, unit: str = "") -> int:
+def _whole(key: str, value: Any, unit: str = "", also: str = "") -> int:
     """``value`` as a whole number of 1 or more, else a ConfigError naming the setting ``key``."""
     try:
         n = int(value)
     except (TypeError, ValueError):
         n = 0
     if n < 1:
-        raise ConfigError(f"{key} ({ENV[key]}) must be a whole number{unit} of 1 or more, not {value!r}")
+        raise ConfigError(f"{key} ({ENV[key]}) must be a whole number{unit} of 1 or more{also}, not {value!r}")
     return n
 
 

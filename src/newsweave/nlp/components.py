@@ -343,6 +343,9 @@ class Entities:
         spans = self._by_office(doc, _propagate(doc, spans))
         doc.ents = sorted(spans, key=lambda s: s.start)
         forget_caches(doc)
+        # the model's token vectors: nothing reads them after the model (384 bytes a token, which a
+        # worker process would otherwise send back with every document)
+        doc.tensor = numpy.zeros((0,), dtype="float32")
         return doc
 
     # -- repair of the model's spans ---------------------------------------------------------

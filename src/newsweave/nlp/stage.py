@@ -7,7 +7,6 @@ import re
 from collections import Counter, defaultdict
 from functools import lru_cache
 
-import numpy
 from spacy.tokens import Doc
 
 from ..article import Article
@@ -97,7 +96,7 @@ def link_articles(articles: list[Article]) -> list[Article]:
     heads = dict(zip(titled, pipe([_model_text(title, kb, nlp, 10) if is_lowercased(articles[i].text)
                                    else _sentence_case(title, kb, articles[i].text) for i, title in titled.items()])))
     parts = [split_text(_model_text(a.text, kb, nlp)) for a in articles]
-    whole = iter(list(pipe([p[0][1] for p in parts if len(p) == 1])))
+    whole = pipe([p[0][1] for p in parts if len(p) == 1])  # lazily: with workers, the first are read while they parse on
     for n, (article, pieces) in enumerate(zip(articles, parts)):
         read = [(0, next(whole))] if len(pieces) == 1 else list(zip((s for s, _ in pieces), parse_pieces(pieces)))
         article.doc = read[0][1] if len(read) == 1 else [d for _, d in read]  # a long article: its pieces' Docs
@@ -144,15 +143,10 @@ def link_articles(articles: list[Article]) -> list[Article]:
 
 
 def parse_pieces(pieces: list[tuple[int, str]]) -> list[Doc]:
-    """The pieces of one long article parsed, a few at a time (see :mod:`.pieces`), each without
-    the model's token vectors once parsed (nothing reads them after the pipeline: 384 bytes a token)."""
+    """The pieces of one long article parsed, a few at a time (see :mod:`.pieces`); the last
+    component drops each one's token vectors (nothing reads them after the model)."""
     nlp = load_nlp()
-    out = []
-    for group in batches([p for _, p in pieces]):
-        for doc in nlp.pipe(group, batch_size=len(group)):
-            doc.tensor = numpy.zeros((0,), dtype="float32")
-            out.append(doc)
-    return out
+    return [doc for group in batches([p for _, p in pieces]) for doc in nlp.pipe(group, batch_size=len(group))]
 
 
 def mentions_of(doc: Doc) -> list[Mention]:

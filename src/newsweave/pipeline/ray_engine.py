@@ -9,6 +9,7 @@ on that cluster, whose nodes must have newsweave installed (README, "Scale out")
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -114,7 +115,11 @@ def run_ray(items: list[dict[str, Any]], problems: list[dict[str, Any]], output:
 
     pool = ray.data.ActorPoolStrategy(size=workers, max_tasks_in_flight_per_actor=2)
     files = ray.data.from_items(items, override_num_blocks=len(items))
-    settings = current()  # passed to every task and actor (the workers' environment is not the driver's)
+    # passed to every task and actor (the workers' environment is not the driver's); Ray spreads the
+    # work over the cores, so a worker's spaCy forks no processes of its own unless told to
+    settings = current()
+    if settings.nlp_processes is None:
+        settings = replace(settings, nlp_processes=1)
     # ray types a batch function as taking the batch alone; _read's max_bytes comes by fn_kwargs
     articles = (files.map_batches(_read, fn_kwargs={"max_bytes": max_bytes, "settings": settings},  # type: ignore[arg-type]
                                   batch_size=1, batch_format="pyarrow")
