@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import sys
 import tempfile
@@ -35,7 +34,7 @@ def main() -> int:
         print(f"skipped: {args.texts} not found (../shared is not beside the repository)")
         return 0
     from newsweave.ingest.sources import InputFile
-    from newsweave.nlp.model import BATCH_SIZE, load_model_only, load_nlp
+    from newsweave.nlp.model import BATCH_SIZE, load_model_only, load_nlp, usable_cores
     from newsweave.pipeline.runner import Ingest
     from newsweave.settings import Settings, activate
     from newsweave.store import open_store
@@ -74,7 +73,7 @@ def main() -> int:
         stored = store.count_documents()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    cores = len(os.sched_getaffinity(0))
+    cores = usable_cores()
     processes = settings.nlp_processes or f"auto: up to {cores}"
     print(f"texts: {len(texts)} from {args.texts.name}, in {args.chunks} interleaved chunks; documents stored: {stored}")
     print(f"cores: {cores}; newsweave's nlp_processes: {processes}")

@@ -80,9 +80,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     decided by the SQLite run, and would only repeat it."""
     if not PG_ADMIN:
         return
-    kept = [item for item in items if reaches_database(item)]
-    if len(kept) < len(items):
-        config.hook.pytest_deselected(items=[item for item in items if not reaches_database(item)])
+    kept, left = [], []
+    for item in items:
+        (kept if reaches_database(item) else left).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
         items[:] = kept
 
 

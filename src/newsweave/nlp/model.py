@@ -99,9 +99,15 @@ def auto_processes(texts: list[str]) -> int:
     """``nlp_processes = "auto"``: the cores this process may run on, for texts long enough to pay
     for starting the workers, and only from the main thread (a server parses in a thread of its own,
     where a fork would copy the locks its other threads hold)."""
-    import os
     import threading
 
     if sum(map(len, texts)) < AUTO_MIN_CHARS or threading.current_thread() is not threading.main_thread():
         return 1
+    return usable_cores()
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (``taskset`` limits them), else the machine's."""
+    import os
+
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
