@@ -52,24 +52,28 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(f"sqlite:///{tmp}/bench.db")
         runner = Ingest(store)
+        workers = runner.parse_workers()  # started at the first batch that needs them, kept for the run
+        workers.__enter__()
         for k in range(0, len(lines), size):  # interleaved: a slow spell of the machine hits both sides
-            w0, c0 = time.perf_counter(), _cpu()
+            w0, c0 = time.perf_counter(), _cpu(resource.RUSAGE_SELF)
             for _ in bare.pipe(texts[k:k + size], batch_size=BATCH_SIZE):
                 pass
             spacy_wall += time.perf_counter() - w0
-            spacy_cpu += _cpu() - c0
+            spacy_cpu += _cpu(resource.RUSAGE_SELF) - c0
             chunk = Path(tmp) / f"chunk-{k}.jsonl"
             chunk.write_text("\n".join(lines[k:k + size]) + "\n", encoding="utf-8")
-            w0, c0, k0 = time.perf_counter(), _cpu(), _cpu(resource.RUSAGE_CHILDREN)
+            w0, c0 = time.perf_counter(), _cpu(resource.RUSAGE_SELF)
             runner._file(InputFile(chunk, args.texts.name))
             runner._flush()
             full_wall += time.perf_counter() - w0
-            full_cpu += _cpu() - c0
-            workers_cpu += _cpu(resource.RUSAGE_CHILDREN) - k0
-        w0, c0 = time.perf_counter(), _cpu()
+            full_cpu += _cpu(resource.RUSAGE_SELF) - c0
+        w0, c0 = time.perf_counter(), _cpu(resource.RUSAGE_SELF)
         runner.resolve_entities(runner.unresolved())  # near-duplicates were linked per batch
         full_wall += time.perf_counter() - w0
-        full_cpu += _cpu() - c0
+        full_cpu += _cpu(resource.RUSAGE_SELF) - c0
+        workers.__exit__(None, None, None)  # the workers stop: their CPU time is counted now
+        workers_cpu = _cpu(resource.RUSAGE_CHILDREN)
+        full_cpu += workers_cpu
         stored = store.count_documents()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -79,17 +83,17 @@ def main() -> int:
     print(f"cores: {cores}; newsweave's nlp_processes: {processes}")
     print(f"spaCy alone:         {spacy_wall:7.1f} s wall, {spacy_cpu:7.1f} s CPU, {len(texts) / spacy_wall:5.1f} docs/s")
     print(f"newsweave ingest:    {full_wall:7.1f} s wall, {full_cpu:7.1f} s CPU, {len(texts) / full_wall:5.1f} docs/s"
-          + (f" ({workers_cpu:.1f} s CPU in spaCy's workers)" if workers_cpu else ""))
+          + (f" ({workers_cpu:.1f} s CPU in the parse workers)" if workers_cpu else ""))
     print(f"time ratio (newsweave / spaCy alone): {full_wall / spacy_wall:.2f} wall, {full_cpu / spacy_cpu:.2f} CPU")
-    print(f"peak resident memory: {peak:.0f} MB" + (f" (and {worker:.0f} MB in the largest spaCy worker)" if worker else ""))
+    print(f"peak resident memory: {peak:.0f} MB" + (f" (and {worker:.0f} MB in the largest parse worker)" if worker else ""))
     return 0
 
 
-def _cpu(who: int | None = None) -> float:
-    """CPU seconds of this process and of the child processes it has waited for (spaCy's workers),
-    or of ``who`` alone (``resource.RUSAGE_SELF``, ``RUSAGE_CHILDREN``)."""
-    use = [resource.getrusage(w) for w in ((resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN) if who is None else (who,))]
-    return sum(u.ru_utime + u.ru_stime for u in use)
+def _cpu(who: int) -> float:
+    """CPU seconds of this process (``resource.RUSAGE_SELF``) or of the child processes it has
+    waited for (``RUSAGE_CHILDREN``: the parse workers, once stopped)."""
+    use = resource.getrusage(who)
+    return use.ru_utime + use.ru_stime
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from ..link.kb import KB, current_kb
 from ..link.names import fold, name_key, part_key, same_name, skeleton
 from .events import find_events, may_report_event
 from .model import load_nlp, pipe
+from .model import prefetch as prefetch_texts
 from .pieces import batches, shift_event, shift_mention, shift_quote, shift_time, split_text
 from .quotes import find_quotes
 from .terms import story_terms
@@ -88,14 +89,31 @@ class _Persons:
         return hits[0] if len(hits) == 1 else None
 
 
-def link_articles(articles: list[Article]) -> list[Article]:
+def model_texts(articles: list[Article]) -> tuple[dict[int, str], list[list[tuple[int, str]]]]:
+    """What the model reads of each article: its headline, when it may report an event (by the
+    article's index), and its body in pieces (:mod:`.pieces`; one piece but for a long article)."""
     kb = current_kb()
     nlp = load_nlp()
     titled = {i: a.title for i, a in enumerate(articles)  # else no parse needed; a "title" of pages is no headline
               if a.title and len(a.title) <= HEADLINE_CHARS and may_report_event(a.title, nlp)}
-    heads = dict(zip(titled, pipe([_model_text(title, kb, nlp, 10) if is_lowercased(articles[i].text)
-                                   else _sentence_case(title, kb, articles[i].text) for i, title in titled.items()])))
-    parts = [split_text(_model_text(a.text, kb, nlp)) for a in articles]
+    heads = {i: _model_text(title, kb, nlp, 10) if is_lowercased(articles[i].text)
+             else _sentence_case(title, kb, articles[i].text) for i, title in titled.items()}
+    return heads, [split_text(_model_text(a.text, kb, nlp)) for a in articles]
+
+
+def prefetch(articles: list[Article]) -> bool:
+    """Start the run's parse workers on these articles (those in a language the English stages
+    read), ahead of :func:`link_articles`; False when they would be parsed in this process."""
+    read = [a for a in articles if a.unread is None]
+    heads, parts = model_texts(read)
+    started = prefetch_texts(list(heads.values()))
+    return prefetch_texts([p[0][1] for p in parts if len(p) == 1]) or started
+
+
+def link_articles(articles: list[Article]) -> list[Article]:
+    kb = current_kb()
+    head_texts, parts = model_texts(articles)
+    heads = dict(zip(head_texts, pipe(list(head_texts.values()))))
     whole = pipe([p[0][1] for p in parts if len(p) == 1])  # lazily: with workers, the first are read while they parse on
     for n, (article, pieces) in enumerate(zip(articles, parts)):
         read = [(0, next(whole))] if len(pieces) == 1 else list(zip((s for s, _ in pieces), parse_pieces(pieces)))

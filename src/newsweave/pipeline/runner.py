@@ -2,8 +2,10 @@
 reported and recorded, then entities resolved across all stored documents.
 
 Articles go through the pipeline in batches of ``BATCH`` (spaCy works best on batches); each batch
-is one transaction, each article a savepoint inside it. A crash loses at most the batch in hand,
-and a re-run completes the work: stored articles are recognised by their content hash and skipped.
+is one transaction, each article a savepoint inside it. With parse workers, a batch's parse starts
+while the batch before it is finished and stored. A crash loses at most the batches in hand (two
+then), and a re-run completes the work: stored articles are recognised by their content hash and
+skipped.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +42,17 @@ log = logging.getLogger(__name__)
 BATCH = 32
 #: an entity of this many documents or more that a new cluster joins alone keeps its name (incremental resolution)
 LARGE_ENTITY = 50
+
+
+@dataclass(slots=True)
+class _Staged:
+    """A batch through the stages before the NLP (:meth:`Ingest._stage`)."""
+
+    size: int  # articles given, stored before or not
+    fresh: list[Article]  # those not stored before
+    results: list[Article | InputError | StageError]  # what the stages gave them
+    lines: dict[tuple[str, str], set[str]]  # its articles' lines, counted for the batches after it
+    ahead: bool  # its parse started in the workers
 
 
 @dataclass(slots=True)
@@ -78,15 +92,20 @@ class Ingest:
         self.summary = Summary()
         self._buffer: list[Article] = []
         self._pending: dict[tuple[str, str], set[str]] = {}  # lines of this batch's articles, not yet stored
+        self._ahead: _Staged | None = None  # a batch staged, its parse under way in the workers
+        names = self.pipeline.names
+        self._nlp_at = names.index("nlp+link") if "nlp+link" in names else len(names)
         self._warnings: list[InputError] = []  # warnings about inputs whose articles are not stored yet
 
     def _repeated(self, outlet: str, keys: list[str], doc_id: str) -> dict[str, int]:
-        """How many other articles of ``outlet`` print each line: stored ones and this batch's."""
+        """How many other articles of ``outlet`` print each line: stored ones, the held batch's and
+        this batch's."""
         assert self._conn is not None
         counts = self.store.repeated_lines(self._conn, outlet, keys, doc_id)
+        held = self._ahead.lines if self._ahead is not None else {}
         for k in keys:
             docs = self._pending.setdefault((outlet, k), set())
-            counts[k] = counts.get(k, 0) + len(docs - {doc_id})
+            counts[k] = counts.get(k, 0) + len((docs | held.get((outlet, k), set())) - {doc_id})
             docs.add(doc_id)
         return counts
 
@@ -101,15 +120,16 @@ class Ingest:
         """Ingest the planned inputs (files, and articles in hand: fetched pages); ``advance(n)``
         is told of every ``n`` documents done (stored, already stored or failed), a batch at a time."""
         self._advance = advance
-        for item in items:
-            if isinstance(item, InputError):
-                self.problem_now(item)
-            elif isinstance(item, Article):
-                self._add(item)
-            else:
-                self.summary.files += 1
-                self._file(item)
-        self._flush()
+        with self.parse_workers():
+            for item in items:
+                if isinstance(item, InputError):
+                    self.problem_now(item)
+                elif isinstance(item, Article):
+                    self._add(item)
+                else:
+                    self.summary.files += 1
+                    self._file(item)
+            self._flush()
         self.record_warnings()
         self.resolve_entities(self.unresolved())
         self.summary.entities = self.entity_count()
@@ -182,8 +202,9 @@ class Ingest:
         if len(data) > self.max_bytes:
             self.problem_now(InputError(source, f"too large ({human_size(len(data))}; the limit is {human_size(self.max_bytes)})"))
         else:
-            self._file(InputFile(Path(source), source), data)
-        self._flush()
+            with self.parse_workers():
+                self._file(InputFile(Path(source), source), data)
+                self._flush()
         self.record_warnings()
         self.resolve_entities(self.unresolved())
         self.summary.entities = self.entity_count()
@@ -202,24 +223,58 @@ class Ingest:
     def _add(self, article: Article) -> None:
         self._buffer.append(article)
         if len(self._buffer) >= BATCH:
-            self._flush()
+            self._flush(final=False)
+
+    def parse_workers(self) -> AbstractContextManager[None]:
+        """The run's parse workers (:func:`~newsweave.nlp.model.parse_workers`): started once a
+        batch needs them, stopped at the end."""
+        if not self.nlp:
+            return nullcontext()
+        from ..nlp.model import parse_workers
+
+        return parse_workers()
 
     # -- processing ----------------------------------------------------------------------------
-    def _flush(self) -> None:
+    def _flush(self, final: bool = True) -> None:
+        """The batch in hand through the stages before the NLP; when parse workers take its parse
+        (:func:`~newsweave.nlp.stage.prefetch`), the batch before it is finished and stored while
+        they work, and this one is held until the next, or (``final``) finished now."""
         batch, self._buffer = self._buffer, []
-        if not batch:
-            return
+        staged = self._stage(batch) if batch else None
+        held, self._ahead = self._ahead, None
+        if held is not None:
+            self._finish(held)
+        if staged is not None and staged.ahead and not final:
+            self._ahead = staged
+        elif staged is not None:
+            self._finish(staged)
+
+    def _stage(self, batch: list[Article]) -> _Staged:
         self._pending = {}
-        with self.store.transaction(lock=False) as conn:  # the NLP runs before the writers' lock
+        seen = {a.doc_id for a in self._ahead.fresh} if self._ahead is not None else set()
+        with self.store.transaction(lock=False) as conn:
             self._conn = conn
-            fresh, seen = [], set()
+            fresh = []
             for a in batch:
                 if a.doc_id in seen or self.store.has_document(conn, a.doc_id):
                     self.summary.unchanged += 1
                 else:
                     seen.add(a.doc_id)
                     fresh.append(a)
-            results = self.pipeline.process(fresh)
+            results = self.pipeline.process(fresh, stop=self._nlp_at)
+            self._conn = None
+        ahead = False
+        if self.nlp and self._nlp_at < len(self.pipeline.stages):
+            from ..nlp.stage import prefetch
+
+            ahead = prefetch([r for r in results if isinstance(r, Article)])
+        return _Staged(len(batch), fresh, results, self._pending, ahead)
+
+    def _finish(self, staged: _Staged) -> None:
+        """The rest of the stages on a staged batch, and its documents stored: one transaction."""
+        fresh = staged.fresh
+        with self.store.transaction(lock=False) as conn:  # the NLP runs before the writers' lock
+            results = self.pipeline.process(staged.results, start=self._nlp_at)
             self.store.lock(conn)
             done = []
             for result in results:
@@ -227,14 +282,13 @@ class Ingest:
                     done.append(document_rows(result))
                 else:
                     self.problem(conn, as_input_error(result))
-            self._conn = None
             added, refused = self.store_rows(conn, done)
             self.summary.unchanged += len(done) - len(added) - refused
             _fault_point("batch written, not committed")
             self.summary.added += added
-        log.info("batch of %d: %d stored, %d already stored, %d failed", len(batch), len(added),
-                 len(batch) - len(fresh) + len(done) - len(added) - refused, len(fresh) - len(done) + refused)
-        self._advance(len(batch))
+        log.info("batch of %d: %d stored, %d already stored, %d failed", staged.size, len(added),
+                 staged.size - len(fresh) + len(done) - len(added) - refused, len(fresh) - len(done) + refused)
+        self._advance(staged.size)
 
     def store_rows(self, conn: Connection, rows: list[dict[str, Any]]) -> tuple[list[str], int]:
         """Store processed articles' rows in the transaction ``conn`` (one the database refuses is

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from functools import partial
 from typing import Any
@@ -99,11 +99,12 @@ class Pipeline:
             raise result
         return result
 
-    def process(self, articles: list[Article]) -> list[Article | InputError | StageError]:
-        """Every stage on a batch; each article comes back processed or as the error that stopped
-        it, in the order given."""
+    def process(self, articles: Sequence[Article | InputError | StageError], start: int = 0,
+                stop: int | None = None) -> list[Article | InputError | StageError]:
+        """Every stage on a batch (or the stages ``start:stop``, on what the ones before gave);
+        each article comes back processed or as the error that stopped it, in the order given."""
         results: list[Article | InputError | StageError] = list(articles)
-        for st in self.stages:
+        for st in self.stages[start:stop]:
             alive = [i for i, r in enumerate(results) if isinstance(r, Article)]
             if st.batch and alive:
                 given = [r for r in results if isinstance(r, Article)]  # results[i] for i in alive
