@@ -109,8 +109,13 @@ def pipe(texts: Iterable[str], n_process: int | None = None) -> Iterator[Doc]:
 
 
 def processes(texts: list[str], n_process: int | None = None) -> int:
+    """How many processes parse ``texts``: one where worker processes cannot be forked (Windows)."""
+    import multiprocessing
+
     from ..settings import current
 
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
     return min(n_process or current().nlp_processes or auto_processes(texts), max(1, len(texts)))
 
 
