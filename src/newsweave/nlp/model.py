@@ -280,6 +280,12 @@ class ParseWorkers:
                 message = self._results.get()
             except (EOFError, OSError):
                 return
+            except Exception as exc:  # noqa: BLE001  a message cut short (a worker stopped mid-send): the pool is broken
+                with self._cond:
+                    if not self._closing:
+                        self.broken = f"a parse worker's result could not be read ({type(exc).__name__}: {exc})"
+                    self._cond.notify_all()
+                return
             if message is None:
                 return
             key, out = message
