@@ -24,15 +24,15 @@ def test_model_run_workers_parse_ahead_what_one_process_parses():
     one = _read(model.pipe(TEXTS, n_process=1))
     with model.parse_workers():
         assert model.prefetch(TEXTS[:5]) and model.prefetch(TEXTS[5:])
-        pool = model._RUN[-1].workers
+        pool = model.run_workers()
         first = _read(model.pipe(TEXTS[:5]))
         later = _read(model.pipe(TEXTS[5:]))
-        assert pool is not None and not pool.ahead and model.prefetch(TEXTS) and model._RUN[-1].workers is pool
+        assert pool is not None and not pool.ahead and model.prefetch(TEXTS) and model.run_workers() is pool
         assert model.prefetch(TEXTS[:2])
         again = _read(model.pipe(TEXTS[:2]))  # the same workers, for the whole run; the batch before, not taken, forgotten
         assert not pool.ahead and pool._live == set()
     assert first + later == one and again == one[:2]
-    assert not model._RUN and all(p.exitcode is not None for p in pool._procs)  # stopped with the run
+    assert model._RUN is None and all(p.exitcode is not None for p in pool._procs)  # stopped with the run
 
 
 def test_model_prefetch_outside_a_run_or_in_one_process_starts_nothing():
@@ -40,7 +40,7 @@ def test_model_prefetch_outside_a_run_or_in_one_process_starts_nothing():
     assert not model.prefetch(TEXTS)
     activate(Settings.load({"nlp_processes": 1}))
     with model.parse_workers():
-        assert not model.prefetch(TEXTS) and model._RUN[-1].workers is None
+        assert not model.prefetch(TEXTS) and model.run_workers() is None
 
 
 class _Broken:
@@ -72,7 +72,7 @@ def test_model_a_run_whose_worker_died_parses_in_this_process_from_then_on(caplo
     one = _read(model.pipe(TEXTS, n_process=1))
     with model.parse_workers():
         assert model.prefetch(TEXTS)
-        pool = model._RUN[-1].workers
+        pool = model.run_workers()
         for proc in pool._procs:
             os.kill(proc.pid, signal.SIGKILL)
         with pytest.raises(model.ParseFailed):

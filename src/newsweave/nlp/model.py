@@ -100,9 +100,9 @@ def pipe(texts: Iterable[str], n_process: int | None = None) -> Iterator[Doc]:
     n = processes(texts, n_process)
     if n == 1:
         return load_nlp().pipe(texts, batch_size=BATCH_SIZE)
-    if not _RUN:
+    if _RUN is None:
         return _parse_once(texts, n)
-    pool = _RUN[-1].pool(n)
+    pool = _RUN.pool(n)
     if pool is None:  # not from this thread, or the run's workers stopped: here
         return load_nlp().pipe(texts, batch_size=BATCH_SIZE)
     return pool.results(pool.take(texts) or pool.submit(texts))
@@ -124,7 +124,7 @@ def prefetch(texts: list[str]) -> bool:
     finds them parsed or under way; False (nothing started) when they would be parsed in this
     process, or outside a run."""
     n = processes(texts)
-    pool = _RUN[-1].pool(n) if _RUN and n > 1 else None
+    pool = _RUN.pool(n) if _RUN is not None and n > 1 else None
     if pool is None:
         return False
     pool.ahead.append((texts, pool.submit(texts)))
@@ -159,24 +159,29 @@ class _Run:
         return self.workers
 
 
-_RUN: list[_Run] = []
+_RUN: _Run | None = None  # the run under way (:func:`parse_workers`)
+
+
+def run_workers() -> ParseWorkers | None:
+    """The worker processes of the run under way, if they have started."""
+    return _RUN.workers if _RUN is not None else None
 
 
 @contextmanager
 def parse_workers() -> Iterator[None]:
     """One run (an ingest): worker processes, once a batch needs them, serve every batch of the run
     and stop at its end."""
-    if _RUN:  # inside a run already: its workers
+    global _RUN
+    if _RUN is not None:  # inside a run already: its workers
         yield
         return
-    run = _Run()
-    _RUN.append(run)
+    run = _RUN = _Run()
     failed = True
     try:
         yield
         failed = False
     finally:
-        _RUN.remove(run)
+        _RUN = None
         if run.workers is not None:
             run.workers.close(now=failed)
 

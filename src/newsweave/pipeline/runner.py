@@ -264,7 +264,7 @@ class Ingest:
             results = self.pipeline.process(fresh, stop=self._nlp_at)
             self._conn = None
         ahead = False
-        if self.nlp and self._nlp_at < len(self.pipeline.stages):
+        if self._nlp_at < len(self.pipeline.stages):  # the NLP stage runs (``nlp`` True)
             from ..nlp.stage import prefetch
 
             ahead = prefetch([r for r in results if isinstance(r, Article)])
