@@ -10,7 +10,10 @@ settings (``NEWSWEAVE_NLP_PROCESSES``, default "auto": one worker a core for lar
 Not a test: run it by hand and copy the figures into docs/benchmarks.md.
 
     .venv/bin/python bench/bench_pipeline.py [--texts ../shared/eval/ecbplus/dev.jsonl] [--processes N]
-    .venv/bin/python bench/bench_pipeline.py --texts ../shared/eval/india-dev/docs.jsonl
+    .venv/bin/python bench/bench_pipeline.py --texts ../shared/eval/india-dev/docs.jsonl --chunks 2
+
+(india-dev in two turns of 18 articles: with the default eight, a turn of five is under the text
+that "auto" forks workers for, and newsweave parses in one process.)
 """
 
 from __future__ import annotations
