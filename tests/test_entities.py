@@ -250,3 +250,36 @@ def test_model_auto_processes_the_cores_for_long_texts_from_the_main_thread_only
     thread.start()
     thread.join()
     assert got == [1]
+
+
+def test_entities_token_lists_match_the_tokens():
+    from newsweave.nlp.text import words
+
+    doc = load_nlp()("The Lok Vikas Party expelled 12 MLAs on Monday.\n\nTwelve more left! \"We go,\" said Ravi Datta.")
+    w = words(doc)
+    assert w.text == [t.text for t in doc] and w.lower == [t.lower_ for t in doc]
+    assert w.pos == [t.pos_ for t in doc] and w.like_num == [t.like_num for t in doc]
+    assert w.sent_start == [bool(t.is_sent_start) for t in doc]
+    assert [w.sentence(t.i) for t in doc] == [(t.sent.start, t.sent.end) for t in doc]
+
+
+def test_entities_titles_remembered_for_each_world_apart():
+    ruler = load_nlp().get_pipe("newsweave_entities")
+    kept = ruler.worlds
+    try:
+        answers = {}
+        for worlds in (frozenset({"uk"}), frozenset({"india"}), frozenset({"uk"}), frozenset({"india"})):
+            ruler.worlds = worlds
+            answers.setdefault(worlds, set()).add(ruler.is_title("MS"))
+            assert ruler.is_title("MS") == ruler.kb.is_title("MS", worlds)
+        assert all(len(a) == 1 for a in answers.values())  # the same answer each time a world comes back
+    finally:
+        ruler.worlds = kept
+
+
+def test_entities_same_spans_whatever_came_before():
+    uk = "Writing in The Guardian, a Plaid Cymru MS said the Welsh Government had forgotten rural voters."
+    india = "The four leaders are Sanjay Pathak, MS Kandari, Rekha Joshi and Anil Rawat."
+    alone = {text: kb_ids(text) | ents(text) for text in (uk, india)}
+    for text in (uk, india, uk, india):  # a document of one world after a document of the other
+        assert kb_ids(text) | ents(text) == alone[text]

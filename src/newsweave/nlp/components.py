@@ -24,7 +24,7 @@ from collections import Counter, defaultdict
 from typing import cast
 
 import numpy
-from spacy.attrs import IS_SPACE, ORTH
+from spacy.attrs import IS_SPACE, NORM, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.pipeline import Lemmatizer
@@ -37,7 +37,7 @@ from ..link.names import fold, near_name, same_name
 from ..resources import stopwords
 from ..vocab import ENTITY_TYPES
 from .evidence import KB_VOTE, MIN_VOTES, Evidence, Name, decide, name_token
-from .text import doc_text, forget_caches, tokens_text
+from .text import doc_text, forget_caches, tokens_text, words
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 LINKED = frozenset(ENTITY_TYPES)
@@ -47,6 +47,8 @@ STOPWORDS = stopwords()
 _ONE_WORD = re.compile(r"[^\W\d_]+")  # a form of letters only is one token
 _ROMAN = re.compile(r"(?:I{1,3}|IV|V|VI{0,3}|IX|X)(?:-[A-Z]+)?")
 _INITIAL = re.compile(r"[A-Z]{1,2}\.?")
+TITLE_MEMO = 1 << 17  # words remembered as title or not, for one set of worlds
+NORM_MEMO = 1 << 18  # token texts whose norm's hash is remembered
 
 
 @Language.factory("newsweave_paragraphs")
@@ -136,8 +138,12 @@ class Entities:
         self.name_parts = frozenset(fold(w) for e in kb.entries.values() if e.type == "PERSON"
                                     for f in e.forms for w in f.split() if len(w) > 1)
         self.worlds: frozenset[str] | None = None  # the packs whose world the document in hand is in
+        self._titles: dict[frozenset[str] | None, dict[str, bool]] = {}  # worlds -> is_title's answers
+        self._titled_doc: Doc | None = None  # the document _titled is of
+        self._titled: dict[tuple[int, int], bool] = {}  # (lo, hi) -> _is_title's answer
+        self._norm_hashes: dict[str, int] = {}  # token text -> its folded form's hash
         self.evidence = Evidence(self.is_title, kb.place_suffixes, kb.small_places, kb.org_words | kb.party_words,
-                                 english=lambda w: _english(w, self.common))
+                                 english=lambda w: _english(w, self.common), title_at=self._is_title)
 
     # -- the ruler ---------------------------------------------------------------------------
     def _is_ambiguous(self, key: str, entries: list[Entry]) -> bool:
@@ -235,6 +241,18 @@ class Entities:
             return s, e
         return None
 
+    def _set_norms(self, doc: Doc) -> None:
+        """Every token's norm is its folded text (what the knowledge base's forms are matched
+        on), the folded forms' hashes remembered by text."""
+        texts = words(doc).text
+        hashes = self._norm_hashes
+        if len(hashes) > NORM_MEMO:
+            hashes.clear()
+        strings = doc.vocab.strings
+        for t in set(texts).difference(hashes):
+            hashes[t] = strings.add(fold(t))
+        doc.from_array([NORM], numpy.array([hashes[t] for t in texts], dtype=numpy.uint64).reshape(-1, 1))  # type: ignore[arg-type]
+
     def _kb_spans(self, doc: Doc) -> list[Span]:
         matches = []
         for matcher in (self.by_norm, self.by_orth):
@@ -245,15 +263,16 @@ class Entities:
                     continue  # "congress" in lower case is not the party; "saffron party" is a form of one
                 matches.append((key, start, end, matcher is self.by_norm))
         folded, exact = self.one_word
-        for t in doc:
-            if t.text[:1].isupper():
-                if (hit := folded.get(t.norm_)) is not None:
-                    matches.append((hit, t.i, t.i + 1, True))
-                if (hit := exact.get(t.text)) is not None:
-                    matches.append((hit, t.i, t.i + 1, False))
+        for i, text in enumerate(words(doc).text):
+            if text[:1].isupper():
+                if (hit := folded.get(fold(text))) is not None:
+                    matches.append((hit, i, i + 1, True))
+                if (hit := exact.get(text)) is not None:
+                    matches.append((hit, i, i + 1, False))
         worlds = self._worlds(doc, matches)
         known = {p for p in worlds if worlds[p] > 0}
         self.worlds = frozenset(known | {p.name for p in self.kb.packs.values() if not p.country}) if known else None
+        self._titled_doc = None  # the titles remembered by position were for other worlds
         spans = []
         for key, start, end, by_norm in matches:
             entry = self._choose(key, worlds)
@@ -284,8 +303,7 @@ class Entities:
         return filter_spans(spans)
 
     def __call__(self, doc: Doc) -> Doc:
-        for t in doc:
-            t.norm_ = fold(t.text)
+        self._set_norms(doc)
         kb_spans = self._kb_spans(doc)
         names: list[Name] = []
         others: list[Span] = []  # the model's other labels (DATE, CARDINAL, ...), as they were
@@ -343,6 +361,7 @@ class Entities:
         spans = self._by_office(doc, _propagate(doc, spans))
         doc.ents = sorted(spans, key=lambda s: s.start)
         forget_caches(doc)
+        self._titled_doc = None
         # the model's token vectors: nothing reads them after the model (384 bytes a token, which a
         # worker process would otherwise send back with every document)
         doc.tensor = numpy.zeros((0,), dtype="float32")
@@ -496,11 +515,26 @@ class Entities:
         return [(a, b) for a, b in pieces if a < b]
 
     def is_title(self, text: str) -> bool:
-        """A title of a pack whose world the document is in (of any pack, when no world is known)."""
-        return self.kb.is_title(text, self.worlds)
+        """A title of a pack whose world the document is in (of any pack, when no world is known);
+        remembered while the worlds stay those of the document in hand (the same few words are
+        asked about many times: every name's neighbours)."""
+        memo = self._titles.get(self.worlds)
+        if memo is None or len(memo) > TITLE_MEMO:
+            memo = self._titles[self.worlds] = {}
+        got = memo.get(text)
+        if got is None:
+            got = memo[text] = self.kb.is_title(text, self.worlds)
+        return got
 
     def _is_title(self, doc: Doc, lo: int, hi: int) -> bool:
-        return self.is_title(tokens_text(doc, lo, hi))
+        """Tokens ``lo:hi`` are a title; remembered by position for the document in hand."""
+        if self._titled_doc is not doc:
+            self._titled_doc, self._titled = doc, {}
+        key = (lo, hi)
+        got = self._titled.get(key)
+        if got is None:
+            got = self._titled[key] = self.is_title(tokens_text(doc, lo, hi))
+        return got
 
     def _by_office(self, doc: Doc, spans: list[Span]) -> list[Span]:
         """"Chief Minister Stalin" where the document names two known Stalins: the one whose office
@@ -651,33 +685,36 @@ class Entities:
         """Capitalised names around a party word that no knowledge-base entry covers ("Praja Ekta
         Dal", "Peasants and Workers Party of India", "People's Party of Arunachal"): one PARTY,
         replacing the model's pieces of it."""
-        fixed = {t.i for s in spans if s.kb_id_ for t in s}
+        fixed = {i for s in spans if s.kb_id_ for i in range(s.start, s.end)}
         out = list(spans)
         claimed: set[int] = set()
+        w = words(doc)
+        texts, lowers = w.text, w.lower
 
         def word(i: int) -> bool:
-            t = doc[i]
-            return i not in fixed and i not in claimed and t.text[:1].isupper() and t.is_alpha and t.pos_ != "DET"
+            text = texts[i]
+            return i not in fixed and i not in claimed and text[:1].isupper() and text.isalpha() and w.pos[i] != "DET"
 
-        for tok in doc:
-            if tok.i in fixed or tok.i in claimed or tok.lower_ not in self.kb.party_words or not tok.text[:1].isupper():
+        party_words = self.kb.party_words
+        for i, low in enumerate(lowers):
+            if low not in party_words or i in fixed or i in claimed or not texts[i][:1].isupper():
                 continue
-            start = tok.i
-            while start > 0 and not doc[start].is_sent_start:
+            start = i
+            while start > 0 and not w.sent_start[start]:
                 if word(start - 1):
                     start -= 1
-                elif start - 2 >= 0 and doc[start - 1].text in ("and", "&", "'s", "’s", "'", "’") and word(start - 2):
+                elif start - 2 >= 0 and texts[start - 1] in ("and", "&", "'s", "’s", "'", "’") and word(start - 2):
                     start -= 2  # "Peasants and Workers Party", "People's Party"
                 else:
                     break
-            end = tok.i + 1
+            end = i + 1
             place = next((s for s in spans if s.start == end + 1 and s.label_ == "PLACE"), None)
-            if end + 1 < len(doc) and doc[end].lower_ == "of" and (word(end + 1) or place is not None):
+            if end + 1 < len(doc) and lowers[end] == "of" and (word(end + 1) or place is not None):
                 end = place.end if place is not None else end + 2  # "... Party of India", "... of Arunachal"
-                while end < len(doc) and word(end) and not doc[end].is_sent_start:
+                while end < len(doc) and word(end) and not w.sent_start[end]:
                     end += 1
-            if end - start >= 2 and not (start == tok.i and end == tok.i + 1):
-                if start == tok.i and doc[start].lower_ in self.kb.party_words and end == tok.i + 1:
+            if end - start >= 2 and not (start == i and end == i + 1):
+                if start == i and lowers[start] in party_words and end == i + 1:
                     continue
                 out = [s for s in out if s.end <= start or s.start >= end]
                 out.append(Span(doc, start, end, label="PARTY"))
@@ -718,29 +755,31 @@ class Entities:
 def _propagate(doc: Doc, spans: list[Span]) -> list[Span]:
     """One sense per discourse: a name the document uses for an entity is that entity wherever
     it recurs untagged — the whole name, or a person's surname or first name alone."""
-    taken = {t.i for s in spans for t in s}
+    w = words(doc)
+    texts = w.text
+    taken = {i for s in spans for i in range(s.start, s.end)}
     names: dict[tuple[str, ...], Span] = {}
     for s in spans:
         if s.label_ not in LINKED:
             continue
-        names.setdefault(tuple(t.text for t in s), s)
+        names.setdefault(tuple(texts[s.start:s.end]), s)
         if s.label_ == "PERSON" and len(s) >= 2:
-            for part in (s[0], s[-1]):
-                if part.is_alpha and part.text[:1].isupper() and len(part.text) > 2:
-                    names.setdefault((part.text,), s)
+            for part in (texts[s.start], texts[s.end - 1]):
+                if part.isalpha() and part[:1].isupper() and len(part) > 2:
+                    names.setdefault((part,), s)
     out = list(spans)
     by_first: dict[str, list[tuple[str, ...]]] = {}
     for key in names:
         by_first.setdefault(key[0], []).append(key)
-    for tok in doc:
-        if tok.i in taken or tok.text not in by_first or tok.pos_ not in ("PROPN", "NOUN", "X"):
+    for i, text in enumerate(texts):
+        if text not in by_first or i in taken or w.pos[i] not in ("PROPN", "NOUN", "X"):
             continue
-        for key in sorted(by_first[tok.text], key=len, reverse=True):
-            end = tok.i + len(key)
-            if end <= len(doc) and tuple(t.text for t in doc[tok.i:end]) == key and not any(i in taken for i in range(tok.i, end)):
+        for key in sorted(by_first[text], key=len, reverse=True):
+            end = i + len(key)
+            if end <= len(doc) and tuple(texts[i:end]) == key and not any(k in taken for k in range(i, end)):
                 src = names[key]
-                out.append(Span(doc, tok.i, end, label=src.label_, kb_id=src.kb_id_))
-                taken.update(range(tok.i, end))
+                out.append(Span(doc, i, end, label=src.label_, kb_id=src.kb_id_))
+                taken.update(range(i, end))
                 break
     return out
 
@@ -807,10 +846,10 @@ def _leans(group: list[Name]) -> str | None:
 
 def _lower_elsewhere(doc: Doc, lower: str) -> bool:
     """The word is written in lower case somewhere in the document: a common word, not a name."""
-    words = doc.user_data.get("newsweave_lower_words")
-    if words is None:
-        words = doc.user_data["newsweave_lower_words"] = frozenset(t.text for t in doc if t.text.islower())
-    return lower in words
+    words_ = doc.user_data.get("newsweave_lower_words")
+    if words_ is None:
+        words_ = doc.user_data["newsweave_lower_words"] = frozenset(t for t in words(doc).text if t.islower())
+    return lower in words_
 
 
 def _in_ents(doc: Doc, start: int, end: int) -> bool:

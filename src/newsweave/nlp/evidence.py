@@ -27,6 +27,7 @@ from ..link.names import fold
 from ..resources import data_toml, per_settings
 from ..vocab import TYPE_TIE_ORDER
 from .text import tokens_text
+from .text import words as doc_words
 
 #: the types evidence decides between
 TYPES = TYPE_TIE_ORDER  # the order a tie is decided in
@@ -114,17 +115,19 @@ class Evidence:
     """Votes from the context of each name (see the module doc)."""
 
     def __init__(self, is_title: Callable[[str], bool], suffixes: tuple[str, ...], small_places: frozenset[str],
-                 org_words: frozenset[str] = frozenset(), english: Callable[[str], bool] = lambda w: False):
+                 org_words: frozenset[str] = frozenset(), english: Callable[[str], bool] = lambda w: False,
+                 title_at: Callable[[Doc, int, int], bool] | None = None):
         self.cues = load_cues()
         self.org_words = org_words
         self._english = english  # an English word (lower case), not a name
-        self._is_title = is_title  # the knowledge base's test for a title ("MLA", "Shri")
+        # the same test of tokens lo:hi of a document (the entity component's remembers its answers)
+        self._title_at = title_at or (lambda doc, lo, hi: is_title(tokens_text(doc, lo, hi)))
         self.suffixes = suffixes
         self.small_places = small_places
 
     # -- single mentions ---------------------------------------------------------------------
     def is_title(self, doc: Doc, lo: int, hi: int) -> bool:
-        return 0 <= lo < hi <= len(doc) and self._is_title(tokens_text(doc, lo, hi))
+        return 0 <= lo < hi <= len(doc) and self._title_at(doc, lo, hi)
 
     def title_before(self, doc: Doc, i: int) -> bool:
         """An office or honorific ends right before token ``i`` ("MLA", "Union Home Minister", "Mr.")."""
@@ -139,7 +142,7 @@ class Evidence:
         s, e = name.start, name.end
         v = name.votes
         span = doc[s:e]
-        sent_start = span.sent.start
+        sent_start = doc_words(doc).sent_first[s]
         before = doc[s - 1] if s > sent_start else None
         after = doc[e] if e < len(doc) else None
         words = e - s
@@ -374,29 +377,29 @@ class Evidence:
         a heading before them naming people ("List of suspended MLAs") votes PERSON."""
         out: list[list[Name]] = []
         run: list[Name] = []
-        last_sent = None
+        last_end = None
+        w = doc_words(doc)
         for n in names:
-            sent = doc[n.start].sent
-            rest = [t for t in sent if not (n.start <= t.i < n.end) and not t.is_space and not t.like_num
-                    and t.text not in ".)("]
-            if rest:
+            first, end = w.sentence(n.start)
+            if any(not (n.start <= i < n.end) and not w.text[i].isspace() and not w.like_num[i]
+                   and w.text[i] not in ".)(" for i in range(first, end)):
                 continue
-            if run and last_sent is not None and sent.start - last_sent.end <= 2:
+            if run and last_end is not None and first - last_end <= 2:
                 run.append(n)
             else:
                 if len(run) >= 3:
                     out.append(run)
                 run = [n]
-            last_sent = sent
+            last_end = end
         if len(run) >= 3:
             out.append(run)
         for r in out:
-            first = doc[r[0].start].sent
-            while first.start > 0:  # the heading: the sentence before, past bare numbers ("1")
-                first = doc[first.start - 1].sent
-                if any(not (t.is_space or t.like_num or t.is_punct) for t in first):
+            heading = doc[r[0].start].sent
+            while heading.start > 0:  # the heading: the sentence before, past bare numbers ("1")
+                heading = doc[heading.start - 1].sent
+                if any(not (t.is_space or t.like_num or t.is_punct) for t in heading):
                     break
-            if first.start < r[0].start and any(self._people_word(doc, t) for t in first):
+            if heading.start < r[0].start and any(self._people_word(doc, t) for t in heading):
                 for n in r:
                     n.votes["PERSON"] += 2
         return out
