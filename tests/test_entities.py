@@ -283,3 +283,39 @@ def test_entities_same_spans_whatever_came_before():
     alone = {text: kb_ids(text) | ents(text) for text in (uk, india)}
     for text in (uk, india, uk, india):  # a document of one world after a document of the other
         assert kb_ids(text) | ents(text) == alone[text]
+
+
+def _spans_after_abbreviations(text: str, given: list[tuple[int, int, str, str]]) -> set[tuple[str, str]]:
+    """The entity component's abbreviation step on ``text`` with these (start, end, label, kb_id)
+    spans given by hand: what it returns, as (words, label)."""
+    from spacy.tokens import Span
+
+    nlp = load_nlp()
+    doc = nlp.make_doc(text)
+    spans = [Span(doc, s, e, label=label, kb_id=kb) for s, e, label, kb in given]
+    return {(s.text, s.label_) for s in nlp.get_pipe("newsweave_entities")._abbreviations(doc, spans)}
+
+
+def test_entities_an_abbreviation_spelling_a_place_and_a_party_makes_them_one_name():
+    text = "He quit the Vindhya Kisan Manch (VKM) in May. The VKM said nothing."
+    got = _spans_after_abbreviations(text, [(3, 4, "PLACE", "place:x"), (4, 6, "PARTY", "")])
+    assert got == {("Vindhya Kisan Manch", "PARTY"), ("VKM", "PARTY")}
+
+
+def test_entities_an_abbreviation_of_the_party_alone_leaves_the_place_apart():
+    text = "He quit the Vindhya Kisan Manch (KM) in May."
+    got = _spans_after_abbreviations(text, [(3, 4, "PLACE", "place:x"), (4, 6, "PARTY", "")])
+    assert ("Vindhya", "PLACE") in got and ("Kisan Manch", "PARTY") in got and ("KM", "PARTY") in got
+    known = _spans_after_abbreviations(text.replace("(KM)", "(VKM)"),
+                                       [(3, 4, "PLACE", "place:x"), (4, 6, "PARTY", "party:km")])
+    assert ("Vindhya", "PLACE") in known  # a party the knowledge base knows keeps its own name
+
+
+def test_entities_initials_of_capitalised_words():
+    from newsweave.nlp.components import _initials_of
+
+    assert _initials_of("RKM", "Rajasthan Kisan Manch")
+    assert _initials_of("PWPI", "Peasants and Workers Party of India")
+    assert _initials_of("UPCC", "Uttar Pradesh Congress-Committee")
+    assert not _initials_of("RK", "Rajasthan Kisan Manch")
+    assert not _initials_of("KM", "Rajasthan Kisan Manch")

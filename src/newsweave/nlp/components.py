@@ -42,6 +42,7 @@ from .text import doc_text, forget_caches, tokens_text, words
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 LINKED = frozenset(ENTITY_TYPES)
 NAME_LABELS = {"PERSON", "ORG", "PARTY"}
+BODY_LABELS = {"ORG", "PARTY"}  # a body a place's name may open ("Rajasthan Kisan Manch")
 NAMEABLE = {"WORK_OF_ART", "LAW", "PRODUCT", "EVENT", "NORP"}  # labels evidence may turn into a name
 STOPWORDS = stopwords()
 _ONE_WORD = re.compile(r"[^\W\d_]+")  # a form of letters only is one token
@@ -726,6 +727,7 @@ class Entities:
         """"Praja Ekta Dal (PED)": PED is that entity here and wherever it recurs."""
         defined: dict[str, Span] = {}
         out = list(spans)
+        ending = {s.end: s for s in spans}
         for ent in spans:
             if ent.label_ not in LINKED:
                 continue
@@ -733,8 +735,18 @@ class Entities:
             if close is None:
                 continue
             inside = doc[ent.end + 1:close]
-            if inside.text and _defines(inside.text, ent.text):
+            if not inside.text:
+                continue
+            if _defines(inside.text, ent.text):
                 defined[inside.text] = ent
+            elif (place := ending.get(ent.start)) is not None and place.label_ == "PLACE" \
+                    and ent.label_ in BODY_LABELS and not ent.kb_id_ \
+                    and _initials_of(inside.text, doc[place.start:ent.end].text):
+                # "the Rajasthan Kisan Manch (RKM)" read as a place and a party: the abbreviation
+                # spells the place's initial too, so the place is part of the name
+                whole = Span(doc, place.start, ent.end, label=ent.label_)
+                out = [s for s in out if s is not place and s is not ent] + [whole]
+                defined[inside.text] = whole
         if not defined:
             return out
         for abbr, ent in defined.items():
@@ -865,6 +877,18 @@ def _paren_after(doc: Doc, i: int) -> int | None:
         if doc[j].text == ")":
             return j if j > i + 1 else None
     return None
+
+
+def _initials_of(abbr: str, long: str) -> bool:
+    """``abbr`` is exactly the initials of ``long``'s capitalised words ("RKM", "Rajasthan Kisan
+    Manch"; the small words of a name -- "of", "and" -- may be left out or kept)."""
+    letters = [c for c in abbr if c.isalnum()]
+    if len(letters) < 3 or not all(c.isupper() for c in letters):
+        return False
+    words = [w for w in re.split(r"[\s\-]+", long) if w[:1].isalpha()]
+    capital = "".join(w[0] for w in words if w[0].isupper())
+    every = "".join(w[0].upper() for w in words)
+    return "".join(letters) in (capital, every)
 
 
 def _defines(abbr: str, long: str) -> bool:
