@@ -556,3 +556,11 @@ def test_events_a_run_of_names_after_a_group_and_a_dash_are_its_members():
     expelled = {a for t, a, *_ in got if t == "expelled"}
     assert {"Tejpreet Bararia", "Satansh Shirone", "Jaijeet Savewala"} <= joined, got
     assert {"Tejpreet Bararia", "Satansh Shirone", "Jaijeet Savewala"} <= expelled and "Kamendra Savani" not in expelled, got
+
+
+def test_events_party_right_after_the_verb_when_the_parse_lost_the_object():
+    # the parse hangs "Party" on "hours" (a compound) and gives "joined" no object
+    got = events("Kamla Devi Rawat joined the Lok Vikas Party hours later.")
+    assert [(t, a, p) for t, a, p, *_ in got] == [("join_party", "Kamla Devi Rawat", "Lok Vikas Party")]
+    assert events("Kamla Devi Rawat joined the protest hours later.") == []
+    assert events("Kamla Devi Rawat left the Lok Vikas Party office hours later.") == []

@@ -331,6 +331,19 @@ def _party_of(ctx: _Context, tok: Token) -> Span | None:
     return None
 
 
+def _party_right_after(ctx: _Context, tok: Token) -> Span | None:
+    """A party named right after the verb ("joined the Bharatiya Janata Party hours later"), for a
+    verb the parse gave no object: it hung the name on the words after it ("Party" a compound of
+    "hours") rather than on the verb."""
+    i = tok.i + 1
+    if i < len(tok.doc) and tok.doc[i].pos_ == "DET":
+        i += 1
+    if i >= tok.sent.end:
+        return None
+    e = ctx.ent(tok.doc[i], ("PARTY",))
+    return e if e is not None and e.start == i else None
+
+
 def _other_than_left(ctx: _Context, tok: Token, party: Span) -> Span | None:
     """"quit the Congress to join the regional party": the party joined, written as "the party",
     is not the one the same clause leaves — the last other party named before, if any."""
@@ -868,6 +881,8 @@ def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span, actor_tok: To
             if party is None:
                 party = _party_of(ctx, arg)
                 party_noun = party is not None and not any(party.start <= t.i < party.end for t in arg.subtree)
+    if party is None and spec.get("needs_party") and etype not in OBJECT_ACTS and not any(r == "dobj" for r, _ in args):
+        party = _party_right_after(ctx, tok)  # "joined the BJP hours later", the parse's object lost
     if spec.get("needs_post") and post is None:
         post = _post_after_object(tok, args)  # "appointed him home minister", however the parse hung the post
     if party is not None and party_noun and etype == "join_party":
