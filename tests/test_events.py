@@ -564,3 +564,11 @@ def test_events_party_right_after_the_verb_when_the_parse_lost_the_object():
     assert [(t, a, p) for t, a, p, *_ in got] == [("join_party", "Kamla Devi Rawat", "Lok Vikas Party")]
     assert events("Kamla Devi Rawat joined the protest hours later.") == []
     assert events("Kamla Devi Rawat left the Lok Vikas Party office hours later.") == []
+
+
+def test_events_a_party_chief_who_expels_gives_the_party():
+    got = events("Lok Vikas Party president Ram Lal on Monday expelled MLA Sita Devi in Lucknow for anti-party "
+                 "activities. Sita Devi had met BJP leaders in Lucknow last week.")
+    assert [(t, a, p) for t, a, p, *_ in got] == [("expelled", "Sita Devi", "Lok Vikas Party")]
+    # a person the sentence does not describe by a party gives none: no event
+    assert events("Speaker Ram Lal suspended MLA Sita Devi from the Assembly in Lucknow on Monday.") == []

@@ -45,6 +45,7 @@ from .text import doc_ents
 
 # event types whose actor is the verb's object ("the BSP expelled X", "Bajwa inducted Singh")
 OBJECT_ACTS = (EventType.expelled, EventType.suspended, EventType.appointed, EventType.inducted)
+EXPULSIONS = (EventType.expelled, EventType.suspended)  # a party acts on its member
 # event types whose party, written as "the party" / "their parties", is the actor's own
 OWN_PARTY = ("leave_party", "expelled", "suspended")
 
@@ -915,6 +916,8 @@ def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span, actor_tok: To
             subj = _subject(tok)
             if subj is not None:
                 party = _party_of(ctx, subj)
+                if party is None and etype in EXPULSIONS and ctx.ent(subj, ("PERSON",)) is not None:
+                    party = _own_party(ctx, subj)  # "BSP chief Mayawati expelled X": her party expels
         if party is None and spec.get("needs_party"):
             return None
     else:
