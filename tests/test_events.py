@@ -572,3 +572,10 @@ def test_events_a_party_chief_who_expels_gives_the_party():
     assert [(t, a, p) for t, a, p, *_ in got] == [("expelled", "Sita Devi", "Lok Vikas Party")]
     # a person the sentence does not describe by a party gives none: no event
     assert events("Speaker Ram Lal suspended MLA Sita Devi from the Assembly in Lucknow on Monday.") == []
+
+
+def test_events_a_post_taken_away_is_no_expulsion():
+    assert events("The Lok Vikas Party sacked Ram Lal as Bihar's deputy chief minister in Patna.") == []
+    assert events("The Lok Vikas Party sacked Ram Lal from the post of state president in Patna.") == []
+    got = events("The Lok Vikas Party expelled Ram Lal from the party in Patna.")
+    assert [(t, a, p) for t, a, p, *_ in got] == [("expelled", "Ram Lal", "Lok Vikas Party")]

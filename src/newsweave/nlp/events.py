@@ -895,6 +895,9 @@ def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span, actor_tok: To
     if party is None and passive and etype in ("expelled", "suspended"):  # "were expelled by PED chief X"
         agents = [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
         party = next((e for g in agents for t in g.subtree if (e := ctx.ent(t, ("PARTY",))) is not None), None)
+    if etype in EXPULSIONS and any(rel in ("as", "from") and _post_of(arg) is not None and arg.lemma_.lower() != "member"
+                                   for rel, arg in args):
+        return None  # "sacked him as deputy chief minister": a post taken away, not the party
     undergoes = tok.lemma_.lower() in spec.get("subject_verbs", [])  # "four MPs lost the whip": they are suspended
     object_acts = etype in OBJECT_ACTS and not passive and not undergoes
     if undergoes and party is None:  # the party whose whip it is: the one last named
