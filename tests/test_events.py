@@ -579,3 +579,8 @@ def test_events_a_post_taken_away_is_no_expulsion():
     assert events("The Lok Vikas Party sacked Ram Lal from the post of state president in Patna.") == []
     got = events("The Lok Vikas Party expelled Ram Lal from the party in Patna.")
     assert [(t, a, p) for t, a, p, *_ in got] == [("expelled", "Ram Lal", "Lok Vikas Party")]
+
+
+def test_events_wanting_to_join_is_a_plan():
+    got = events("There are 20 MLAs who want to join the Lok Vikas Party, Ram Lal said in Patna.")
+    assert [(t, p, m) for t, _, p, *_, m in got] == [("join_party", "Lok Vikas Party", "planned")]
