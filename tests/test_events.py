@@ -584,3 +584,9 @@ def test_events_a_post_taken_away_is_no_expulsion():
 def test_events_wanting_to_join_is_a_plan():
     got = events("There are 20 MLAs who want to join the Lok Vikas Party, Ram Lal said in Patna.")
     assert [(t, p, m) for t, _, p, *_, m in got] == [("join_party", "Lok Vikas Party", "planned")]
+
+
+def test_events_a_hint_of_leaving_is_speculation():
+    got = events("In Patna, Ram Lal met the chief minister, dropping an indication that he is parting ways "
+                 "with the Lok Vikas Party.")
+    assert [(t, a, p, m) for t, a, p, *_, m in got] == [("leave_party", "Ram Lal", "Lok Vikas Party", "speculative")]
