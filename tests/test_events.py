@@ -590,3 +590,17 @@ def test_events_a_hint_of_leaving_is_speculation():
     got = events("In Patna, Ram Lal met the chief minister, dropping an indication that he is parting ways "
                  "with the Lok Vikas Party.")
     assert [(t, a, p, m) for t, a, p, *_, m in got] == [("leave_party", "Ram Lal", "Lok Vikas Party", "speculative")]
+
+
+@pytest.mark.parametrize("text, date", [
+    ("Lok Vikas Party MLA Ram Lal on Monday became the third legislator in Bihar to defect to the Jan Kranti Dal.",
+     "2026-03-09"),
+    ("Ram Lal has become the latest MLA to defect to the Jan Kranti Dal.", ANCHOR),
+    ("Ram Lal was the first MLA to join the Jan Kranti Dal in 2019.", "2019"),
+    ("Ram Lal quit the Lok Vikas Party in Patna. He is the fourth MLA in Bihar to have joined the Jan Kranti Dal "
+     "since July.", "any"),
+])
+def test_events_the_nth_to_join_is_the_subject_of_the_copula(text, date):
+    got = [g for g in events(text) if g[0] == "join_party"]
+    assert [(t, a, p, m) for t, a, p, *_, m in got] == [("join_party", "Ram Lal", "Jan Kranti Dal", "asserted")]
+    assert date == "any" or got[0][3] == date  # the copula's date ("on Monday became"), its tense's

@@ -405,6 +405,10 @@ def _subject(tok: Token, ctx: _Context | None = None) -> Token | None:
         if prep.head.pos_ in ("VERB", "AUX"):
             return _subject(prep.head, ctx)
         return next((t for t in tok.sent if t.i > prep.right_edge.i and t.dep_ in ("nsubj", "nsubjpass")), None)
+    if (copula := _ranked_by(tok)) is not None:
+        subj = next((c for c in copula.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None:
+            return subj  # "X is the third MLA to join the BJP", "X became the latest Tory to defect": X
     if tok.dep_ == "acl" and tok.tag_ in ("VB", "VBG"):  # "his plan to join", "no plan of X leaving": the owner
         owner = next((c for c in tok.head.children if c.dep_ == "poss"), None)
         return owner or next((g for c in tok.head.children if c.dep_ == "prep" and c.lower_ == "of"
@@ -614,7 +618,8 @@ def _modality(tok: Token, anchor_after: bool) -> str:
     if (near | set(heads)) & mod["planned_modals"] or set(heads[:2]) & mod["planned_heads"]:
         return "planned"
     if tok.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children) and (
-            tok.dep_ in ("ROOT", "acl", "relcl") or tok.head.pos_ in ("NOUN", "PROPN")):
+            tok.dep_ in ("ROOT", "acl", "relcl") or tok.head.pos_ in ("NOUN", "PROPN")) and (
+            _ranked_by(tok) is None):  # but "became the latest Tory to defect" tells what was done
         return "planned"  # a headline's "X to join BJP": what is to come
     if tok.tag_ == "VBG" and any(c.lemma_ == "be" and c.dep_ == "aux" for c in tok.children) and anchor_after:
         return "planned"
@@ -757,9 +762,25 @@ def _verb_tagged_noun(ctx: _Context, tok: Token, sent: Span) -> Event | None:
     return ev
 
 
+def _ranked_by(tok: Token) -> Token | None:
+    """The copula of a trigger that says who acted by a rank ("X became the third MLA to join the
+    BJP": "became"; the parse hangs "to join" on "MLA"), or None."""
+    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+        return None
+    if tok.dep_ in ("relcl", "acl") and tok.head.dep_ == "attr":
+        return tok.head.head
+    if tok.dep_ in ("xcomp", "advcl") and tok.head.lemma_.lower() in ("be", "become") and any(
+            c.dep_ == "attr" and c.i < tok.i for c in tok.head.children):
+        return tok.head  # the parse hangs "to join" on the copula itself
+    return None
+
+
 def _base(ctx: _Context, tok: Token, etype: str, sent: Span) -> Event:
     clause = _clause(tok)
     date, date_text = _date(ctx, tok, _clause(tok, dating=True))
+    copula = _ranked_by(tok)
+    if date is None and copula is not None:  # "X on Monday became the third MLA to join": Monday
+        date, date_text = _date(ctx, copula, _clause(copula, dating=True))
     ev = Event(etype, tok.text, sent.start_char, sent.end_char, sent.text.strip(), date=date, date_text=date_text)
     place = _place(ctx, clause, tok)
     if place is not None:
@@ -767,7 +788,8 @@ def _base(ctx: _Context, tok: Token, etype: str, sent: Span) -> Event:
     future = bool(date and ctx.anchor and date[:10] > ctx.anchor)  # "is joining today": today's news
     ev.modality = _modality(tok, future)
     ev.attribution = _attribution(ctx, tok, sent)
-    if ctx.anchor and date in (None, "PRESENT_REF") and ev.modality == "asserted" and _news_tense(tok):
+    if ctx.anchor and date in (None, "PRESENT_REF") and ev.modality == "asserted" and _news_tense(
+            copula if copula is not None and copula.lemma_.lower() == "become" else tok):
         ev.date, ev.date_text = ctx.anchor, date_text  # "joins", "has now joined", "joined": the day's news
     return ev
 
