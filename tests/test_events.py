@@ -604,3 +604,10 @@ def test_events_the_nth_to_join_is_the_subject_of_the_copula(text, date):
     got = [g for g in events(text) if g[0] == "join_party"]
     assert [(t, a, p, m) for t, a, p, *_, m in got] == [("join_party", "Ram Lal", "Jan Kranti Dal", "asserted")]
     assert date == "any" or got[0][3] == date  # the copula's date ("on Monday became"), its tense's
+
+
+def test_events_the_post_after_as_wins_over_the_appointees_description():
+    doc = load_nlp()("In Patna, the Lok Vikas Party appointed Ram Lal, its chief whip in the Assembly, as new state "
+                     "president on Monday.")
+    [ev] = find_events(doc, [], find_times(doc, ANCHOR), ANCHOR)
+    assert (ev.type, ev.actor_text, ev.post) == ("appointed", "Ram Lal", "new state president")

@@ -46,6 +46,7 @@ from .text import doc_ents
 # event types whose actor is the verb's object ("the BSP expelled X", "Bajwa inducted Singh")
 OBJECT_ACTS = (EventType.expelled, EventType.suspended, EventType.appointed, EventType.inducted)
 EXPULSIONS = (EventType.expelled, EventType.suspended)  # a party acts on its member
+POST_RELS = ("as", "to", "from", "of", "dobj")  # where a post is written, the likeliest first
 # event types whose party, written as "the party" / "their parties", is the actor's own
 OWN_PARTY = ("leave_party", "expelled", "suspended")
 
@@ -384,7 +385,9 @@ def _post_of(tok: Token) -> str | None:
     lex = lexicon()
     words = " ".join(t.lower_ for t in tok.subtree if not t.is_punct)
     if tok.lemma_.lower() in lex.posts or any(p in words.split() for p in lex.posts if " " not in p):
-        return " ".join(t.text for t in tok.subtree).strip()
+        when = {t.i for c in tok.children if c.dep_ == "prep" and any(t.ent_type_ in ("DATE", "TIME") for t in c.subtree)
+                for t in c.subtree}  # "as state president on Monday": the post, not the day
+        return " ".join(t.text for t in tok.subtree if t.i not in when).strip()
     return None
 
 
@@ -890,10 +893,12 @@ def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span, actor_tok: To
     with_after = set(spec.get("with_after", []))
     partner = tok.lemma_.lower() in with_after or any(a.lemma_.lower() in with_after for r, a in args if r == "dobj")
     post_tok = None
+    if spec.get("needs_post"):  # "appointed X, its chief whip, as state president": the post after "as"
+        for rel, arg in sorted((a for a in args if a[0] in POST_RELS), key=lambda a: POST_RELS.index(a[0])):
+            if (post := _post_of(arg)) is not None:
+                post_tok = arg
+                break
     for rel, arg in args:
-        if spec.get("needs_post") and rel in ("as", "to", "from", "dobj", "of") and post is None:
-            post = _post_of(arg)
-            post_tok = arg if post is not None else None
         if rel == "dobj" and tok.lemma_.lower() in with_after:
             continue  # "merged his party JVM with the BJP": the party joined is after "with"
         if rel == "dobj" or rel in spec.get("prepositions", []) or (rel == "with" and partner):
