@@ -319,3 +319,9 @@ def test_entities_initials_of_capitalised_words():
     assert _initials_of("UPCC", "Uttar Pradesh Congress-Committee")
     assert not _initials_of("RK", "Rajasthan Kisan Manch")
     assert not _initials_of("KM", "Rajasthan Kisan Manch")
+
+
+def test_entities_an_office_after_the_one_appointed_makes_a_person():
+    got = ents("In Patna, the party chief on Wednesday appointed Harsh Vardhan Pathak president of the party’s "
+               "Bihar unit.")
+    assert got.get("Harsh Vardhan Pathak") == "PERSON"

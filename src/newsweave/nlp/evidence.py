@@ -62,6 +62,7 @@ class Cues:
     plural: frozenset[str]
     list_glue: frozenset[str]
     person_before: frozenset[str]
+    appointing: frozenset[str]
 
 
 @per_settings
@@ -73,7 +74,7 @@ def load_cues() -> Cues:
     return Cues(low(p["after"]), low(p["between"]), low(p["of"]), low(p["from_after"]), low(p["for_after"]), low(p["verbs"]),
                 low(p["prepositions"]), low(q["government"]), low(q["apposition"]),
                 low(q["verbs"]) | low(speech["verbs"]), low(speech["verbs"]), low(q["plural"]), low(q["list_glue"]),
-                low(q["before"]) | low(q["apposition"]))
+                low(q["before"]) | low(q["apposition"]), low(q["appointing"]))
 
 
 @dataclass(slots=True)
@@ -161,6 +162,10 @@ class Evidence:
             k += 1
         if k > s and k - s <= 3 and e - k <= 2 and all(t.text[:1].isupper() and len(t.text) > 2 for t in doc[k:e]) \
                 and doc[e - 1].lower_ not in self.org_words:
+            v["PERSON"] += 2
+        # "appointed Rajesh Thakur president of the state unit": the one made an office's holder
+        if words >= 2 and before is not None and before.lemma_.lower() in c.appointing and after is not None \
+                and self.title_after(doc, e):
             v["PERSON"] += 2
         # "Amravati MLA", "Rudrapur MLA": a one-word name before an office is its constituency
         if words == 1 and after is not None and self.title_after(doc, e) and not self.title_before(doc, s):
