@@ -611,3 +611,11 @@ def test_events_the_post_after_as_wins_over_the_appointees_description():
                      "president on Monday.")
     [ev] = find_events(doc, [], find_times(doc, ANCHOR), ANCHOR)
     assert (ev.type, ev.actor_text, ev.post) == ("appointed", "Ram Lal", "new state president")
+
+
+def test_events_his_in_a_reported_clause_is_that_clauses_subject():
+    got = events("Lok Vikas Party president Keshav Rawat said in Patna that Ram Lal had written a letter and "
+                 "expressed his desire to return to the Lok Vikas Party.")
+    assert [(t, a, m) for t, a, *_, m in got] == [("join_party", "Ram Lal", "planned")]
+    got = events("Keshav Rawat said in Patna that he would quit the Lok Vikas Party.")
+    assert [(t, a) for t, a, *_ in got] == [("leave_party", "Keshav Rawat")]

@@ -495,6 +495,9 @@ def _is_title(tok: Token) -> bool:
 def _reporting_subject(ctx: _Context, tok: Token) -> Span | None:
     t = tok
     while t.head.i != t.i:
+        if tok.dep_ == "poss" and t.pos_ in ("VERB", "AUX") and any(
+                c.dep_ in ("nsubj", "nsubjpass") and c.i < tok.i for c in t.children):
+            return None  # "X said that Y had written and expressed his desire to return": his is Y's
         if t.dep_ == "ccomp" and t.head.lemma_.lower() in _speech() | lexicon().modality["reported_heads"]:
             subjects = [c for c in t.head.children if c.dep_ == "nsubj"]  # of several (a parse error), the nearest
             subj = min(subjects, key=lambda c: abs(c.i - t.head.i)) if subjects else None
