@@ -325,3 +325,10 @@ def test_entities_an_office_after_the_one_appointed_makes_a_person():
     got = ents("In Patna, the party chief on Wednesday appointed Harsh Vardhan Pathak president of the party’s "
                "Bihar unit.")
     assert got.get("Harsh Vardhan Pathak") == "PERSON"
+
+
+def test_entities_a_first_name_after_a_kin_word_is_not_the_known_person_of_that_name():
+    # "Akhilesh" alone is a form of the India pack's Akhilesh Yadav
+    assert "Akhilesh" not in kb_ids("On June 22, 2018, Tiwari and his son Akhilesh floated a political outfit in Jaipur.")
+    got = kb_ids("Mulayam Singh Yadav and his son Akhilesh Yadav met in Lucknow. His son Akhilesh later spoke.")
+    assert got.get("Akhilesh") == got.get("Akhilesh Yadav") == "person:akhilesh_yadav"

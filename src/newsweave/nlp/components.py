@@ -295,6 +295,10 @@ class Entities:
                 continue  # "Uttam Nagar" is not the town Nagar, "Mon Town" not Mon: the longer name decides
             if key in self.ambiguous and entry.type in ("PARTY", "ORG") and self._name_goes_on(doc, end):
                 continue  # "the Labour Center" of Patras is no party: an ambiguous name inside a longer one
+            if entry.type == "PERSON" and end - start == 1 and start > 0 \
+                    and doc[start - 1].lower_ in self.evidence.cues.kin \
+                    and not any(e2 - s2 >= 2 and self._choose(k, worlds) is entry for k, s2, e2, _ in matches):
+                continue  # "his son Akhilesh": someone's son, not the one the KB knows by that word alone
             if entry.type == "PERSON":
                 whole = self._whole_name(doc, start, end, entry)
                 if whole is None:

@@ -63,6 +63,7 @@ class Cues:
     list_glue: frozenset[str]
     person_before: frozenset[str]
     appointing: frozenset[str]
+    kin: frozenset[str]
 
 
 @per_settings
@@ -74,7 +75,7 @@ def load_cues() -> Cues:
     return Cues(low(p["after"]), low(p["between"]), low(p["of"]), low(p["from_after"]), low(p["for_after"]), low(p["verbs"]),
                 low(p["prepositions"]), low(q["government"]), low(q["apposition"]),
                 low(q["verbs"]) | low(speech["verbs"]), low(speech["verbs"]), low(q["plural"]), low(q["list_glue"]),
-                low(q["before"]) | low(q["apposition"]), low(q["appointing"]))
+                low(q["before"]) | low(q["apposition"]), low(q["appointing"]), low(q["kin"]))
 
 
 @dataclass(slots=True)
