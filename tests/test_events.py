@@ -619,3 +619,9 @@ def test_events_his_in_a_reported_clause_is_that_clauses_subject():
     assert [(t, a, m) for t, a, *_, m in got] == [("join_party", "Ram Lal", "planned")]
     got = events("Keshav Rawat said in Patna that he would quit the Lok Vikas Party.")
     assert [(t, a) for t, a, *_ in got] == [("leave_party", "Keshav Rawat")]
+
+
+def test_events_the_party_left_is_the_one_party_its_sentence_named():
+    got = events("Ram Lal, who had floated his own outfit, the Jan Kranti Dal, in 2018, was seen in Patna. Ram Lal "
+                 "returned to the Lok Vikas Party on Saturday, two years after he had left the party over differences.")
+    assert ("leave_party", "Ram Lal", "Lok Vikas Party") in [(t, a, p) for t, a, p, *_ in got]

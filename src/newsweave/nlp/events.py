@@ -41,7 +41,7 @@ from ..settings import on_change
 from ..vocab import EVENT_TYPES, EventType
 from .groups import PLURAL_PRONOUNS, Groups
 from .refer import Referents, describes_person, is_name, name_before, same_party, subject_of_next
-from .text import doc_ents
+from .text import doc_ents, span_ents
 
 # event types whose actor is the verb's object ("the BSP expelled X", "Bajwa inducted Singh")
 OBJECT_ACTS = (EventType.expelled, EventType.suspended, EventType.appointed, EventType.inducted)
@@ -893,6 +893,7 @@ def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span, actor_tok: To
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
     party = post = None
     party_noun = False  # the party is "the party" / "their parties", not a name
+    named_before = False  # ... "the party" after a party its own sentence named
     with_after = set(spec.get("with_after", []))
     partner = tok.lemma_.lower() in with_after or any(a.lemma_.lower() in with_after for r, a in args if r == "dobj")
     post_tok = None
@@ -912,6 +913,9 @@ def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span, actor_tok: To
             if party is None:
                 party = _party_of(ctx, arg)
                 party_noun = party is not None and not any(party.start <= t.i < party.end for t in arg.subtree)
+                named_before = party_noun and any(c.dep_ == "det" and c.lower_ == "the" for c in arg.children) \
+                    and len({e.kb_id_ or e.text for e in span_ents(tok.sent)
+                             if e.label_ == "PARTY" and e.end <= arg.i}) == 1  # "returned to X ... left the party": X
     if party is None and spec.get("needs_party") and etype not in OBJECT_ACTS and not any(r == "dobj" for r, _ in args):
         party = _party_right_after(ctx, tok)  # "joined the BJP hours later", the parse's object lost
     if spec.get("needs_post") and post is None:
@@ -970,7 +974,7 @@ def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span, actor_tok: To
             own = own or _own_party(ctx, actor_tok)
             actor_tok = listed[0]
     actor, actor_text = _actor(ctx, actor_tok)
-    if party is not None and etype in OWN_PARTY and party_noun:  # "NCP's A and Congress's B quit their parties"
+    if party is not None and etype in OWN_PARTY and party_noun and not named_before:  # "NCP's A and Congress's B quit their parties"
         party = _own_party(ctx, actor_tok) or own or (ctx.affiliation(actor) if actor is not None else None) or party
     if actor is None and actor_text is None:
         return None
