@@ -898,7 +898,7 @@ def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span, actor_tok: To
     partner = tok.lemma_.lower() in with_after or any(a.lemma_.lower() in with_after for r, a in args if r == "dobj")
     post_tok = None
     if spec.get("needs_post"):  # "appointed X, its chief whip, as state president": the post after "as"
-        for rel, arg in sorted((a for a in args if a[0] in POST_RELS), key=lambda a: POST_RELS.index(a[0])):
+        for _rel, arg in sorted((a for a in args if a[0] in POST_RELS), key=lambda a: POST_RELS.index(a[0])):
             if (post := _post_of(arg)) is not None:
                 post_tok = arg
                 break
