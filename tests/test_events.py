@@ -625,3 +625,9 @@ def test_events_the_party_left_is_the_one_party_its_sentence_named():
     got = events("Ram Lal, who had floated his own outfit, the Jan Kranti Dal, in 2018, was seen in Patna. Ram Lal "
                  "returned to the Lok Vikas Party on Saturday, two years after he had left the party over differences.")
     assert ("leave_party", "Ram Lal", "Lok Vikas Party") in [(t, a, p) for t, a, p, *_ in got]
+
+
+def test_events_suspended_as_a_partys_member_gives_the_party():
+    got = events("Ram Lal has been suspended as a Lok Vikas Party MLA in Patna after a complaint was made to the police.")
+    assert [(t, a, p) for t, a, p, *_ in got] == [("suspended", "Ram Lal", "Lok Vikas Party")]
+    assert events("Ram Lal has been suspended as the Lok Vikas Party's state president in Patna.") == []

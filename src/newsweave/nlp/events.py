@@ -916,6 +916,9 @@ def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span, actor_tok: To
                 named_before = party_noun and any(c.dep_ == "det" and c.lower_ == "the" for c in arg.children) \
                     and len({e.kb_id_ or e.text for e in span_ents(tok.sent)
                              if e.label_ == "PARTY" and e.end <= arg.i}) == 1  # "returned to X ... left the party": X
+    if party is None and etype in EXPULSIONS:  # "suspended as a Conservative MP": the party they sat for
+        party = next((e for r, a in args if r == "as" and _post_of(a) is None
+                      for t in a.subtree if (e := ctx.ent(t, ("PARTY",))) is not None), None)
     if party is None and spec.get("needs_party") and etype not in OBJECT_ACTS and not any(r == "dobj" for r, _ in args):
         party = _party_right_after(ctx, tok)  # "joined the BJP hours later", the parse's object lost
     if spec.get("needs_post") and post is None:
