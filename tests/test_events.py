@@ -631,3 +631,10 @@ def test_events_suspended_as_a_partys_member_gives_the_party():
     got = events("Ram Lal has been suspended as a Lok Vikas Party MLA in Patna after a complaint was made to the police.")
     assert [(t, a, p) for t, a, p, *_ in got] == [("suspended", "Ram Lal", "Lok Vikas Party")]
     assert events("Ram Lal has been suspended as the Lok Vikas Party's state president in Patna.") == []
+
+
+def test_events_a_party_named_beside_a_nested_office_is_still_the_party():
+    # "minister" inside "led by Chief minister X" does not make "the Shiv Sena faction" a post
+    got = events("Hundreds of people from the Worli area of Mumbai joined the Shiv Sena faction led by Chief "
+                 "minister Eknath Shinde on Sunday.")
+    assert [(t, a, p) for t, a, p, *_ in got] == [("join_party", "Hundreds of people", "Shiv Sena")]

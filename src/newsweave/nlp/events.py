@@ -383,7 +383,8 @@ def _post_after_object(verb: Token, args: list[tuple[str, Token]]) -> str | None
 
 def _post_of(tok: Token) -> str | None:
     lex = lexicon()
-    words = " ".join(t.lower_ for t in tok.subtree if not t.is_punct)
+    nested = {t.i for c in tok.children if c.dep_ in ("acl", "relcl") for t in c.subtree}
+    words = " ".join(t.lower_ for t in tok.subtree if not t.is_punct and t.i not in nested)  # not "led by minister X"
     if tok.lemma_.lower() in lex.posts or any(p in words.split() for p in lex.posts if " " not in p):
         when = {t.i for c in tok.children if c.dep_ == "prep" and any(t.ent_type_ in ("DATE", "TIME") for t in c.subtree)
                 for t in c.subtree}  # "as state president on Monday": the post, not the day
@@ -482,7 +483,12 @@ def _actor(ctx: _Context, tok: Token) -> tuple[Span | None, str | None]:
         if tok.lemma_.lower() in lexicon().party_nouns and tok.lower_ != "membership":
             e = ctx.last(tok.idx, ("PARTY",))
             return (e, e.text) if e is not None else (None, None)
-        phrase = ctx.doc[tok.left_edge.i: tok.i + 1]
+        end = tok.i + 1
+        of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        whom = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
+        if tok.tag_ == "NNS" and whom is not None and whom.tag_ == "NNS":
+            end = whom.i + 1  # "Hundreds of people", as written
+        phrase = ctx.doc[tok.left_edge.i: end]
         if any(t.like_num or t.pos_ == "NUM" for t in phrase) or tok.tag_ == "NNS":
             return None, phrase.text  # an unnamed group
     return None, None
