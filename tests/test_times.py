@@ -281,3 +281,9 @@ def test_timezone_localize_by_country():
     assert localize(naive, None) == "2019-09-03T23:55:00+05:30"  # no country: the default
     assert localize("2019-09-03", zone_of("GB")) == "2019-09-03"
     assert localize("2019-09-03T23:55:00+00:00", zone_of("IN")) == "2019-09-03T23:55:00+00:00"
+
+
+def test_times_a_past_written_as_its_base_form_is_past(nlp):
+    # "quit" after a plural subject is tagged as a present; the weekday is the one before the anchor
+    assert found(nlp, "Dozens of workers quit the Lok Vikas Party in Patna on Sunday.")["Sunday"][1] == "2026-01-18"
+    assert found(nlp, "Dozens of workers will quit the Lok Vikas Party in Patna on Sunday.")["Sunday"][1] == SUN

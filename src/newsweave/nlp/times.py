@@ -14,7 +14,8 @@ Extents follow TempEval-3 as MEANTIME annotates it: prepositions are outside ("o
 Values follow TIMEX3: DATE "2026-01-24", "2026-W04", "2026-Q1", "2026-SU", "PRESENT_REF"; TIME
 "2026-01-24T15:00", "2026-01-24TEV"; DURATION "P8Y", "PT3H", "PXY"; SET "P1W", "XXXX-WXX-1".
 Modifiers ("early", "late", "the end of") do not change the value (TIMEX3 keeps them in `mod`).
-Expressions without a year take one from the tense of their governing verb (past: the latest
+Expressions without a year take one from the tense of their governing verb ("quit" tagged as a
+present is the past written alike, data/times.toml ``same_past``; past: the latest
 on or before the anchor, same day included; future - "will", "is set to", "plans to", "is
 organizing": the earliest on or after it; otherwise the nearest). Without an anchor, values
 that need one are underspecified ("XXXX-XX-XX", "XXXX-WXX-6", "XXXX-01-24").
@@ -446,6 +447,8 @@ def _verb_direction(v: Token | None, lex: Lexicon, depth: int = 0) -> int:
             return NEUTRAL  # a participle clause has no tense of its own ("resulting in ...")
     if v.tag_ == "VBD" or any(a.tag_ == "VBD" for a in aux):
         return PAST
+    if v.tag_ == "VBP" and not aux and v.lower_ in tense["same_past"]:
+        return PAST  # "MLAs quit the party on Sunday": the tagger's present of a past written alike
     if v.tag_ == "VBN":
         if any(a.lemma_ == "have" for a in aux) or not aux:
             return PAST
