@@ -638,3 +638,9 @@ def test_events_a_party_named_beside_a_nested_office_is_still_the_party():
     got = events("Hundreds of people from the Worli area of Mumbai joined the Shiv Sena faction led by Chief "
                  "minister Eknath Shinde on Sunday.")
     assert [(t, a, p) for t, a, p, *_ in got] == [("join_party", "Hundreds of people", "Shiv Sena")]
+
+
+def test_events_him_as_the_object_is_not_the_verbs_own_subject():
+    got = events("Ram Lal met Shyam Lal in Patna on Sunday. On Monday, Lok Vikas Party president Keshav Rawat "
+                 "expelled him.")
+    assert [(t, a, p) for t, a, p, *_ in got] == [("expelled", "Ram Lal", "Lok Vikas Party")]

@@ -148,11 +148,17 @@ class _Context:
         return self.refer.person(tok)
 
     def antecedent(self, tok: Token) -> Span | None:
-        """"he" of "he said after joining" is read as the quotation's speaker is (nlp/refer.py)."""
+        """"he" of "he said after joining" is read as the quotation's speaker is (nlp/refer.py); "him"
+        as a verb's object is not that verb's subject ("Pawar expelled him")."""
         from .quotes import reported_acts  # imported here: quotes is loaded after this module
 
         speaking = tok.dep_ == "nsubj" and tok.head.lemma_.lower() in _speech()
-        return self.refer.antecedent(tok, acts=reported_acts(tok.head) if speaking else frozenset())
+        besides = None
+        if tok.lower_ in ("him", "her") and tok.dep_ in ("dobj", "dative"):
+            subj = _subject(tok.head)
+            own = self.refer.named(subj) if subj is not None else None
+            besides = own.text if own is not None else None
+        return self.refer.antecedent(tok, acts=reported_acts(tok.head) if speaking else frozenset(), besides=besides)
 
     def affiliation(self, person: Span) -> Span | None:
         """The party the document describes ``person`` by ("Congress leader Kamal Nath" earlier, for

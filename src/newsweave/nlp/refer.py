@@ -91,7 +91,7 @@ class Referents:
         top = min(d for d, _ in found)
         return [e for d, e in found if d == top][-1]
 
-    def antecedent(self, tok: Token, acts: frozenset[str] = frozenset()) -> Span | None:
+    def antecedent(self, tok: Token, acts: frozenset[str] = frozenset(), besides: str | None = None) -> Span | None:
         """The person ``tok`` ("he", "she", a description) stands for. ``acts``: lemmas of what the pronoun's own clause says its person did
         ("he said after joining the party"): the last person told doing that before is the one."""
         if acts:
@@ -101,7 +101,8 @@ class Referents:
             if doers:
                 return doers[-1]
         quote = self.inside_quote(tok.idx)
-        speaker = self.speaker_of(quote) if quote is not None else None
+        # outside a quotation, ``besides`` is left out as the speaker is inside one: "X expelled him" is not X
+        speaker = self.speaker_of(quote) if quote is not None else besides
         n = self._index.get(tok.sent.start, 0)
         if quote is not None:  # "... that X has returned to the BJP. He has now joined": X
             window = [(tok.sent, tok.i)] + [(prev, None) for prev in reversed(self.sents[max(0, n - BACK):n])]
