@@ -909,9 +909,10 @@ def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span, actor_tok: To
     with_after = set(spec.get("with_after", []))
     partner = tok.lemma_.lower() in with_after or any(a.lemma_.lower() in with_after for r, a in args if r == "dobj")
     post_tok = None
+    posts = {arg.i: _post_of(arg) for _, arg in args}  # the post each argument names, if any
     if spec.get("needs_post"):  # "appointed X, its chief whip, as state president": the post after "as"
         for _rel, arg in sorted((a for a in args if a[0] in POST_RELS), key=lambda a: POST_RELS.index(a[0])):
-            if (post := _post_of(arg)) is not None:
+            if (post := posts[arg.i]) is not None:
                 post_tok = arg
                 break
     for rel, arg in args:
@@ -920,7 +921,7 @@ def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span, actor_tok: To
         if rel == "dobj" or rel in spec.get("prepositions", []) or (rel == "with" and partner):
             if etype in OBJECT_ACTS and rel == "dobj" and not passive:
                 continue  # "expelled X": X is the actor, not the party
-            if _post_of(arg) and not ctx.ent(arg, ("PARTY", "ORG")):
+            if posts[arg.i] and not ctx.ent(arg, ("PARTY", "ORG")):
                 continue
             if party is None:
                 party = _party_of(ctx, arg)
@@ -929,7 +930,7 @@ def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span, actor_tok: To
                     and len({e.kb_id_ or e.text for e in span_ents(tok.sent)
                              if e.label_ == "PARTY" and e.end <= arg.i}) == 1  # "returned to X ... left the party": X
     if party is None and etype in EXPULSIONS:  # "suspended as a Conservative MP": the party they sat for
-        party = next((e for r, a in args if r == "as" and _post_of(a) is None
+        party = next((e for r, a in args if r == "as" and posts[a.i] is None
                       for t in a.subtree if (e := ctx.ent(t, ("PARTY",))) is not None), None)
     if party is None and spec.get("needs_party") and etype not in OBJECT_ACTS and not any(r == "dobj" for r, _ in args):
         party = _party_right_after(ctx, tok)  # "joined the BJP hours later", the parse's object lost
@@ -944,7 +945,7 @@ def _verb_event(ctx: _Context, tok: Token, etype: str, sent: Span, actor_tok: To
     if party is None and passive and etype in ("expelled", "suspended"):  # "were expelled by PED chief X"
         agents = [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
         party = next((e for g in agents for t in g.subtree if (e := ctx.ent(t, ("PARTY",))) is not None), None)
-    if etype in EXPULSIONS and any(rel in ("as", "from") and _post_of(arg) is not None and arg.lemma_.lower() != "member"
+    if etype in EXPULSIONS and any(rel in ("as", "from") and posts[arg.i] is not None and arg.lemma_.lower() != "member"
                                    for rel, arg in args):
         return None  # "sacked him as deputy chief minister": a post taken away, not the party
     undergoes = tok.lemma_.lower() in spec.get("subject_verbs", [])  # "four MPs lost the whip": they are suspended
